@@ -1,0 +1,52 @@
+# The commands the README names. Everything runs in .venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+export OMSLAG_DATA_DIR ?= var
+
+.PHONY: run test lint bench openapi messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+## run: create .venv, migrate the embedded SQLite database, load demo data, serve on :8000
+run: $(STAMP)
+	$(BIN)/omslag demo
+
+## test: the whole test suite (PostgreSQL when DATABASE_URL is set, Chromium when present)
+test: $(DEV_STAMP)
+	OMSLAG_SECRET_KEY=check $(BIN)/omslag makemigrations --check --dry-run
+	$(BIN)/pytest
+
+## lint: ruff, formatting, mypy on the analysis core
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench: measure speed and memory; results to var/bench/results.json
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/run.py --output var/bench/results.json
+
+## openapi: write the committed OpenAPI document from the code
+openapi: $(DEV_STAMP)
+	OMSLAG_SECRET_KEY=openapi $(BIN)/omslag spectacular --format openapi-json --file openapi.json --validate
+
+## messages: update and compile the Dutch translations (needs GNU gettext)
+messages: $(DEV_STAMP)
+	cd src/omslag && ../../$(BIN)/omslag makemessages -l nl --no-obsolete --no-location
+	cd src/omslag && ../../$(BIN)/omslag compilemessages -l nl
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,17 @@
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken
+
+
+@transaction.atomic
+def api_token_issue(*, person, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and only its hash is stored."""
+    return ApiToken.objects.issue(person=person, name=name)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

@@ -1,0 +1,80 @@
+"""Legacy and spend analysis: run / change / innovate balance, TIME, legacy risk, scenarios.
+
+Pure Python with numpy and scipy; imports nothing of Django. See docs/analysis-spend.md.
+"""
+
+from .balance import (
+    CATEGORIES,
+    KINDS,
+    BoundGap,
+    Category,
+    Kind,
+    SpendItem,
+    SpendSplit,
+    Target,
+    TargetGap,
+    YearBalance,
+    balance_by_year,
+    gap_to_target,
+    roll_up,
+    share_trend,
+)
+from .legacy import (
+    FanIn,
+    SupportStatus,
+    age_distribution,
+    dependency_fan_in,
+    end_of_support_status,
+    find_cycles,
+    transitive_dependents,
+)
+from .scenarios import (
+    ChangeInnovateBudget,
+    ProjectedYear,
+    RetireApplication,
+    ScenarioChange,
+    ScenarioProjection,
+    StartProject,
+    StopProject,
+    compare_scenarios,
+    project_scenario,
+    scenario_baseline,
+)
+from .time_position import TIME_POSITIONS, TimePosition, derive_time_position
+
+__all__ = [
+    "CATEGORIES",
+    "KINDS",
+    "TIME_POSITIONS",
+    "BoundGap",
+    "Category",
+    "ChangeInnovateBudget",
+    "FanIn",
+    "Kind",
+    "ProjectedYear",
+    "RetireApplication",
+    "ScenarioChange",
+    "ScenarioProjection",
+    "SpendItem",
+    "SpendSplit",
+    "StartProject",
+    "StopProject",
+    "SupportStatus",
+    "Target",
+    "TargetGap",
+    "TimePosition",
+    "YearBalance",
+    "age_distribution",
+    "balance_by_year",
+    "compare_scenarios",
+    "derive_time_position",
+    "dependency_fan_in",
+    "end_of_support_status",
+    "find_cycles",
+    "gap_to_target",
+    "project_scenario",
+    "roll_up",
+    "scenario_baseline",
+    "share_trend",
+    "transitive_dependents",
+]

@@ -1,0 +1,1 @@
+"""Shared machinery: base models, history, errors, the API conventions, import/export."""

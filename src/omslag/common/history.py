@@ -1,0 +1,150 @@
+"""Record history: which models keep it, how to read it, how to restore a version.
+
+Each app registers its tracked models with the functions that decide access, so the generic
+history page and API never decide permissions themselves.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .errors import RuleViolation
+
+# Fields that change on every save and say nothing to a reader.
+_HIDDEN_FIELDS = {"updated_at", "version", "path"}
+
+
+@dataclass(frozen=True)
+class TrackedModel:
+    key: str  # used in URLs: /history/<key>/<pk>
+    model: type[models.Model]
+    get_readable: Callable[[Any, Any], models.Model]  # (person, pk) -> record or Http404
+    can_restore: Callable[[Any, models.Model], bool]
+    restore: Callable[..., models.Model]  # (actor=, record=, historical=) -> record
+    label: Callable[[models.Model], str] = str
+
+
+_registry: dict[str, TrackedModel] = {}
+
+
+def history_register(tracked: TrackedModel) -> None:
+    _registry[tracked.key] = tracked
+
+
+def history_tracked(key: str) -> TrackedModel | None:
+    return _registry.get(key)
+
+
+def history_key_for(record: models.Model) -> str | None:
+    for tracked in _registry.values():
+        if isinstance(record, tracked.model):
+            return tracked.key
+    return None
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    date: Any
+    user: Any
+    kind: str  # created, changed, deleted
+    reason: str
+    changes: list[FieldChange]
+
+
+def _display(record, field: models.Field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _field_changes(model, new, old) -> list[FieldChange]:
+    changes = []
+    for field in model._meta.concrete_fields:
+        if field.name in _HIDDEN_FIELDS or field.primary_key:
+            continue
+        attname = field.attname
+        if not hasattr(new, attname):
+            continue
+        new_value = getattr(new, attname)
+        old_value = getattr(old, attname) if old is not None else None
+        if old is not None and new_value == old_value:
+            continue
+        if old is None and new_value in (None, ""):
+            continue
+        changes.append(
+            FieldChange(
+                field=field.name,
+                label=str(field.verbose_name),
+                old=_display(old, field, old_value) if old is not None else "",
+                new=_display(new, field, new_value),
+            )
+        )
+    return changes
+
+
+def history_entries(record: models.Model) -> list[HistoryEntry]:
+    """The record's history, newest first, each entry with its field changes."""
+    historicals = list(record.history.select_related("history_user").order_by("-history_id"))
+    model = type(record)
+    entries = []
+    for index, historical in enumerate(historicals):
+        previous = historicals[index + 1] if index + 1 < len(historicals) else None
+        kind = {"+": "created", "~": "changed", "-": "removed"}[historical.history_type]
+        if previous is not None and historical.deleted_at and not previous.deleted_at:
+            kind = "deleted"
+        elif previous is not None and previous.deleted_at and not historical.deleted_at:
+            kind = "undeleted"
+        entries.append(
+            HistoryEntry(
+                id=historical.history_id,
+                date=historical.history_date,
+                user=historical.history_user,
+                kind=kind,
+                reason=historical.history_change_reason or "",
+                changes=_field_changes(model, historical, previous),
+            )
+        )
+    return entries
+
+
+def historical_values(record: models.Model, history_id: int) -> dict[str, Any]:
+    """The stored field values of one version of ``record``, by attribute name."""
+    historical = record.history.filter(history_id=history_id).first()
+    if historical is None:
+        raise RuleViolation(
+            _("Version %(id)s does not belong to this record.") % {"id": history_id}
+        )
+    values = {}
+    for field in type(record)._meta.concrete_fields:
+        if field.primary_key or field.name in {"created_at", "updated_at", "version"}:
+            continue
+        values[field.attname] = getattr(historical, field.attname)
+    return values
+
+
+def save_with_history(record: models.Model, *, actor, reason: str = "") -> None:
+    """full_clean() and save, recording who and why in the record's history."""
+    record.full_clean()
+    record._history_user = actor
+    record._change_reason = reason
+    with transaction.atomic():
+        record.save()

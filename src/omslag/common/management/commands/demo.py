@@ -1,0 +1,49 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate the embedded database, load the demo data, print the demo logins and serve "
+        "on http://127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
+
+    def handle(self, *args, port, no_serve, **options):
+        from omslag.demo import demo_load, demo_password
+
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database ready: " + str(settings.DATABASES["default"]["NAME"]))
+        logins = demo_load()
+        password = demo_password()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
+        for email, role, organisation in logins:
+            self.stdout.write(f"  {email:<32} {role:<24} {organisation}")
+        if no_serve:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(f"\nomslag runs on http://127.0.0.1:{port} — Ctrl+C stops it.\n")
+        )
+        sys.stdout.flush()
+        os.execvp(  # noqa: S606 (replaces this process with the server)
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "omslag.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "-",
+            ],
+        )

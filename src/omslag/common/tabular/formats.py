@@ -1,0 +1,293 @@
+"""Reading uploaded tables and writing exports.
+
+Reading streams CSV and XLSX row by row; ODS is read whole (odfpy has no streaming reader),
+which the upload size limit keeps bounded. Every value is handed on as text, so column parsers
+treat all formats alike.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from ..errors import DomainError
+
+FORMATS = ("csv", "xlsx", "ods", "json")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "json": "application/json",
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CHUNK = 1 << 16
+
+
+class FileProblem(DomainError):
+    """The file as a whole cannot be read (not a row-level problem)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, values)
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+
+
+def format_for(filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "tsv" or suffix == "txt":
+        return "csv"
+    if suffix not in FORMATS:
+        raise FileProblem(
+            _("%(name)s: unknown file type; use one of .csv, .xlsx, .ods or .json.")
+            % {"name": filename}
+        )
+    return suffix
+
+
+def _size(stream: IO[bytes]) -> int:
+    position = stream.tell()
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
+def read_table(stream: IO[bytes], filename: str, *, max_bytes: int) -> Table:
+    """Open an uploaded file as a table; raises FileProblem with a message for people."""
+    size = _size(stream)
+    if size == 0:
+        raise FileProblem(_("The file is empty."))
+    if size > max_bytes:
+        raise FileProblem(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": f"{size / 1e6:.1f}", "limit": f"{max_bytes / 1e6:.1f}"}
+        )
+    kind = format_for(filename)
+    stream.seek(0)
+    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "ods": _read_ods, "json": _read_json}[kind]
+    table = reader(stream)
+    _check_headers(table.headers)
+    return table
+
+
+def _check_headers(headers: list[str]) -> None:
+    if not headers or all(not h for h in headers):
+        raise FileProblem(_("The file has no header row with column names."))
+    seen = set()
+    for index, header in enumerate(headers, start=1):
+        if not header:
+            raise FileProblem(_("Column %(n)s in the header row has no name.") % {"n": index})
+        if header.lower() in seen:
+            raise FileProblem(_("Column %(name)s appears twice.") % {"name": header})
+        seen.add(header.lower())
+
+
+def detect_encoding(stream: IO[bytes]) -> str:
+    """UTF-8 (with or without byte-order mark) when the whole file decodes as such, else
+    Windows-1252; anything else is refused."""
+    stream.seek(0)
+    head = stream.read(3)
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            _("The file is neither UTF-8 nor Windows-1252 text (byte %(byte)s). Save it as UTF-8.")
+            % {"byte": hex(exc.object[exc.start])}
+        ) from None
+    finally:
+        stream.seek(0)
+    return "cp1252"
+
+
+def _read_csv(stream: IO[bytes]) -> Table:
+    encoding = detect_encoding(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    sample = text.read(_CHUNK)
+    text.seek(0)
+    if "\x00" in sample:
+        raise FileProblem(_("The file contains NUL bytes; it is not a text (CSV) file."))
+    try:
+        delimiter = csv.Sniffer().sniff(sample.split("\n", 20)[0], delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise FileProblem(_("The file is empty.")) from None
+    except csv.Error as exc:
+        raise FileProblem(_("Line 1 cannot be read as CSV: %(error)s") % {"error": exc}) from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        row_number = 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileProblem(
+                    _("Row %(row)s cannot be read as CSV: %(error)s")
+                    % {"row": row_number + 1, "error": exc}
+                ) from None
+            row_number += 1
+            if not any(v.strip() for v in values):
+                continue
+            yield row_number, values
+
+    return Table(headers, rows(), "csv", encoding=encoding, delimiter=delimiter)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(stream: IO[bytes]) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(
+            _("This is not a readable XLSX file: %(error)s") % {"error": exc}
+        ) from None
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        headers = [cell_text(v) for v in next(iterator)]
+    except StopIteration:
+        raise FileProblem(_("The file is empty.")) from None
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for row_number, values in enumerate(iterator, start=2):
+            texts = [cell_text(v) for v in values]
+            if any(texts):
+                yield row_number, texts
+        workbook.close()
+
+    return Table(headers, rows(), "xlsx")
+
+
+def _read_ods(stream: IO[bytes]) -> Table:
+    import tablib
+
+    try:
+        dataset = tablib.Dataset().load(stream.read(), format="ods")
+    except Exception as exc:  # odfpy raises many kinds of errors on broken files
+        raise FileProblem(
+            _("This is not a readable ODS file: %(error)s") % {"error": exc}
+        ) from None
+    headers = [cell_text(h) for h in (dataset.headers or [])]
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for row_number, values in enumerate(dataset, start=2):
+            texts = [cell_text(v) for v in values]
+            if any(texts):
+                yield row_number, texts
+
+    return Table(headers, rows(), "ods")
+
+
+def _read_json(stream: IO[bytes]) -> Table:
+    try:
+        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FileProblem(_("This is not valid JSON: %(error)s") % {"error": exc}) from None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise FileProblem(_("The JSON must be a list of objects, one per record."))
+    headers: list[str] = []
+    for item in data:
+        for key in item:
+            if key not in headers:
+                headers.append(key)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, item in enumerate(data, start=1):
+            values = []
+            for header in headers:
+                value = item.get(header)
+                if isinstance(value, dict | list):
+                    raise FileProblem(
+                        _("Record %(n)s: field %(field)s holds a nested value; give plain text.")
+                        % {"n": number, "field": header}
+                    )
+                values.append(cell_text(value))
+            yield number, values
+
+    return Table(headers, rows(), "json")
+
+
+def neutralise(value: Any) -> Any:
+    """Defuse spreadsheet formula injection: text starting with = + - @ tab or CR gets a
+    leading apostrophe, so a spreadsheet shows it as text instead of running it."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def write_table(headers: list[str], rows: Iterable[Iterable[Any]], fmt: str) -> bytes:
+    """Write rows in ``fmt``; spreadsheet formats get formula injection neutralised."""
+    if fmt not in FORMATS:
+        raise FileProblem(_("Unknown export format %(fmt)s.") % {"fmt": fmt})
+    if fmt == "json":
+        records = [dict(zip(headers, map(_plain, row), strict=True)) for row in rows]
+        return json.dumps(records, ensure_ascii=False, indent=2).encode()
+    safe_rows = [[neutralise(_plain(v)) for v in row] for row in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(safe_rows)
+        return codecs.BOM_UTF8 + buffer.getvalue().encode()
+    import tablib
+
+    dataset = tablib.Dataset(*[tuple(r) for r in safe_rows], headers=headers)
+    return dataset.export(fmt)

@@ -1,0 +1,269 @@
+"""All-or-nothing imports with a per-row error report.
+
+An import runs in two passes. The first parses and checks every row without touching the
+database; any problem stops the import with the full list. The second saves every row inside
+one transaction; a dry run saves too, then rolls back, so it catches exactly what a real run
+would.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .formats import Table
+
+MAX_REPORTED_PROBLEMS = 1000
+
+
+class RowError(Exception):
+    """Raised by a column parser or a row check: what is wrong, and in which column."""
+
+    def __init__(self, reason: str, column: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.column = column
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    required: bool = True
+    parse: Callable[[str], Any] = str.strip
+    key: bool = False  # part of the key that must be unique within the file
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    problems_total: int = 0
+    headers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems_total == 0
+
+    def add(self, problem: RowProblem) -> None:
+        self.problems_total += 1
+        if len(self.problems) < MAX_REPORTED_PROBLEMS:
+            self.problems.append(problem)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+@dataclass
+class ImportContext:
+    actor: Any
+    organisation: Any
+    dry_run: bool
+    cache: dict = field(default_factory=dict)
+
+
+class ImportSpec:
+    """What one kind of record looks like in a file, and how a row is saved.
+
+    Subclasses set ``kind``, ``label`` and ``columns`` and implement ``save_row``; they may
+    add cross-column checks in ``check_row`` and preload lookups in ``prepare``.
+    """
+
+    kind: str = ""
+    label: str = ""
+    columns: tuple[Column, ...] = ()
+
+    def may_import(self, person, organisation) -> bool:
+        raise NotImplementedError
+
+    def prepare(self, context: ImportContext) -> None:
+        """Load what every row needs once (lookups by key), before the rows are checked."""
+
+    def check_row(self, values: dict, context: ImportContext) -> None:
+        """Checks across columns or against the database; raise RowError."""
+
+    def save_row(self, values: dict, context: ImportContext) -> str:
+        """Save one checked row; return 'created', 'updated' or 'unchanged'."""
+        raise NotImplementedError
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def _header_map(
+    spec: ImportSpec, headers: list[str], mapping: dict[str, str] | None, report: ImportReport
+) -> dict[int, str]:
+    """Which file column holds which spec column, by position."""
+    names = {c.name.lower(): c.name for c in spec.columns}
+    mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
+    positions: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        target = mapping.get(header.strip().lower(), header.strip())
+        if target == "":  # mapped to "ignore"
+            continue
+        canonical = names.get(target.lower())
+        if canonical is None:
+            report.add(
+                RowProblem(
+                    1,
+                    header,
+                    header,
+                    _("unknown column; expected one of: %(names)s (or map it to one)")
+                    % {"names": ", ".join(c.name for c in spec.columns)},
+                )
+            )
+            continue
+        if canonical in positions.values():
+            report.add(
+                RowProblem(1, header, header, _("a second column for %(n)s") % {"n": canonical})
+            )
+            continue
+        positions[index] = canonical
+    for column in spec.columns:
+        if column.required and column.name not in positions.values():
+            report.add(RowProblem(1, column.name, "", _("required column is missing")))
+    return positions
+
+
+def import_run(
+    spec: ImportSpec,
+    table: Table,
+    *,
+    actor,
+    organisation,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check every row, then save all of them or none."""
+    report = ImportReport(kind=spec.kind, dry_run=dry_run, headers=list(table.headers))
+    context = ImportContext(actor=actor, organisation=organisation, dry_run=dry_run)
+    positions = _header_map(spec, table.headers, mapping, report)
+    if not report.ok:
+        return report
+    spec.prepare(context)
+
+    checked: list[tuple[int, dict]] = []
+    seen_keys: dict[tuple, int] = {}
+    key_columns = [c.name for c in spec.columns if c.key]
+    for row_number, values in table.rows:
+        report.rows_total += 1
+        if progress:
+            progress(1)
+        if len(values) > len(table.headers) and any(
+            v.strip() for v in values[len(table.headers) :]
+        ):
+            report.add(RowProblem(row_number, "", "", _("more values than there are columns")))
+            continue
+        parsed: dict[str, Any] = {}
+        row_ok = True
+        for index, name in positions.items():
+            raw = values[index] if index < len(values) else ""
+            column = spec.column(name)
+            assert column is not None
+            if raw.strip() == "":
+                if column.required:
+                    report.add(RowProblem(row_number, name, raw, _("a value is required")))
+                    row_ok = False
+                parsed[name] = None
+                continue
+            try:
+                parsed[name] = column.parse(raw)
+            except (RowError, ValueError, ValidationError) as exc:
+                reason = exc.reason if isinstance(exc, RowError) else _reason(exc)
+                report.add(RowProblem(row_number, name, raw, reason))
+                row_ok = False
+        if not row_ok:
+            continue
+        if key_columns:
+            key = tuple(str(parsed.get(k)).lower() for k in key_columns)
+            if key in seen_keys:
+                report.add(
+                    RowProblem(
+                        row_number,
+                        key_columns[0],
+                        str(parsed.get(key_columns[0])),
+                        _("duplicate of row %(row)s") % {"row": seen_keys[key]},
+                    )
+                )
+                continue
+            seen_keys[key] = row_number
+        try:
+            spec.check_row(parsed, context)
+        except RowError as exc:
+            column = exc.column or ""
+            report.add(RowProblem(row_number, column, _raw(values, positions, column), exc.reason))
+            continue
+        checked.append((row_number, parsed))
+    if not report.ok or not checked:
+        if report.ok and not checked:
+            report.add(RowProblem(2, "", "", _("the file has no data rows")))
+        return report
+
+    with transaction.atomic():
+        for row_number, parsed in checked:
+            # No savepoint per row: checks raise before the database is touched, and any
+            # failure rolls the whole import back anyway.
+            try:
+                outcome = spec.save_row(parsed, context)
+            except ValidationError as exc:
+                for column, messages in _errors_by_column(exc):
+                    report.add(
+                        RowProblem(
+                            row_number, column, _raw_parsed(parsed, column), "; ".join(messages)
+                        )
+                    )
+                continue
+            except RowError as exc:
+                report.add(
+                    RowProblem(row_number, exc.column, _raw_parsed(parsed, exc.column), exc.reason)
+                )
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    if not report.ok:
+        report.created = report.updated = report.unchanged = 0
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)
+
+
+def _errors_by_column(exc: ValidationError) -> list[tuple[str, list[str]]]:
+    if hasattr(exc, "error_dict"):
+        return [("" if k == "__all__" else k, v) for k, v in exc.message_dict.items()]
+    return [("", exc.messages)]
+
+
+def _raw(values: list[str], positions: dict[int, str], column: str) -> str:
+    for index, name in positions.items():
+        if name == column and index < len(values):
+            return values[index]
+    return ""
+
+
+def _raw_parsed(parsed: dict, column: str) -> str:
+    value = parsed.get(column)
+    return "" if value is None else str(value)

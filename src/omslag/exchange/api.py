@@ -1,0 +1,225 @@
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, parsers, serializers, status
+from rest_framework.response import Response
+
+from omslag.common.api.problems import problem_response
+from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.tabular.formats import FORMATS, FileProblem
+from omslag.common.tabular.registry import export_kinds, import_kinds
+from omslag.organisations.access import organisation_get_readable
+
+from . import access, selectors, services
+from .models import ColumnMapping, ImportJob
+
+
+class RowProblemOut(CamelSerializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportReportOut(CamelSerializer):
+    ok = serializers.BooleanField()
+    dry_run = serializers.BooleanField(required=False)
+    file_problem = serializers.CharField()
+    rows_total = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    problems_total = serializers.IntegerField()
+    problems = RowProblemOut(many=True)
+    headers = serializers.ListField(child=serializers.CharField())
+
+
+class ImportJobOut(CamelModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    mapping = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    report = ImportReportOut()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "filename",
+            "mapping",
+            "status",
+            "report",
+            "created_at",
+            "imported_at",
+        ]
+
+
+class ImportIn(CamelSerializer):
+    organisation = serializers.SlugField()
+    kind = serializers.ChoiceField(choices=[])
+    file = serializers.FileField()
+    mapping = serializers.CharField(required=False, help_text="Name of a saved column mapping")
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only check the file; confirm later with the confirm endpoint."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["kind"].choices = import_kinds()
+        return fields
+
+
+class ColumnMappingOut(CamelModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ColumnMapping
+        fields = ["id", "organisation", "kind", "name", "columns", "created_at"]
+
+
+class ColumnMappingIn(CamelSerializer):
+    organisation = serializers.SlugField()
+    kind = serializers.CharField()
+    name = serializers.CharField(max_length=100)
+    columns = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+def _report_response(request, job: ImportJob, created_status: int) -> Response:
+    if job.status == ImportJob.Status.PROBLEMS:
+        report = job.report
+        return problem_response(
+            request,
+            422,
+            report.get("file_problem")
+            or _("%(n)s problem(s) in the file; nothing was saved.")
+            % {"n": report["problems_total"]},
+            importId=job.pk,
+            errors=report["problems"],
+        )
+    return Response(ImportJobOut(job).data, status=created_status)
+
+
+@extend_schema(tags=["imports"])
+class ImportListApi(generics.GenericAPIView):
+    serializer_class = ImportJobOut
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        operation_id="imports_create",
+        request={"multipart/form-data": ImportIn},
+        responses={201: ImportJobOut},
+    )
+    def post(self, request):
+        serializer = ImportIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organisation = organisation_get_readable(request.user, data["organisation"])
+        if not access.import_allowed(request.user, organisation, data["kind"]):
+            raise PermissionDenied
+        mapping = None
+        if data.get("mapping"):
+            mapping = access.column_mapping_get(
+                request.user, organisation, data["kind"], data["mapping"]
+            )
+        try:
+            job = services.import_job_check(
+                actor=request.user,
+                organisation=organisation,
+                kind=data["kind"],
+                upload=data["file"],
+                mapping=mapping,
+            )
+        except FileProblem as problem:
+            return problem_response(request, 422, problem.message, errors=[])
+        if job.status == ImportJob.Status.CHECKED and not data["dry_run"]:
+            job = services.import_job_confirm(actor=request.user, job=job)
+        return _report_response(request, job, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["imports"])
+class ImportDetailApi(generics.GenericAPIView):
+    serializer_class = ImportJobOut
+
+    @extend_schema(operation_id="imports_read")
+    def get(self, request, pk):
+        return Response(ImportJobOut(access.import_job_get(request.user, pk)).data)
+
+
+@extend_schema(tags=["imports"])
+class ImportConfirmApi(generics.GenericAPIView):
+    serializer_class = ImportJobOut
+
+    @extend_schema(operation_id="imports_confirm", request=None, responses={200: ImportJobOut})
+    def post(self, request, pk):
+        job = access.import_job_get(request.user, pk)
+        if not access.import_job_can_confirm(request.user, job):
+            raise PermissionDenied
+        job = services.import_job_confirm(actor=request.user, job=job)
+        return _report_response(request, job, status.HTTP_200_OK)
+
+
+@extend_schema(tags=["imports"])
+class ColumnMappingListApi(generics.GenericAPIView):
+    serializer_class = ColumnMappingOut
+
+    @extend_schema(
+        operation_id="column_mappings_list",
+        parameters=[OpenApiParameter("organisation", str, required=True)],
+    )
+    def get(self, request):
+        organisation = organisation_get_readable(
+            request.user, request.query_params.get("organisation", "")
+        )
+        page = self.paginate_queryset(selectors.column_mappings_of(organisation))
+        return self.get_paginated_response(ColumnMappingOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="column_mappings_create",
+        request=ColumnMappingIn,
+        responses={201: ColumnMappingOut},
+    )
+    def post(self, request):
+        serializer = ColumnMappingIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        organisation = organisation_get_readable(request.user, data["organisation"])
+        if not access.import_allowed(request.user, organisation, data["kind"]):
+            raise PermissionDenied
+        mapping = services.column_mapping_save(
+            actor=request.user,
+            organisation=organisation,
+            kind=data["kind"],
+            name=data["name"],
+            columns=data["columns"],
+        )
+        return Response(ColumnMappingOut(mapping).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["exports"])
+class ExportApi(generics.GenericAPIView):
+    @extend_schema(
+        operation_id="exports_read",
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=export_kinds()),
+            OpenApiParameter("organisation", str, required=True),
+            OpenApiParameter("format", str, enum=list(FORMATS), default="json"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+    )
+    def get(self, request, kind):
+        organisation = organisation_get_readable(
+            request.user, request.query_params.get("organisation", "")
+        )
+        if not access.export_allowed(request.user, organisation, kind):
+            raise PermissionDenied
+        exported = services.export_file(
+            person=request.user,
+            organisation=organisation,
+            kind=kind,
+            fmt=request.query_params.get("format", "json"),
+        )
+        response = HttpResponse(exported.content, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+        return response

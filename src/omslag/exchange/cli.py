@@ -1,0 +1,31 @@
+"""What the import and export commands share."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from omslag.organisations.models import Organisation
+
+
+class Operator:
+    """The command line acts as the operator of the installation: it reads everything.
+    History records its changes without a person unless --actor names one."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+
+def command_context(org_slug: str | None, actor_email: str | None):
+    """The organisation and the person a command acts for; CommandError when unknown."""
+    organisation = None
+    if org_slug:
+        organisation = Organisation.objects.filter(slug=org_slug).first()
+        if organisation is None:
+            raise CommandError(f"Unknown organisation {org_slug!r} (--org takes a short name).")
+    actor = None
+    if actor_email:
+        actor = get_user_model().objects.filter(email__iexact=actor_email).first()
+        if actor is None:
+            raise CommandError(f"Unknown person {actor_email!r} (--actor takes an e-mail address).")
+    return organisation, actor

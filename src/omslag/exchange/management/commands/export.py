@@ -1,0 +1,43 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from omslag.common.errors import DomainError
+from omslag.common.progress import progress_bar
+from omslag.common.tabular.formats import FORMATS
+from omslag.common.tabular.registry import export_kinds
+from omslag.exchange import services
+from omslag.exchange.cli import Operator, command_context
+
+
+class Command(BaseCommand):
+    help = "Export a register as CSV, XLSX, ODS or JSON (to a file or standard output)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="what to export: " + ", ".join(export_kinds()))
+        parser.add_argument("--org", required=True, help="short name of the organisation")
+        parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument("-o", "--output", type=Path, help="file to write; default: stdout")
+
+    def handle(self, *args, kind, org, format, output, **options):
+        if kind not in export_kinds():
+            raise CommandError(f"Unknown kind {kind!r}; use one of: {', '.join(export_kinds())}.")
+        organisation, _person = command_context(org, None)
+        with progress_bar(f"Exporting {kind}") as bar:
+            try:
+                exported = services.export_file(
+                    person=Operator(),
+                    organisation=organisation,
+                    kind=kind,
+                    fmt=format,
+                    progress=bar.update,
+                )
+            except DomainError as error:
+                raise CommandError(error.message) from None
+        if output:
+            output.write_bytes(exported.content)
+            self.stderr.write(f"Wrote {exported.rows} row(s) to {output}.")
+        else:
+            sys.stdout.buffer.write(exported.content)
+            sys.stdout.flush()

@@ -1,0 +1,201 @@
+"""Imports and exports of any registered kind of record, for the web, the API and the CLI."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from omslag.common.errors import RuleViolation
+from omslag.common.tabular.formats import (
+    CONTENT_TYPES,
+    FORMATS,
+    FileProblem,
+    read_table,
+    write_table,
+)
+from omslag.common.tabular.importing import ImportReport, import_run
+from omslag.common.tabular.registry import export_spec, import_spec
+
+from .models import ColumnMapping, ImportJob
+
+
+def _spec(kind: str):
+    spec = import_spec(kind)
+    if spec is None:
+        raise RuleViolation(_("Unknown kind of import: %(kind)s.") % {"kind": kind})
+    return spec
+
+
+def import_file(
+    *, actor, organisation, kind, stream, filename, mapping=None, dry_run=False, progress=None
+) -> ImportReport:
+    """Read ``stream`` and import it all-or-nothing; FileProblem when it cannot be read."""
+    spec = _spec(kind)
+    table = read_table(stream, filename, max_bytes=settings.IMPORT_MAX_BYTES)
+    report = import_run(
+        spec,
+        table,
+        actor=actor,
+        organisation=organisation,
+        mapping=mapping.columns if mapping else None,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    return report
+
+
+def _job_report(report: ImportReport | None, problem: str = "") -> dict:
+    if report is None:
+        return {
+            "ok": False,
+            "file_problem": problem,
+            "problems": [],
+            "problems_total": 1,
+            "rows_total": 0,
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "headers": [],
+        }
+    return {**report.as_dict(), "file_problem": ""}
+
+
+def _check(job: ImportJob, actor) -> ImportJob:
+    job.file.open("rb")
+    try:
+        report = import_file(
+            actor=actor,
+            organisation=job.organisation,
+            kind=job.kind,
+            stream=job.file.file,
+            filename=job.filename,
+            mapping=job.mapping,
+            dry_run=True,
+        )
+        job.report = _job_report(report)
+    except FileProblem as problem:
+        job.report = _job_report(None, problem.message)
+    finally:
+        job.file.close()
+    job.status = ImportJob.Status.CHECKED if job.report["ok"] else ImportJob.Status.PROBLEMS
+    return job
+
+
+def import_job_check(*, actor, organisation, kind, upload, mapping=None) -> ImportJob:
+    """Store an uploaded file and check it with a dry run; nothing of the register changes."""
+    _spec(kind)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise FileProblem(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {
+                "size": f"{upload.size / 1e6:.1f}",
+                "limit": f"{settings.IMPORT_MAX_BYTES / 1e6:.1f}",
+            }
+        )
+    job = ImportJob(
+        organisation=organisation,
+        kind=kind,
+        filename=get_valid_filename(upload.name)[:255],
+        mapping=mapping,
+        created_by=actor,
+    )
+    job.file.save(job.filename, upload, save=False)
+    _check(job, actor)
+    job.save()
+    return job
+
+
+def import_job_recheck(*, actor, job: ImportJob, mapping) -> ImportJob:
+    if job.status == ImportJob.Status.IMPORTED:
+        raise RuleViolation(_("This file has already been imported."))
+    job.mapping = mapping
+    _check(job, actor)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
+    """Import a checked file for real; if the register changed since the check and the file no
+    longer fits, nothing is saved and the new problems are reported."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status == ImportJob.Status.IMPORTED:
+        raise RuleViolation(_("This file has already been imported."))
+    if job.status != ImportJob.Status.CHECKED:
+        raise RuleViolation(_("Fix the problems in the file and upload it again."))
+    job.file.open("rb")
+    try:
+        report = import_file(
+            actor=actor,
+            organisation=job.organisation,
+            kind=job.kind,
+            stream=job.file.file,
+            filename=job.filename,
+            mapping=job.mapping,
+            dry_run=False,
+        )
+    finally:
+        job.file.close()
+    job.report = _job_report(report)
+    if report.ok:
+        job.status = ImportJob.Status.IMPORTED
+        job.imported_at = timezone.now()
+    else:
+        job.status = ImportJob.Status.PROBLEMS
+    job.save()
+    return job
+
+
+@dataclass
+class ExportFile:
+    content: bytes
+    filename: str
+    content_type: str
+    rows: int
+
+
+def export_file(*, person, organisation, kind, fmt, progress=None) -> ExportFile:
+    spec = export_spec(kind)
+    if spec is None:
+        raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
+    if fmt not in FORMATS:
+        raise RuleViolation(
+            _("Unknown format %(fmt)s; use one of %(formats)s.")
+            % {"fmt": fmt, "formats": ", ".join(FORMATS)}
+        )
+    rows = []
+    for record in spec.rows(person, organisation):
+        rows.append(spec.values(record))
+        if progress:
+            progress(1)
+    stamp = timezone.localdate().isoformat()
+    return ExportFile(
+        content=write_table(spec.headers(), rows, fmt),
+        filename=f"{kind}-{organisation.slug}-{stamp}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+        rows=len(rows),
+    )
+
+
+def column_mapping_save(
+    *, actor, organisation, kind, name, columns: dict[str, str]
+) -> ColumnMapping:
+    """Create or replace the named mapping; every target must be a column of the register."""
+    spec = _spec(kind)
+    valid = {c.name for c in spec.columns} | {""}
+    wrong = sorted(target for target in columns.values() if target not in valid)
+    if wrong:
+        raise RuleViolation(
+            _("Unknown target column(s): %(wrong)s; use one of: %(valid)s.")
+            % {"wrong": ", ".join(wrong), "valid": ", ".join(sorted(valid - {""}))}
+        )
+    mapping = ColumnMapping.objects.filter(organisation=organisation, kind=kind, name=name).first()
+    if mapping is None:
+        mapping = ColumnMapping(organisation=organisation, kind=kind, name=name, created_by=actor)
+    mapping.columns = {source.strip(): target for source, target in columns.items()}
+    mapping.full_clean()
+    mapping.save()
+    return mapping

@@ -1,0 +1,121 @@
+"""Who may do what to which organisation and membership: the one place this is decided.
+
+A role on an organisation holds in that organisation and every organisation below it.
+Platform administrators (``is_superuser``) may do everything. A record a person may not read
+is reported as not found (404), so its existence is never revealed.
+"""
+
+from django.http import Http404
+
+from .models import Membership, Organisation, Role
+
+READ_ROLES = frozenset(Role.values)
+CHANGE_ROLES = frozenset({Role.EDITOR, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
+
+_CACHE_ATTR = "_omslag_membership_paths"
+
+
+def _membership_paths(person) -> list[tuple[str, str]]:
+    """(organisation path, role) of the person's live memberships, loaded once per request."""
+    cached = getattr(person, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(
+                person=person, organisation__deleted_at__isnull=True
+            ).values_list("organisation__path", "role")
+        )
+        setattr(person, _CACHE_ATTR, cached)
+    return cached
+
+
+def access_forget(person) -> None:
+    """Drop the cached memberships after they change."""
+    if hasattr(person, _CACHE_ATTR):
+        delattr(person, _CACHE_ATTR)
+
+
+def person_roles(person, organisation: Organisation) -> frozenset[str]:
+    """The roles ``person`` holds on ``organisation``, directly or through an ancestor."""
+    if person is None or not person.is_authenticated or not person.is_active:
+        return frozenset()
+    if person.is_superuser:
+        return READ_ROLES
+    return frozenset(
+        role for path, role in _membership_paths(person) if organisation.path.startswith(path)
+    )
+
+
+def readable_paths(person) -> list[str] | None:
+    """Paths whose subtrees the person may read; None means everything."""
+    if person.is_superuser:
+        return None
+    return sorted({path for path, _role in _membership_paths(person)})
+
+
+def organisation_can_read(person, organisation: Organisation) -> bool:
+    return bool(person_roles(person, organisation) & READ_ROLES)
+
+
+def organisation_can_change(person, organisation: Organisation) -> bool:
+    return bool(person_roles(person, organisation) & CHANGE_ROLES)
+
+
+def organisation_can_delete(person, organisation: Organisation) -> bool:
+    return bool(person_roles(person, organisation) & ADMIN_ROLES)
+
+
+def organisation_can_add_child(person, organisation: Organisation) -> bool:
+    return bool(person_roles(person, organisation) & ADMIN_ROLES)
+
+
+def organisation_can_add_root(person) -> bool:
+    return bool(person.is_authenticated and person.is_superuser)
+
+
+def organisation_can_manage_members(person, organisation: Organisation) -> bool:
+    return bool(person_roles(person, organisation) & ADMIN_ROLES)
+
+
+def organisation_can_restore(person, organisation: Organisation) -> bool:
+    return organisation_can_change(person, organisation)
+
+
+def organisation_can_import(person, organisation: Organisation) -> bool:
+    return organisation_can_manage_members(person, organisation)
+
+
+def organisation_get_readable(person, slug: str, *, include_deleted: bool = False):
+    """The organisation with ``slug`` if the person may read it, else Http404."""
+    manager = Organisation.all_objects if include_deleted else Organisation.objects
+    organisation = manager.filter(slug=slug).first()
+    if organisation is None or not organisation_can_read(person, organisation):
+        raise Http404("No organisation matches the given query.")
+    return organisation
+
+
+def organisation_get_readable_by_pk(person, pk):
+    organisation = Organisation.all_objects.filter(pk=pk).first()
+    if organisation is None or not organisation_can_read(person, organisation):
+        raise Http404("No organisation matches the given query.")
+    return organisation
+
+
+def membership_can_read(person, membership: Membership) -> bool:
+    return organisation_can_read(person, membership.organisation)
+
+
+def membership_can_change(person, membership: Membership) -> bool:
+    return organisation_can_manage_members(person, membership.organisation)
+
+
+def membership_get_readable(person, pk, *, include_deleted: bool = False) -> Membership:
+    manager = Membership.all_objects if include_deleted else Membership.objects
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No membership matches the given query.") from None
+    membership = manager.select_related("organisation", "person").filter(pk=pk).first()
+    if membership is None or not membership_can_read(person, membership):
+        raise Http404("No membership matches the given query.")
+    return membership

@@ -1,0 +1,254 @@
+"""API views for organisations, memberships and their history. Each one: validate input,
+check access, call one service or selector, serialise."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+
+from . import access, selectors, services
+from .models import Membership, Organisation, Role
+
+
+class OrganisationOut(CamelModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "parent",
+            "description",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrganisationCreateIn(CamelSerializer):
+    slug = serializers.SlugField(max_length=80)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
+    parent = serializers.SlugField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class OrganisationUpdateIn(CamelSerializer):
+    version = serializers.IntegerField(help_text="The version you read; a stale one gives 409.")
+    name = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class MembershipOut(CamelModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    person_email = serializers.EmailField(source="person.email", read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "organisation",
+            "person_email",
+            "person_name",
+            "role",
+            "version",
+            "created_at",
+        ]
+
+
+class MembershipCreateIn(CamelSerializer):
+    organisation = serializers.SlugField()
+    person_email = serializers.EmailField()
+    person_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MembershipUpdateIn(CamelSerializer):
+    version = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class VersionIn(CamelSerializer):
+    version = serializers.IntegerField(required=False)
+
+
+def _validated(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationListApi(generics.GenericAPIView):
+    serializer_class = OrganisationOut
+
+    @extend_schema(
+        operation_id="organisations_list",
+        parameters=[
+            OpenApiParameter("kind", str, enum=Organisation.Kind.values),
+            OpenApiParameter("parent", str, description="Short name of the parent"),
+            OpenApiParameter("search", str, description="Part of the name"),
+        ],
+    )
+    def get(self, request):
+        queryset = selectors.organisations_readable(request.user).select_related("parent")
+        if kind := request.query_params.get("kind"):
+            queryset = queryset.filter(kind=kind)
+        if parent := request.query_params.get("parent"):
+            queryset = queryset.filter(parent__slug=parent)
+        if search := request.query_params.get("search"):
+            queryset = queryset.filter(name__icontains=search)
+        page = self.paginate_queryset(queryset.order_by("name"))
+        return self.get_paginated_response(OrganisationOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="organisations_create",
+        request=OrganisationCreateIn,
+        responses={201: OrganisationOut},
+    )
+    def post(self, request):
+        data = _validated(OrganisationCreateIn, request.data)
+        parent_slug = data.pop("parent", None)
+        if parent_slug:
+            parent = access.organisation_get_readable(request.user, parent_slug)
+            _require(access.organisation_can_add_child(request.user, parent))
+        else:
+            parent = None
+            _require(access.organisation_can_add_root(request.user))
+        organisation = services.organisation_create(actor=request.user, parent=parent, **data)
+        return Response(OrganisationOut(organisation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationDetailApi(generics.GenericAPIView):
+    serializer_class = OrganisationOut
+
+    @extend_schema(operation_id="organisations_read")
+    def get(self, request, slug):
+        organisation = access.organisation_get_readable(request.user, slug)
+        return Response(OrganisationOut(organisation).data)
+
+    @extend_schema(
+        operation_id="organisations_update",
+        request=OrganisationUpdateIn,
+        responses={200: OrganisationOut},
+    )
+    def patch(self, request, slug):
+        organisation = access.organisation_get_readable(request.user, slug)
+        _require(access.organisation_can_change(request.user, organisation))
+        data = _validated(OrganisationUpdateIn, request.data)
+        organisation = services.organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            expected_version=data.pop("version"),
+            **data,
+        )
+        return Response(OrganisationOut(organisation).data)
+
+    @extend_schema(
+        operation_id="organisations_delete",
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("version", int, description="The version you read")],
+    )
+    def delete(self, request, slug):
+        organisation = access.organisation_get_readable(request.user, slug)
+        _require(access.organisation_can_delete(request.user, organisation))
+        data = _validated(VersionIn, request.query_params)
+        services.organisation_delete(
+            actor=request.user, organisation=organisation, expected_version=data.get("version")
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["memberships"])
+class MembershipListApi(generics.GenericAPIView):
+    serializer_class = MembershipOut
+
+    @extend_schema(
+        operation_id="memberships_list",
+        parameters=[
+            OpenApiParameter(
+                "organisation", str, description="Short name: this organisation and those below it"
+            ),
+            OpenApiParameter("role", str, enum=Role.values),
+        ],
+    )
+    def get(self, request):
+        organisation = None
+        if slug := request.query_params.get("organisation"):
+            organisation = access.organisation_get_readable(request.user, slug)
+        queryset = selectors.memberships_readable(request.user, organisation)
+        if role := request.query_params.get("role"):
+            queryset = queryset.filter(role=role)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(MembershipOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="memberships_create",
+        request=MembershipCreateIn,
+        responses={201: MembershipOut},
+    )
+    def post(self, request):
+        data = _validated(MembershipCreateIn, request.data)
+        organisation = access.organisation_get_readable(request.user, data["organisation"])
+        _require(access.organisation_can_manage_members(request.user, organisation))
+        person = services.person_find_or_create(
+            email=data["person_email"], full_name=data.get("person_name", "")
+        )
+        membership = services.membership_create(
+            actor=request.user, person=person, organisation=organisation, role=data["role"]
+        )
+        return Response(MembershipOut(membership).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["memberships"])
+class MembershipDetailApi(generics.GenericAPIView):
+    serializer_class = MembershipOut
+
+    @extend_schema(operation_id="memberships_read")
+    def get(self, request, pk):
+        return Response(MembershipOut(access.membership_get_readable(request.user, pk)).data)
+
+    @extend_schema(
+        operation_id="memberships_update",
+        request=MembershipUpdateIn,
+        responses={200: MembershipOut},
+    )
+    def patch(self, request, pk):
+        membership = access.membership_get_readable(request.user, pk)
+        _require(access.membership_can_change(request.user, membership))
+        data = _validated(MembershipUpdateIn, request.data)
+        membership = services.membership_update(
+            actor=request.user,
+            membership=membership,
+            expected_version=data["version"],
+            role=data["role"],
+        )
+        return Response(MembershipOut(membership).data)
+
+    @extend_schema(
+        operation_id="memberships_delete",
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("version", int, description="The version you read")],
+    )
+    def delete(self, request, pk):
+        membership = access.membership_get_readable(request.user, pk)
+        _require(access.membership_can_change(request.user, membership))
+        data = _validated(VersionIn, request.query_params)
+        services.membership_delete(
+            actor=request.user, membership=membership, expected_version=data.get("version")
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Role
+
+
+class OrganisationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class OrganisationCreateForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "kind", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def validate_unique(self):
+        # Also refuse a short name held by a deleted organisation: addresses must stay unique.
+        super().validate_unique()
+        slug = self.cleaned_data.get("slug")
+        if (
+            slug
+            and Organisation.all_objects.filter(slug=slug).exists()
+            and "slug" not in self.errors
+        ):
+            self.add_error("slug", _("This short name is already taken."))
+
+
+class MembershipAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        required=False,
+        max_length=200,
+        help_text=_("Only needed when this person is new to omslag."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConfirmDeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,79 @@
+"""Reads of organisations and memberships, always limited to what the person may read."""
+
+from django.db.models import Q, QuerySet
+
+from .access import readable_paths
+from .models import Membership, Organisation
+
+
+def organisations_readable(person) -> QuerySet[Organisation]:
+    queryset = Organisation.objects.all()
+    if not person.is_authenticated:
+        return queryset.none()
+    paths = readable_paths(person)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return queryset.filter(condition)
+
+
+def organisation_tree(person) -> list[tuple[Organisation, int]]:
+    """Readable organisations in tree order with their depth relative to the shallowest."""
+    organisations = list(organisations_readable(person).order_by("path"))
+    by_id = {o.pk: o for o in organisations}
+
+    def sort_key(organisation):
+        # Sort siblings by name: the key is the names along the path.
+        names = [by_id[i].name.lower() for i in organisation.ancestor_ids if i in by_id]
+        return [*names, organisation.name.lower()]
+
+    organisations.sort(key=sort_key)
+    base = min((o.depth for o in organisations), default=0)
+    result = []
+    for organisation in organisations:
+        visible_ancestors = [i for i in organisation.ancestor_ids if i in by_id]
+        result.append((organisation, len(visible_ancestors) if base >= 0 else 0))
+    return result
+
+
+def organisation_subtree(organisation: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path__startswith=organisation.path)
+
+
+def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
+    ids = organisation.ancestor_ids
+    found = {o.pk: o for o in Organisation.all_objects.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def memberships_of_organisation(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("person", "organisation")
+        .order_by("person__full_name", "role")
+    )
+
+
+def memberships_readable(person, organisation: Organisation | None = None) -> QuerySet[Membership]:
+    """Memberships in organisations the person may read (optionally one subtree)."""
+    organisations = organisations_readable(person)
+    if organisation is not None:
+        organisations = organisations.filter(path__startswith=organisation.path)
+    return (
+        Membership.objects.filter(organisation__in=organisations)
+        .select_related("person", "organisation")
+        .order_by("organisation__name", "person__full_name", "role")
+    )
+
+
+def memberships_inherited(organisation: Organisation) -> QuerySet[Membership]:
+    """Memberships on ancestors, which also hold here."""
+    return (
+        Membership.objects.filter(organisation_id__in=organisation.ancestor_ids)
+        .select_related("person", "organisation")
+        .order_by("organisation__path", "person__full_name", "role")
+    )

@@ -1,0 +1,144 @@
+"""Writes of organisations, people and memberships: each one atomic, validated and recorded
+in the record's history with who did it."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omslag.common.errors import RuleViolation
+from omslag.common.history import historical_values, save_with_history
+from omslag.common.locking import version_claim
+
+from .access import access_forget
+from .models import Membership, Organisation
+
+ORGANISATION_EDITABLE = ("name", "kind", "description")
+
+
+def _set_path(organisation: Organisation) -> None:
+    parent_path = organisation.parent.path if organisation.parent_id else "/"
+    organisation.path = f"{parent_path}{organisation.pk}/"
+
+
+@transaction.atomic
+def organisation_create(*, actor, name, slug, kind, parent=None, description="") -> Organisation:
+    if parent is not None and parent.is_deleted:
+        raise RuleViolation(_("The parent organisation has been deleted."))
+    organisation = Organisation(
+        name=name, slug=slug, kind=kind, parent=parent, description=description or ""
+    )
+    organisation.full_clean(exclude=["path"])
+    organisation._history_user = actor
+    organisation.save()
+    _set_path(organisation)
+    Organisation.all_objects.filter(pk=organisation.pk).update(path=organisation.path)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation, expected_version: int, **changes) -> Organisation:
+    """Change the descriptive fields; refused with ConflictError when the version is stale."""
+    unknown = set(changes) - set(ORGANISATION_EDITABLE)
+    if unknown:
+        raise RuleViolation(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(unknown)})
+    version_claim(organisation, expected_version)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    save_with_history(organisation, actor=actor)
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor, organisation, expected_version: int | None = None) -> None:
+    """Soft delete; refused while the organisation still has organisations below it."""
+    if organisation.children.exists():
+        raise RuleViolation(
+            _("%(name)s still has organisations below it; delete or move those first.")
+            % {"name": organisation.name}
+        )
+    if expected_version is not None:
+        version_claim(organisation, expected_version)
+    organisation.deleted_at = timezone.now()
+    save_with_history(organisation, actor=actor, reason=_("deleted"))
+
+
+@transaction.atomic
+def organisation_restore(*, actor, record: Organisation, history_id: int) -> Organisation:
+    """Put back the descriptive fields (and the deleted state) of an earlier version."""
+    values = historical_values(record, history_id)
+    if values["parent_id"] != record.parent_id:
+        raise RuleViolation(_("Restoring a version under another parent is not supported."))
+    if (
+        record.deleted_at
+        and not values["deleted_at"]
+        and record.parent
+        and record.parent.is_deleted
+    ):
+        raise RuleViolation(_("Restore the parent organisation first."))
+    version_claim(record, record.version)
+    for name in (*ORGANISATION_EDITABLE, "deleted_at"):
+        setattr(record, name, values[name])
+    save_with_history(record, actor=actor, reason=_("restored an earlier version"))
+    return record
+
+
+def person_find_or_create(*, email: str, full_name: str = ""):
+    """The person with this e-mail address; created without a password if new."""
+    Person = get_user_model()
+    email = email.strip().lower()
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        person = Person(email=email, full_name=full_name or email.split("@")[0])
+        person.set_unusable_password()
+        person.full_clean(exclude=["password"])
+        person.save()
+    return person
+
+
+@transaction.atomic
+def membership_create(*, actor, person, organisation, role) -> Membership:
+    membership = Membership(person=person, organisation=organisation, role=role)
+    save_with_history(membership, actor=actor)
+    access_forget(person)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership, expected_version: int, role) -> Membership:
+    version_claim(membership, expected_version)
+    membership.role = role
+    save_with_history(membership, actor=actor)
+    access_forget(membership.person)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, actor, membership, expected_version: int | None = None) -> None:
+    if membership.person_id == getattr(actor, "pk", None) and membership.role == "admin":
+        others = Membership.objects.filter(organisation=membership.organisation, role="admin")
+        if not others.exclude(pk=membership.pk).exists():
+            raise RuleViolation(
+                _("You are the last administrator of %(org)s; add another one first.")
+                % {"org": membership.organisation}
+            )
+    if expected_version is not None:
+        version_claim(membership, expected_version)
+    membership.deleted_at = timezone.now()
+    save_with_history(membership, actor=actor, reason=_("deleted"))
+    access_forget(membership.person)
+
+
+@transaction.atomic
+def membership_restore(*, actor, record: Membership, history_id: int) -> Membership:
+    values = historical_values(record, history_id)
+    version_claim(record, record.version)
+    record.role = values["role"]
+    record.deleted_at = values["deleted_at"]
+    try:
+        save_with_history(record, actor=actor, reason=_("restored an earlier version"))
+    except ValidationError as exc:
+        raise RuleViolation("; ".join(exc.messages)) from None
+    access_forget(record.person)
+    return record

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("organisations", views.organisation_list, name="list"),
+    path("organisations/new", views.organisation_add, name="add-root"),
+    path("organisations/<slug:slug>", views.organisation_detail, name="detail"),
+    path("organisations/<slug:slug>/edit", views.organisation_edit, name="edit"),
+    path("organisations/<slug:slug>/delete", views.organisation_delete, name="delete"),
+    path("organisations/<slug:slug>/new-child", views.organisation_add, name="add-child"),
+    path("organisations/<slug:slug>/people", views.organisation_people, name="people"),
+    path("memberships/<int:pk>/edit", views.membership_edit, name="membership-edit"),
+    path("memberships/<int:pk>/delete", views.membership_delete, name="membership-delete"),
+]

@@ -1,0 +1,239 @@
+"""Web pages for organisations and their people. Each view: access check, one service or
+selector call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from omslag.common.errors import ConflictError, RuleViolation
+
+from . import access, selectors, services
+from .forms import (
+    ConfirmDeleteForm,
+    MembershipAddForm,
+    MembershipRoleForm,
+    OrganisationCreateForm,
+    OrganisationForm,
+)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def organisation_list(request):
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {
+            "tree": selectors.organisation_tree(request.user),
+            "can_add_root": access.organisation_can_add_root(request.user),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    user = request.user
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "ancestors": selectors.organisation_ancestors(organisation),
+            "children": organisation.children.all(),
+            "member_count": selectors.memberships_of_organisation(organisation).count(),
+            "my_roles": sorted(access.person_roles(user, organisation)),
+            "can_change": access.organisation_can_change(user, organisation),
+            "can_delete": access.organisation_can_delete(user, organisation),
+            "can_add_child": access.organisation_can_add_child(user, organisation),
+            "can_import": access.organisation_can_import(user, organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    _require(access.organisation_can_change(request.user, organisation))
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, instance=organisation)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.organisation_update(
+                    actor=request.user,
+                    organisation=access.organisation_get_readable(request.user, slug),
+                    expected_version=data["version"],
+                    name=data["name"],
+                    kind=data["kind"],
+                    description=data["description"],
+                )
+            except ConflictError as conflict:
+                messages.error(request, conflict.message)
+                current = conflict.current
+                form = OrganisationForm(instance=current, initial={"version": current.version})
+                return render(
+                    request,
+                    "organisations/organisation_form.html",
+                    {"form": form, "organisation": current, "conflict": True},
+                    status=409,
+                )
+            messages.success(request, _("The organisation was saved."))
+            return redirect("organisations:detail", slug=slug)
+    else:
+        form = OrganisationForm(instance=organisation, initial={"version": organisation.version})
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_add(request, slug=None):
+    parent = access.organisation_get_readable(request.user, slug) if slug else None
+    if parent is None:
+        _require(access.organisation_can_add_root(request.user))
+    else:
+        _require(access.organisation_can_add_child(request.user, parent))
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(
+            actor=request.user, parent=parent, **form.cleaned_data
+        )
+        messages.success(request, _("The organisation was added."))
+        return redirect("organisations:detail", slug=organisation.slug)
+    return render(request, "organisations/organisation_add.html", {"form": form, "parent": parent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_delete(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    _require(access.organisation_can_delete(request.user, organisation))
+    form = ConfirmDeleteForm(request.POST or None, initial={"version": organisation.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_delete(
+                actor=request.user,
+                organisation=organisation,
+                expected_version=form.cleaned_data["version"],
+            )
+        except (RuleViolation, ConflictError) as error:
+            messages.error(request, error.message)
+            return redirect("organisations:detail", slug=slug)
+        messages.success(
+            request,
+            _("%(name)s was deleted. It can be restored from its history.")
+            % {"name": organisation.name},
+        )
+        return redirect("organisations:list")
+    return render(
+        request,
+        "organisations/organisation_delete.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_people(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    can_manage = access.organisation_can_manage_members(request.user, organisation)
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST":
+        _require(can_manage)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = services.person_find_or_create(
+                email=data["email"], full_name=data["full_name"]
+            )
+            try:
+                services.membership_create(
+                    actor=request.user, person=person, organisation=organisation, role=data["role"]
+                )
+            except ValidationError as error:
+                form.add_error("role", error.messages[0])
+            else:
+                messages.success(request, _("%(person)s was added.") % {"person": person})
+                return redirect("organisations:people", slug=slug)
+    return render(
+        request,
+        "organisations/people.html",
+        {
+            "organisation": organisation,
+            "memberships": selectors.memberships_of_organisation(organisation),
+            "inherited": selectors.memberships_inherited(organisation),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, pk):
+    membership = access.membership_get_readable(request.user, pk)
+    _require(access.membership_can_change(request.user, membership))
+    form = MembershipRoleForm(
+        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                actor=request.user,
+                membership=membership,
+                expected_version=form.cleaned_data["version"],
+                role=form.cleaned_data["role"],
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            membership = conflict.current
+            form = MembershipRoleForm(
+                initial={"role": membership.role, "version": membership.version}
+            )
+            status = 409
+        except ValidationError as error:
+            form.add_error("role", error.messages[0])
+        else:
+            messages.success(request, _("The role was changed."))
+            return redirect("organisations:people", slug=membership.organisation.slug)
+    return render(
+        request,
+        "organisations/membership_form.html",
+        {"membership": membership, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_delete(request, pk):
+    membership = access.membership_get_readable(request.user, pk)
+    _require(access.membership_can_change(request.user, membership))
+    form = ConfirmDeleteForm(request.POST or None, initial={"version": membership.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_delete(
+                actor=request.user,
+                membership=membership,
+                expected_version=form.cleaned_data["version"],
+            )
+        except (RuleViolation, ConflictError) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The membership was removed."))
+        return redirect("organisations:people", slug=membership.organisation.slug)
+    return render(
+        request, "organisations/membership_delete.html", {"membership": membership, "form": form}
+    )

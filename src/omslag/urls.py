@@ -1,0 +1,24 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from omslag.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("language", set_language, name="set_language"),
+    path("history/<slug:key>/<int:pk>", common_views.record_history, name="record-history"),
+    path(
+        "history/<slug:key>/<int:pk>/restore/<int:history_id>",
+        common_views.record_restore,
+        name="record-restore",
+    ),
+    path("", include("omslag.accounts.urls")),
+    path("", include("omslag.organisations.urls")),
+    path("", include("omslag.exchange.urls")),
+    path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
+]
+
+handler400 = "omslag.common.views.bad_request"
+handler403 = "omslag.common.views.permission_denied"
+handler404 = "omslag.common.views.page_not_found"
+handler500 = "omslag.common.views.server_error"

@@ -1,0 +1,62 @@
+import os
+import shutil
+
+import pytest
+from rest_framework.test import APIClient
+
+from omslag.accounts.services import api_token_issue
+
+from .factories import PersonFactory, member, organisation
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# test itself (fixtures) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Argon2 is slow on purpose; tests that are not about hashing use a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db):
+    """A ministry with one agency below it, and an unrelated municipality."""
+    ministry = organisation("ministerie", kind="ministry")
+    agency = organisation("agentschap", parent=ministry)
+    municipality = organisation("gemeente", kind="municipality")
+    return ministry, agency, municipality
+
+
+@pytest.fixture
+def make_member(db):
+    return member
+
+
+@pytest.fixture
+def person(db):
+    return PersonFactory()
+
+
+@pytest.fixture
+def platform_admin(db):
+    return PersonFactory(is_superuser=True, is_staff=True)
+
+
+def api_client_for(person) -> APIClient:
+    client = APIClient()
+    _token, secret = api_token_issue(person=person, name="tests")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def api_for():
+    return api_client_for
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
