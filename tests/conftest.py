@@ -60,3 +60,29 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or (
         "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
     )
+
+
+def skip_unless(available: bool, reason: str) -> None:
+    """Skip with a clear reason when a real part is missing; in CI (OMSLAG_REQUIRE_ALL=1)
+    a missing part is a failure, so nothing is silently left untested."""
+    if available:
+        return
+    if os.environ.get("OMSLAG_REQUIRE_ALL") == "1":
+        pytest.fail(f"required in CI but missing: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if os.environ.get("OMSLAG_REQUIRE_ALL") == "1" and "postgresql" not in engine:
+        raise pytest.UsageError("OMSLAG_REQUIRE_ALL=1 needs DATABASE_URL pointing to PostgreSQL")
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    browser = chromium_path() or "missing: browser tests will be skipped"
+    return [f"omslag: database {engine}; chromium {browser}"]

@@ -3,6 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+# Registers the bearer-token scheme with drf-spectacular before a document is generated.
+import omslag.common.api.schema  # noqa: F401
 from omslag.accounts import api as accounts_api
 from omslag.common.api.history import history_views
 from omslag.exchange import api as exchange_api
@@ -49,7 +51,7 @@ urlpatterns = [
         name="organisation-history",
     ),
     path(
-        "organisations/<slug:slug>/history/<int:history_id>/restore",
+        "organisations/<slug:slug>/history/<int:historyId>/restore",
         OrganisationRestore.as_view(),
         name="organisation-restore",
     ),
@@ -59,7 +61,7 @@ urlpatterns = [
     ),
     path("memberships/<int:pk>/history", MembershipHistory.as_view(), name="membership-history"),
     path(
-        "memberships/<int:pk>/history/<int:history_id>/restore",
+        "memberships/<int:pk>/history/<int:historyId>/restore",
         MembershipRestore.as_view(),
         name="membership-restore",
     ),

@@ -278,7 +278,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "GET_LIB_DOC_EXCLUDES": "omslag.common.api.schema.doc_excludes",
+    "DEFAULT_GENERATOR_CLASS": "omslag.common.api.schema.EnglishSchemaGenerator",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "omslag.organisations.models.Organisation.Kind",
+        "ImportStatusEnum": "omslag.exchange.models.ImportJob.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "omslag.common.api.schema.add_design_rule_responses",

@@ -44,7 +44,7 @@ class MeApi(generics.GenericAPIView):
 class TokenListApi(generics.GenericAPIView):
     serializer_class = TokenOut
 
-    @extend_schema(operation_id="tokens_list")
+    @extend_schema(operation_id="tokens_list", responses={200: TokenOut(many=True)})
     def get(self, request):
         page = self.paginate_queryset(selectors.api_tokens_of(request.user))
         return self.get_paginated_response(TokenOut(page, many=True).data)

@@ -137,6 +137,8 @@ def historical_values(record: models.Model, history_id: int) -> dict[str, Any]:
     for field in type(record)._meta.concrete_fields:
         if field.primary_key or field.name in {"created_at", "updated_at", "version"}:
             continue
+        if not hasattr(historical, field.attname):  # a field the history does not keep
+            continue
         values[field.attname] = getattr(historical, field.attname)
     return values
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
-from omslag.common.tabular.formats import FORMATS, FileProblem
+from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS, FileProblem
 from omslag.common.tabular.registry import export_kinds, import_kinds
 from omslag.organisations.access import organisation_get_readable
 
@@ -166,6 +166,7 @@ class ColumnMappingListApi(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="column_mappings_list",
+        responses={200: ColumnMappingOut(many=True)},
         parameters=[OpenApiParameter("organisation", str, required=True)],
     )
     def get(self, request):
@@ -206,7 +207,12 @@ class ExportApi(generics.GenericAPIView):
             OpenApiParameter("organisation", str, required=True),
             OpenApiParameter("format", str, enum=list(FORMATS), default="json"),
         ],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file")},
+        responses={
+            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment"
+            )
+            for fmt in FORMATS
+        },
     )
     def get(self, request, kind):
         organisation = organisation_get_readable(

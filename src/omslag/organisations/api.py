@@ -95,6 +95,7 @@ class OrganisationListApi(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="organisations_list",
+        responses={200: OrganisationOut(many=True)},
         parameters=[
             OpenApiParameter("kind", str, enum=Organisation.Kind.values),
             OpenApiParameter("parent", str, description="Short name of the parent"),
@@ -178,6 +179,7 @@ class MembershipListApi(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="memberships_list",
+        responses={200: MembershipOut(many=True)},
         parameters=[
             OpenApiParameter(
                 "organisation", str, description="Short name: this organisation and those below it"

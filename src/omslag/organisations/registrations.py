@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy
 
 from omslag.common.history import TrackedModel, history_register, save_with_history
 from omslag.common.locking import version_claim
-from omslag.common.tabular.importing import Column, ImportContext, ImportSpec, RowError
+from omslag.common.tabular.importing import (
+    Column,
+    ImportContext,
+    ImportSpec,
+    RowError,
+    field_parser,
+)
 from omslag.common.tabular.registry import (
     ExportSpec,
     export_spec_register,
@@ -49,8 +55,13 @@ class OrganisationImport(ImportSpec):
     kind = "organisations"
     label = gettext_lazy("Organisations")
     columns = (
-        Column("slug", gettext_lazy("short name, unique; used in addresses"), key=True),
-        Column("name", gettext_lazy("full name")),
+        Column(
+            "slug",
+            gettext_lazy("short name, unique; used in addresses"),
+            key=True,
+            parse=field_parser(Organisation, "slug"),
+        ),
+        Column("name", gettext_lazy("full name"), parse=field_parser(Organisation, "name")),
         Column(
             "kind",
             gettext_lazy("ministry, agency, province, municipality, water_board, other"),
@@ -61,7 +72,12 @@ class OrganisationImport(ImportSpec):
             gettext_lazy("short name of the parent; empty: the organisation imported into"),
             required=False,
         ),
-        Column("description", gettext_lazy("free text"), required=False),
+        Column(
+            "description",
+            gettext_lazy("free text"),
+            required=False,
+            parse=field_parser(Organisation, "description"),
+        ),
     )
 
     def may_import(self, person, organisation):

@@ -17,8 +17,9 @@ class FieldChangeOut(CamelSerializer):
 
 
 class HistoryEntryOut(CamelSerializer):
-    id = serializers.IntegerField()
-    date = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text="Identifies this version; give it to restore it.")
+    # Not called "date": the design rules reserve that name for a calendar date.
+    changed_at = serializers.DateTimeField(source="date")
     user = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(
         choices=["created", "changed", "deleted", "undeleted", "removed"]
@@ -40,30 +41,34 @@ def history_views(key: str, lookup, tag: str, lookup_param: str):
     @extend_schema(tags=[tag])
     class HistoryListApi(generics.GenericAPIView):
         serializer_class = HistoryEntryOut
-        pagination_class = None
 
         @extend_schema(
             operation_id=f"{tag}_history_list", responses={200: HistoryEntryOut(many=True)}
         )
         def get(self, request, **kwargs):
             record = record_for(request, kwargs)
-            return Response(HistoryEntryOut(history_entries(record), many=True).data)
+            page = self.paginate_queryset(history_entries(record))
+            return self.get_paginated_response(HistoryEntryOut(page, many=True).data)
 
     @extend_schema(tags=[tag])
     class HistoryRestoreApi(generics.GenericAPIView):
         serializer_class = HistoryEntryOut
+        pagination_class = None
 
         @extend_schema(
             operation_id=f"{tag}_history_restore",
+            description="Put back an earlier version; answers with the new history entry.",
             request=None,
-            responses={200: HistoryEntryOut(many=True)},
+            responses={200: HistoryEntryOut},
         )
-        def post(self, request, history_id, **kwargs):
+        def post(self, request, **kwargs):
             tracked = history_tracked(key)
             record = record_for(request, kwargs)
             if not tracked.can_restore(request.user, record):
                 raise PermissionDenied
-            record = tracked.restore(actor=request.user, record=record, history_id=history_id)
-            return Response(HistoryEntryOut(history_entries(record), many=True).data)
+            record = tracked.restore(
+                actor=request.user, record=record, history_id=kwargs["historyId"]
+            )
+            return Response(HistoryEntryOut(history_entries(record)[0]).data)
 
     return HistoryListApi, HistoryRestoreApi

@@ -1,9 +1,22 @@
-"""OpenAPI post-processing so the document meets the Dutch REST API Design Rules."""
+"""OpenAPI generation so the document meets the Dutch REST API Design Rules.
+
+The post-processing hook documents, on every operation, the API-Version header and the
+application/problem+json error responses that operation can give; the authentication
+extension documents the bearer tokens of machine clients. This module is imported by the
+API's URL configuration, so the extension is registered before any document is generated.
+"""
 
 from django.conf import settings
+from django.utils import translation
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.plumbing import get_lib_doc_excludes
 
-_PROBLEM = {
+from .serializers import CamelCaseMixin, CamelModelSerializer, CamelSerializer
+
+PROBLEM_SCHEMA = {
     "type": "object",
+    "description": "An error, as RFC 9457 problem details.",
     "required": ["type", "title", "status", "detail"],
     "properties": {
         "type": {"type": "string", "example": "about:blank"},
@@ -13,55 +26,121 @@ _PROBLEM = {
         "instance": {"type": "string", "example": "/api/v1/organisations/unknown"},
         "invalidParams": {
             "type": "array",
+            "description": "400 and 422: which field is wrong, and why.",
             "items": {
                 "type": "object",
+                "required": ["name", "reason"],
                 "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+        "currentVersion": {
+            "type": "integer",
+            "description": "409: the version of the record now stored; read it again.",
+        },
+        "importId": {
+            "type": "integer",
+            "description": "422 on an import: the checked file, with its full report.",
+        },
+        "errors": {
+            "type": "array",
+            "description": "422 on an import: the problems per row (row 1 is the header).",
+            "items": {
+                "type": "object",
+                "required": ["row", "column", "value", "reason"],
+                "properties": {
+                    "row": {"type": "integer"},
+                    "column": {"type": "string"},
+                    "value": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
             },
         },
     },
 }
 
-_ERRORS = {
+ERROR_DESCRIPTIONS = {
     "400": "The request is malformed or a field is invalid.",
-    "401": "Not signed in: send a session cookie or an Authorization: Bearer token.",
-    "403": "Signed in, but this role may not do this.",
+    "401": "Not signed in: send an Authorization: Bearer token (or a session cookie).",
+    "403": "Signed in, but this role may not do this (or the CSRF token is missing).",
     "404": "Not found, or not visible to you.",
-    "405": "This method is not allowed here.",
     "409": "The record changed since you read it (optimistic locking).",
     "415": "The body has a media type this endpoint does not accept.",
     "422": "Well-formed, but it breaks a rule of the register.",
-    "429": "Too many requests; wait and try again.",
+    "429": "Too many requests; wait and try again (see Retry-After).",
     "500": "Something went wrong on our side.",
 }
 
-_VERSION_HEADER = {
-    "API-Version": {
-        "description": "The full version of the API that answered.",
-        "schema": {"type": "string", "example": settings.API_VERSION},
-    }
+_WRITE_ERRORS = ("400", "401", "403", "404", "409", "415", "422", "429", "500")
+_ERRORS_BY_METHOD = {
+    "get": ("401", "403", "404", "429", "500"),
+    "delete": ("401", "403", "404", "409", "422", "429", "500"),
+    "post": _WRITE_ERRORS,
+    "put": _WRITE_ERRORS,
+    "patch": _WRITE_ERRORS,
 }
+
+_VERSION_HEADER = {
+    "description": "The full version of the API that answered.",
+    "schema": {"type": "string", "example": settings.API_VERSION},
+}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Bearer oms_…`` (tokens issued through POST /tokens)."""
+
+    target_class = "omslag.accounts.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /tokens, shown once when it is issued.",
+        }
+
+
+class EnglishSchemaGenerator(SchemaGenerator):
+    """Writes the document in English whatever the active language, so the committed file,
+    the one served at /api/v1/openapi.json and the one CI generates are the same."""
+
+    def get_schema(self, request=None, public=False):
+        with translation.override("en"):
+            return super().get_schema(request=request, public=public)
+
+
+def doc_excludes() -> list[type]:
+    """Classes whose docstrings are about the code, not the API: never used as descriptions."""
+    return [*get_lib_doc_excludes(), CamelCaseMixin, CamelSerializer, CamelModelSerializer]
+
+
+def _error_codes(method: str, operation: dict) -> tuple[str, ...]:
+    codes = _ERRORS_BY_METHOD[method]
+    # A read or delete without parameters has nothing to be malformed (design rules: every
+    # GET and DELETE with parameters, and every other write, documents 400).
+    if method in {"get", "delete"} and operation.get("parameters"):
+        codes = ("400", *codes)
+    if not operation.get("security") or {} in operation["security"]:
+        codes = tuple(code for code in codes if code not in {"401", "403"})
+    return codes
 
 
 def add_design_rule_responses(result, generator, request, public):
     """Add problem+json error responses and the API-Version header to every operation."""
     components = result.setdefault("components", {})
-    components.setdefault("schemas", {})["Problem"] = _PROBLEM
-    components.setdefault("headers", {})["API-Version"] = _VERSION_HEADER["API-Version"]
+    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    components.setdefault("headers", {})["API-Version"] = _VERSION_HEADER
     problem_ref = {"$ref": "#/components/schemas/Problem"}
+    header_ref = {"$ref": "#/components/headers/API-Version"}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
-            if method not in {"get", "post", "put", "patch", "delete"}:
+            if method not in _ERRORS_BY_METHOD:
                 continue
             responses = operation.setdefault("responses", {})
+            for code in _error_codes(method, operation):
+                responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
             for code, response in responses.items():
-                if code.startswith(("2", "3")):
-                    response.setdefault("headers", {})["API-Version"] = {
-                        "$ref": "#/components/headers/API-Version"
-                    }
-            for code, description in _ERRORS.items():
-                response = responses.setdefault(code, {"description": description})
-                response["content"] = {"application/problem+json": {"schema": problem_ref}}
-                response.setdefault("headers", {})["API-Version"] = {
-                    "$ref": "#/components/headers/API-Version"
-                }
+                response.setdefault("headers", {})["API-Version"] = header_ref
+                if code.startswith(("4", "5")):
+                    response["content"] = {"application/problem+json": {"schema": problem_ref}}
+            operation["responses"] = dict(sorted(responses.items()))
     return result

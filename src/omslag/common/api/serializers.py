@@ -39,12 +39,3 @@ class CamelModelSerializer(CamelCaseMixin, serializers.ModelSerializer):
 class CamelSerializer(CamelCaseMixin, serializers.Serializer):
     pass
 
-
-class ProblemSerializer(serializers.Serializer):
-    """Documents the problem+json body (RFC 9457)."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    instance = serializers.CharField(required=False)

@@ -108,7 +108,8 @@ def detect_encoding(stream: IO[bytes]) -> str:
         return "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
     except UnicodeDecodeError:
         pass
-    stream.seek(0)
+    finally:
+        stream.seek(0)
     decoder = codecs.getincrementaldecoder("cp1252")()
     try:
         while chunk := stream.read(_CHUNK):
@@ -123,6 +124,21 @@ def detect_encoding(stream: IO[bytes]) -> str:
     return "cp1252"
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def _guess_delimiter(sample: str) -> str:
+    """The delimiter of the header row: the candidate that occurs most often in it.
+
+    The header alone decides, because column names seldom hold a delimiter while data often
+    does (csv.Sniffer guesses wrong on such data).
+    """
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def _read_csv(stream: IO[bytes]) -> Table:
     encoding = detect_encoding(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
@@ -130,10 +146,7 @@ def _read_csv(stream: IO[bytes]) -> Table:
     text.seek(0)
     if "\x00" in sample:
         raise FileProblem(_("The file contains NUL bytes; it is not a text (CSV) file."))
-    try:
-        delimiter = csv.Sniffer().sniff(sample.split("\n", 20)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _guess_delimiter(sample)
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     try:
         headers = [h.strip() for h in next(reader)]

@@ -28,6 +28,20 @@ class RowError(Exception):
         self.column = column
 
 
+def field_parser(model, name: str) -> Callable[[str], Any]:
+    """Parse a cell with the model field's own conversion and validators (length, format,
+    choices), so a bad value is reported in the check pass with the rest."""
+    model_field = model._meta.get_field(name)
+
+    def parse(raw: str) -> Any:
+        try:
+            return model_field.clean(raw.strip(), None)
+        except ValidationError as exc:
+            raise RowError("; ".join(exc.messages)) from None
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

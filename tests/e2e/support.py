@@ -1,0 +1,195 @@
+"""What the browser tests share: the Chromium to use, signing in, and the accessibility check."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# Every browser test carries these marks: the e2e marker, and a skip with the reason when the
+# system Chromium is missing (Playwright's own browser download is not used).
+E2E = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"browser tests need the system Chromium at {CHROMIUM}"
+    ),
+]
+
+DEMO_PASSWORD = "e2e-demo-password-0123"
+VIEWPORT = {"width": 1280, "height": 800}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_WANTED = os.environ.get("OMSLAG_SCREENSHOTS") == "1"
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+# axe-core passes an aria-describedby that points at no element at all; a screen reader then
+# reads nothing. Report every id reference that does not resolve.
+_BROKEN_IDREFS = """() => {
+  const problems = [];
+  const check = (el, attr) => {
+    for (const id of (el.getAttribute(attr) || '').split(/\\s+/).filter(Boolean)) {
+      if (!document.getElementById(id)) {
+        problems.push({target: el.id ? '#' + el.id : el.tagName.toLowerCase(), attr, id});
+      }
+    }
+  };
+  for (const el of document.querySelectorAll('[aria-describedby]')) check(el, 'aria-describedby');
+  for (const el of document.querySelectorAll('[aria-labelledby]')) check(el, 'aria-labelledby');
+  for (const el of document.querySelectorAll('[aria-controls]')) check(el, 'aria-controls');
+  for (const el of document.querySelectorAll('label[for]')) check(el, 'for');
+  return problems;
+}"""
+
+
+def _target(node: dict) -> str:
+    return " ".join(
+        " >> ".join(part) if isinstance(part, list) else str(part) for part in node["target"]
+    )
+
+
+@dataclass
+class PageReport:
+    label: str
+    url: str
+    violations: list[dict]
+    broken_idrefs: list[dict]
+
+    def lines(self) -> list[str]:
+        lines = [f"* {self.label} ({self.url})"]
+        for violation in self.violations:
+            targets = [_target(node) for node in violation["nodes"]]
+            shown = ", ".join(targets[:8]) + (f" … and {len(targets) - 8} more" if len(targets) > 8 else "")
+            lines.append(
+                f"    - {violation['id']} [{violation.get('impact') or 'unknown impact'}] "
+                f"{violation['help']}: {shown}"
+            )
+            snippet = violation["nodes"][0].get("html", "").replace("\n", " ")
+            lines.append(f"      first node: {snippet[:200]}")
+        for ref in self.broken_idrefs:
+            lines.append(
+                f"    - broken-idref [serious] {ref['target']} has {ref['attr']}=\"{ref['id']}\" "
+                "but no element has that id"
+            )
+        return lines
+
+
+@dataclass
+class Tour:
+    """One person's walk through the pages, each checked with axe-core (WCAG 2.1 A and AA).
+
+    Violations are collected so that one run reports every page with problems; a wrong HTTP
+    status stops the walk at once.
+    """
+
+    page: object
+    base_url: str
+    who: str
+    checked: list[str] = field(default_factory=list)
+    failures: list[PageReport] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def visit(self, path: str, label: str, *, status: int = 200, check: bool = True):
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.status == status, (
+            f"{self.who}: {label} ({path}) answered {response and response.status}, "
+            f"expected {status}"
+        )
+        if check:
+            self.check(label)
+        return response
+
+    def submit(self, button, label: str, *, status: int = 200, check: bool = True):
+        """Click a submit button, wait for the page it leads to, and check that page."""
+        with self.page.expect_navigation() as navigation:
+            button.click()
+        response = navigation.value
+        assert response is not None and response.status == status, (
+            f"{self.who}: {label} answered {response and response.status}, expected {status} "
+            f"(now at {self.page.url})"
+        )
+        if check:
+            self.check(label)
+        return response
+
+    def check(self, label: str) -> None:
+        report = accessibility_report(self.page, label)
+        self.checked.append(label)
+        if report.violations or report.broken_idrefs:
+            self.failures.append(report)
+
+    def assert_accessible(self) -> None:
+        lines = [line for report in self.failures for line in report.lines()]
+        assert not self.failures, (
+            f"{len(self.failures)} of {len(self.checked)} pages seen by {self.who} "
+            "fail WCAG 2.1 A/AA checks:\n" + "\n".join(lines)
+        )
+
+
+_axe = None
+
+
+def accessibility_report(page, label: str) -> PageReport:
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    results = _axe.run(page, options=AXE_OPTIONS)
+    return PageReport(
+        label=label,
+        url=page.url,
+        violations=results.response["violations"],
+        broken_idrefs=page.evaluate(_BROKEN_IDREFS),
+    )
+
+
+def assert_accessible(page, label: str) -> None:
+    """Check one page on its own; the assertion message lists rule, impact and nodes."""
+    report = accessibility_report(page, label)
+    assert not (report.violations or report.broken_idrefs), (
+        "page fails WCAG 2.1 A/AA checks:\n" + "\n".join(report.lines())
+    )
+
+
+def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base_url + "/login")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url == base_url + "/", f"signing in as {email} ended at {page.url}"
+
+
+def switch_language(page, code: str):
+    """Use the language form in the page header, as a visitor would."""
+    page.select_option("#language-select", code)
+    with page.expect_navigation() as navigation:
+        page.locator("header form[action='/language'] button[type=submit]").click()
+    return navigation.value
+
+
+def screenshot(page, name: str) -> None:
+    """Write docs/screenshots/<name>.png (full page) when OMSLAG_SCREENSHOTS=1."""
+    if not SCREENSHOTS_WANTED:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size < 300_000, f"{path} is {path.stat().st_size} bytes; keep it small"

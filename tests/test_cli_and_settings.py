@@ -1,0 +1,70 @@
+"""The `omslag` console script and the settings it reads from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+OMSLAG = str(Path(sys.executable).with_name("omslag"))
+
+
+def run_omslag(*args, env_extra=None, drop=(), timeout=120):
+    # The commands run on their own embedded database in a temporary folder, never on the
+    # database of the test run.
+    skip = {*drop, "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [OMSLAG, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
+
+
+def test_secret_key_is_required_outside_demo_mode(tmp_path):
+    result = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra={"OMSLAG_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "OMSLAG_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_boolean_setting_is_named(tmp_path):
+    result = run_omslag("check", env_extra={"OMSLAG_DEBUG": "perhaps", "OMSLAG_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2 and "OMSLAG_DEBUG must be true or false" in result.stderr
+
+
+def test_check_reports_pending_migrations_then_health(tmp_path):
+    env = {"OMSLAG_DATA_DIR": str(tmp_path)}
+    first = run_omslag("check", env_extra=env)
+    assert first.returncode == 1 and "migration(s) not applied" in first.stderr
+    assert run_omslag("migrate", env_extra=env).returncode == 0
+    healthy = run_omslag("check", env_extra=env)
+    assert healthy.returncode == 0, healthy.stderr
+    assert "omslag is healthy" in healthy.stdout
+
+
+def test_demo_prepares_database_and_prints_logins(tmp_path):
+    env = {"OMSLAG_DATA_DIR": str(tmp_path)}
+    result = run_omslag("demo", "--no-serve", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    assert result.returncode == 0, result.stderr
+    password = (tmp_path / "demo_password").read_text().strip()
+    assert f"password for all: {password}" in result.stdout
+    for email in ("beheerder@omslag.example", "redacteur@omslag.example", "lezer@omslag.example",
+                  "bestuurder@omslag.example", "auditor@omslag.example", "privacy@omslag.example"):
+        assert email in result.stdout
+    assert (tmp_path / "secret_key").exists()  # generated once, kept for the next start
+    again = run_omslag("demo", "--no-serve", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    assert again.returncode == 0 and again.stdout.count("@omslag.example") == result.stdout.count("@omslag.example")
+
+
+def test_demo_logins_work(db):
+    from django.test import Client
+
+    from omslag.demo import demo_load
+
+    logins = demo_load(password="demo-password-for-tests")
+    roles = {role for _email, role, _org in logins}
+    assert {"administrator", "editor", "viewer", "board member", "auditor", "safeguard officer"} <= roles
+    client = Client()
+    response = client.post("/login", {"username": "redacteur@omslag.example",
+                                      "password": "demo-password-for-tests"})
+    assert response.status_code == 302
+    assert demo_load(password="demo-password-for-tests") == logins  # loading twice changes nothing
