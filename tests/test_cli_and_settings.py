@@ -20,14 +20,18 @@ def run_omslag(*args, env_extra=None, drop=(), timeout=120):
 
 
 def test_secret_key_is_required_outside_demo_mode(tmp_path):
-    result = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra={"OMSLAG_DATA_DIR": str(tmp_path)})
+    result = run_omslag(
+        "check", drop=("OMSLAG_SECRET_KEY",), env_extra={"OMSLAG_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 2
     assert "OMSLAG_SECRET_KEY is not set" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_bad_boolean_setting_is_named(tmp_path):
-    result = run_omslag("check", env_extra={"OMSLAG_DEBUG": "perhaps", "OMSLAG_DATA_DIR": str(tmp_path)})
+    result = run_omslag(
+        "check", env_extra={"OMSLAG_DEBUG": "perhaps", "OMSLAG_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 2 and "OMSLAG_DEBUG must be true or false" in result.stderr
 
 
@@ -47,12 +51,20 @@ def test_demo_prepares_database_and_prints_logins(tmp_path):
     assert result.returncode == 0, result.stderr
     password = (tmp_path / "demo_password").read_text().strip()
     assert f"password for all: {password}" in result.stdout
-    for email in ("beheerder@omslag.example", "redacteur@omslag.example", "lezer@omslag.example",
-                  "bestuurder@omslag.example", "auditor@omslag.example", "privacy@omslag.example"):
+    for email in (
+        "beheerder@omslag.example",
+        "redacteur@omslag.example",
+        "lezer@omslag.example",
+        "bestuurder@omslag.example",
+        "auditor@omslag.example",
+        "privacy@omslag.example",
+    ):
         assert email in result.stdout
     assert (tmp_path / "secret_key").exists()  # generated once, kept for the next start
     again = run_omslag("demo", "--no-serve", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
-    assert again.returncode == 0 and again.stdout.count("@omslag.example") == result.stdout.count("@omslag.example")
+    assert again.returncode == 0 and again.stdout.count("@omslag.example") == result.stdout.count(
+        "@omslag.example"
+    )
 
 
 def test_demo_logins_work(db):
@@ -62,9 +74,17 @@ def test_demo_logins_work(db):
 
     logins = demo_load(password="demo-password-for-tests")
     roles = {role for _email, role, _org in logins}
-    assert {"administrator", "editor", "viewer", "board member", "auditor", "safeguard officer"} <= roles
+    assert {
+        "administrator",
+        "editor",
+        "viewer",
+        "board member",
+        "auditor",
+        "safeguard officer",
+    } <= roles
     client = Client()
-    response = client.post("/login", {"username": "redacteur@omslag.example",
-                                      "password": "demo-password-for-tests"})
+    response = client.post(
+        "/login", {"username": "redacteur@omslag.example", "password": "demo-password-for-tests"}
+    )
     assert response.status_code == 302
     assert demo_load(password="demo-password-for-tests") == logins  # loading twice changes nothing

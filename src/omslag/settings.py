@@ -258,6 +258,9 @@ REST_FRAMEWORK = {
         "user": env("OMSLAG_API_THROTTLE_USER", "1200/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= is the export endpoint's own parameter (csv, xlsx, ods, json), not DRF's
+    # renderer override, which would answer 404 for every format but json.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "omslag API",

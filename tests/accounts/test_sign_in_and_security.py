@@ -50,7 +50,9 @@ def test_lock_out_after_repeated_failures(db, settings):
 
 def test_passwords_are_hashed_with_argon2(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    person = get_user_model().objects.create_user("argon@omslag.test", "a long passphrase", full_name="A")
+    person = get_user_model().objects.create_user(
+        "argon@omslag.test", "a long passphrase", full_name="A"
+    )
     assert person.password.startswith("argon2$argon2id$")
 
 

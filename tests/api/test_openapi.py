@@ -121,9 +121,13 @@ def test_organisation_answers_match_the_document(openapi, admin_client, tree):
     openapi.assert_matches(listed, "/organisations", "get")
     assert listed.json()["next"]
 
-    openapi.assert_matches(
-        client.get(f"/api/v1/organisations/{agency.slug}"), "/organisations/{slug}", "get"
-    )
+    for organisation in (ministry, agency):  # a root, and one with a parent
+        openapi.assert_matches(
+            client.get(f"/api/v1/organisations/{organisation.slug}"),
+            "/organisations/{slug}",
+            "get",
+        )
+    openapi.assert_matches(client.get("/api/v1/organisations"), "/organisations", "get")
 
     created = client.post(
         "/api/v1/organisations",

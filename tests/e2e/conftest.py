@@ -4,7 +4,6 @@ context per test, and the demo data served by pytest-django's live server."""
 from dataclasses import dataclass
 
 import pytest
-
 from django.contrib.auth import get_user_model
 
 from omslag.demo import PLATFORM_ADMIN, demo_load

@@ -73,7 +73,9 @@ class PageReport:
         lines = [f"* {self.label} ({self.url})"]
         for violation in self.violations:
             targets = [_target(node) for node in violation["nodes"]]
-            shown = ", ".join(targets[:8]) + (f" … and {len(targets) - 8} more" if len(targets) > 8 else "")
+            shown = ", ".join(targets[:8]) + (
+                f" … and {len(targets) - 8} more" if len(targets) > 8 else ""
+            )
             lines.append(
                 f"    - {violation['id']} [{violation.get('impact') or 'unknown impact'}] "
                 f"{violation['help']}: {shown}"
@@ -82,7 +84,7 @@ class PageReport:
             lines.append(f"      first node: {snippet[:200]}")
         for ref in self.broken_idrefs:
             lines.append(
-                f"    - broken-idref [serious] {ref['target']} has {ref['attr']}=\"{ref['id']}\" "
+                f'    - broken-idref [serious] {ref["target"]} has {ref["attr"]}="{ref["id"]}" '
                 "but no element has that id"
             )
         return lines

@@ -12,8 +12,6 @@ from omslag.exchange import services
 from omslag.exchange.models import ImportJob
 from omslag.organisations.models import Membership, Organisation
 
-from ..factories import member
-
 
 def csv_bytes(text: str) -> bytes:
     return text.encode()

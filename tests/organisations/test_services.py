@@ -42,7 +42,9 @@ def test_stale_update_is_refused_and_the_other_change_kept(tree, make_member):
     alice, bob = make_member("admin", ministry), make_member("admin", ministry)
     mine = Organisation.objects.get(pk=ministry.pk)
     theirs = Organisation.objects.get(pk=ministry.pk)
-    services.organisation_update(actor=alice, organisation=theirs, expected_version=1, name="Alice's")
+    services.organisation_update(
+        actor=alice, organisation=theirs, expected_version=1, name="Alice's"
+    )
     with pytest.raises(ConflictError) as conflict:
         services.organisation_update(actor=bob, organisation=mine, expected_version=1, name="Bob's")
     assert conflict.value.current.name == "Alice's"
@@ -54,7 +56,9 @@ def test_stale_form_save_shows_a_clear_message_and_current_values(tree, make_mem
     ministry, *_ = tree
     alice, bob = make_member("admin", ministry), make_member("admin", ministry)
     services.organisation_update(
-        actor=alice, organisation=Organisation.objects.get(pk=ministry.pk), expected_version=1,
+        actor=alice,
+        organisation=Organisation.objects.get(pk=ministry.pk),
+        expected_version=1,
         name="Naam van Alice",
     )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -89,10 +93,16 @@ def test_history_records_who_and_what(tree, make_member):
 def test_restore_puts_back_an_earlier_version_as_a_new_change(tree, make_member):
     ministry, *_ = tree
     admin = make_member("admin", ministry)
-    services.organisation_update(actor=admin, organisation=ministry, expected_version=1, name="Twee")
-    services.organisation_update(actor=admin, organisation=ministry, expected_version=2, name="Drie")
+    services.organisation_update(
+        actor=admin, organisation=ministry, expected_version=1, name="Twee"
+    )
+    services.organisation_update(
+        actor=admin, organisation=ministry, expected_version=2, name="Drie"
+    )
     first = ministry.history.order_by("history_id").first()
-    restored = services.organisation_restore(actor=admin, record=ministry, history_id=first.history_id)
+    restored = services.organisation_restore(
+        actor=admin, record=ministry, history_id=first.history_id
+    )
     assert restored.name == "Ministerie" and restored.version == 4
     assert ministry.history.count() == 4  # nothing is rewritten; the restore is a new entry
     assert history_entries(restored)[0].reason == "restored an earlier version"
@@ -106,7 +116,8 @@ def test_soft_delete_hides_and_restore_brings_back(tree, make_member):
     assert Organisation.all_objects.get(pk=agency.pk).is_deleted
     before_delete = agency.history.order_by("history_id").first()
     services.organisation_restore(
-        actor=admin, record=Organisation.all_objects.get(pk=agency.pk),
+        actor=admin,
+        record=Organisation.all_objects.get(pk=agency.pk),
         history_id=before_delete.history_id,
     )
     assert Organisation.objects.filter(pk=agency.pk).exists()
@@ -121,7 +132,9 @@ def test_organisation_with_children_cannot_be_deleted(tree, make_member):
 def test_restore_through_the_history_page(tree, make_member):
     ministry, *_ = tree
     admin = make_member("admin", ministry)
-    services.organisation_update(actor=admin, organisation=ministry, expected_version=1, name="Fout")
+    services.organisation_update(
+        actor=admin, organisation=ministry, expected_version=1, name="Fout"
+    )
     first = ministry.history.order_by("history_id").first()
     client = Client()
     client.force_login(admin)
@@ -139,7 +152,10 @@ def test_viewer_sees_history_but_cannot_restore(tree, make_member):
     client.force_login(viewer)
     assert client.get(f"/history/organisation/{ministry.pk}").status_code == 200
     first = ministry.history.first()
-    assert client.post(f"/history/organisation/{ministry.pk}/restore/{first.history_id}").status_code == 403
+    assert (
+        client.post(f"/history/organisation/{ministry.pk}/restore/{first.history_id}").status_code
+        == 403
+    )
 
 
 def test_restoring_a_version_of_another_record_is_refused(tree, make_member):
@@ -180,7 +196,9 @@ def test_same_role_twice_is_refused(tree):
         services.membership_create(actor=None, person=person, organisation=ministry, role="viewer")
 
 
-def test_tree_page_uses_a_bounded_number_of_queries(tree, make_member, django_assert_max_num_queries):
+def test_tree_page_uses_a_bounded_number_of_queries(
+    tree, make_member, django_assert_max_num_queries
+):
     ministry, agency, _ = tree
     for index in range(20):
         organisation(f"dienst-{index}", parent=agency)

@@ -38,7 +38,7 @@ class ImportReportOut(CamelSerializer):
 
 class ImportJobOut(CamelModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    mapping = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    mapping = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     report = ImportReportOut()
 
     class Meta:

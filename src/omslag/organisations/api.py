@@ -13,7 +13,7 @@ from .models import Membership, Organisation, Role
 
 
 class OrganisationOut(CamelModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

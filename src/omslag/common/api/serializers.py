@@ -38,4 +38,3 @@ class CamelModelSerializer(CamelCaseMixin, serializers.ModelSerializer):
 
 class CamelSerializer(CamelCaseMixin, serializers.Serializer):
     pass
-

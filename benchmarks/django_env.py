@@ -1,0 +1,44 @@
+"""A Django set-up for benchmarks: its own database (DATABASE_URL, else SQLite in var/bench),
+migrated, and helpers to measure server time of requests."""
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omslag.settings")
+    os.environ.setdefault("OMSLAG_SECRET_KEY", "benchmark-only-secret-key")
+    os.environ.setdefault("OMSLAG_DATA_DIR", str(Path("var/bench").resolve()))
+    os.environ.setdefault("OMSLAG_ALLOWED_HOSTS", "testserver,127.0.0.1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95_index = max(0, int(round(0.95 * len(ordered))) - 1)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[p95_index] * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+        "requests": len(ordered),
+    }
+
+
+def time_requests(client, url: str, repeat: int) -> dict[str, float]:
+    """Server-side time of ``repeat`` GETs through Django's test client (no network)."""
+    client.get(url)  # warm up caches and connections
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    return percentiles(samples)
