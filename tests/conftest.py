@@ -14,6 +14,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service and command messages are asserted in English; requests still pick their own
+    language (Dutch unless the client asks otherwise)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is slow on purpose; tests that are not about hashing use a fast hasher.

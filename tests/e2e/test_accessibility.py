@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from omslag.demo import PEOPLE, PLATFORM_ADMIN
 from omslag.organisations.models import Membership, Organisation, Role
 
-from .support import E2E, Tour, screenshot, sign_in, switch_language
+from .support import E2E, Tour, assert_accessible, screenshot, sign_in, switch_language
 
 pytestmark = E2E
 
@@ -209,3 +209,19 @@ def test_pages_for_visitors_not_signed_in_pass_axe(demo, new_page):
     tour.check("signing in blocked")
 
     tour.assert_accessible()
+
+
+def test_the_check_names_rule_impact_and_nodes_of_a_violation(new_page):
+    """The check itself must find problems, or a pass above would mean nothing."""
+    page = new_page()
+    page.set_content(
+        '<html lang="nl"><head><title>proef</title></head><body><main>'
+        '<img src="data:," id="zonder-alt"><input id="veld" aria-describedby="weg">'
+        "</main></body></html>"
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "a page with known problems")
+    message = str(failure.value)
+    assert "image-alt [critical]" in message and "#zonder-alt" in message
+    assert "label [critical]" in message and "#veld" in message
+    assert 'broken-idref [serious] #veld has aria-describedby="weg"' in message
