@@ -71,5 +71,7 @@ def test_every_message_has_a_dutch_translation():
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
 def test_compiled_catalogue_is_up_to_date(tmp_path):
     compiled = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", str(compiled), str(LOCALE / "django.po")], check=True)
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(compiled), str(LOCALE / "django.po")], check=True
+    )
     assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes(), "run make messages"

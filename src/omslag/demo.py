@@ -107,4 +107,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
                 actor=None, person=member, organisation=organisation, role=role
             )
         logins.append((email, str(role.label), organisation.name))
+    from omslag.portfolio.demo import portfolio_demo_load
+
+    portfolio_demo_load(by_slug["gemeente-wadderveen"])
     return logins

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "omslag.accounts",
     "omslag.organisations",
     "omslag.exchange",
+    "omslag.portfolio",
 ]
 
 MIDDLEWARE = [

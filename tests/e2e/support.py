@@ -147,8 +147,20 @@ class Tour:
 _axe = None
 
 
+_UNLOADED_STYLESHEETS = """() => [...document.querySelectorAll('link[rel=stylesheet]')]
+  .filter(link => !link.sheet || link.sheet.cssRules.length === 0)
+  .map(link => link.href)"""
+
+
+def assert_styled(page, label: str) -> None:
+    """Colour contrast can only be judged on the page as styled: every stylesheet must load."""
+    unloaded = page.evaluate(_UNLOADED_STYLESHEETS)
+    assert not unloaded, f"{label} ({page.url}): stylesheet did not load: {', '.join(unloaded)}"
+
+
 def accessibility_report(page, label: str) -> PageReport:
     global _axe
+    assert_styled(page, label)
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
 

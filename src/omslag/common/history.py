@@ -143,6 +143,25 @@ def historical_values(record: models.Model, history_id: int) -> dict[str, Any]:
     return values
 
 
+def restore_fields(*, actor, record, history_id: int, fields: tuple[str, ...]):
+    """Put back ``fields`` (and the deleted state) of an earlier version, as a new version."""
+    from django.core.exceptions import ValidationError
+
+    from .locking import version_claim
+
+    values = historical_values(record, history_id)
+    with transaction.atomic():
+        version_claim(record, record.version)
+        for name in (*fields, "deleted_at"):
+            attname = record._meta.get_field(name).attname
+            setattr(record, attname, values[attname])
+        try:
+            save_with_history(record, actor=actor, reason=_("restored an earlier version"))
+        except ValidationError as exc:
+            raise RuleViolation("; ".join(exc.messages)) from None
+    return record
+
+
 def save_with_history(record: models.Model, *, actor, reason: str = "") -> None:
     """full_clean() and save, recording who and why in the record's history."""
     record.full_clean()

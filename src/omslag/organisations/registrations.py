@@ -1,7 +1,5 @@
 """What this app offers the shared machinery: record history, imports and exports."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +12,7 @@ from omslag.common.tabular.importing import (
     RowError,
     field_parser,
 )
+from omslag.common.tabular.parsers import choice_parser, email
 from omslag.common.tabular.registry import (
     ExportSpec,
     export_spec_register,
@@ -22,33 +21,6 @@ from omslag.common.tabular.registry import (
 
 from . import access, selectors, services
 from .models import Membership, Organisation, Role
-
-
-def _choice_parser(choices):
-    """Accept a choice by its value or its label, in any case."""
-    lookup = {}
-    for value, label in choices:
-        lookup[str(value).lower()] = value
-        lookup[str(label).lower()] = value
-
-    def parse(raw: str):
-        value = lookup.get(raw.strip().lower())
-        if value is None:
-            raise RowError(
-                _("unknown value; use one of: %(v)s") % {"v": ", ".join(v for v, _l in choices)}
-            )
-        return value
-
-    return parse
-
-
-def _email(raw: str) -> str:
-    raw = raw.strip().lower()
-    try:
-        validate_email(raw)
-    except ValidationError:
-        raise RowError(_("not a valid e-mail address")) from None
-    return raw
 
 
 class OrganisationImport(ImportSpec):
@@ -65,7 +37,7 @@ class OrganisationImport(ImportSpec):
         Column(
             "kind",
             gettext_lazy("ministry, agency, province, municipality, water_board, other"),
-            parse=_choice_parser(Organisation.Kind.choices),
+            parse=choice_parser(Organisation.Kind.choices),
         ),
         Column(
             "parent",
@@ -139,11 +111,11 @@ class MembershipImport(ImportSpec):
     kind = "memberships"
     label = gettext_lazy("Memberships")
     columns = (
-        Column("email", gettext_lazy("e-mail address of the person"), parse=_email, key=True),
+        Column("email", gettext_lazy("e-mail address of the person"), parse=email, key=True),
         Column(
             "role",
             gettext_lazy("viewer, editor, admin, board, auditor, safeguard_officer"),
-            parse=_choice_parser(Role.choices),
+            parse=choice_parser(Role.choices),
             key=True,
         ),
         Column(

@@ -104,6 +104,8 @@ class ImportSpec:
     kind: str = ""
     label: str = ""
     columns: tuple[Column, ...] = ()
+    # Columns an export adds for reading (derived figures); an import accepts and ignores them.
+    ignored_columns: tuple[str, ...] = ()
 
     def may_import(self, person, organisation) -> bool:
         raise NotImplementedError
@@ -114,9 +116,40 @@ class ImportSpec:
     def check_row(self, values: dict, context: ImportContext) -> None:
         """Checks across columns or against the database; raise RowError."""
 
+    def check_file(self, rows: list[tuple[int, dict]], context: ImportContext) -> list[RowProblem]:
+        """Checks that need every row (references to later rows); return the problems."""
+        return []
+
     def save_row(self, values: dict, context: ImportContext) -> str:
         """Save one checked row; return 'created', 'updated' or 'unchanged'."""
         raise NotImplementedError
+
+    def save_all(
+        self, rows: list[tuple[int, dict]], context: ImportContext, report: "ImportReport"
+    ) -> None:
+        """Save every checked row (inside the import's transaction). Override for bulk saves."""
+        for row_number, parsed in rows:
+            # No savepoint per row: checks raise before the database is touched, and any
+            # failure rolls the whole import back anyway.
+            try:
+                outcome = self.save_row(parsed, context)
+            except ValidationError as exc:
+                for column, messages in _errors_by_column(exc):
+                    report.add(
+                        RowProblem(
+                            row_number, column, _raw_parsed(parsed, column), "; ".join(messages)
+                        )
+                    )
+                continue
+            except RowError as exc:
+                report.add(
+                    RowProblem(row_number, exc.column, _raw_parsed(parsed, exc.column), exc.reason)
+                )
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+
+    def finish(self, context: ImportContext, report: "ImportReport") -> None:
+        """Work after every row is saved (links between rows), inside the transaction."""
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -131,7 +164,7 @@ def _header_map(
     positions: dict[int, str] = {}
     for index, header in enumerate(headers):
         target = mapping.get(header.strip().lower(), header.strip())
-        if target == "":  # mapped to "ignore"
+        if target == "" or target.lower() in spec.ignored_columns:  # mapped to "ignore"
             continue
         canonical = names.get(target.lower())
         if canonical is None:
@@ -207,7 +240,7 @@ def import_run(
                 row_ok = False
         if not row_ok:
             continue
-        if key_columns:
+        if key_columns and any(parsed.get(k) not in (None, "") for k in key_columns):
             key = tuple(str(parsed.get(k)).lower() for k in key_columns)
             if key in seen_keys:
                 report.add(
@@ -232,26 +265,15 @@ def import_run(
             report.add(RowProblem(2, "", "", _("the file has no data rows")))
         return report
 
+    for problem in spec.check_file(checked, context):
+        report.add(problem)
+    if not report.ok:
+        return report
+
     with transaction.atomic():
-        for row_number, parsed in checked:
-            # No savepoint per row: checks raise before the database is touched, and any
-            # failure rolls the whole import back anyway.
-            try:
-                outcome = spec.save_row(parsed, context)
-            except ValidationError as exc:
-                for column, messages in _errors_by_column(exc):
-                    report.add(
-                        RowProblem(
-                            row_number, column, _raw_parsed(parsed, column), "; ".join(messages)
-                        )
-                    )
-                continue
-            except RowError as exc:
-                report.add(
-                    RowProblem(row_number, exc.column, _raw_parsed(parsed, exc.column), exc.reason)
-                )
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
+        spec.save_all(checked, context, report)
+        if report.ok:
+            spec.finish(context, report)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
     if not report.ok:

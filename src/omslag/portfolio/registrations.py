@@ -1,0 +1,488 @@
+"""What the portfolio app offers the shared machinery: record history, imports, exports."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
+
+from omslag.common.history import TrackedModel, history_register, save_with_history
+from omslag.common.locking import version_claim
+from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
+from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
+from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
+
+from . import access, selectors, services
+from .models import Application, Dependency, Level, Scenario, SpendLine, SpendTarget, TimePosition
+
+CENT = Decimal("0.01")
+
+
+def _level(column):
+    return Column(
+        column,
+        gettext_lazy("low, medium or high"),
+        required=False,
+        parse=choice_parser(Level.choices),
+    )
+
+
+class ApplicationImport(ImportSpec):
+    kind = "applications"
+    label = gettext_lazy("Applications")
+    columns = (
+        Column(
+            "name",
+            gettext_lazy("name, unique within the organisation"),
+            key=True,
+            parse=field_parser(Application, "name"),
+        ),
+        Column("owner_unit", gettext_lazy("owning unit"), required=False),
+        Column("owner_name", gettext_lazy("owner"), required=False),
+        Column(
+            "purpose",
+            gettext_lazy("what it is for"),
+            required=False,
+            parse=field_parser(Application, "purpose"),
+        ),
+        Column("vendor", gettext_lazy("supplier"), required=False),
+        Column("technology", gettext_lazy("technology or platform"), required=False),
+        Column(
+            "go_live_year",
+            gettext_lazy("year it went live (1990-2100)"),
+            required=False,
+            parse=field_parser(Application, "go_live_year"),
+        ),
+        Column(
+            "end_of_support",
+            gettext_lazy("date support ends, e.g. 2027-12-31"),
+            required=False,
+            parse=date,
+        ),
+        Column(
+            "users",
+            gettext_lazy("number of users"),
+            required=False,
+            parse=field_parser(Application, "users"),
+        ),
+        _level("availability"),
+        _level("integrity"),
+        _level("confidentiality"),
+        Column(
+            "business_value",
+            gettext_lazy("1 (low) to 5 (high)"),
+            parse=field_parser(Application, "business_value"),
+        ),
+        Column("business_value_reason", gettext_lazy("why"), required=False),
+        Column(
+            "technical_condition",
+            gettext_lazy("1 (poor) to 5 (good)"),
+            parse=field_parser(Application, "technical_condition"),
+        ),
+        Column("technical_condition_reason", gettext_lazy("why"), required=False),
+        Column(
+            "status",
+            gettext_lazy("planned, in_use, being_retired, retired"),
+            required=False,
+            parse=choice_parser(Application.Status.choices),
+        ),
+        Column(
+            "time_override",
+            gettext_lazy(
+                "tolerate, invest, migrate or eliminate: only to overrule the derived position"
+            ),
+            required=False,
+            parse=choice_parser(TimePosition.choices),
+        ),
+        Column("time_override_reason", gettext_lazy("why it is overruled"), required=False),
+        Column(
+            "depends_on",
+            gettext_lazy("names of applications it needs, separated by ;"),
+            required=False,
+            parse=name_list,
+        ),
+    )
+    ignored_columns = ("time_position", "run_cost")
+
+    def may_import(self, person, organisation):
+        return access.portfolio_can_change(person, organisation)
+
+    def prepare(self, context):
+        context.cache["existing"] = {
+            a.name.lower(): a for a in Application.objects.filter(organisation=context.organisation)
+        }
+        context.cache["dependencies"] = []
+
+    def check_row(self, values, context):
+        go_live, eos = values.get("go_live_year"), values.get("end_of_support")
+        if go_live and eos and eos.year < go_live:
+            raise RowError(
+                _("support ends before the go-live year %(y)s") % {"y": go_live}, "end_of_support"
+            )
+        if values.get("time_override") and not values.get("time_override_reason"):
+            raise RowError(_("say why the TIME position is overruled"), "time_override_reason")
+
+    def check_file(self, rows, context):
+        names = set(context.cache["existing"]) | {v["name"].lower() for _r, v in rows}
+        problems = []
+        for row_number, values in rows:
+            for name in values.get("depends_on") or []:
+                if name.lower() not in names:
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            "depends_on",
+                            name,
+                            _("no application with this name in %(org)s or in this file")
+                            % {"org": context.organisation.name},
+                        )
+                    )
+                elif name.lower() == values["name"].lower():
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            "depends_on",
+                            name,
+                            _("an application cannot depend on itself"),
+                        )
+                    )
+        return problems
+
+    def save_row(self, values, context):
+        existing = context.cache["existing"].get(values["name"].lower())
+        fields = {k: v for k, v in values.items() if k != "depends_on" and v is not None}
+        for text_field in (
+            "owner_unit",
+            "owner_name",
+            "purpose",
+            "vendor",
+            "technology",
+            "business_value_reason",
+            "technical_condition_reason",
+            "time_override",
+            "time_override_reason",
+        ):
+            fields.setdefault(text_field, "")
+        for nullable in ("go_live_year", "end_of_support", "users"):
+            fields.setdefault(nullable, None)
+        context.cache["dependencies"].append((values["name"], values.get("depends_on") or []))
+        if existing is None:
+            application = services.application_create(
+                actor=context.actor, organisation=context.organisation, **fields
+            )
+            context.cache["existing"][application.name.lower()] = application
+            return "created"
+        if all(getattr(existing, k) == v for k, v in fields.items()):
+            return "unchanged"
+        version_claim(existing, existing.version)
+        for key, value in fields.items():
+            setattr(existing, key, value)
+        save_with_history(existing, actor=context.actor, reason=_("import"))
+        return "updated"
+
+    def finish(self, context, report):
+        """Add the dependencies named in the file that are not recorded yet."""
+        by_name = context.cache["existing"]
+        for name, needs in context.cache["dependencies"]:
+            application = by_name[name.lower()]
+            current = set(application.dependencies.values_list("depends_on_id", flat=True))
+            for needed in needs:
+                target = by_name[needed.lower()]
+                if target.pk not in current:
+                    services.dependency_add(
+                        actor=context.actor, application=application, depends_on=target
+                    )
+                    current.add(target.pk)
+
+
+class SpendImport(ImportSpec):
+    kind = "spend"
+    label = gettext_lazy("Spend lines")
+    columns = (
+        Column("year", gettext_lazy("1990-2100"), parse=field_parser(SpendLine, "year")),
+        Column(
+            "amount", gettext_lazy("euro, not negative; 1234.56 or 1.234,56"), parse=euro_amount
+        ),
+        Column(
+            "kind", gettext_lazy("budget or actual"), parse=choice_parser(SpendLine.Kind.choices)
+        ),
+        Column(
+            "category",
+            gettext_lazy("run, change or innovate"),
+            parse=choice_parser(SpendLine.Category.choices),
+        ),
+        Column(
+            "cost_type",
+            gettext_lazy("licences, hosting, staff, external_staff, maintenance, other"),
+            required=False,
+            parse=choice_parser(SpendLine.CostType.choices),
+        ),
+        Column("application", gettext_lazy("name of the application it pays for"), required=False),
+        Column(
+            "pays_for",
+            gettext_lazy("project or experiment it pays for"),
+            required=False,
+            parse=field_parser(SpendLine, "pays_for"),
+        ),
+        Column(
+            "description",
+            gettext_lazy("free text"),
+            required=False,
+            parse=field_parser(SpendLine, "description"),
+        ),
+        Column(
+            "reference",
+            gettext_lazy("key in the financial system; a re-import updates it"),
+            required=False,
+            key=True,
+            parse=field_parser(SpendLine, "reference"),
+        ),
+    )
+
+    def may_import(self, person, organisation):
+        return access.portfolio_can_change(person, organisation)
+
+    def prepare(self, context):
+        context.cache["applications"] = {
+            name.lower(): pk
+            for name, pk in Application.objects.filter(
+                organisation=context.organisation
+            ).values_list("name", "pk")
+        }
+
+    def check_row(self, values, context):
+        name = values.get("application")
+        if name:
+            pk = context.cache["applications"].get(name.lower())
+            if pk is None:
+                raise RowError(
+                    _("no application with this name in %(org)s")
+                    % {"org": context.organisation.name},
+                    "application",
+                )
+            values["application_id"] = pk
+
+    @staticmethod
+    def _fingerprint(
+        year, kind, category, cost_type, application_id, pays_for, description, amount
+    ):
+        return (
+            year,
+            kind,
+            category,
+            cost_type,
+            application_id,
+            pays_for,
+            description,
+            Decimal(amount).quantize(CENT),
+        )
+
+    def save_all(self, rows, context, report):
+        """Bulk save: new lines in batches with their history; a line with a known reference
+        is updated; a line identical to an existing one is left unchanged (re-import)."""
+        organisation = context.organisation
+        years = {values["year"] for _row, values in rows}
+        existing = SpendLine.objects.filter(organisation=organisation, year__in=years)
+        by_reference = {line.reference: line for line in existing.exclude(reference="")}
+        fingerprints = {
+            self._fingerprint(*values)
+            for values in existing.filter(reference="").values_list(
+                "year",
+                "kind",
+                "category",
+                "cost_type",
+                "application_id",
+                "pays_for",
+                "description",
+                "amount",
+            )
+        }
+        now = timezone.now()
+        new_lines = []
+        for _row_number, values in rows:
+            fields = {
+                "year": values["year"],
+                "amount": values["amount"],
+                "kind": values["kind"],
+                "category": values["category"],
+                "cost_type": values.get("cost_type") or "other",
+                "application_id": values.get("application_id"),
+                "pays_for": values.get("pays_for") or "",
+                "description": values.get("description") or "",
+                "reference": values.get("reference") or "",
+            }
+            if fields["reference"] and fields["reference"] in by_reference:
+                line = by_reference[fields["reference"]]
+                if all(getattr(line, k) == v for k, v in fields.items()):
+                    report.unchanged += 1
+                    continue
+                version_claim(line, line.version)
+                for key, value in fields.items():
+                    setattr(line, key, value)
+                save_with_history(line, actor=context.actor, reason=_("import"))
+                report.updated += 1
+                continue
+            if not fields["reference"]:
+                fingerprint = self._fingerprint(
+                    fields["year"],
+                    fields["kind"],
+                    fields["category"],
+                    fields["cost_type"],
+                    fields["application_id"],
+                    fields["pays_for"],
+                    fields["description"],
+                    fields["amount"],
+                )
+                if fingerprint in fingerprints:
+                    report.unchanged += 1
+                    continue
+            new_lines.append(SpendLine(organisation=organisation, created_at=now, **fields))
+        if new_lines:
+            bulk_create_with_history(
+                new_lines,
+                SpendLine,
+                batch_size=2000,
+                default_user=context.actor,
+                default_change_reason=_("import"),
+                default_date=now,
+            )
+        report.created += len(new_lines)
+
+
+def _iso(value):
+    return value.isoformat() if value else ""
+
+
+def _export_applications(person, organisation):
+    return (
+        selectors.applications_of(organisation)
+        .order_by("name")
+        .prefetch_related("dependencies__depends_on")
+    )
+
+
+def _export_spend(person, organisation):
+    return (
+        SpendLine.objects.filter(organisation=organisation)
+        .select_related("application")
+        .order_by("year", "kind", "category", "id")
+    )
+
+
+def _export_balance(person, organisation):
+    rows = []
+    for balance in selectors.balance_overview(organisation).balances:
+        for kind in ("actual", "budget"):
+            split = balance.split(kind)
+            if split.total:
+                rows.append((balance.year, kind, split))
+    return rows
+
+
+def _share(value):
+    return round(value * 100, 2)
+
+
+import_spec_register(ApplicationImport())
+import_spec_register(SpendImport())
+export_spec_register(
+    ExportSpec(
+        kind="applications",
+        label=gettext_lazy("Applications"),
+        columns=(
+            ("name", lambda a: a.name),
+            ("owner_unit", lambda a: a.owner_unit),
+            ("owner_name", lambda a: a.owner_name),
+            ("purpose", lambda a: a.purpose),
+            ("vendor", lambda a: a.vendor),
+            ("technology", lambda a: a.technology),
+            ("go_live_year", lambda a: a.go_live_year or ""),
+            ("end_of_support", lambda a: _iso(a.end_of_support)),
+            ("users", lambda a: a.users or ""),
+            ("availability", lambda a: a.availability),
+            ("integrity", lambda a: a.integrity),
+            ("confidentiality", lambda a: a.confidentiality),
+            ("business_value", lambda a: a.business_value),
+            ("business_value_reason", lambda a: a.business_value_reason),
+            ("technical_condition", lambda a: a.technical_condition),
+            ("technical_condition_reason", lambda a: a.technical_condition_reason),
+            ("status", lambda a: a.status),
+            ("time_override", lambda a: a.time_override),
+            ("time_override_reason", lambda a: a.time_override_reason),
+            (
+                "depends_on",
+                lambda a: "; ".join(
+                    sorted(
+                        d.depends_on.name
+                        for d in a.dependencies.all()
+                        if d.deleted_at is None and d.depends_on.deleted_at is None
+                    )
+                ),
+            ),
+            ("time_position", lambda a: a.time),
+            ("run_cost", lambda a: a.run_cost),
+        ),
+        rows=_export_applications,
+        may_export=access.portfolio_can_read,
+    )
+)
+export_spec_register(
+    ExportSpec(
+        kind="spend",
+        label=gettext_lazy("Spend lines"),
+        columns=(
+            ("year", lambda s: s.year),
+            ("amount", lambda s: s.amount),
+            ("kind", lambda s: s.kind),
+            ("category", lambda s: s.category),
+            ("cost_type", lambda s: s.cost_type),
+            ("application", lambda s: s.application.name if s.application_id else ""),
+            ("pays_for", lambda s: s.pays_for),
+            ("description", lambda s: s.description),
+            ("reference", lambda s: s.reference),
+        ),
+        rows=_export_spend,
+        may_export=access.portfolio_can_read,
+    )
+)
+export_spec_register(
+    ExportSpec(
+        kind="balance",
+        label=gettext_lazy("Run / change / innovate balance"),
+        columns=(
+            ("year", lambda r: r[0]),
+            ("kind", lambda r: r[1]),
+            ("run", lambda r: r[2].run),
+            ("change", lambda r: r[2].change),
+            ("innovate", lambda r: r[2].innovate),
+            ("total", lambda r: r[2].total),
+            ("run_percent", lambda r: _share(r[2].run_share)),
+            ("change_percent", lambda r: _share(r[2].change_share)),
+            ("innovate_percent", lambda r: _share(r[2].innovate_share)),
+        ),
+        rows=_export_balance,
+        may_export=access.portfolio_can_read,
+    )
+)
+
+
+def _tracked(key, model, getter, restore):
+    history_register(
+        TrackedModel(
+            key=key,
+            model=model,
+            get_readable=lambda person, pk: getter(person, pk, include_deleted=True),
+            can_restore=access.record_can_change,
+            restore=restore,
+        )
+    )
+
+
+_tracked("application", Application, access.application_get_readable, services.application_restore)
+_tracked("dependency", Dependency, access.dependency_get_readable, services.dependency_restore)
+_tracked("spend-line", SpendLine, access.spend_line_get_readable, services.spend_line_restore)
+_tracked(
+    "spend-target", SpendTarget, access.spend_target_get_readable, services.spend_target_restore
+)
+_tracked("scenario", Scenario, access.scenario_get_readable, services.scenario_restore)

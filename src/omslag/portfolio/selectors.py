@@ -1,0 +1,416 @@
+"""Reads of the application register and spend, and the figures computed from them.
+
+Figures come from the analysis core (omslag.analysis.spend); this module only fetches and
+aggregates in the database, so that a page needs a handful of queries whatever the volume.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from omslag.analysis.spend import (
+    ChangeInnovateBudget,
+    RetireApplication,
+    SpendItem,
+    StartProject,
+    StopProject,
+    Target,
+    age_distribution,
+    balance_by_year,
+    compare_scenarios,
+    dependency_fan_in,
+    end_of_support_status,
+    find_cycles,
+    gap_to_target,
+    share_trend,
+)
+from omslag.analysis.spend.time_position import GOOD_CONDITION_THRESHOLD, HIGH_VALUE_THRESHOLD
+
+from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
+
+CENT = Decimal("0.01")
+EOS_WINDOW_MONTHS = 24
+
+
+def _organisation_filter(organisation, include_children: bool, prefix: str = "organisation") -> Q:
+    if include_children:
+        return Q(**{f"{prefix}__path__startswith": organisation.path})
+    return Q(**{prefix: organisation})
+
+
+def time_position_expression():
+    """The TIME position in SQL: the hand-chosen one, else derived as in the analysis core."""
+    high = Q(business_value__gte=HIGH_VALUE_THRESHOLD)
+    good = Q(technical_condition__gte=GOOD_CONDITION_THRESHOLD)
+    return Case(
+        When(~Q(time_override=""), then=F("time_override")),
+        When(high & good, then=Value("invest")),
+        When(high, then=Value("migrate")),
+        When(good, then=Value("tolerate")),
+        default=Value("eliminate"),
+        output_field=CharField(),
+    )
+
+
+def latest_actual_year(organisation, include_children=False) -> int | None:
+    return (
+        SpendLine.objects.filter(
+            _organisation_filter(organisation, include_children), kind="actual"
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def _run_cost_subquery(year):
+    return Subquery(
+        SpendLine.objects.filter(
+            application=OuterRef("pk"), year=year, kind="actual", category="run"
+        )
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+
+
+def applications_of(organisation, *, include_children=False, run_cost_year=None) -> QuerySet:
+    """Live applications annotated with ``time`` and ``run_cost`` (actual run spend of
+    ``run_cost_year``, by default the latest year with actuals)."""
+    if run_cost_year is None:
+        run_cost_year = latest_actual_year(organisation, include_children)
+    return (
+        Application.objects.filter(_organisation_filter(organisation, include_children))
+        .select_related("organisation")
+        .annotate(
+            time=time_position_expression(),
+            run_cost=Coalesce(_run_cost_subquery(run_cost_year), Value(Decimal("0.00"))),
+        )
+    )
+
+
+SORTS = {
+    "name": "name",
+    "time": "time",
+    "status": "status",
+    "go-live": "go_live_year",
+    "end-of-support": "end_of_support",
+    "value": "business_value",
+    "condition": "technical_condition",
+    "run-cost": "run_cost",
+    "vendor": "vendor",
+}
+
+
+@dataclass
+class ApplicationFilters:
+    search: str = ""
+    time: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    owner: str = ""
+    end_of_support: str = ""  # past, within-24-months, later, unknown
+    bio_high: str = ""  # availability, integrity, confidentiality, any
+    sort: str = "name"
+
+
+def application_list(organisation, filters: ApplicationFilters, *, today=None) -> QuerySet:
+    today = today or timezone.localdate()
+    queryset = applications_of(organisation)
+    if filters.search:
+        term = filters.search
+        queryset = queryset.filter(
+            Q(name__icontains=term)
+            | Q(vendor__icontains=term)
+            | Q(technology__icontains=term)
+            | Q(purpose__icontains=term)
+        )
+    if filters.time:
+        queryset = queryset.filter(time__in=filters.time)
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.owner:
+        queryset = queryset.filter(
+            Q(owner_unit__icontains=filters.owner) | Q(owner_name__icontains=filters.owner)
+        )
+    window_end = _add_months(today, EOS_WINDOW_MONTHS)
+    if filters.end_of_support == "past":
+        queryset = queryset.filter(end_of_support__lt=today)
+    elif filters.end_of_support == "within-24-months":
+        queryset = queryset.filter(end_of_support__gte=today, end_of_support__lte=window_end)
+    elif filters.end_of_support == "later":
+        queryset = queryset.filter(end_of_support__gt=window_end)
+    elif filters.end_of_support == "unknown":
+        queryset = queryset.filter(end_of_support__isnull=True)
+    if filters.bio_high in ("availability", "integrity", "confidentiality"):
+        queryset = queryset.filter(**{filters.bio_high: "high"})
+    elif filters.bio_high == "any":
+        queryset = queryset.filter(
+            Q(availability="high") | Q(integrity="high") | Q(confidentiality="high")
+        )
+    field = SORTS.get(filters.sort.lstrip("-"), "name")
+    descending = filters.sort.startswith("-")
+    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(order, "name", "pk")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    import calendar
+
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def application_run_cost(application, year) -> Decimal:
+    total = (
+        SpendLine.objects.filter(application=application, year=year, category="run")
+        .values("kind")
+        .annotate(total=Sum("amount"))
+    )
+    by_kind = {row["kind"]: row["total"] for row in total}
+    return (by_kind.get("actual") or by_kind.get("budget") or Decimal("0")).quantize(CENT)
+
+
+def application_dependencies(application):
+    """(what it needs, what needs it) as live dependency records."""
+    needs = Dependency.objects.filter(application=application).select_related("depends_on")
+    needed_by = Dependency.objects.filter(depends_on=application).select_related("application")
+    return list(needs), list(needed_by)
+
+
+def application_spend_by_year(application) -> list[dict]:
+    return list(
+        SpendLine.objects.filter(application=application)
+        .values("year", "kind", "category")
+        .annotate(total=Sum("amount"))
+        .order_by("-year", "kind", "category")
+    )
+
+
+def dependency_edges(organisation, include_children=False) -> list[tuple[int, int]]:
+    return list(
+        Dependency.objects.filter(
+            _organisation_filter(organisation, include_children, "application__organisation"),
+            application__deleted_at__isnull=True,
+            depends_on__deleted_at__isnull=True,
+        ).values_list("application_id", "depends_on_id")
+    )
+
+
+# --- balance ------------------------------------------------------------------------------
+
+
+def spend_items(organisation, include_children=True) -> list[SpendItem]:
+    """Spend aggregated per year, kind and category in the database (a few dozen rows)."""
+    rows = (
+        SpendLine.objects.filter(_organisation_filter(organisation, include_children))
+        .values("year", "kind", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return [
+        SpendItem(
+            year=r["year"],
+            amount=Decimal(r["total"]).quantize(CENT),
+            kind=r["kind"],
+            category=r["category"],
+        )
+        for r in rows
+    ]
+
+
+def spend_target_current(organisation, today=None):
+    """The target that applies now: the nearest target year from this year on, else the last."""
+    today = today or timezone.localdate()
+    targets = list(SpendTarget.objects.filter(organisation=organisation).order_by("target_year"))
+    upcoming = [t for t in targets if t.target_year >= today.year]
+    return upcoming[0] if upcoming else (targets[-1] if targets else None)
+
+
+def analysis_target(target: SpendTarget | None) -> Target | None:
+    if target is None:
+        return None
+    return Target(
+        year=target.target_year,
+        innovate_min_share=float(target.innovate_min_percent) / 100
+        if target.innovate_min_percent is not None
+        else None,
+        run_max_share=float(target.run_max_percent) / 100
+        if target.run_max_percent is not None
+        else None,
+    )
+
+
+@dataclass
+class BalanceOverview:
+    balances: list
+    target: SpendTarget | None
+    gap: object | None  # TargetGap for the latest year with spend
+    trends: dict  # (kind, category) -> points per year
+    latest_year: int | None
+
+
+def balance_overview(organisation, include_children=True) -> BalanceOverview:
+    balances = balance_by_year(spend_items(organisation, include_children))
+    target = spend_target_current(organisation)
+    gap = None
+    latest = None
+    if balances:
+        actual_years = [b for b in balances if b.actual.total > 0]
+        latest_balance = actual_years[-1] if actual_years else balances[-1]
+        latest = latest_balance.year
+        if target is not None:
+            gap = gap_to_target(latest_balance, analysis_target(target))
+    trends = {
+        (kind, category): share_trend(balances, category, kind)
+        for kind in ("actual", "budget")
+        for category in ("run", "change", "innovate")
+    }
+    return BalanceOverview(balances, target, gap, trends, latest)
+
+
+# --- legacy risk ----------------------------------------------------------------------------
+
+
+@dataclass
+class LegacyRow:
+    application: Application
+    support: str
+    direct_dependents: int
+    transitive_dependents: int
+
+
+@dataclass
+class LegacyRisk:
+    rows: list[LegacyRow]  # past or within the window, most depended-on first
+    migrate_eliminate_run_cost: Decimal
+    time_counts: dict[str, int]
+    time_run_cost: dict[str, Decimal]
+    age: dict[str, int]
+    cycles: list[list[Application]]
+    run_cost_year: int | None
+
+
+def legacy_risk(organisation, today=None) -> LegacyRisk:
+    today = today or timezone.localdate()
+    year = latest_actual_year(organisation)
+    applications = list(applications_of(organisation, run_cost_year=year))
+    by_id = {a.pk: a for a in applications}
+    edges = dependency_edges(organisation)
+    fan_in = dependency_fan_in(edges, applications=by_id.keys())
+    rows = []
+    time_counts = dict.fromkeys(("tolerate", "invest", "migrate", "eliminate"), 0)
+    time_run_cost = dict.fromkeys(time_counts, Decimal("0.00"))
+    for application in applications:
+        time_counts[application.time] += 1
+        time_run_cost[application.time] += Decimal(application.run_cost).quantize(CENT)
+        support = end_of_support_status(application.end_of_support, today, EOS_WINDOW_MONTHS)
+        if support in ("past", "within_window"):
+            counts = fan_in[application.pk]
+            rows.append(
+                LegacyRow(
+                    application, support, counts.direct_dependents, counts.transitive_dependents
+                )
+            )
+    rows.sort(
+        key=lambda r: (-r.transitive_dependents, r.application.end_of_support, r.application.name)
+    )
+    cycles = [
+        sorted((by_id[i] for i in cycle if i in by_id), key=lambda a: a.name)
+        for cycle in find_cycles(edges)
+    ]
+    return LegacyRisk(
+        rows=rows,
+        migrate_eliminate_run_cost=(time_run_cost["migrate"] + time_run_cost["eliminate"]).quantize(
+            CENT
+        ),
+        time_counts=time_counts,
+        time_run_cost=time_run_cost,
+        age=age_distribution([a.go_live_year for a in applications], today.year),
+        cycles=cycles,
+        run_cost_year=year,
+    )
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def scenarios_of(organisation) -> QuerySet:
+    return Scenario.objects.filter(organisation=organisation).annotate(
+        change_count=Count("changes", filter=Q(changes__deleted_at__isnull=True))
+    )
+
+
+def scenario_changes(scenario) -> list[ScenarioChange]:
+    return list(scenario.changes.filter(deleted_at__isnull=True).select_related("application"))
+
+
+def analysis_changes(changes: list[ScenarioChange]) -> list:
+    result = []
+    for change in changes:
+        amount = Decimal(change.amount).quantize(CENT)
+        if change.kind == ScenarioChange.Kind.RETIRE_APPLICATION:
+            result.append(
+                RetireApplication(
+                    application_id=change.application_id,
+                    from_year=change.from_year,
+                    run_cost=amount,
+                    replacement_run_cost=Decimal(change.replacement_amount).quantize(CENT),
+                )
+            )
+        elif change.kind == ScenarioChange.Kind.START_PROJECT:
+            result.append(
+                StartProject(
+                    from_year=change.from_year,
+                    to_year=change.to_year,
+                    annual_change_cost=amount,
+                    project_id=change.label or None,
+                )
+            )
+        elif change.kind == ScenarioChange.Kind.STOP_PROJECT:
+            result.append(
+                StopProject(
+                    from_year=change.from_year,
+                    annual_change_cost=amount,
+                    project_id=change.label or None,
+                )
+            )
+        else:
+            result.append(ChangeInnovateBudget(from_year=change.from_year, delta=amount))
+    return result
+
+
+def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
+    """Each scenario (and 'no change') projected from its base year; {name: projection}.
+
+    All scenarios of one comparison share the base year of the first one, so they can be read
+    side by side; raises ValueError (with the change and year) when a projection goes negative.
+    """
+    scenarios = list(scenarios if scenarios is not None else scenarios_of(organisation))
+    if not scenarios:
+        return {}
+    base_year = scenarios[0].base_year
+    items = spend_items(organisation)
+    target = analysis_target(spend_target_current(organisation))
+    named = {"—": []}
+    for scenario in scenarios:
+        named[scenario.name] = analysis_changes(scenario_changes(scenario))
+    return compare_scenarios(items, named, base_year, years=years, target=target)

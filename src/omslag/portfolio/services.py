@@ -1,0 +1,267 @@
+"""Writes of the application register, spend lines, targets and scenarios: each atomic,
+validated with full_clean() and recorded in the record's history."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omslag.common.errors import RuleViolation
+from omslag.common.history import restore_fields, save_with_history
+from omslag.common.locking import version_claim
+
+from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
+
+APPLICATION_FIELDS = (
+    "name",
+    "owner_unit",
+    "owner_name",
+    "purpose",
+    "vendor",
+    "technology",
+    "go_live_year",
+    "end_of_support",
+    "users",
+    "availability",
+    "integrity",
+    "confidentiality",
+    "business_value",
+    "business_value_reason",
+    "technical_condition",
+    "technical_condition_reason",
+    "status",
+    "time_override",
+    "time_override_reason",
+)
+SPEND_LINE_FIELDS = (
+    "year",
+    "amount",
+    "kind",
+    "category",
+    "cost_type",
+    "application",
+    "pays_for",
+    "description",
+    "reference",
+)
+TARGET_FIELDS = ("target_year", "innovate_min_percent", "run_max_percent")
+SCENARIO_FIELDS = ("name", "description", "base_year")
+CHANGE_FIELDS = (
+    "kind",
+    "label",
+    "from_year",
+    "to_year",
+    "application",
+    "amount",
+    "replacement_amount",
+)
+
+
+def _check_fields(changes: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise RuleViolation(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+
+
+def _update(record, *, actor, expected_version: int, allowed, changes):
+    _check_fields(changes, allowed)
+    version_claim(record, expected_version)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    save_with_history(record, actor=actor)
+    return record
+
+
+def _soft_delete(record, *, actor, expected_version=None):
+    if expected_version is not None:
+        version_claim(record, expected_version)
+    record.deleted_at = timezone.now()
+    save_with_history(record, actor=actor, reason=_("deleted"))
+
+
+# --- applications -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(*, actor, organisation, **fields) -> Application:
+    _check_fields(fields, APPLICATION_FIELDS)
+    application = Application(organisation=organisation, **fields)
+    save_with_history(application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def application_update(*, actor, application, expected_version: int, **changes) -> Application:
+    return _update(
+        application,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=APPLICATION_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def application_delete(*, actor, application, expected_version=None) -> None:
+    """Soft delete; its dependencies in both directions go with it."""
+    _soft_delete(application, actor=actor, expected_version=expected_version)
+    for dependency in Dependency.objects.filter(
+        application=application
+    ) | Dependency.objects.filter(depends_on=application):
+        _soft_delete(dependency, actor=actor)
+
+
+@transaction.atomic
+def application_restore(*, actor, record, history_id: int) -> Application:
+    return restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=APPLICATION_FIELDS
+    )
+
+
+# --- dependencies -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dependency_add(*, actor, application, depends_on, note="") -> Dependency:
+    dependency = Dependency(application=application, depends_on=depends_on, note=note)
+    save_with_history(dependency, actor=actor)
+    return dependency
+
+
+@transaction.atomic
+def dependency_remove(*, actor, dependency, expected_version=None) -> None:
+    _soft_delete(dependency, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def dependency_restore(*, actor, record, history_id: int) -> Dependency:
+    if record.application.is_deleted or record.depends_on.is_deleted:
+        raise RuleViolation(_("Restore both applications first."))
+    return restore_fields(actor=actor, record=record, history_id=history_id, fields=("note",))
+
+
+# --- spend lines --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
+    _check_fields(fields, SPEND_LINE_FIELDS)
+    line = SpendLine(organisation=organisation, **fields)
+    save_with_history(line, actor=actor)
+    return line
+
+
+@transaction.atomic
+def spend_line_update(*, actor, spend_line, expected_version: int, **changes) -> SpendLine:
+    return _update(
+        spend_line,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=SPEND_LINE_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def spend_line_delete(*, actor, spend_line, expected_version=None) -> None:
+    _soft_delete(spend_line, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def spend_line_restore(*, actor, record, history_id: int) -> SpendLine:
+    return restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=SPEND_LINE_FIELDS
+    )
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def spend_target_set(*, actor, organisation, target_year, innovate_min_percent, run_max_percent):
+    """Create the target for ``target_year`` or change it."""
+    target = SpendTarget.objects.filter(organisation=organisation, target_year=target_year).first()
+    if target is None:
+        target = SpendTarget(organisation=organisation, target_year=target_year)
+    else:
+        version_claim(target, target.version)
+    target.innovate_min_percent = innovate_min_percent
+    target.run_max_percent = run_max_percent
+    save_with_history(target, actor=actor)
+    return target
+
+
+@transaction.atomic
+def spend_target_update(*, actor, target, expected_version: int, **changes) -> SpendTarget:
+    return _update(
+        target,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=TARGET_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def spend_target_delete(*, actor, target, expected_version=None) -> None:
+    _soft_delete(target, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def spend_target_restore(*, actor, record, history_id: int) -> SpendTarget:
+    return restore_fields(actor=actor, record=record, history_id=history_id, fields=TARGET_FIELDS)
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scenario_create(*, actor, organisation, **fields) -> Scenario:
+    _check_fields(fields, SCENARIO_FIELDS)
+    scenario = Scenario(organisation=organisation, **fields)
+    save_with_history(scenario, actor=actor)
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, actor, scenario, expected_version: int, **changes) -> Scenario:
+    return _update(
+        scenario,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=SCENARIO_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def scenario_delete(*, actor, scenario, expected_version=None) -> None:
+    _soft_delete(scenario, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def scenario_restore(*, actor, record, history_id: int) -> Scenario:
+    return restore_fields(actor=actor, record=record, history_id=history_id, fields=SCENARIO_FIELDS)
+
+
+@transaction.atomic
+def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
+    _check_fields(fields, CHANGE_FIELDS)
+    if (
+        fields.get("kind") == ScenarioChange.Kind.RETIRE_APPLICATION
+        and fields.get("amount") is None
+    ):
+        application = fields.get("application")
+        if application is not None:
+            from .selectors import application_run_cost
+
+            fields["amount"] = application_run_cost(application, scenario.base_year)
+    change = ScenarioChange(scenario=scenario, **fields)
+    save_with_history(change, actor=actor)
+    return change
+
+
+@transaction.atomic
+def scenario_change_remove(*, actor, change) -> None:
+    _soft_delete(change, actor=actor)
