@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ..errors import ConflictError, RuleViolation
+from .serializers import camel
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,18 @@ def _invalid_params(detail, prefix: str = "") -> list[dict]:
     return params
 
 
+def _model_errors_by_api_name(exc: DjangoValidationError) -> dict:
+    """A model's full_clean() errors keyed by the camelCase name the API gives each field
+    (models say ``end_of_support``, clients send ``endOfSupport``); errors of the record as a
+    whole (a unique constraint across fields) are named ``body``."""
+    if not hasattr(exc, "error_dict"):
+        return {"body": exc.messages}
+    return {
+        ("body" if field == NON_FIELD_ERRORS else camel(field)): messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
 def problem_exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, ConflictError):
@@ -83,7 +96,7 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, RuleViolation):
         return problem_response(request, 422, exc.message)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+        detail = _model_errors_by_api_name(exc)
         return problem_response(
             request,
             422,

@@ -260,14 +260,13 @@ def import_run(
             report.add(RowProblem(row_number, column, _raw(values, positions, column), exc.reason))
             continue
         checked.append((row_number, parsed))
-    if not report.ok or not checked:
-        if report.ok and not checked:
-            report.add(RowProblem(2, "", "", _("the file has no data rows")))
-        return report
-
-    for problem in spec.check_file(checked, context):
-        report.add(problem)
+    if report.ok and not checked:
+        report.add(RowProblem(2, "", "", _("the file has no data rows")))
+    if checked:  # checks across rows, also when other rows failed, to report everything at once
+        for problem in sorted(spec.check_file(checked, context), key=lambda p: p.row):
+            report.add(problem)
     if not report.ok:
+        report.problems.sort(key=lambda p: p.row)
         return report
 
     with transaction.atomic():

@@ -43,6 +43,7 @@ def email(raw: str) -> str:
 
 
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 def euro_amount(raw: str) -> Decimal:
@@ -58,6 +59,8 @@ def euro_amount(raw: str) -> Decimal:
     elif "," in text:
         text = text.replace(",", "") if _THOUSANDS_COMMA.match(text) else text.replace(",", ".")
     elif text.count(".") > 1:
+        if not _THOUSANDS_DOT.match(text):
+            raise RowError(_("not an amount in euro"))
         text = text.replace(".", "")
     try:
         amount = Decimal(text)
