@@ -10,6 +10,8 @@ from omslag.common.api.history import history_views
 from omslag.exchange import api as exchange_api
 from omslag.organisations import access as organisation_access
 from omslag.organisations import api as organisations_api
+from omslag.portfolio import access as portfolio_access
+from omslag.portfolio import api as portfolio_api
 
 OrganisationHistory, OrganisationRestore = history_views(
     "organisation",
@@ -25,6 +27,12 @@ MembershipHistory, MembershipRestore = history_views(
         person, pk, include_deleted=True
     ),
     "memberships",
+    "pk",
+)
+ApplicationHistory, ApplicationRestore = history_views(
+    "application",
+    lambda person, pk: portfolio_access.application_get_readable(person, pk, include_deleted=True),
+    "applications",
     "pk",
 )
 
@@ -64,6 +72,75 @@ urlpatterns = [
         "memberships/<int:pk>/history/<int:historyId>/restore",
         MembershipRestore.as_view(),
         name="membership-restore",
+    ),
+    # --- the application register, spend and scenarios (portfolio)
+    path(
+        "organisations/<slug:slug>/applications",
+        portfolio_api.ApplicationListApi.as_view(),
+        name="applications",
+    ),
+    path("applications/<int:pk>", portfolio_api.ApplicationDetailApi.as_view(), name="application"),
+    path(
+        "applications/<int:pk>/history",
+        ApplicationHistory.as_view(),
+        name="application-history",
+    ),
+    path(
+        "applications/<int:pk>/history/<int:historyId>/restore",
+        ApplicationRestore.as_view(),
+        name="application-restore",
+    ),
+    path(
+        "applications/<int:pk>/dependencies",
+        portfolio_api.ApplicationDependencyListApi.as_view(),
+        name="application-dependencies",
+    ),
+    path("dependencies/<int:pk>", portfolio_api.DependencyDetailApi.as_view(), name="dependency"),
+    path(
+        "organisations/<slug:slug>/spend-lines",
+        portfolio_api.SpendLineListApi.as_view(),
+        name="spend-lines",
+    ),
+    path("spend-lines/<int:pk>", portfolio_api.SpendLineDetailApi.as_view(), name="spend-line"),
+    path(
+        "organisations/<slug:slug>/spend-targets",
+        portfolio_api.SpendTargetListApi.as_view(),
+        name="spend-targets",
+    ),
+    path(
+        "spend-targets/<int:pk>", portfolio_api.SpendTargetDetailApi.as_view(), name="spend-target"
+    ),
+    path("organisations/<slug:slug>/balance", portfolio_api.BalanceApi.as_view(), name="balance"),
+    path(
+        "organisations/<slug:slug>/legacy-risk",
+        portfolio_api.LegacyRiskApi.as_view(),
+        name="legacy-risk",
+    ),
+    path(
+        "organisations/<slug:slug>/scenarios",
+        portfolio_api.ScenarioListApi.as_view(),
+        name="scenarios",
+    ),
+    path(
+        "organisations/<slug:slug>/scenario-comparison",
+        portfolio_api.ScenarioComparisonApi.as_view(),
+        name="scenario-comparison",
+    ),
+    path("scenarios/<int:pk>", portfolio_api.ScenarioDetailApi.as_view(), name="scenario"),
+    path(
+        "scenarios/<int:pk>/changes",
+        portfolio_api.ScenarioChangeListApi.as_view(),
+        name="scenario-changes",
+    ),
+    path(
+        "scenarios/<int:pk>/projection",
+        portfolio_api.ScenarioProjectionApi.as_view(),
+        name="scenario-projection",
+    ),
+    path(
+        "scenario-changes/<int:pk>",
+        portfolio_api.ScenarioChangeDetailApi.as_view(),
+        name="scenario-change",
     ),
     path("imports", exchange_api.ImportListApi.as_view(), name="imports"),
     path("imports/<int:pk>", exchange_api.ImportDetailApi.as_view(), name="import"),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "omslag.organisations",
     "omslag.exchange",
     "omslag.portfolio",
+    "omslag.projects",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The project-wide static files (the house style) live beside the settings, not in an app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Static files are served from the package by WhiteNoise; set OMSLAG_STATIC_ROOT and run
 # `omslag collectstatic` to serve compressed copies from a folder instead.
 STATIC_ROOT = env("OMSLAG_STATIC_ROOT") or None
@@ -287,6 +290,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "omslag.organisations.models.Organisation.Kind",
         "ImportStatusEnum": "omslag.exchange.models.ImportJob.Status",
+        "ApplicationStatusEnum": "omslag.portfolio.models.Application.Status",
+        "BioLevelEnum": "omslag.portfolio.models.Level",
+        "TimePositionEnum": "omslag.portfolio.models.TimePosition",
+        "SpendKindEnum": "omslag.portfolio.models.SpendLine.Kind",
+        "SpendCategoryEnum": "omslag.portfolio.models.SpendLine.Category",
+        "CostTypeEnum": "omslag.portfolio.models.SpendLine.CostType",
+        "ScenarioChangeKindEnum": "omslag.portfolio.models.ScenarioChange.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("omslag.accounts.urls")),
     path("", include("omslag.organisations.urls")),
     path("", include("omslag.exchange.urls")),
+    path("", include("omslag.portfolio.urls")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]
 

@@ -10,9 +10,16 @@ from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("1234.56", "1234.56"), ("1234,56", "1234.56"), ("1.234,56", "1234.56"),
-        ("1,234.56", "1234.56"), ("€ 1.234.567,89", "1234567.89"), ("1,234,567", "1234567"),
-        ("1.234.567", "1234567"), ("0", "0"), (" 12 ", "12"), ("12,5", "12.5"),
+        ("1234.56", "1234.56"),
+        ("1234,56", "1234.56"),
+        ("1.234,56", "1234.56"),
+        ("1,234.56", "1234.56"),
+        ("€ 1.234.567,89", "1234567.89"),
+        ("1,234,567", "1234567"),
+        ("1.234.567", "1234567"),
+        ("0", "0"),
+        (" 12 ", "12"),
+        ("12,5", "12.5"),
     ],
 )
 def test_euro_amounts_in_dutch_and_english_notation(text, expected):
@@ -21,8 +28,15 @@ def test_euro_amounts_in_dutch_and_english_notation(text, expected):
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("-5", "negative"), ("veel", "not an amount"), ("1.5.5", "not an amount"),
-     ("12.345", None), ("1.001", None), ("3.14159", "two decimals"), ("NaN", "not an amount")],
+    [
+        ("-5", "negative"),
+        ("veel", "not an amount"),
+        ("1.5.5", "not an amount"),
+        ("12.345", None),
+        ("1.001", None),
+        ("3.14159", "two decimals"),
+        ("NaN", "not an amount"),
+    ],
 )
 def test_bad_amounts(text, reason):
     if reason is None:  # 12.345 reads as a decimal with 3 places: refused as such

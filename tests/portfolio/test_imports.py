@@ -21,8 +21,14 @@ def org(tree):
 
 
 def run(kind, text, org, name="file.csv", dry_run=False):
-    return exchange.import_file(actor=None, organisation=org, kind=kind,
-                                stream=io.BytesIO(text.encode()), filename=name, dry_run=dry_run)
+    return exchange.import_file(
+        actor=None,
+        organisation=org,
+        kind=kind,
+        stream=io.BytesIO(text.encode()),
+        filename=name,
+        dry_run=dry_run,
+    )
 
 
 APPS = (
@@ -37,7 +43,9 @@ def test_applications_import_with_dependencies_by_name(org):
     report = run("applications", APPS, org)
     assert report.ok and report.created == 3
     portal = Application.objects.get(organisation=org, name="Portaal")
-    needs = set(Dependency.objects.filter(application=portal).values_list("depends_on__name", flat=True))
+    needs = set(
+        Dependency.objects.filter(application=portal).values_list("depends_on__name", flat=True)
+    )
     assert needs == {"Zaaksysteem", "Basisregistratie"}
     assert Application.objects.get(name="Basisregistratie").time_position == "migrate"
     again = run("applications", APPS, org)  # the same file again changes nothing
@@ -50,30 +58,36 @@ def test_application_rows_with_problems(tree):
     application(ministry, "Van het ministerie")
     text = (
         "name,business_value,technical_condition,go_live_year,end_of_support,depends_on\n"
-        "Goed,4,4,2018,,\n"                                  # 2 fine
-        "Slecht,6,4,2018,,\n"                                # 3 value out of range
-        "Datum,3,3,2020,2019-01-01,\n"                       # 4 support ends before go-live
-        "Jaar,3,3,1989,,\n"                                  # 5 year out of range
-        "Goed,2,2,2019,,\n"                                  # 6 duplicate name
-        "Vreemd,3,3,2019,,Van het ministerie\n"              # 7 dependency on another organisation
-        "Tekst,hoog,3,2019,,\n"                              # 8 not a number
+        "Goed,4,4,2018,,\n"  # 2 fine
+        "Slecht,6,4,2018,,\n"  # 3 value out of range
+        "Datum,3,3,2020,2019-01-01,\n"  # 4 support ends before go-live
+        "Jaar,3,3,1989,,\n"  # 5 year out of range
+        "Goed,2,2,2019,,\n"  # 6 duplicate name
+        "Vreemd,3,3,2019,,Van het ministerie\n"  # 7 dependency on another organisation
+        "Tekst,hoog,3,2019,,\n"  # 8 not a number
     )
     report = run("applications", text, org)
     found = {(p.row, p.column) for p in report.problems}
-    assert found == {(3, "business_value"), (4, "end_of_support"), (5, "go_live_year"),
-                     (6, "name"), (7, "depends_on"), (8, "business_value")}
+    assert found == {
+        (3, "business_value"),
+        (4, "end_of_support"),
+        (5, "go_live_year"),
+        (6, "name"),
+        (7, "depends_on"),
+        (8, "business_value"),
+    }
     assert not Application.objects.filter(organisation=org).exists()
 
 
 SPEND_BAD = (
     "year,amount,kind,category,application\n"
-    "2025,700000,actual,run,\n"          # 2 fine
-    "2025,-5,actual,run,\n"              # 3 negative
-    "2025,veel,actual,run,\n"            # 4 not a number
-    "2025,100,actual,onderhoud,\n"       # 5 unknown category
-    "1989,100,actual,run,\n"             # 6 year outside 1990-2100
-    "2025,100,actual,run,Bestaat niet\n" # 7 missing application
-    "2025,1.5.5,actual,run,\n"           # 8 garbled amount
+    "2025,700000,actual,run,\n"  # 2 fine
+    "2025,-5,actual,run,\n"  # 3 negative
+    "2025,veel,actual,run,\n"  # 4 not a number
+    "2025,100,actual,onderhoud,\n"  # 5 unknown category
+    "1989,100,actual,run,\n"  # 6 year outside 1990-2100
+    "2025,100,actual,run,Bestaat niet\n"  # 7 missing application
+    "2025,1.5.5,actual,run,\n"  # 8 garbled amount
 )
 SPEND_GOOD = (
     "year;amount;kind;category;application\n"
@@ -88,8 +102,14 @@ def test_spend_file_with_bad_rows_then_fixed(org):
     application(org, "Zaaksysteem")
     report = run("spend", SPEND_BAD, org)
     found = {(p.row, p.column) for p in report.problems}
-    assert found == {(3, "amount"), (4, "amount"), (5, "category"), (6, "year"),
-                     (7, "application"), (8, "amount")}
+    assert found == {
+        (3, "amount"),
+        (4, "amount"),
+        (5, "category"),
+        (6, "year"),
+        (7, "application"),
+        (8, "amount"),
+    }
     assert not SpendLine.objects.exists()
 
     fixed = run("spend", SPEND_GOOD, org)
@@ -97,7 +117,10 @@ def test_spend_file_with_bad_rows_then_fixed(org):
     # by hand: run 700,000 + 50,000 = 750,000; change 150,000; innovate 100,000; total 1,000,000
     (year,) = selectors.balance_overview(org).balances
     assert (year.actual.run, year.actual.change, year.actual.innovate) == (
-        Decimal("750000.00"), Decimal("150000.00"), Decimal("100000.00"))
+        Decimal("750000.00"),
+        Decimal("150000.00"),
+        Decimal("100000.00"),
+    )
     assert year.actual.run_share == pytest.approx(0.75)
     again = run("spend", SPEND_GOOD, org)  # re-importing the same lines adds nothing
     assert again.ok and again.created == 0 and again.unchanged == 4
@@ -121,9 +144,16 @@ def test_exports_round_trip(org):
     run("spend", "year,amount,kind,category,application\n2025,10.50,actual,run,Portaal\n", org)
     for kind in ("applications", "spend"):
         for fmt in ("csv", "xlsx", "ods", "json"):
-            exported = exchange.export_file(person=_operator(), organisation=org, kind=kind, fmt=fmt)
-            report = exchange.import_file(actor=None, organisation=org, kind=kind,
-                                          stream=io.BytesIO(exported.content), filename=f"x.{fmt}")
+            exported = exchange.export_file(
+                person=_operator(), organisation=org, kind=kind, fmt=fmt
+            )
+            report = exchange.import_file(
+                actor=None,
+                organisation=org,
+                kind=kind,
+                stream=io.BytesIO(exported.content),
+                filename=f"x.{fmt}",
+            )
             assert report.ok, (kind, fmt, report.problems)
             assert report.created == 0 and report.updated == 0, (kind, fmt)
 
@@ -140,7 +170,9 @@ def test_balance_export_has_shares(org, tmp_path):
     call_command("export", "balance", "--org", org.slug, "--format", "json", "-o", str(out))
     (row,) = json.loads(out.read_text())
     assert row["year"] == 2025 and row["kind"] == "actual"
-    assert row["total"] == 1_000_000 and row["run_percent"] == 75.0 and row["innovate_percent"] == 10.0
+    assert (
+        row["total"] == 1_000_000 and row["run_percent"] == 75.0 and row["innovate_percent"] == 10.0
+    )
 
 
 def test_cli_import_spend_reports_rows_and_exits_non_zero(org, tmp_path, capsys):

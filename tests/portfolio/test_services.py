@@ -29,7 +29,9 @@ def test_balance_shares_per_year(org):
     assert year.year == 2024
     assert year.actual.total == Decimal("1000000.00")
     assert (year.actual.run_share, year.actual.change_share, year.actual.innovate_share) == (
-        pytest.approx(0.70), pytest.approx(0.20), pytest.approx(0.10)
+        pytest.approx(0.70),
+        pytest.approx(0.20),
+        pytest.approx(0.10),
     )
 
 
@@ -49,8 +51,13 @@ def test_gap_to_target_in_points_and_euro(org):
     spend(org, 2025, 720_000, "run")
     spend(org, 2025, 200_000, "change")
     spend(org, 2025, 80_000, "innovate")
-    services.spend_target_set(actor=None, organisation=org, target_year=2030,
-                              innovate_min_percent=Decimal("10"), run_max_percent=Decimal("65"))
+    services.spend_target_set(
+        actor=None,
+        organisation=org,
+        target_year=2030,
+        innovate_min_percent=Decimal("10"),
+        run_max_percent=Decimal("65"),
+    )
     gap = selectors.balance_overview(org).gap
     bounds = {b.category: b for b in gap.bounds}
     # innovate 8% vs at least 10%: 2 points, 20,000 euro short of 10% of 1,000,000
@@ -64,8 +71,16 @@ def test_gap_to_target_in_points_and_euro(org):
 
 @pytest.mark.parametrize(
     "value, condition, expected",
-    [(5, 5, "invest"), (3, 3, "invest"), (4, 2, "migrate"), (2, 4, "tolerate"), (1, 1, "eliminate"),
-     (2, 2, "eliminate"), (3, 2, "migrate"), (2, 3, "tolerate")],
+    [
+        (5, 5, "invest"),
+        (3, 3, "invest"),
+        (4, 2, "migrate"),
+        (2, 4, "tolerate"),
+        (1, 1, "eliminate"),
+        (2, 2, "eliminate"),
+        (3, 2, "migrate"),
+        (2, 3, "tolerate"),
+    ],
 )
 def test_time_position_in_python_and_in_the_database_agree(org, value, condition, expected):
     app = application(org, value=value, condition=condition)
@@ -76,8 +91,13 @@ def test_time_position_in_python_and_in_the_database_agree(org, value, condition
 def test_time_override_needs_a_reason_and_wins(org):
     with pytest.raises(ValidationError, match="Say why"):
         application(org, value=5, condition=5, time_override="eliminate")
-    app = application(org, value=5, condition=5, time_override="eliminate",
-                      time_override_reason="Replaced by the national service in 2027")
+    app = application(
+        org,
+        value=5,
+        condition=5,
+        time_override="eliminate",
+        time_override_reason="Replaced by the national service in 2027",
+    )
     assert app.time_position == "eliminate" and app.derived_time_position == "invest"
     assert selectors.applications_of(org).get(pk=app.pk).time == "eliminate"
 
@@ -111,8 +131,9 @@ def test_spend_line_for_another_organisations_application_is_refused(tree):
 
 def test_stale_application_update_is_refused(org):
     app = application(org)
-    services.application_update(actor=None, application=Application.objects.get(pk=app.pk),
-                                expected_version=1, vendor="A")
+    services.application_update(
+        actor=None, application=Application.objects.get(pk=app.pk), expected_version=1, vendor="A"
+    )
     with pytest.raises(ConflictError):
         services.application_update(actor=None, application=app, expected_version=1, vendor="B")
     assert Application.objects.get(pk=app.pk).vendor == "A"
@@ -126,8 +147,12 @@ def test_retiring_an_application_lowers_run_by_its_run_cost_from_that_year(org):
     spend(org, 2025, 100_000, "innovate")
     scenario = services.scenario_create(actor=None, organisation=org, name="Afbouw", base_year=2025)
     change = services.scenario_change_add(
-        actor=None, scenario=scenario, kind=ScenarioChange.Kind.RETIRE_APPLICATION,
-        application=legacy, from_year=2027, amount=None,
+        actor=None,
+        scenario=scenario,
+        kind=ScenarioChange.Kind.RETIRE_APPLICATION,
+        application=legacy,
+        from_year=2027,
+        amount=None,
     )
     assert change.amount == Decimal("120000.00")  # defaults to its run cost in the base year
     projection = selectors.scenario_comparison(org, [scenario])["Afbouw"]
@@ -143,11 +168,21 @@ def test_scenario_reaches_target_in_the_year_worked_out_by_hand(org):
     spend(org, 2025, 700_000, "run")
     spend(org, 2025, 220_000, "change")
     spend(org, 2025, 80_000, "innovate")
-    services.spend_target_set(actor=None, organisation=org, target_year=2030,
-                              innovate_min_percent=Decimal("10"), run_max_percent=None)
+    services.spend_target_set(
+        actor=None,
+        organisation=org,
+        target_year=2030,
+        innovate_min_percent=Decimal("10"),
+        run_max_percent=None,
+    )
     scenario = services.scenario_create(actor=None, organisation=org, name="Meer", base_year=2025)
-    services.scenario_change_add(actor=None, scenario=scenario, kind="change_innovate",
-                                 from_year=2028, amount=Decimal("30000"))
+    services.scenario_change_add(
+        actor=None,
+        scenario=scenario,
+        kind="change_innovate",
+        from_year=2028,
+        amount=Decimal("30000"),
+    )
     # 2028: innovate 110k of 1,030k = 10.7% ≥ 10%; before 2028 8%
     comparison = selectors.scenario_comparison(org, [scenario])
     assert comparison["Meer"].first_year_target_met == 2028
@@ -156,9 +191,16 @@ def test_scenario_reaches_target_in_the_year_worked_out_by_hand(org):
 
 def test_negative_projection_names_the_change(org):
     spend(org, 2025, 100, "innovate")
-    scenario = services.scenario_create(actor=None, organisation=org, name="Te veel", base_year=2025)
-    services.scenario_change_add(actor=None, scenario=scenario, kind="change_innovate",
-                                 from_year=2027, amount=Decimal("-500"))
+    scenario = services.scenario_create(
+        actor=None, organisation=org, name="Te veel", base_year=2025
+    )
+    services.scenario_change_add(
+        actor=None,
+        scenario=scenario,
+        kind="change_innovate",
+        from_year=2027,
+        amount=Decimal("-500"),
+    )
     with pytest.raises(ValueError, match="2027"):
         selectors.scenario_comparison(org, [scenario])
 

@@ -4,17 +4,20 @@ Each app registers its tracked models with the functions that decide access, so 
 history page and API never decide permissions themselves.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
 
 # Fields that change on every save and say nothing to a reader.
-_HIDDEN_FIELDS = {"updated_at", "version", "path"}
+_HIDDEN_FIELDS = {"updated_at", "version", "path", "created_at"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ def _display(record, field: models.Field, value) -> str:
         return str(related) if related is not None else f"#{value}"
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

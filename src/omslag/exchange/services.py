@@ -17,23 +17,37 @@ from omslag.common.tabular.formats import (
     write_table,
 )
 from omslag.common.tabular.importing import ImportReport, import_run
-from omslag.common.tabular.registry import export_spec, import_spec
+from omslag.common.tabular.registry import export_spec, import_formats, import_spec
 
 from .models import ColumnMapping, ImportJob
 
 
-def _spec(kind: str):
-    spec = import_spec(kind)
+def _spec(kind: str, fmt: str = "table"):
+    spec = import_spec(kind, fmt)
     if spec is None:
+        if import_spec(kind) is not None:
+            raise RuleViolation(
+                _("Unknown format %(fmt)s for %(kind)s; use one of: %(formats)s.")
+                % {"fmt": fmt, "kind": kind, "formats": ", ".join(import_formats(kind))}
+            )
         raise RuleViolation(_("Unknown kind of import: %(kind)s.") % {"kind": kind})
     return spec
 
 
 def import_file(
-    *, actor, organisation, kind, stream, filename, mapping=None, dry_run=False, progress=None
+    *,
+    actor,
+    organisation,
+    kind,
+    stream,
+    filename,
+    mapping=None,
+    dry_run=False,
+    progress=None,
+    fmt="table",
 ) -> ImportReport:
     """Read ``stream`` and import it all-or-nothing; FileProblem when it cannot be read."""
-    spec = _spec(kind)
+    spec = _spec(kind, fmt)
     table = read_table(stream, filename, max_bytes=settings.IMPORT_MAX_BYTES)
     report = import_run(
         spec,
@@ -157,7 +171,7 @@ class ExportFile:
     rows: int
 
 
-def export_file(*, person, organisation, kind, fmt, progress=None) -> ExportFile:
+def export_file(*, person, organisation, kind, fmt, progress=None, options=None) -> ExportFile:
     spec = export_spec(kind)
     if spec is None:
         raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
@@ -167,13 +181,13 @@ def export_file(*, person, organisation, kind, fmt, progress=None) -> ExportFile
             % {"fmt": fmt, "formats": ", ".join(FORMATS)}
         )
     rows = []
-    for record in spec.rows(person, organisation):
-        rows.append(spec.values(record))
+    for record in spec.records(person, organisation, options):
+        rows.append(spec.values(record, options))
         if progress:
             progress(1)
     stamp = timezone.localdate().isoformat()
     return ExportFile(
-        content=write_table(spec.headers(), rows, fmt),
+        content=write_table(spec.headers(options), rows, fmt),
         filename=f"{kind}-{organisation.slug}-{stamp}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
         rows=len(rows),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import FileProblem
-from omslag.common.tabular.registry import import_spec
+from omslag.common.tabular.registry import import_kinds, import_spec
 from omslag.organisations.access import organisation_get_readable
 
 from . import access, selectors, services
@@ -19,6 +19,8 @@ from .forms import ExportForm, ImportUploadForm, MappingForm
 @require_http_methods(["GET", "POST"])
 def import_upload(request, slug):
     organisation = organisation_get_readable(request.user, slug)
+    if not any(access.import_allowed(request.user, organisation, k) for k in import_kinds()):
+        raise PermissionDenied
     mappings = selectors.column_mappings_of(organisation)
     form = ImportUploadForm(request.POST or None, request.FILES or None, mappings=mappings)
     if request.method == "POST" and form.is_valid():

@@ -102,6 +102,7 @@ class ImportSpec:
     """
 
     kind: str = ""
+    format: str = "table"  # another value for files in a register's own layout
     label: str = ""
     columns: tuple[Column, ...] = ()
     # Columns an export adds for reading (derived figures); an import accepts and ignores them.

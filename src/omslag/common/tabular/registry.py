@@ -9,33 +9,53 @@ from .importing import ImportSpec
 
 @dataclass(frozen=True)
 class ExportSpec:
+    """What one kind of record looks like in an export. ``rows(person, organisation)`` gives
+    the records; ``options`` (from the command line or the API, e.g. a reference class) reach
+    specs that declare ``rows_with_options`` and ``extra_columns``."""
+
     kind: str
     label: str
     columns: tuple[tuple[str, Callable[[Any], Any]], ...]
     rows: Callable[[Any, Any], Iterable[Any]]  # (person, organisation) -> records
     may_export: Callable[[Any, Any], bool]
+    rows_with_options: Callable[..., Iterable[Any]] | None = None
+    extra_columns: Callable[[dict], tuple[tuple[str, Callable[[Any], Any]], ...]] | None = None
 
-    def headers(self) -> list[str]:
-        return [name for name, _ in self.columns]
+    def all_columns(self, options: dict | None = None):
+        extra = self.extra_columns(options or {}) if self.extra_columns else ()
+        return (*self.columns, *extra)
 
-    def values(self, record) -> list[Any]:
-        return [getter(record) for _, getter in self.columns]
+    def headers(self, options: dict | None = None) -> list[str]:
+        return [name for name, _ in self.all_columns(options)]
+
+    def values(self, record, options: dict | None = None) -> list[Any]:
+        return [getter(record) for _, getter in self.all_columns(options)]
+
+    def records(self, person, organisation, options: dict | None = None) -> Iterable[Any]:
+        if options and self.rows_with_options:
+            return self.rows_with_options(person, organisation, options)
+        return self.rows(person, organisation)
 
 
-_imports: dict[str, ImportSpec] = {}
+DEFAULT_FORMAT = "table"
+_imports: dict[tuple[str, str], ImportSpec] = {}
 _exports: dict[str, ExportSpec] = {}
 
 
 def import_spec_register(spec: ImportSpec) -> None:
-    _imports[spec.kind] = spec
+    _imports[(spec.kind, getattr(spec, "format", DEFAULT_FORMAT))] = spec
 
 
 def export_spec_register(spec: ExportSpec) -> None:
     _exports[spec.kind] = spec
 
 
-def import_spec(kind: str) -> ImportSpec | None:
-    return _imports.get(kind)
+def import_spec(kind: str, fmt: str = DEFAULT_FORMAT) -> ImportSpec | None:
+    return _imports.get((kind, fmt or DEFAULT_FORMAT))
+
+
+def import_formats(kind: str) -> list[str]:
+    return sorted(fmt for k, fmt in _imports if k == kind)
 
 
 def export_spec(kind: str) -> ExportSpec | None:
@@ -43,7 +63,7 @@ def export_spec(kind: str) -> ExportSpec | None:
 
 
 def import_kinds() -> list[str]:
-    return sorted(_imports)
+    return sorted({kind for kind, _fmt in _imports})
 
 
 def export_kinds() -> list[str]:

@@ -17,11 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="what the file holds: " + ", ".join(import_kinds()))
         parser.add_argument("file", type=Path)
         parser.add_argument("--org", required=True, help="short name of the organisation")
+        parser.add_argument(
+            "--format",
+            default="table",
+            dest="file_format",
+            help="the file's layout: table (omslag's columns, the default) or a register's own "
+            "layout, e.g. canada-snapshot for projects",
+        )
         parser.add_argument("--mapping", help="name of a saved column mapping")
         parser.add_argument("--dry-run", action="store_true", help="check only; save nothing")
         parser.add_argument("--actor", help="e-mail address recorded in the history as the author")
 
-    def handle(self, *args, kind, file, org, mapping, dry_run, actor, **options):
+    def handle(self, *args, kind, file, org, mapping, dry_run, actor, file_format, **options):
         if kind not in import_kinds():
             raise CommandError(f"Unknown kind {kind!r}; use one of: {', '.join(import_kinds())}.")
         if not file.is_file():
@@ -45,6 +52,7 @@ class Command(BaseCommand):
                     mapping=column_mapping,
                     dry_run=dry_run,
                     progress=bar.update,
+                    fmt=file_format,
                 )
             except DomainError as error:
                 raise CommandError(f"{file}: {error.message}") from None

@@ -1,0 +1,382 @@
+"""The charts of the balance page, each with alt text and a summary computed from the same
+data as its table. Presentation only: the figures come from the selectors and the analysis
+core, the drawing from ``omslag.common.charts``."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from omslag.analysis.spend.time_position import HIGH_VALUE_THRESHOLD
+from omslag.common import charts
+
+from .models import TimePosition
+from .templatetags.portfolio_format import euro, percent, points, share
+
+CATEGORY_STYLES = {
+    # category: colour, hatch (bottom of the stack first)
+    "run": (charts.BLUE, "/"),
+    "change": (charts.ORANGE, "-"),
+    "innovate": (charts.GREEN, "x"),
+}
+TIME_STYLES = {
+    "invest": (charts.GREEN, "o"),
+    "tolerate": (charts.LIGHT_BLUE, "s"),
+    "migrate": (charts.ORANGE, "^"),
+    "eliminate": (charts.MAGENTA, "D"),
+}
+SCENARIO_STYLES = [
+    (charts.BLUE, "-", "s"),
+    (charts.ORANGE, "-.", "^"),
+    (charts.GREEN, ":", "D"),
+    (charts.MAGENTA, (0, (6, 2)), "v"),
+    (charts.LIGHT_BLUE, (0, (2, 1, 2, 4)), "P"),
+]
+NO_CHANGE = "—"
+
+
+def category_label(category: str) -> str:
+    return {"run": _("run"), "change": _("change"), "innovate": _("innovate")}[category]
+
+
+@dataclass
+class Chart:
+    image: str  # data: URI of the SVG
+    alt: str
+    summary: str
+
+
+# --- balance --------------------------------------------------------------------------------
+
+
+@dataclass
+class BalanceRow:
+    """One year of the balance as shown: actual spend, or the budget when there is none."""
+
+    year: int
+    kind: str
+    split: object  # analysis SpendSplit
+
+    @property
+    def is_budget(self) -> bool:
+        return self.kind == "budget"
+
+
+def balance_rows(overview) -> list[BalanceRow]:
+    return [
+        BalanceRow(b.year, b.preferred_kind, b.split(b.preferred_kind)) for b in overview.balances
+    ]
+
+
+def _target_sentence(bound) -> str:
+    values = {
+        "target": percent(bound.target_share * 100),
+        "points": points(abs(bound.difference_points)).lstrip("+"),
+        "amount": euro(abs(bound.difference_amount)),
+    }
+    if bound.category == "run":
+        if bound.met:
+            return _("That meets the target of at most %(target)s.") % values
+        return (
+            _("That is %(points)s points above the target of at most %(target)s: %(amount)s")
+            % values
+            + " "
+            + _("would have to move from run to change or innovate.")
+        )
+    if bound.met:
+        return _("Innovate meets the target of at least %(target)s.") % values
+    return (
+        _("Innovate is %(points)s points below the target of at least %(target)s;") % values
+        + " "
+        + _("%(amount)s more would close the gap.") % values
+    )
+
+
+def balance_summary(rows: list[BalanceRow], overview) -> str:
+    if not rows:
+        return ""
+    latest = next((r for r in rows if r.year == overview.latest_year), rows[-1])
+    values = {
+        "year": latest.year,
+        "run": share(latest.split.run_share),
+        "change": share(latest.split.change_share),
+        "innovate": share(latest.split.innovate_share),
+    }
+    if latest.is_budget:
+        text = _(
+            "In %(year)s run was %(run)s of budgeted spend, change %(change)s and innovate "
+            "%(innovate)s."
+        )
+    else:
+        text = _(
+            "In %(year)s run was %(run)s of actual spend, change %(change)s and innovate "
+            "%(innovate)s."
+        )
+    sentences = [text % values]
+    if overview.gap is not None:
+        for bound in overview.gap.bounds:
+            if bound.category in ("run", "innovate"):
+                sentences.append(_target_sentence(bound))
+    actual_years = [r.year for r in rows if not r.is_budget]
+    run_trend = overview.trends.get(("actual", "run"))
+    innovate_trend = overview.trends.get(("actual", "innovate"))
+    if run_trend is not None and innovate_trend is not None:
+        sentences.append(
+            _(
+                "From %(first)s to %(last)s the run share moved %(run)s points a year and the "
+                "innovate share %(innovate)s points a year."
+            )
+            % {
+                "first": actual_years[0],
+                "last": actual_years[-1],
+                "run": points(run_trend, 2),
+                "innovate": points(innovate_trend, 2),
+            }
+        )
+    budget_years = [str(r.year) for r in rows if r.is_budget]
+    if budget_years:
+        sentences.append(
+            ngettext(
+                "%(years)s shows the budget, as it has no actual spend yet.",
+                "%(years)s show the budget, as they have no actual spend yet.",
+                len(budget_years),
+            )
+            % {"years": ", ".join(budget_years)}
+        )
+    return " ".join(sentences)
+
+
+def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
+    if not rows:
+        return None
+    target = overview.target
+    reference_lines = []
+    if target is not None and target.run_max_percent is not None:
+        reference_lines.append(
+            charts.ReferenceLine(
+                float(target.run_max_percent),
+                _("target %(year)s: run at most %(p)s")
+                % {"year": target.target_year, "p": percent(target.run_max_percent, 0)},
+            )
+        )
+    if target is not None and target.innovate_min_percent is not None:
+        reference_lines.append(
+            charts.ReferenceLine(
+                100 - float(target.innovate_min_percent),
+                _("target %(year)s: innovate at least %(p)s (top band down to this line)")
+                % {"year": target.target_year, "p": percent(target.innovate_min_percent, 0)},
+                linestyle=":",
+            )
+        )
+    series = [
+        charts.Series(
+            label=category_label(category),
+            values=[r.split.share(category) * 100 for r in rows],
+            colour=CATEGORY_STYLES[category][0],
+            hatch=CATEGORY_STYLES[category][1],
+        )
+        for category in ("run", "change", "innovate")
+    ]
+    image = charts.stacked_shares(
+        years=[r.year for r in rows],
+        series=series,
+        reference_lines=reference_lines,
+        marked_years=[r.year for r in rows if r.is_budget],
+        marked_label=_("budget"),
+        x_label=_("Year"),
+        y_label=_("Share of ICT spend"),
+    )
+    alt = _(
+        "Stacked area chart of the run, change and innovate shares of ICT spend per year, "
+        "%(first)s to %(last)s, with the target lines. The numbers are in the table below."
+    ) % {"first": rows[0].year, "last": rows[-1].year}
+    return Chart(image, alt, balance_summary(rows, overview))
+
+
+# --- TIME ---------------------------------------------------------------------------------
+
+
+def time_label(position: str) -> str:
+    return str(TimePosition(position).label)
+
+
+def _round_down_nicely(value: float) -> float:
+    if value <= 0:
+        return 0.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    return math.floor(value / magnitude) * magnitude
+
+
+def time_summary(applications, risk) -> str:
+    total = len(applications)
+    counts = ", ".join(
+        f"{risk.time_counts[p]} {time_label(p)}"
+        for p in ("invest", "tolerate", "migrate", "eliminate")
+    )
+    text = ngettext("%(n)s application: %(counts)s.", "%(n)s applications: %(counts)s.", total) % {
+        "n": total,
+        "counts": counts,
+    }
+    all_run = sum(risk.time_run_cost.values(), Decimal("0"))
+    if risk.run_cost_year is not None and all_run:
+        text += " " + _(
+            "Migrate and Eliminate applications cost %(amount)s in run spend in %(year)s, "
+            "%(share)s of the run spend on applications."
+        ) % {
+            "amount": euro(risk.migrate_eliminate_run_cost),
+            "year": risk.run_cost_year,
+            "share": share(risk.migrate_eliminate_run_cost / all_run),
+        }
+    return text
+
+
+def time_chart(applications, risk) -> Chart | None:
+    if not applications:
+        return None
+    points_ = [
+        charts.Point(
+            key=a.pk,
+            x=a.technical_condition,
+            y=a.business_value,
+            size=float(a.run_cost or 0),
+            group=a.time,
+        )
+        for a in applications
+    ]
+    groups = [
+        charts.Group(p, time_label(p), *TIME_STYLES[p])
+        for p in ("invest", "tolerate", "migrate", "eliminate")
+    ]
+    largest = max(p.size for p in points_)
+    size_legend = []
+    if largest > 0:
+        top = _round_down_nicely(largest)
+        size_legend = [(v, euro(v)) for v in (top / 10, top / 2, top) if v > 0]
+    image = charts.scatter_quadrants(
+        points=points_,
+        groups=groups,
+        x_label=_("Technical condition (1 poor – 5 good)"),
+        y_label=_("Business value (1 low – 5 high)"),
+        # Scores from the threshold up count as high value / good condition (3 of 1-5).
+        divider=HIGH_VALUE_THRESHOLD - 0.5,
+        quadrant_labels=[
+            (1.5, 4.6, time_label("migrate")),
+            (4.0, 4.6, time_label("invest")),
+            (1.5, 1.4, time_label("eliminate")),
+            (4.0, 1.4, time_label("tolerate")),
+        ],
+        size_legend=size_legend,
+        size_legend_title=_("Run cost %(year)s") % {"year": risk.run_cost_year}
+        if risk.run_cost_year
+        else _("Run cost"),
+    )
+    alt = _(
+        "Scatter chart of %(n)s applications by technical condition (across) and business "
+        "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
+        "The counts per score are in the table below."
+    ) % {"n": len(applications)}
+    return Chart(image, alt, time_summary(applications, risk))
+
+
+def time_grid(applications) -> list[tuple[int, list[dict]]]:
+    """Applications per (business value, technical condition) cell, high value first: what
+    the scatter chart shows, without the jitter."""
+    cells = {}
+    for application in applications:
+        key = (application.business_value, application.technical_condition)
+        cell = cells.setdefault(key, {"count": 0, "run_cost": Decimal("0")})
+        cell["count"] += 1
+        cell["run_cost"] += Decimal(application.run_cost or 0)
+    return [
+        (
+            value,
+            [
+                cells.get((value, condition), {"count": 0, "run_cost": Decimal("0")})
+                for condition in range(1, 6)
+            ],
+        )
+        for value in range(5, 0, -1)
+    ]
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def scenario_label(name: str) -> str:
+    return _("no change") if name == NO_CHANGE else name
+
+
+def scenario_summary(projections: dict) -> str:
+    first = next(iter(projections.values()))
+    target = first.target
+    last_year = first.years[-1].year
+    baseline_share = first.baseline.innovate_share
+    sentences = [
+        _("In the base year %(year)s innovate is %(share)s of spend.")
+        % {"year": first.base_year, "share": share(baseline_share)}
+    ]
+    for name, projection in projections.items():
+        final = projection.years[-1].split.innovate_share
+        values = {
+            "name": scenario_label(name),
+            "share": share(final),
+            "last": last_year,
+            "year": projection.first_year_target_met,
+        }
+        if target is None:
+            sentences.append(_("%(name)s: %(share)s in %(last)s.") % values)
+        elif projection.first_year_target_met is not None:
+            sentences.append(
+                _("%(name)s meets the target from %(year)s (innovate %(share)s in %(last)s).")
+                % values
+            )
+        else:
+            sentences.append(
+                _("%(name)s does not meet the target by %(last)s (innovate %(share)s).") % values
+            )
+    return " ".join(sentences)
+
+
+def scenario_chart(projections: dict) -> Chart | None:
+    """The innovate share per year of each projection (all on one base year and target)."""
+    if not projections:
+        return None
+    first = next(iter(projections.values()))
+    target = first.target
+    years = [first.base_year] + [p.year for p in first.years]
+    series = []
+    style_index = 0
+    for name, projection in projections.items():
+        values = [projection.baseline.innovate_share * 100] + [
+            p.split.innovate_share * 100 for p in projection.years
+        ]
+        if name == NO_CHANGE:
+            colour, linestyle, marker = charts.GREY, "--", "o"
+        else:
+            colour, linestyle, marker = SCENARIO_STYLES[style_index % len(SCENARIO_STYLES)]
+            style_index += 1
+        series.append(charts.Series(scenario_label(name), values, colour, "", linestyle, marker))
+    reference_lines = []
+    if target is not None and target.innovate_min_share is not None:
+        minimum = target.innovate_min_share * 100
+        reference_lines.append(
+            charts.ReferenceLine(
+                minimum,
+                _("target %(year)s: innovate at least %(p)s")
+                % {"year": target.year, "p": percent(minimum, 0)},
+            )
+        )
+    image = charts.lines(
+        x=years,
+        series=series,
+        reference_lines=reference_lines,
+        x_label=_("Year"),
+        y_label=_("Innovate share of ICT spend"),
+    )
+    alt = _(
+        "Line chart of the innovate share per year from %(first)s to %(last)s for each "
+        "scenario and for no change, with the target line. The numbers are in the table below."
+    ) % {"first": years[0], "last": years[-1]}
+    return Chart(image, alt, scenario_summary(projections))

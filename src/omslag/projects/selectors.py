@@ -1,0 +1,192 @@
+"""Reads of projects and the figures and forecasts computed from them."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from omslag.analysis.projects import ReferencePair as AnalysisPair
+from omslag.analysis.projects import (
+    forecast,
+    forecast_end_date,
+    pair_ratios,
+    portfolio_monte_carlo,
+    project_figures,
+)
+
+from .models import Project, ReferenceClass
+from .services import figures_reports, snapshots
+
+
+def projects_of(organisation, *, include_children=True) -> QuerySet:
+    scope = (
+        Q(organisation__path__startswith=organisation.path)
+        if include_children
+        else Q(organisation=organisation)
+    )
+    return Project.objects.filter(scope).select_related("organisation")
+
+
+SORTS = {
+    "name": "name",
+    "organisation": "organisation__name",
+    "status": "status",
+    "estimate": "current_estimate",
+    "cost-change": "cost_change_pct",
+    "end-date-shift": "end_date_shift_months",
+    "end-date": "current_end_date",
+    "peildatum": "latest_peildatum",
+    "colour": "colour",
+}
+
+
+@dataclass
+class ProjectFilters:
+    search: str = ""
+    organisation: str = ""  # slug of an organisation in the subtree
+    status: tuple[str, ...] = ()
+    cost_bucket: tuple[str, ...] = ()
+    colour: tuple[str, ...] = ()
+    review_advice: str = ""  # "yes" / "no"
+    sort: str = "name"
+
+
+def project_list(organisation, filters: ProjectFilters) -> QuerySet:
+    queryset = projects_of(organisation)
+    if filters.search:
+        queryset = queryset.filter(
+            Q(name__icontains=filters.search)
+            | Q(number__icontains=filters.search)
+            | Q(external_id__icontains=filters.search)
+        )
+    if filters.organisation:
+        queryset = queryset.filter(organisation__slug=filters.organisation)
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.cost_bucket:
+        queryset = queryset.filter(cost_bucket__in=filters.cost_bucket)
+    if filters.colour:
+        queryset = queryset.filter(colour__in=filters.colour)
+    if filters.review_advice in ("yes", "no"):
+        queryset = queryset.filter(has_review_advice=filters.review_advice == "yes")
+    key = SORTS.get(filters.sort.lstrip("-"), "name")
+    order = (
+        F(key).desc(nulls_last=True)
+        if filters.sort.startswith("-")
+        else F(key).asc(nulls_last=True)
+    )
+    return queryset.order_by(order, "name", "pk")
+
+
+def project_reports(project):
+    """Every live report, oldest first, with the correction it received if any."""
+    return list(project.reports.select_related("corrects").order_by("peildatum", "pk"))
+
+
+def project_figures_of(project):
+    reports = figures_reports(project)
+    if not reports:
+        return None
+    return project_figures(project.start_date, snapshots(reports))
+
+
+def reference_classes_for(organisation) -> QuerySet:
+    """The classes an organisation may use: its own, its ancestors', and the shipped ones."""
+    ids = [*organisation.ancestor_ids, organisation.pk]
+    return ReferenceClass.objects.filter(Q(organisation_id__in=ids) | Q(organisation=None))
+
+
+def reference_class_get(organisation, name) -> ReferenceClass:
+    found = reference_classes_for(organisation).filter(name=name).first()
+    if found is None:
+        raise Http404(f"No reference class named {name!r}.")
+    return found
+
+
+def reference_ratios(reference_class, size=None, band_edges=None):
+    pairs = [AnalysisPair(p.earlier, p.later, p.size) for p in reference_class.pairs.all()]
+    if size is not None and band_edges:
+        from omslag.analysis.projects import filter_by_band
+
+        pairs = filter_by_band(pairs, size, band_edges)
+    return pair_ratios(pairs)
+
+
+@dataclass
+class ProjectForecast:
+    project: Project
+    cost: object | None = None
+    end_date: object | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def project_forecast(project, reference_class, schedule_class=None) -> ProjectForecast:
+    """Cost (and, with a schedule class, end date) forecast of one project."""
+    result = ProjectForecast(project)
+    if project.current_estimate is None:
+        result.problems.append("no report with a cost estimate")
+        return result
+    ratios = reference_ratios(reference_class)
+    result.cost = forecast(float(project.current_estimate), ratios)
+    if schedule_class is not None and project.current_end_date and project.latest_peildatum:
+        result.end_date = forecast_end_date(
+            project.latest_peildatum, project.current_end_date, reference_ratios(schedule_class)
+        )
+    return result
+
+
+def portfolio_forecast(organisation, reference_class, *, iterations=10_000, seed=None):
+    """Monte Carlo over the running projects of the organisation (and those below it)."""
+    estimates = list(
+        projects_of(organisation)
+        .filter(current_estimate__isnull=False)
+        .exclude(status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED])
+        .values_list("current_estimate", flat=True)
+    )
+    ratios = reference_ratios(reference_class)
+    return portfolio_monte_carlo(
+        [float(e) for e in estimates], ratios, iterations=iterations, seed=seed
+    )
+
+
+def forecast_report(organisation, reference_class, *, seed=None, iterations=10_000) -> dict:
+    """Per-project and portfolio forecast as plain data (CLI, API, export)."""
+    ratios = reference_ratios(reference_class)
+    projects = []
+    for project in projects_of(organisation).order_by("organisation__name", "name"):
+        entry = {
+            "externalId": project.external_id,
+            "name": project.name,
+            "organisation": project.organisation.slug,
+            "status": project.status,
+            "currency": project.currency,
+            "currentEstimate": float(project.current_estimate)
+            if project.current_estimate is not None
+            else None,
+        }
+        if project.current_estimate is not None:
+            result = forecast(float(project.current_estimate), ratios)
+            entry.update(
+                p50=result.values[0],
+                p80=result.values[1],
+                p90=result.values[2],
+                probabilityOverrun50Percent=result.probability_overrun_50,
+            )
+        projects.append(entry)
+    portfolio = portfolio_forecast(organisation, reference_class, iterations=iterations, seed=seed)
+    return {
+        "organisation": organisation.slug,
+        "referenceClass": {"name": reference_class.name, "pairs": int(len(ratios))},
+        "seed": seed,
+        "iterations": iterations,
+        "projects": projects,
+        "portfolio": {
+            "projects": portfolio.project_count,
+            "totalEstimate": portfolio.total_estimate,
+            "mean": portfolio.mean,
+            "p50": portfolio.values[0],
+            "p80": portfolio.values[1],
+            "p90": portfolio.values[2],
+            "probabilityOverEstimate": portfolio.probability_over_estimate,
+        },
+    }
