@@ -110,4 +110,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.portfolio.demo import portfolio_demo_load
 
     portfolio_demo_load(by_slug["gemeente-wadderveen"])
+    from omslag.projects.demo import projects_demo_load
+
+    projects_demo_load(by_slug)
     return logins

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "omslag.exchange",
     "omslag.portfolio",
     "omslag.projects",
+    "omslag.innovation",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,8 @@ WHITENOISE_AUTOREFRESH = DEBUG or DEMO
 
 # Uploads: imports larger than this are refused with a clear message.
 IMPORT_MAX_BYTES = env_int("OMSLAG_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Per-unit measurement files are larger (a million rows is about 40 MB of CSV) and streamed.
+MEASUREMENT_MAX_BYTES = env_int("OMSLAG_MEASUREMENT_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -297,6 +300,13 @@ SPECTACULAR_SETTINGS = {
         "SpendCategoryEnum": "omslag.portfolio.models.SpendLine.Category",
         "CostTypeEnum": "omslag.portfolio.models.SpendLine.CostType",
         "ScenarioChangeKindEnum": "omslag.portfolio.models.ScenarioChange.Kind",
+        "ProjectKindEnum": "omslag.projects.models.Project.Kind",
+        "ProjectStatusEnum": "omslag.projects.models.Project.Status",
+        "ProjectApproachEnum": "omslag.projects.models.Project.Approach",
+        "ProjectColourEnum": "omslag.projects.models.Project.Colour",
+        "ReportStatusEnum": "omslag.projects.models.ProjectReport.Status",
+        "ReferenceClassKindEnum": "omslag.projects.models.ReferenceClass.Kind",
+        "ReferenceClassOriginEnum": "omslag.projects.models.ReferenceClass.Origin",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

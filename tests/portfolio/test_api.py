@@ -1033,11 +1033,6 @@ def test_legacy_risk(orgs, editor):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: analysis.spend.age_distribution refuses a go-live year after today, so a "
-    "planned application makes legacy_risk raise ValueError (a 500 here)",
-)
 def test_legacy_risk_with_a_planned_application(orgs, editor):
     application(orgs[1], "Nieuw", go_live_year=2028, status="planned")
 

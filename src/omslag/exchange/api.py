@@ -9,8 +9,15 @@ from rest_framework.response import Response
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS, FileProblem
-from omslag.common.tabular.registry import export_kinds, import_kinds
+from omslag.common.tabular.registry import (
+    DEFAULT_FORMAT,
+    export_kinds,
+    export_spec,
+    import_formats,
+    import_kinds,
+)
 from omslag.organisations.access import organisation_get_readable
+from omslag.projects import selectors as project_selectors
 
 from . import access, selectors, services
 from .models import ColumnMapping, ImportJob
@@ -47,6 +54,7 @@ class ImportJobOut(CamelModelSerializer):
             "id",
             "organisation",
             "kind",
+            "format",
             "filename",
             "mapping",
             "status",
@@ -59,6 +67,14 @@ class ImportJobOut(CamelModelSerializer):
 class ImportIn(CamelSerializer):
     organisation = serializers.SlugField()
     kind = serializers.ChoiceField(choices=[])
+    format = serializers.ChoiceField(
+        choices=[],
+        default=DEFAULT_FORMAT,
+        help_text=(
+            "The layout of the file: table (one row per record, the register's own columns) "
+            "or another register's own, such as canada-snapshot for projects."
+        ),
+    )
     file = serializers.FileField()
     mapping = serializers.CharField(required=False, help_text="Name of a saved column mapping")
     dry_run = serializers.BooleanField(
@@ -68,6 +84,9 @@ class ImportIn(CamelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         fields["kind"].choices = import_kinds()
+        fields["format"].choices = sorted(
+            {fmt for kind in import_kinds() for fmt in import_formats(kind)}
+        )
         return fields
 
 
@@ -84,6 +103,36 @@ class ColumnMappingIn(CamelSerializer):
     kind = serializers.CharField()
     name = serializers.CharField(max_length=100)
     columns = serializers.DictField(child=serializers.CharField(allow_blank=True))
+
+
+class ExportQueryIn(CamelSerializer):
+    reference_class = serializers.IntegerField(required=False, min_value=1)
+
+
+def _export_options(request, organisation, kind) -> dict:
+    """The options of an export from its query: ``referenceClass`` (projects) names, by id, a
+    class the organisation may use (its own, its ancestors', shipped)."""
+    serializer = ExportQueryIn(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    pk = serializer.validated_data.get("reference_class")
+    if pk is None:
+        return {}
+    spec = export_spec(kind)
+    if spec is None or spec.extra_columns is None:
+        raise serializers.ValidationError(
+            {"referenceClass": [_("This export takes no reference class.")]}
+        )
+    found = project_selectors.reference_classes_for(organisation).filter(pk=pk).first()
+    if found is None:
+        raise serializers.ValidationError(
+            {
+                "referenceClass": [
+                    _("There is no reference class with id %(id)s for this organisation.")
+                    % {"id": pk}
+                ]
+            }
+        )
+    return {"reference_class": found}
 
 
 def _report_response(request, job: ImportJob, created_status: int) -> Response:
@@ -130,6 +179,7 @@ class ImportListApi(generics.GenericAPIView):
                 kind=data["kind"],
                 upload=data["file"],
                 mapping=mapping,
+                fmt=data["format"],
             )
         except FileProblem as problem:
             return problem_response(request, 422, problem.message, errors=[])
@@ -206,6 +256,14 @@ class ExportApi(generics.GenericAPIView):
             OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=export_kinds()),
             OpenApiParameter("organisation", str, required=True),
             OpenApiParameter("format", str, enum=list(FORMATS), default="json"),
+            OpenApiParameter(
+                "referenceClass",
+                int,
+                description=(
+                    "projects: the id of a reference class the organisation may use; adds "
+                    "the forecast columns (P50, P80, P90, chance of a 50% overrun)."
+                ),
+            ),
         ],
         responses={
             (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
@@ -225,6 +283,7 @@ class ExportApi(generics.GenericAPIView):
             organisation=organisation,
             kind=kind,
             fmt=request.query_params.get("format", "json"),
+            options=_export_options(request, organisation, kind),
         )
         response = HttpResponse(exported.content, content_type=exported.content_type)
         response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'

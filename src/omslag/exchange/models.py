@@ -47,6 +47,12 @@ class ImportJob(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="import_jobs"
     )
     kind = models.CharField(_("kind of record"), max_length=50)
+    format = models.CharField(
+        _("format"),
+        max_length=50,
+        default="table",
+        help_text=_("The layout of the file: table, or a register's own (canada-snapshot)."),
+    )
     filename = models.CharField(_("file name"), max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/")
     mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)

@@ -17,12 +17,17 @@ from omslag.common.tabular.formats import (
     write_table,
 )
 from omslag.common.tabular.importing import ImportReport, import_run
-from omslag.common.tabular.registry import export_spec, import_formats, import_spec
+from omslag.common.tabular.registry import (
+    DEFAULT_FORMAT,
+    export_spec,
+    import_formats,
+    import_spec,
+)
 
 from .models import ColumnMapping, ImportJob
 
 
-def _spec(kind: str, fmt: str = "table"):
+def _spec(kind: str, fmt: str = DEFAULT_FORMAT):
     spec = import_spec(kind, fmt)
     if spec is None:
         if import_spec(kind) is not None:
@@ -44,7 +49,7 @@ def import_file(
     mapping=None,
     dry_run=False,
     progress=None,
-    fmt="table",
+    fmt=DEFAULT_FORMAT,
 ) -> ImportReport:
     """Read ``stream`` and import it all-or-nothing; FileProblem when it cannot be read."""
     spec = _spec(kind, fmt)
@@ -88,6 +93,7 @@ def _check(job: ImportJob, actor) -> ImportJob:
             filename=job.filename,
             mapping=job.mapping,
             dry_run=True,
+            fmt=job.format,
         )
         job.report = _job_report(report)
     except FileProblem as problem:
@@ -98,9 +104,13 @@ def _check(job: ImportJob, actor) -> ImportJob:
     return job
 
 
-def import_job_check(*, actor, organisation, kind, upload, mapping=None) -> ImportJob:
-    """Store an uploaded file and check it with a dry run; nothing of the register changes."""
-    _spec(kind)
+def import_job_check(
+    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
+) -> ImportJob:
+    """Store an uploaded file and check it with a dry run; nothing of the register changes.
+    ``fmt`` is the layout of the file (``table``, or a register's own such as
+    ``canada-snapshot``); it is kept with the job, so the confirmation reads it the same way."""
+    _spec(kind, fmt)
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise FileProblem(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
@@ -112,6 +122,7 @@ def import_job_check(*, actor, organisation, kind, upload, mapping=None) -> Impo
     job = ImportJob(
         organisation=organisation,
         kind=kind,
+        format=fmt,
         filename=get_valid_filename(upload.name)[:255],
         mapping=mapping,
         created_by=actor,
@@ -150,6 +161,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
             filename=job.filename,
             mapping=job.mapping,
             dry_run=False,
+            fmt=job.format,
         )
     finally:
         job.file.close()

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -70,55 +71,58 @@ def balance_rows(overview) -> list[BalanceRow]:
     ]
 
 
-def _target_sentence(bound) -> str:
+def target_percent(value) -> str:
+    """A target bound as people write it: 65%, or 12,5% when it has a fraction."""
+    value = float(value)
+    return percent(value, 0 if value.is_integer() else 1)
+
+
+def _bound_clause(bound) -> str:
+    """How a share compares with one bound of the target, as a clause after its share."""
     values = {
-        "target": percent(bound.target_share * 100),
-        "points": points(abs(bound.difference_points)).lstrip("+"),
+        "target": target_percent(bound.target_share * 100),
+        "points": points(abs(bound.difference_points)).lstrip("+\u2212"),
         "amount": euro(abs(bound.difference_amount)),
     }
-    if bound.category == "run":
-        if bound.met:
-            return _("That meets the target of at most %(target)s.") % values
-        return (
-            _("That is %(points)s points above the target of at most %(target)s: %(amount)s")
-            % values
-            + " "
-            + _("would have to move from run to change or innovate.")
-        )
     if bound.met:
-        return _("Innovate meets the target of at least %(target)s.") % values
+        if bound.bound == "max":
+            return _("within the target of at most %(target)s") % values
+        return _("meeting the target of at least %(target)s") % values
+    if bound.bound == "max":
+        return (
+            _("%(points)s points above the target of at most %(target)s (%(amount)s too much)")
+            % values
+        )
     return (
-        _("Innovate is %(points)s points below the target of at least %(target)s;") % values
-        + " "
-        + _("%(amount)s more would close the gap.") % values
+        _("%(points)s points below the target of at least %(target)s (%(amount)s short)") % values
     )
 
 
 def balance_summary(rows: list[BalanceRow], overview) -> str:
+    """One paragraph: the shares of the latest year with actuals against the target, the
+    trend, and which years show budget."""
     if not rows:
         return ""
     latest = next((r for r in rows if r.year == overview.latest_year), rows[-1])
-    values = {
-        "year": latest.year,
-        "run": share(latest.split.run_share),
-        "change": share(latest.split.change_share),
-        "innovate": share(latest.split.innovate_share),
-    }
-    if latest.is_budget:
-        text = _(
-            "In %(year)s run was %(run)s of budgeted spend, change %(change)s and innovate "
-            "%(innovate)s."
-        )
-    else:
-        text = _(
-            "In %(year)s run was %(run)s of actual spend, change %(change)s and innovate "
-            "%(innovate)s."
-        )
-    sentences = [text % values]
-    if overview.gap is not None:
-        for bound in overview.gap.bounds:
-            if bound.category in ("run", "innovate"):
-                sentences.append(_target_sentence(bound))
+    bounds = {}
+    if overview.gap is not None and overview.gap.year == latest.year:
+        bounds = {(b.category, b.bound): b for b in overview.gap.bounds}
+    spend = _("the budget") if latest.is_budget else _("actual spend")
+    sentences = []
+    for category in ("run", "innovate", "change"):
+        values = {
+            "year": latest.year,
+            "category": category_label(category),
+            "share": share(latest.split.share(category)),
+            "spend": spend,
+        }
+        if category == "run":
+            text = _("In %(year)s run was %(share)s of %(spend)s") % values
+        else:
+            text = _("%(category)s was %(share)s") % values
+            text = capfirst(text)
+        clauses = [_bound_clause(b) for (c, _b), b in bounds.items() if c == category]
+        sentences.append(", ".join([text, *clauses]) + ".")
     actual_years = [r.year for r in rows if not r.is_budget]
     run_trend = overview.trends.get(("actual", "run"))
     innovate_trend = overview.trends.get(("actual", "innovate"))
@@ -158,15 +162,15 @@ def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
             charts.ReferenceLine(
                 float(target.run_max_percent),
                 _("target %(year)s: run at most %(p)s")
-                % {"year": target.target_year, "p": percent(target.run_max_percent, 0)},
+                % {"year": target.target_year, "p": target_percent(target.run_max_percent)},
             )
         )
     if target is not None and target.innovate_min_percent is not None:
         reference_lines.append(
             charts.ReferenceLine(
                 100 - float(target.innovate_min_percent),
-                _("target %(year)s: innovate at least %(p)s (top band down to this line)")
-                % {"year": target.target_year, "p": percent(target.innovate_min_percent, 0)},
+                _("target %(year)s: innovate at least %(p)s, met when the top band starts below")
+                % {"year": target.target_year, "p": target_percent(target.innovate_min_percent)},
                 linestyle=":",
             )
         )
@@ -308,33 +312,52 @@ def scenario_label(name: str) -> str:
     return _("no change") if name == NO_CHANGE else name
 
 
+def _unmet(projected) -> str:
+    """What keeps a projected year from the target, e.g. 'run 65,4% (at most 65%)'."""
+    parts = []
+    for bound in projected.target_gap.bounds:
+        if bound.met:
+            continue
+        values = {
+            "category": category_label(bound.category),
+            "share": share(bound.actual_share),
+            "target": target_percent(bound.target_share * 100),
+        }
+        if bound.bound == "max":
+            parts.append(_("%(category)s %(share)s (at most %(target)s)") % values)
+        else:
+            parts.append(_("%(category)s %(share)s (at least %(target)s)") % values)
+    return ", ".join(parts)
+
+
 def scenario_summary(projections: dict) -> str:
+    """One paragraph: the base year, and per scenario when it meets the target or what keeps
+    it from meeting it in the last year."""
     first = next(iter(projections.values()))
     target = first.target
-    last_year = first.years[-1].year
-    baseline_share = first.baseline.innovate_share
     sentences = [
         _("In the base year %(year)s innovate is %(share)s of spend.")
-        % {"year": first.base_year, "share": share(baseline_share)}
+        % {"year": first.base_year, "share": share(first.baseline.innovate_share)}
     ]
     for name, projection in projections.items():
-        final = projection.years[-1].split.innovate_share
+        last = projection.years[-1]
         values = {
-            "name": scenario_label(name),
-            "share": share(final),
-            "last": last_year,
+            "name": capfirst(scenario_label(name)),
+            "share": share(last.split.innovate_share),
+            "last": last.year,
             "year": projection.first_year_target_met,
         }
         if target is None:
-            sentences.append(_("%(name)s: %(share)s in %(last)s.") % values)
+            sentences.append(_("%(name)s: innovate %(share)s in %(last)s.") % values)
         elif projection.first_year_target_met is not None:
             sentences.append(
                 _("%(name)s meets the target from %(year)s (innovate %(share)s in %(last)s).")
                 % values
             )
         else:
+            values["unmet"] = _unmet(last)
             sentences.append(
-                _("%(name)s does not meet the target by %(last)s (innovate %(share)s).") % values
+                _("%(name)s does not meet the target by %(last)s: %(unmet)s.") % values
             )
     return " ".join(sentences)
 
@@ -365,7 +388,7 @@ def scenario_chart(projections: dict) -> Chart | None:
             charts.ReferenceLine(
                 minimum,
                 _("target %(year)s: innovate at least %(p)s")
-                % {"year": target.year, "p": percent(minimum, 0)},
+                % {"year": target.year, "p": target_percent(minimum)},
             )
         )
     image = charts.lines(

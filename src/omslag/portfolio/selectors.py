@@ -179,6 +179,33 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
+def applications_choosable(organisation) -> QuerySet:
+    """The live applications a record of ``organisation`` may point to: its own only."""
+    return Application.objects.filter(organisation=organisation)
+
+
+def application_with_figures(application) -> Application:
+    """``application`` annotated like the list (``time``, ``run_cost``)."""
+    return applications_of(application.organisation).get(pk=application.pk)
+
+
+def spend_lines_of(organisation, *, year=None, kind=None, category=None) -> QuerySet:
+    queryset = SpendLine.objects.filter(organisation=organisation).select_related(
+        "organisation", "application"
+    )
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if category:
+        queryset = queryset.filter(category=category)
+    return queryset.order_by("-year", "kind", "category", "id")
+
+
+def spend_targets_of(organisation) -> QuerySet:
+    return SpendTarget.objects.filter(organisation=organisation).select_related("organisation")
+
+
 def application_run_cost(application, year) -> Decimal:
     total = (
         SpendLine.objects.filter(application=application, year=year, category="run")
@@ -191,8 +218,12 @@ def application_run_cost(application, year) -> Decimal:
 
 def application_dependencies(application):
     """(what it needs, what needs it) as live dependency records."""
-    needs = Dependency.objects.filter(application=application).select_related("depends_on")
-    needed_by = Dependency.objects.filter(depends_on=application).select_related("application")
+    needs = Dependency.objects.filter(application=application).select_related(
+        "application", "depends_on"
+    )
+    needed_by = Dependency.objects.filter(depends_on=application).select_related(
+        "application", "depends_on"
+    )
     return list(needs), list(needed_by)
 
 
@@ -344,7 +375,14 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
         ),
         time_counts=time_counts,
         time_run_cost=time_run_cost,
-        age=age_distribution([a.go_live_year for a in applications], today.year),
+        # Planned applications that go live later have no age yet.
+        age=age_distribution(
+            [
+                a.go_live_year if a.go_live_year and a.go_live_year <= today.year else None
+                for a in applications
+            ],
+            today.year,
+        ),
         cycles=cycles,
         run_cost_year=year,
     )
@@ -354,8 +392,11 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
 
 
 def scenarios_of(organisation) -> QuerySet:
-    return Scenario.objects.filter(organisation=organisation).annotate(
-        change_count=Count("changes", filter=Q(changes__deleted_at__isnull=True))
+    return (
+        Scenario.objects.filter(organisation=organisation)
+        .annotate(change_count=Count("changes", filter=Q(changes__deleted_at__isnull=True)))
+        .select_related("organisation")
+        .order_by("name", "pk")
     )
 
 

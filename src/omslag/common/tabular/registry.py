@@ -68,3 +68,28 @@ def import_kinds() -> list[str]:
 
 def export_kinds() -> list[str]:
     return sorted(_exports)
+
+
+@dataclass(frozen=True)
+class TargetedImport:
+    """An import into one record rather than an organisation (e.g. measurements of one
+    experiment): ``target_option`` names the command-line option that picks the record."""
+
+    kind: str
+    target_option: str
+    run: Callable[..., str]  # (target_id, stream, filename, actor, dry_run, progress) -> summary
+
+
+_targeted: dict[str, TargetedImport] = {}
+
+
+def targeted_import_register(spec: TargetedImport) -> None:
+    _targeted[spec.kind] = spec
+
+
+def targeted_import(kind: str) -> TargetedImport | None:
+    return _targeted.get(kind)
+
+
+def targeted_kinds() -> list[str]:
+    return sorted(_targeted)

@@ -8,7 +8,6 @@ from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from .. import access, selectors, services
 from ..models import Application, Dependency, TimePosition
-from . import reads
 from .base import (
     VersionIn,
     application_does_not_exist,
@@ -177,7 +176,7 @@ class DependencyIn(CamelSerializer):
 
 def _application_response(application, status_code=status.HTTP_200_OK) -> Response:
     return Response(
-        ApplicationOut(reads.application_with_figures(application)).data, status=status_code
+        ApplicationOut(selectors.application_with_figures(application)).data, status=status_code
     )
 
 
@@ -278,7 +277,7 @@ class ApplicationDependencyListApi(generics.GenericAPIView):
         data = validated(
             DependencyIn,
             request.data,
-            applications=reads.applications_choosable(application.organisation),
+            applications=selectors.applications_choosable(application.organisation),
         )
         dependency = services.dependency_add(actor=request.user, application=application, **data)
         return Response(DependencyOut(dependency).data, status=status.HTTP_201_CREATED)

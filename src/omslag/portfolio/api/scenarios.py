@@ -15,7 +15,6 @@ from omslag.common.errors import RuleViolation
 
 from .. import access, selectors, services
 from ..models import Scenario, ScenarioChange
-from . import reads
 from .base import (
     PercentField,
     VersionIn,
@@ -211,7 +210,8 @@ class ScenarioListApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
         # The count annotation groups the query, and Django drops Meta.ordering then.
-        page = self.paginate_queryset(selectors.scenarios_of(organisation).order_by("name", "pk"))
+        scenarios = selectors.scenarios_of(organisation).select_related("organisation")
+        page = self.paginate_queryset(scenarios.order_by("name", "pk"))
         return self.get_paginated_response(ScenarioListOut(page, many=True).data)
 
     @extend_schema(
@@ -277,7 +277,7 @@ class ScenarioChangeListApi(generics.GenericAPIView):
         data = validated(
             ScenarioChangeIn,
             request.data,
-            applications=reads.applications_choosable(scenario.organisation),
+            applications=selectors.applications_choosable(scenario.organisation),
         )
         change = services.scenario_change_add(actor=request.user, scenario=scenario, **data)
         return Response(ScenarioChangeOut(change).data, status=status.HTTP_201_CREATED)

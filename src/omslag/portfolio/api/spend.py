@@ -6,9 +6,8 @@ from rest_framework.response import Response
 
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
-from .. import access, services
+from .. import access, selectors, services
 from ..models import YEAR_MAX, YEAR_MIN, SpendLine, SpendTarget
-from . import reads
 from .base import (
     VersionIn,
     application_does_not_exist,
@@ -148,7 +147,7 @@ class SpendLineListApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
         filters = validated(SpendLineFiltersIn, request.query_params)
-        page = self.paginate_queryset(reads.spend_lines_of(organisation, **filters))
+        page = self.paginate_queryset(selectors.spend_lines_of(organisation, **filters))
         return self.get_paginated_response(SpendLineOut(page, many=True).data)
 
     @extend_schema(
@@ -157,7 +156,7 @@ class SpendLineListApi(generics.GenericAPIView):
     def post(self, request, slug):
         organisation = organisation_changeable(request, slug)
         data = validated(
-            SpendLineIn, request.data, applications=reads.applications_choosable(organisation)
+            SpendLineIn, request.data, applications=selectors.applications_choosable(organisation)
         )
         line = services.spend_line_create(actor=request.user, organisation=organisation, **data)
         return Response(SpendLineOut(line).data, status=status.HTTP_201_CREATED)
@@ -182,7 +181,7 @@ class SpendLineDetailApi(generics.GenericAPIView):
         data = validated(
             SpendLineUpdateIn,
             request.data,
-            applications=reads.applications_choosable(line.organisation),
+            applications=selectors.applications_choosable(line.organisation),
         )
         line = services.spend_line_update(
             actor=request.user, spend_line=line, expected_version=data.pop("version"), **data
@@ -215,7 +214,7 @@ class SpendTargetListApi(generics.GenericAPIView):
     @extend_schema(operation_id="spend_targets_list", responses={200: SpendTargetOut(many=True)})
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
-        page = self.paginate_queryset(reads.spend_targets_of(organisation))
+        page = self.paginate_queryset(selectors.spend_targets_of(organisation))
         return self.get_paginated_response(SpendTargetOut(page, many=True).data)
 
     @extend_schema(

@@ -1,7 +1,7 @@
 """Number formats of the portfolio pages: euro, percentages and percentage points, in the
 reader's language (1.234.567 in Dutch, 1,234,567 in English)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -10,7 +10,9 @@ register = template.Library()
 
 
 def _number(value, decimals: int) -> str:
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # Round first: number_format cuts off the digits beyond ``decimals`` (11.36 → 11.3).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omslag.common.errors import DomainError
 from omslag.common.progress import progress_bar
-from omslag.common.tabular.registry import import_kinds
+from omslag.common.tabular.registry import import_kinds, targeted_import, targeted_kinds
 from omslag.exchange import services
 from omslag.exchange.cli import command_context
 from omslag.exchange.models import ColumnMapping
@@ -14,9 +14,12 @@ class Command(BaseCommand):
     help = "Import a file (CSV, XLSX, ODS or JSON) into a register, all rows or none."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="what the file holds: " + ", ".join(import_kinds()))
+        parser.add_argument(
+            "kind", help="what the file holds: " + ", ".join([*import_kinds(), *targeted_kinds()])
+        )
         parser.add_argument("file", type=Path)
-        parser.add_argument("--org", required=True, help="short name of the organisation")
+        parser.add_argument("--org", help="short name of the organisation (registers)")
+        parser.add_argument("--experiment", type=int, help="id of the experiment (measurements)")
         parser.add_argument(
             "--format",
             default="table",
@@ -29,10 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--actor", help="e-mail address recorded in the history as the author")
 
     def handle(self, *args, kind, file, org, mapping, dry_run, actor, file_format, **options):
-        if kind not in import_kinds():
-            raise CommandError(f"Unknown kind {kind!r}; use one of: {', '.join(import_kinds())}.")
+        targeted = targeted_import(kind)
+        if kind not in import_kinds() and targeted is None:
+            known = ", ".join([*import_kinds(), *targeted_kinds()])
+            raise CommandError(f"Unknown kind {kind!r}; use one of: {known}.")
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        if targeted is not None:
+            return self.import_targeted(targeted, file, options, actor, dry_run)
+        if not org:
+            raise CommandError(f"Importing {kind} needs --org SLUG.")
         organisation, person = command_context(org, actor)
         column_mapping = None
         if mapping:
@@ -71,3 +80,19 @@ class Command(BaseCommand):
                 f"{report.updated} updated, {report.unchanged} unchanged."
             )
         )
+
+    def import_targeted(self, targeted, file, options, actor, dry_run):
+        target = options.get(targeted.target_option)
+        if target is None:
+            raise CommandError(f"Importing {targeted.kind} needs --{targeted.target_option} ID.")
+        _organisation, person = command_context(None, actor)
+        with file.open("rb") as stream, progress_bar(f"Reading {file.name}") as bar:
+            try:
+                summary = targeted.run(target, stream, file.name, person, dry_run, bar.update)
+            except DomainError as error:
+                for problem in getattr(error, "problems", []):
+                    column = f", column {problem.column}" if problem.column else ""
+                    value = f" (value {problem.value!r})" if problem.value else ""
+                    self.stderr.write(f"{file}: row {problem.row}{column}{value}: {problem.reason}")
+                raise CommandError(f"{file}: {error.message}") from None
+        self.stdout.write(self.style.SUCCESS(summary))

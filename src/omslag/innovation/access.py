@@ -1,0 +1,94 @@
+"""Who may read and change the innovation pipeline: every role of the organisation (or an
+ancestor) reads; editors and administrators change; board members also record gate
+decisions. Records of organisations a person may not read are not found."""
+
+from django.http import Http404
+
+from omslag.organisations.access import (
+    organisation_can_change,
+    organisation_can_read,
+    person_roles,
+)
+
+from .models import Challenge, Decision, Evaluation, Experiment, Idea, ImplementationTrack, Lesson
+
+DECIDING_ROLES = frozenset({"editor", "admin", "board"})
+
+
+def pipeline_can_read(person, organisation) -> bool:
+    return organisation_can_read(person, organisation)
+
+
+def pipeline_can_change(person, organisation) -> bool:
+    return organisation_can_change(person, organisation)
+
+
+def pipeline_can_decide(person, organisation) -> bool:
+    return bool(person_roles(person, organisation) & DECIDING_ROLES)
+
+
+def _get(model, person, pk, *, path="organisation", include_deleted=False):
+    manager = (
+        model.all_objects if include_deleted and hasattr(model, "all_objects") else model.objects
+    )
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+    record = manager.select_related(path).filter(pk=pk).first()
+    if record is None:
+        raise Http404("Not found.")
+    organisation = record
+    for part in path.split("__"):
+        organisation = getattr(organisation, part)
+    if not organisation_can_read(person, organisation):
+        raise Http404("Not found.")
+    return record
+
+
+def challenge_get_readable(person, pk, *, include_deleted=False) -> Challenge:
+    return _get(Challenge, person, pk, include_deleted=include_deleted)
+
+
+def idea_get_readable(person, pk, *, include_deleted=False) -> Idea:
+    return _get(Idea, person, pk, include_deleted=include_deleted)
+
+
+def experiment_get_readable(person, pk, *, include_deleted=False) -> Experiment:
+    return _get(Experiment, person, pk, include_deleted=include_deleted)
+
+
+def evaluation_get_readable(person, pk) -> Evaluation:
+    return _get(Evaluation, person, pk, path="experiment__organisation")
+
+
+def decision_get_readable(person, pk, *, include_deleted=False) -> Decision:
+    return _get(
+        Decision, person, pk, path="experiment__organisation", include_deleted=include_deleted
+    )
+
+
+def track_get_readable(person, pk, *, include_deleted=False) -> ImplementationTrack:
+    return _get(
+        ImplementationTrack,
+        person,
+        pk,
+        path="experiment__organisation",
+        include_deleted=include_deleted,
+    )
+
+
+def lesson_get_readable(person, pk, *, include_deleted=False) -> Lesson:
+    return _get(
+        Lesson, person, pk, path="experiment__organisation", include_deleted=include_deleted
+    )
+
+
+def record_organisation(record):
+    if isinstance(record, Challenge | Idea | Experiment):
+        return record.organisation
+    return record.experiment.organisation
+
+
+def record_can_change(person, record) -> bool:
+    return organisation_can_change(person, record_organisation(record))

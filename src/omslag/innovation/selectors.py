@@ -1,0 +1,241 @@
+"""Reads of the innovation pipeline: the board, the funnel, experiments stuck after a pilot,
+similar experiments and lessons."""
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from omslag.organisations.selectors import organisations_readable
+
+from .models import (
+    STAGE_ORDER,
+    Challenge,
+    Evaluation,
+    Experiment,
+    Idea,
+    ImplementationTrack,
+    Lesson,
+    PipelineSettings,
+    Stage,
+    StageTransition,
+)
+
+
+def _scope(organisation, prefix="organisation"):
+    return Q(**{f"{prefix}__path__startswith": organisation.path})
+
+
+def experiments_of(organisation) -> QuerySet:
+    return Experiment.objects.filter(_scope(organisation)).select_related("organisation", "owner")
+
+
+def board(organisation, *, search="", per_stage=50) -> dict[str, dict]:
+    """Experiments per stage: the count and the most recently moved ``per_stage`` of each."""
+    queryset = experiments_of(organisation)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    counts = dict(Counter(queryset.values_list("stage", flat=True).order_by()))
+    columns = {}
+    for stage in [*STAGE_ORDER, Stage.STOPPED]:
+        items = list(
+            queryset.filter(stage=stage).order_by("-stage_changed_at", "title")[:per_stage]
+        )
+        columns[stage] = {
+            "label": Stage(stage).label,
+            "count": counts.get(stage, 0),
+            "items": items,
+        }
+    return columns
+
+
+def challenges_of(organisation) -> QuerySet:
+    return Challenge.objects.filter(_scope(organisation)).select_related("organisation")
+
+
+def ideas_of(organisation) -> QuerySet:
+    return Idea.objects.filter(_scope(organisation)).select_related(
+        "challenge", "author", "merged_into"
+    )
+
+
+def experiment_cells(experiment) -> list:
+    return list(experiment.summaries.all())
+
+
+def experiment_evaluations(experiment) -> list[Evaluation]:
+    return list(experiment.evaluations.order_by("-created_at", "metric", "method"))
+
+
+def latest_evaluations(experiment) -> list[Evaluation]:
+    """The newest evaluation of each (metric, method)."""
+    seen, latest = set(), []
+    for evaluation in experiment.evaluations.order_by("-created_at", "-id"):
+        key = (evaluation.metric, evaluation.method)
+        if key not in seen:
+            seen.add(key)
+            latest.append(evaluation)
+    return sorted(latest, key=lambda e: (e.metric, e.method))
+
+
+def stuck_after_months(organisation) -> int:
+    settings = (
+        PipelineSettings.objects.filter(
+            organisation_id__in=[*organisation.ancestor_ids, organisation.pk]
+        )
+        .order_by("-organisation__path")
+        .first()
+    )
+    return settings.stuck_after_months if settings else 6
+
+
+def experiments_stuck_after_pilot(organisation, today=None) -> QuerySet:
+    """Experiments with a positive evaluation older than the organisation's limit and no
+    implementation track, that are neither stopped nor in operation."""
+    today = today or timezone.localdate()
+    months = stuck_after_months(organisation)
+    limit = today - dt.timedelta(days=round(months * 30.44))
+    positive_old = Evaluation.objects.filter(
+        experiment=OuterRef("pk"), positive=True, created_at__date__lte=limit
+    )
+    has_track = ImplementationTrack.objects.filter(experiment=OuterRef("pk"))
+    return (
+        experiments_of(organisation)
+        .exclude(stage__in=[Stage.STOPPED, Stage.IN_OPERATION])
+        .filter(Exists(positive_old))
+        .exclude(Exists(has_track))
+    )
+
+
+def funnel(organisation) -> dict:
+    """Counts per stage, conversion between stages, median days in stage, the share that
+    reached operation and the budget per experiment that reached operation.
+
+    An experiment counts as having reached a stage when it ever entered it (or a later one),
+    so iterations back to design do not count twice.
+    """
+    experiments = list(experiments_of(organisation).values("id", "stage", "budget"))
+    ids = [e["id"] for e in experiments]
+    reached: dict[int, set[str]] = defaultdict(set)
+    durations: dict[str, list[float]] = defaultdict(list)
+    transitions = StageTransition.objects.filter(experiment_id__in=ids).order_by(
+        "experiment_id", "at", "id"
+    )
+    previous = {}
+    for transition in transitions.values("experiment_id", "to_stage", "at"):
+        experiment_id = transition["experiment_id"]
+        reached[experiment_id].add(transition["to_stage"])
+        if experiment_id in previous:
+            stage, since = previous[experiment_id]
+            durations[stage].append((transition["at"] - since).total_seconds() / 86400)
+        previous[experiment_id] = (transition["to_stage"], transition["at"])
+    now = timezone.now()
+    for stage, since in previous.values():
+        if stage not in (Stage.STOPPED, Stage.IN_OPERATION):
+            durations[stage].append((now - since).total_seconds() / 86400)
+    order = [str(s) for s in STAGE_ORDER]
+    ever = Counter()
+    for experiment_id in ids:
+        stages = reached.get(experiment_id, {Stage.IDEA})
+        furthest = max((order.index(s) for s in stages if s in order), default=0)
+        for index in range(furthest + 1):
+            ever[order[index]] += 1
+    current = Counter(e["stage"] for e in experiments)
+    rows = []
+    for index, stage in enumerate(order):
+        following = order[index + 1] if index + 1 < len(order) else None
+        conversion = (ever[following] / ever[stage]) if following and ever[stage] else None
+        rows.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "now": current.get(stage, 0),
+                "reached": ever[stage],
+                "conversion_to_next": conversion,
+                "median_days": statistics.median(durations[stage])
+                if durations.get(stage)
+                else None,
+            }
+        )
+    in_operation = ever[Stage.IN_OPERATION]
+    total_budget = sum((e["budget"] or Decimal(0)) for e in experiments)
+    return {
+        "stages": rows,
+        "stopped": current.get(Stage.STOPPED, 0),
+        "total": len(experiments),
+        "share_in_operation": in_operation / len(experiments) if experiments else None,
+        "budget_per_operation": (total_budget / in_operation) if in_operation else None,
+        "total_budget": total_budget,
+    }
+
+
+_WORD = re.compile(r"[\wÀ-ÿ]{4,}")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text or "")}
+
+
+def similar_experiments(
+    person, title: str, *, exclude=None, limit=5
+) -> list[tuple[Experiment, int]]:
+    """Experiments and ideas in any organisation the person may read whose titles share words
+    with ``title``, most shared words first (no search engine needed at this size)."""
+    words = _words(title)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    candidates = Experiment.objects.filter(organisation__in=organisations_readable(person)).filter(
+        condition
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    scored = [
+        (e, len(words & _words(e.title))) for e in candidates.select_related("organisation")[:200]
+    ]
+    return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
+
+
+def similar_ideas(person, title: str, *, exclude=None, limit=5) -> list[tuple[Idea, int]]:
+    words = _words(title)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    candidates = Idea.objects.filter(organisation__in=organisations_readable(person)).filter(
+        condition
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    scored = [(i, len(words & _words(i.title))) for i in candidates[:200]]
+    return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
+
+
+def lessons_search(person, query: str) -> QuerySet:
+    """Lessons of every organisation the person may read, matching all words of ``query``."""
+    lessons = Lesson.objects.filter(experiment__organisation__in=organisations_readable(person))
+    for word in (query or "").split():
+        lessons = lessons.filter(
+            Q(tried__icontains=word)
+            | Q(happened__icontains=word)
+            | Q(differently__icontains=word)
+            | Q(reusable_assets__icontains=word)
+            | Q(experiment__title__icontains=word)
+        )
+    return lessons.select_related("experiment__organisation").order_by("-created_at")
+
+
+def innovate_spend_total(organisation) -> Decimal:
+    from omslag.portfolio.models import SpendLine
+
+    total = SpendLine.objects.filter(
+        _scope(organisation), category="innovate", kind="actual"
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal(0)

@@ -1,0 +1,332 @@
+"""Evaluating an experiment with the analysis core; every stored result keeps its inputs,
+method and method version, so re-running it gives the same result."""
+
+from collections import defaultdict
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from omslag.analysis.experiments import (
+    GroupSummary,
+    ProportionSummary,
+    benjamini_hochberg,
+    confidence_sequence_difference_in_means,
+    did_from_cells,
+    did_from_panel,
+    holm,
+    proportion_difference_test,
+    srm_check,
+    welch_test,
+)
+from omslag.common.errors import RuleViolation
+
+from ..models import Evaluation, Experiment, MeasurementSummary
+
+BEFORE_LABELS = ("before", "voor", "pre", "baseline", "0")
+AFTER_LABELS = ("after", "na", "post", "1")
+
+
+def _alternative(experiment) -> str:
+    return "two-sided"
+
+
+def _group_summary(row: dict, name: str) -> GroupSummary:
+    return GroupSummary(
+        count=row["count"], total=row["total"], sum_of_squares=row["sum_of_squares"], name=name
+    )
+
+
+def run_method(method: str, inputs: dict) -> dict:
+    """Compute a result from stored inputs. The one place each method is called, so that an
+    evaluation can be re-run exactly."""
+    alternative = inputs.get("alternative", "two-sided")
+    confidence = inputs.get("confidence", 0.95)
+    if method == "welch":
+        result = welch_test(
+            _group_summary(inputs["control"], "control"),
+            _group_summary(inputs["treatment"], "treatment"),
+            alternative=alternative,
+            confidence=confidence,
+        )
+    elif method == "proportions":
+        result = proportion_difference_test(
+            ProportionSummary(
+                count=inputs["control"]["count"],
+                successes=inputs["control"]["successes"],
+                name="control",
+            ),
+            ProportionSummary(
+                count=inputs["treatment"]["count"],
+                successes=inputs["treatment"]["successes"],
+                name="treatment",
+            ),
+            alternative=alternative,
+            confidence=confidence,
+        )
+    elif method == "did-cells":
+        cells = [
+            _group_summary(inputs[key], key)
+            for key in ("control_before", "control_after", "treated_before", "treated_after")
+        ]
+        result = did_from_cells(*cells, alternative=alternative, confidence=confidence)
+    elif method == "srm":
+        result = srm_check(inputs["observed"], inputs["expected_shares"])
+    elif method == "sequential":
+        looks = [
+            (_group_summary(c, "control"), _group_summary(t, "treatment"))
+            for c, t in inputs["looks"]
+        ]
+        result = confidence_sequence_difference_in_means(
+            looks, planned_total_n=inputs["planned_total_n"], alpha=inputs["alpha"]
+        )
+    elif method == "holm":
+        result = holm(inputs["p_values"], alpha=inputs["alpha"])
+    elif method == "benjamini-hochberg":
+        result = benjamini_hochberg(inputs["p_values"], alpha=inputs["alpha"])
+    else:
+        raise RuleViolation(_("Unknown method %(m)s.") % {"m": method})
+    return result.to_dict()
+
+
+def _cells(experiment) -> dict:
+    by_metric: dict[str, dict] = defaultdict(dict)
+    for row in MeasurementSummary.objects.filter(experiment=experiment).values():
+        by_metric[row["metric"]][(row["group"], row["period"])] = row
+    return by_metric
+
+
+def _plain(row) -> dict:
+    return {
+        "count": row["count"],
+        "total": row["total"],
+        "sum_of_squares": row["sum_of_squares"],
+        "successes": row["successes"],
+    }
+
+
+def _positive(experiment, method: str, result: dict) -> bool:
+    if method not in ("welch", "proportions", "did-cells", "did-panel"):
+        return False
+    estimate = result.get("difference", result.get("estimate"))
+    if estimate is None or result.get("p_value") is None:
+        return False
+    right_way = (
+        estimate > 0 if experiment.direction == Experiment.Direction.INCREASE else estimate < 0
+    )
+    return right_way and result["p_value"] < experiment.alpha
+
+
+def _period_role(label: str) -> str | None:
+    text = label.strip().lower()
+    if text in BEFORE_LABELS:
+        return "before"
+    if text in AFTER_LABELS:
+        return "after"
+    return None
+
+
+def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
+    """Which methods apply to one metric's cells, with their inputs."""
+    control, treatment = experiment.control_label, experiment.treatment_label
+    periods = sorted({period for _group, period in cells})
+    confidence = 1 - experiment.alpha
+    common = {"alternative": _alternative(experiment), "confidence": confidence}
+    roles = {p: _period_role(p) for p in periods}
+    if experiment.design_type == Experiment.DesignType.PILOT_CONTROL and sorted(
+        r for r in roles.values() if r
+    ) == ["after", "before"]:
+        before = next(p for p, r in roles.items() if r == "before")
+        after = next(p for p, r in roles.items() if r == "after")
+        needed = [(control, before), (control, after), (treatment, before), (treatment, after)]
+        if all(key in cells for key in needed):
+            return [
+                (
+                    "did-cells",
+                    {
+                        **common,
+                        **{
+                            name: _plain(cells[key])
+                            for name, key in zip(
+                                (
+                                    "control_before",
+                                    "control_after",
+                                    "treated_before",
+                                    "treated_after",
+                                ),
+                                needed,
+                                strict=True,
+                            )
+                        },
+                    },
+                )
+            ]
+        return []
+    plans = []
+    # A/B and before/after: the last period is the comparison; earlier periods are looks.
+    final = periods[-1] if periods else ""
+    if (control, final) in cells and (treatment, final) in cells:
+        c, t = cells[(control, final)], cells[(treatment, final)]
+        if (
+            experiment.metric_type == Experiment.MetricType.PROPORTION
+            and c["successes"] is not None
+            and t["successes"] is not None
+        ):
+            plans.append(("proportions", {**common, "control": _plain(c), "treatment": _plain(t)}))
+        else:
+            plans.append(("welch", {**common, "control": _plain(c), "treatment": _plain(t)}))
+        plans.append(("srm", {"observed": [c["count"], t["count"]], "expected_shares": [0.5, 0.5]}))
+        if len(periods) > 1 and all((g, p) in cells for p in periods for g in (control, treatment)):
+            looks, cumulative = [], {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
+            for period in periods:  # periods sort as their labels: name them so (week-01, ...)
+                for group in (control, treatment):
+                    row = cells[(group, period)]
+                    acc = cumulative[group]
+                    acc[0] += row["count"]
+                    acc[1] += row["total"]
+                    acc[2] += row["sum_of_squares"]
+                looks.append(
+                    [
+                        {
+                            "count": cumulative[g][0],
+                            "total": cumulative[g][1],
+                            "sum_of_squares": cumulative[g][2],
+                            "successes": None,
+                        }
+                        for g in (control, treatment)
+                    ]
+                )
+            planned = (experiment.sample_size_per_group or 0) * 2 or looks[-1][0]["count"] * 2
+            plans.append(
+                (
+                    "sequential",
+                    {"looks": looks, "planned_total_n": int(planned), "alpha": experiment.alpha},
+                )
+            )
+    return plans
+
+
+@transaction.atomic
+def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
+    """Evaluate every metric with the methods its design and data allow, adjust the p-values of
+    the primary tests across metrics (Holm and Benjamini-Hochberg), and store it all."""
+    by_metric = _cells(experiment)
+    if not by_metric:
+        raise RuleViolation(_("There are no measurements to evaluate yet."))
+    stored, tests = [], []
+    problems = []
+    for metric, cells in sorted(by_metric.items()):
+        plans = _plan(experiment, metric, cells)
+        if not plans:
+            problems.append(
+                _(
+                    "%(metric)s: measurements of both groups are needed (and for a pilot "
+                    "vs control design, before and after periods)."
+                )
+                % {"metric": metric}
+            )
+            continue
+        for method, inputs in plans:
+            try:
+                result = run_method(method, inputs)
+            except ValueError as error:
+                problems.append(f"{metric}: {error}")
+                continue
+            evaluation = Evaluation.objects.create(
+                experiment=experiment,
+                metric=metric,
+                method=method,
+                method_version=result.get("method_version", "1"),
+                inputs=inputs,
+                result=result,
+                positive=_positive(experiment, method, result),
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            stored.append(evaluation)
+            if method in ("welch", "proportions", "did-cells"):
+                tests.append((metric, result["p_value"]))
+    if upload is not None:
+        stored.extend(_panel_evaluations(actor, experiment, upload))
+    if len(tests) > 1:
+        p_values = [p for _metric, p in tests]
+        for method in ("holm", "benjamini-hochberg"):
+            inputs = {
+                "metrics": [m for m, _p in tests],
+                "p_values": p_values,
+                "alpha": experiment.alpha,
+            }
+            result = run_method(method, inputs)
+            stored.append(
+                Evaluation.objects.create(
+                    experiment=experiment,
+                    metric="*",
+                    method=method,
+                    method_version=result.get("method_version", "1"),
+                    inputs=inputs,
+                    result=result,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            )
+    if not stored:
+        raise RuleViolation(" ".join(problems))
+    return stored
+
+
+def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
+    """Difference-in-differences from the units, with errors clustered by unit."""
+    from .measurements import upload_arrays
+
+    if experiment.design_type != Experiment.DesignType.PILOT_CONTROL:
+        return []
+    arrays = upload_arrays(upload)
+    roles = [_period_role(str(label)) for label in arrays["period_labels"]]
+    if sorted(r for r in roles if r) != ["after", "before"]:
+        return []
+    post_by_code = np.array([1.0 if r == "after" else 0.0 for r in roles])
+    post = post_by_code[arrays["period"]]
+    stored = []
+    for name in upload.metrics:
+        values = arrays[f"metric:{name}"]
+        keep = ~np.isnan(values)
+        result = did_from_panel(
+            arrays["unit"][keep],
+            arrays["group"][keep].astype(float),
+            post[keep],
+            values[keep],
+            confidence=1 - experiment.alpha,
+        ).to_dict()
+        stored.append(
+            Evaluation.objects.create(
+                experiment=experiment,
+                metric=name,
+                method="did-panel",
+                method_version=result.get("method_version", "1"),
+                inputs={"upload": upload.pk, "metric": name, "confidence": 1 - experiment.alpha},
+                result=result,
+                positive=_positive(experiment, "did-panel", result),
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+        )
+    return stored
+
+
+def evaluation_rerun(evaluation: Evaluation) -> dict:
+    """The result of running the stored method on the stored inputs again."""
+    if evaluation.method == "did-panel":
+        from ..models import MeasurementUpload
+        from .measurements import upload_arrays
+
+        upload = MeasurementUpload.objects.get(pk=evaluation.inputs["upload"])
+        arrays = upload_arrays(upload)
+        roles = [_period_role(str(label)) for label in arrays["period_labels"]]
+        post = np.array([1.0 if r == "after" else 0.0 for r in roles])[arrays["period"]]
+        values = arrays[f"metric:{evaluation.inputs['metric']}"]
+        keep = ~np.isnan(values)
+        return did_from_panel(
+            arrays["unit"][keep],
+            arrays["group"][keep].astype(float),
+            post[keep],
+            values[keep],
+            confidence=evaluation.inputs["confidence"],
+        ).to_dict()
+    return run_method(evaluation.method, evaluation.inputs)

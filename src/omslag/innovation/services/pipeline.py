@@ -1,0 +1,390 @@
+"""Writes of challenges, ideas, experiments and their stages, decisions, implementation
+tracks and lessons: atomic, validated, recorded in history."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omslag.common.errors import RuleViolation
+from omslag.common.history import restore_fields, save_with_history
+from omslag.common.locking import version_claim
+
+from ..gates import gate_problems
+from ..models import (
+    Challenge,
+    Decision,
+    Experiment,
+    Idea,
+    ImplementationTrack,
+    Lesson,
+    Stage,
+    StageTransition,
+)
+
+CHALLENGE_FIELDS = ("title", "problem_statement", "owner", "visibility", "opens_on", "closes_on")
+IDEA_FIELDS = ("title", "description", "challenge", "author", "author_name", "source")
+EXPERIMENT_FIELDS = (
+    "title",
+    "idea",
+    "owner",
+    "owner_team",
+    "hypothesis",
+    "intervention",
+    "primary_metric",
+    "metric_type",
+    "metric_unit",
+    "direction",
+    "baseline_value",
+    "minimum_detectable_effect",
+    "standard_deviation",
+    "secondary_metrics",
+    "design_type",
+    "alpha",
+    "power",
+    "sample_size_per_group",
+    "planned_start",
+    "planned_end",
+    "budget",
+    "partners",
+    "evidence_level_aimed",
+    "processes_personal_data",
+    "public_facing",
+    "control_label",
+    "treatment_label",
+)
+TRACK_FIELDS = (
+    "owner_name",
+    "owner_unit",
+    "same_team_reason",
+    "funding_source",
+    "funding_note",
+    "replaces_application",
+    "adoption_target",
+    "adoption_measured",
+    "go_live_date",
+    "realised_benefits",
+)
+LESSON_FIELDS = ("tried", "happened", "differently", "reusable_assets")
+
+NEXT = {
+    Stage.IDEA: {Stage.DESIGN},
+    Stage.DESIGN: {Stage.RUNNING},
+    Stage.RUNNING: {Stage.EVALUATION},
+    Stage.EVALUATION: {Stage.DECISION},
+    Stage.DECISION: {Stage.IMPLEMENTATION, Stage.DESIGN},  # design again: iterate
+    Stage.IMPLEMENTATION: {Stage.IN_OPERATION},
+}
+
+
+class GateRefused(RuleViolation):
+    """A transition refused by gate rules; ``problems`` lists what is missing."""
+
+    def __init__(self, to_stage, problems):
+        super().__init__(
+            _("The experiment cannot move to %(stage)s: %(problems)s")
+            % {"stage": Stage(to_stage).label, "problems": " ".join(problems)}
+        )
+        self.problems = problems
+
+
+def _check(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise RuleViolation(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+
+
+def _update(record, *, actor, expected_version, allowed, changes):
+    _check(changes, allowed)
+    version_claim(record, expected_version)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    save_with_history(record, actor=actor)
+    return record
+
+
+def _soft_delete(record, *, actor, expected_version=None):
+    if expected_version is not None:
+        version_claim(record, expected_version)
+    record.deleted_at = timezone.now()
+    save_with_history(record, actor=actor, reason=_("deleted"))
+
+
+# --- challenges and ideas ------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_create(*, actor, organisation, **fields) -> Challenge:
+    _check(fields, CHALLENGE_FIELDS)
+    challenge = Challenge(organisation=organisation, **fields)
+    save_with_history(challenge, actor=actor)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, actor, challenge, expected_version, **changes) -> Challenge:
+    return _update(
+        challenge,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=CHALLENGE_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def idea_submit(*, actor, organisation, **fields) -> Idea:
+    """A new idea from staff, or (source='public') a proposal to a public challenge."""
+    _check(fields, IDEA_FIELDS)
+    challenge = fields.get("challenge")
+    if challenge is not None and challenge.organisation_id != organisation.id:
+        raise RuleViolation(_("The challenge belongs to another organisation."))
+    idea = Idea(organisation=organisation, **fields)
+    save_with_history(idea, actor=actor)
+    return idea
+
+
+@transaction.atomic
+def idea_update(*, actor, idea, expected_version, **changes) -> Idea:
+    return _update(
+        idea, actor=actor, expected_version=expected_version, allowed=IDEA_FIELDS, changes=changes
+    )
+
+
+@transaction.atomic
+def idea_review(*, actor, idea, expected_version, status, reason="", merged_into=None) -> Idea:
+    """Put an idea under review, decline it or merge it (with a reason the author sees)."""
+    if status not in (Idea.Status.UNDER_REVIEW, Idea.Status.DECLINED, Idea.Status.MERGED):
+        raise RuleViolation(_("Use 'accept' to turn an idea into an experiment."))
+    if merged_into is not None and merged_into.organisation_id != idea.organisation_id:
+        raise RuleViolation(_("Ideas can only be merged within one organisation."))
+    version_claim(idea, expected_version)
+    idea.status, idea.status_reason = status, reason
+    idea.merged_into = merged_into if status == Idea.Status.MERGED else None
+    save_with_history(idea, actor=actor, reason=idea.get_status_display())
+    return idea
+
+
+@transaction.atomic
+def idea_accept(*, actor, idea, expected_version, owner=None, owner_team="") -> Experiment:
+    """Turn an idea into an experiment in the idea stage."""
+    if idea.status in (Idea.Status.DECLINED, Idea.Status.MERGED, Idea.Status.ACCEPTED):
+        raise RuleViolation(_("This idea is %(status)s.") % {"status": idea.get_status_display()})
+    version_claim(idea, expected_version)
+    idea.status, idea.status_reason = Idea.Status.ACCEPTED, ""
+    save_with_history(idea, actor=actor, reason=idea.get_status_display())
+    return experiment_create(
+        actor=actor,
+        organisation=idea.organisation,
+        title=idea.title,
+        idea=idea,
+        owner=owner or actor_or_none(actor),
+        owner_team=owner_team,
+        hypothesis="",
+        intervention=idea.description[:4000],
+    )
+
+
+def actor_or_none(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- experiments -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def experiment_create(*, actor, organisation, **fields) -> Experiment:
+    _check(fields, EXPERIMENT_FIELDS)
+    now = timezone.now()
+    experiment = Experiment(
+        organisation=organisation, stage=Stage.IDEA, stage_changed_at=now, **fields
+    )
+    save_with_history(experiment, actor=actor)
+    StageTransition.objects.create(
+        experiment=experiment,
+        from_stage="",
+        to_stage=Stage.IDEA,
+        actor=actor_or_none(actor),
+        at=now,
+    )
+    return experiment
+
+
+@transaction.atomic
+def experiment_update(*, actor, experiment, expected_version, **changes) -> Experiment:
+    if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
+        raise RuleViolation(_("A stopped experiment or one in operation no longer changes."))
+    return _update(
+        experiment,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=EXPERIMENT_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def experiment_delete(*, actor, experiment, expected_version=None) -> None:
+    _soft_delete(experiment, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def experiment_restore(*, actor, record, history_id) -> Experiment:
+    return restore_fields(
+        actor=actor,
+        record=record,
+        history_id=history_id,
+        fields=(*EXPERIMENT_FIELDS, "stage", "stopped_reason"),
+    )
+
+
+def allowed_moves(experiment) -> list[str]:
+    moves = list(NEXT.get(experiment.stage, ()))
+    if experiment.stage not in (Stage.STOPPED, Stage.IN_OPERATION):
+        moves.append(Stage.STOPPED)
+    return [stage for stage in Stage.values if stage in moves]
+
+
+@transaction.atomic
+def experiment_move(*, actor, experiment, to_stage, expected_version, reason="") -> Experiment:
+    """Move to another stage if the move is allowed and every gate rule is met.
+
+    Stopping is a valid outcome at any point and needs a reason.
+    """
+    if to_stage not in allowed_moves(experiment):
+        raise RuleViolation(
+            _("From %(from)s the experiment can go to: %(to)s.")
+            % {
+                "from": Stage(experiment.stage).label,
+                "to": ", ".join(str(Stage(s).label) for s in allowed_moves(experiment)) or "—",
+            }
+        )
+    if to_stage == Stage.STOPPED:
+        if not reason.strip():
+            raise RuleViolation(
+                _("Say why the experiment stops; stopping is a result worth keeping.")
+            )
+    else:
+        problems = gate_problems(experiment, to_stage)
+        if problems:
+            raise GateRefused(to_stage, problems)
+    version_claim(experiment, expected_version)
+    now = timezone.now()
+    StageTransition.objects.create(
+        experiment=experiment,
+        from_stage=experiment.stage,
+        to_stage=to_stage,
+        actor=actor_or_none(actor),
+        at=now,
+        reason=reason,
+    )
+    experiment.stage, experiment.stage_changed_at = to_stage, now
+    if to_stage == Stage.STOPPED:
+        experiment.stopped_reason = reason
+    save_with_history(experiment, actor=actor, reason=Stage(to_stage).label)
+    return experiment
+
+
+# --- decisions, implementation, lessons -------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor,
+    experiment,
+    outcome,
+    rationale,
+    evidence_level,
+    decided_on=None,
+    evaluation=None,
+    decided_by=None,
+) -> Decision:
+    """Record a gate decision. 'stop' also stops the experiment; 'iterate' at the decision stage
+    sends it back to design."""
+    if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
+        raise RuleViolation(_("A stopped experiment or one in operation takes no more decisions."))
+    if evaluation is not None and evaluation.experiment_id != experiment.pk:
+        raise RuleViolation(_("The evaluation belongs to another experiment."))
+    decision = Decision(
+        experiment=experiment,
+        stage=experiment.stage,
+        outcome=outcome,
+        rationale=rationale,
+        evidence_level=evidence_level,
+        decided_on=decided_on or timezone.localdate(),
+        evaluation=evaluation,
+        decided_by=decided_by or actor_or_none(actor),
+    )
+    save_with_history(decision, actor=actor)
+    if outcome == Decision.Outcome.STOP:
+        experiment_move(
+            actor=actor,
+            experiment=experiment,
+            to_stage=Stage.STOPPED,
+            expected_version=experiment.version,
+            reason=rationale,
+        )
+    elif outcome == Decision.Outcome.ITERATE and experiment.stage == Stage.DECISION:
+        experiment_move(
+            actor=actor,
+            experiment=experiment,
+            to_stage=Stage.DESIGN,
+            expected_version=experiment.version,
+            reason=rationale,
+        )
+    return decision
+
+
+@transaction.atomic
+def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
+    """Open the implementation track after a scale decision and move the experiment into the
+    implementation stage (the gate rules apply)."""
+    _check(fields, TRACK_FIELDS)
+    if hasattr(experiment, "implementation"):
+        raise RuleViolation(_("This experiment already has an implementation track."))
+    problems = gate_problems(experiment, Stage.IMPLEMENTATION)
+    if problems:
+        raise GateRefused(Stage.IMPLEMENTATION, problems)
+    track = ImplementationTrack(experiment=experiment, **fields)
+    save_with_history(track, actor=actor)
+    if experiment.stage == Stage.DECISION:
+        experiment_move(
+            actor=actor,
+            experiment=experiment,
+            to_stage=Stage.IMPLEMENTATION,
+            expected_version=experiment.version,
+        )
+    return track
+
+
+@transaction.atomic
+def implementation_update(*, actor, track, expected_version, **changes) -> ImplementationTrack:
+    return _update(
+        track, actor=actor, expected_version=expected_version, allowed=TRACK_FIELDS, changes=changes
+    )
+
+
+@transaction.atomic
+def lesson_add(*, actor, experiment, **fields) -> Lesson:
+    _check(fields, LESSON_FIELDS)
+    lesson = Lesson(experiment=experiment, **fields)
+    save_with_history(lesson, actor=actor)
+    return lesson
+
+
+@transaction.atomic
+def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
+    return _update(
+        lesson,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=LESSON_FIELDS,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def lesson_delete(*, actor, lesson, expected_version=None) -> None:
+    _soft_delete(lesson, actor=actor, expected_version=expected_version)
