@@ -12,6 +12,7 @@ from omslag.organisations import access as organisation_access
 from omslag.organisations import api as organisations_api
 from omslag.portfolio import access as portfolio_access
 from omslag.portfolio import api as portfolio_api
+from omslag.projects import api_urls as projects_api_urls
 
 OrganisationHistory, OrganisationRestore = history_views(
     "organisation",
@@ -149,4 +150,5 @@ urlpatterns = [
     ),
     path("column-mappings", exchange_api.ColumnMappingListApi.as_view(), name="column-mappings"),
     path("exports/<slug:kind>", exchange_api.ExportApi.as_view(), name="export"),
+    *projects_api_urls.urlpatterns,
 ]

@@ -113,4 +113,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.projects.demo import projects_demo_load
 
     projects_demo_load(by_slug)
+    from omslag.innovation.demo import innovation_demo_load
+
+    innovation_demo_load(by_slug["gemeente-wadderveen"])
     return logins

@@ -183,7 +183,14 @@ def stacked_shares(
         axes.yaxis.set_major_formatter(_percent_formatter())
         _style(axes, x_label=x_label, y_label=y_label)
         _reference_lines(axes, reference_lines, max(years) + 0.5)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), reverse=True, borderaxespad=0)
+        axes.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            reverse=True,
+            borderaxespad=0,
+            handlelength=2.6,
+            handleheight=1.8,
+        )
         return _data_uri(figure)
 
 
@@ -317,4 +324,222 @@ def scatter_quadrants(
                 labelspacing=1.3,
                 borderpad=0.8,
             )
+        return _data_uri(figure)
+
+
+# --- charts of the large-ICT-project pages ---------------------------------------------------
+
+RED = "#9b1c1c"
+
+
+def _vertical_lines(axes, lines: Sequence[ReferenceLine]) -> None:
+    """Vertical reference lines, each labelled along its top end."""
+    for line in lines:
+        axes.axvline(line.value, color=line.colour, linestyle=line.linestyle, linewidth=1.4)
+        if line.label:
+            axes.annotate(
+                line.label,
+                xy=(line.value, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                rotation=90,
+                color=line.colour,
+                fontsize=9,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            )
+
+
+def _tick_formatter(format_value):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _position: format_value(value))
+
+
+def values_over_dates(
+    *,
+    dates: Sequence,
+    values: Sequence,
+    baseline,
+    baseline_label: str,
+    series_label: str,
+    marked: Sequence[bool] = (),
+    marked_label: str = "",
+    x_label: str,
+    y_label: str,
+    y_format=None,
+    from_zero: bool = False,
+    size: tuple[float, float] = (5.4, 3.6),
+) -> str:
+    """One value per report date (an amount, or itself a date such as an estimated end date),
+    as a line with markers, and the ``baseline`` as a dashed line. Points flagged in
+    ``marked`` (e.g. re-baselines) get a larger diamond marker of their own in the legend.
+    ``y_format`` turns a y value into tick text (e.g. in the reader's language)."""
+    matplotlib = _matplotlib()
+    from matplotlib.dates import DateFormatter
+
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(*size)
+        axes.plot(
+            dates,
+            values,
+            color=BLUE,
+            linestyle="-",
+            marker="o",
+            markersize=6,
+            linewidth=2,
+            label=series_label,
+            zorder=3,
+        )
+        flagged = [(d, v) for d, v, m in zip(dates, values, marked, strict=False) if m]
+        if flagged:
+            axes.plot(
+                [d for d, _v in flagged],
+                [v for _d, v in flagged],
+                linestyle="none",
+                marker="D",
+                markersize=9,
+                markerfacecolor="white",
+                markeredgecolor=ORANGE,
+                markeredgewidth=2,
+                label=marked_label,
+                zorder=4,
+            )
+        if baseline is not None:
+            axes.axhline(
+                baseline, color=INK, linestyle="--", linewidth=1.4, label=baseline_label, zorder=2
+            )
+        if from_zero:
+            axes.set_ylim(bottom=0, top=max([*values, baseline or 0]) * 1.12 or 1)
+        axes.margins(x=0.08)
+        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
+        if len(dates) <= 6:
+            axes.set_xticks(list(dates))
+        if y_format is not None:
+            axes.yaxis.set_major_formatter(_tick_formatter(y_format))
+        elif not from_zero:
+            axes.yaxis.set_major_formatter(DateFormatter("%Y-%m"))
+        for label in axes.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+        _style(axes, x_label=x_label, y_label=y_label)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=9)
+        return _data_uri(figure)
+
+
+def scatter_with_lines(
+    *,
+    points: Sequence[Point],
+    groups: Sequence[Group],
+    x_lines: Sequence[ReferenceLine] = (),
+    y_lines: Sequence[ReferenceLine] = (),
+    x_label: str,
+    y_label: str,
+    y_ticks: Sequence[float] = (),
+    y_symlog_from: float | None = None,
+    y_format=None,
+    size: tuple[float, float] = (8.0, 5.6),
+) -> str:
+    """Points on two continuous axes, one marker shape and colour per group, with vertical
+    and horizontal reference lines (thresholds). With ``y_symlog_from`` the y axis is linear
+    up to that value and logarithmic beyond it, so a few very large values do not squash
+    the rest."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(*size)
+        for group in groups:
+            members = [p for p in points if p.group == group.key]
+            if not members:
+                continue
+            axes.scatter(
+                [p.x for p in members],
+                [p.y for p in members],
+                s=42,
+                c=group.colour,
+                marker=group.marker,
+                alpha=0.8,
+                edgecolors="white",
+                linewidths=0.7,
+                label=f"{group.label} ({len(members)})",
+                zorder=3,
+            )
+        if y_symlog_from is not None:
+            axes.set_yscale("symlog", linthresh=y_symlog_from, linscale=2)
+        for line in y_lines:
+            axes.axhline(line.value, color=line.colour, linestyle=line.linestyle, linewidth=1.4)
+        if y_lines:
+            right = axes.get_xlim()[1]
+            for line in y_lines:
+                if line.label:
+                    axes.annotate(
+                        line.label,
+                        xy=(right, line.value),
+                        xytext=(-3, 3),
+                        textcoords="offset points",
+                        ha="right",
+                        va="bottom",
+                        color=line.colour,
+                        fontsize=9,
+                        bbox={
+                            "boxstyle": "round,pad=0.15",
+                            "facecolor": "white",
+                            "edgecolor": "none",
+                        },
+                    )
+        _vertical_lines(axes, x_lines)
+        if y_ticks:
+            low, high = axes.get_ylim()
+            axes.set_yticks([t for t in y_ticks if low <= t <= high])
+        if y_format is not None:
+            axes.yaxis.set_major_formatter(_tick_formatter(y_format))
+        _style(axes, x_label=x_label, y_label=y_label)
+        axes.grid(axis="x", color="#e1e6eb", linewidth=0.6)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        return _data_uri(figure)
+
+
+def histogram(
+    *,
+    edges: Sequence[float],
+    counts: Sequence[int],
+    marks: Sequence[ReferenceLine] = (),
+    x_label: str,
+    y_label: str,
+    bars_label: str = "",
+    log_x: bool = False,
+    x_ticks: Sequence[float] = (),
+    x_format=None,
+    size: tuple[float, float] = (8.0, 4.2),
+) -> str:
+    """Bars of counts between ``edges`` (computed by the caller, who shows the same bins as a
+    table) and vertical marks (quantiles, an estimate) told apart by line style in a legend."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(*size)
+        axes.stairs(
+            counts,
+            edges,
+            fill=True,
+            facecolor=LIGHT_BLUE,
+            edgecolor="white",
+            linewidth=0.8,
+            alpha=0.85,
+            label=bars_label or None,
+        )
+        if log_x:
+            axes.set_xscale("log")
+        for mark in marks:
+            axes.axvline(
+                mark.value, color=mark.colour, linestyle=mark.linestyle, linewidth=2, label=mark.label
+            )
+        axes.set_xlim(edges[0], edges[-1])
+        if x_ticks:
+            axes.set_xticks([t for t in x_ticks if edges[0] <= t <= edges[-1]])
+            axes.xaxis.set_minor_formatter(_tick_formatter(lambda _v: ""))
+        if x_format is not None:
+            axes.xaxis.set_major_formatter(_tick_formatter(x_format))
+        _style(axes, x_label=x_label, y_label=y_label)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
         return _data_uri(figure)

@@ -172,7 +172,7 @@ class DependencyAddForm(forms.Form):
 class ConfirmForm(forms.Form):
     """A delete or remove button: only the version the person saw."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # --- spend ------------------------------------------------------------------------------------

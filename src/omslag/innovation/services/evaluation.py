@@ -163,46 +163,58 @@ def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
             ]
         return []
     plans = []
-    # A/B and before/after: the last period is the comparison; earlier periods are looks.
-    final = periods[-1] if periods else ""
-    if (control, final) in cells and (treatment, final) in cells:
-        c, t = cells[(control, final)], cells[(treatment, final)]
-        if (
-            experiment.metric_type == Experiment.MetricType.PROPORTION
-            and c["successes"] is not None
-            and t["successes"] is not None
-        ):
-            plans.append(("proportions", {**common, "control": _plain(c), "treatment": _plain(t)}))
-        else:
-            plans.append(("welch", {**common, "control": _plain(c), "treatment": _plain(t)}))
+    # A/B (and before/after, whose two "groups" are the two periods): the test uses all data;
+    # several periods are looks in time (sorted by label: name them week-01, week-02, ...).
+    pooled = {}
+    for group in (control, treatment):
+        rows = [row for (g, _p), row in cells.items() if g == group]
+        if not rows:
+            return []
+        successes = [r["successes"] for r in rows]
+        pooled[group] = {
+            "count": sum(r["count"] for r in rows),
+            "total": sum(r["total"] for r in rows),
+            "sum_of_squares": sum(r["sum_of_squares"] for r in rows),
+            "successes": None if any(x is None for x in successes) else sum(successes),
+        }
+    c, t = pooled[control], pooled[treatment]
+    if (
+        experiment.metric_type == Experiment.MetricType.PROPORTION
+        and c["successes"] is not None
+        and t["successes"] is not None
+    ):
+        plans.append(("proportions", {**common, "control": c, "treatment": t}))
+    else:
+        plans.append(("welch", {**common, "control": c, "treatment": t}))
+    if experiment.design_type != Experiment.DesignType.BEFORE_AFTER:
         plans.append(("srm", {"observed": [c["count"], t["count"]], "expected_shares": [0.5, 0.5]}))
-        if len(periods) > 1 and all((g, p) in cells for p in periods for g in (control, treatment)):
-            looks, cumulative = [], {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
-            for period in periods:  # periods sort as their labels: name them so (week-01, ...)
-                for group in (control, treatment):
-                    row = cells[(group, period)]
-                    acc = cumulative[group]
-                    acc[0] += row["count"]
-                    acc[1] += row["total"]
-                    acc[2] += row["sum_of_squares"]
-                looks.append(
-                    [
-                        {
-                            "count": cumulative[g][0],
-                            "total": cumulative[g][1],
-                            "sum_of_squares": cumulative[g][2],
-                            "successes": None,
-                        }
-                        for g in (control, treatment)
-                    ]
-                )
-            planned = (experiment.sample_size_per_group or 0) * 2 or looks[-1][0]["count"] * 2
-            plans.append(
-                (
-                    "sequential",
-                    {"looks": looks, "planned_total_n": int(planned), "alpha": experiment.alpha},
-                )
+    if len(periods) > 1 and all((g, p) in cells for p in periods for g in (control, treatment)):
+        looks, cumulative = [], {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
+        for period in periods:
+            for group in (control, treatment):
+                row = cells[(group, period)]
+                acc = cumulative[group]
+                acc[0] += row["count"]
+                acc[1] += row["total"]
+                acc[2] += row["sum_of_squares"]
+            looks.append(
+                [
+                    {
+                        "count": cumulative[g][0],
+                        "total": cumulative[g][1],
+                        "sum_of_squares": cumulative[g][2],
+                        "successes": None,
+                    }
+                    for g in (control, treatment)
+                ]
             )
+        planned = (experiment.sample_size_per_group or 0) * 2 or looks[-1][0]["count"] * 2
+        plans.append(
+            (
+                "sequential",
+                {"looks": looks, "planned_total_n": int(planned), "alpha": experiment.alpha},
+            )
+        )
     return plans
 
 

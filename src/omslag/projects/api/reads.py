@@ -41,7 +41,7 @@ def ratio_summary(reference_class) -> dict:
     share of pairs whose later estimate is at least 1.5 times the earlier one."""
     ratios = selectors.reference_ratios(reference_class)
     summary: dict = {"count": int(ratios.size), "mean": None, "share_overrun_50_percent": None}
-    summary |= {name: None for name in DECILE_NAMES}
+    summary |= dict.fromkeys(DECILE_NAMES)
     if ratios.size:
         summary["mean"] = float(ratios.mean())
         summary["share_overrun_50_percent"] = float(np.mean(ratios >= OVERRUN_RATIO))

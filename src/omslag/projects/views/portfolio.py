@@ -1,0 +1,77 @@
+"""The project portfolio page: every project's cost change against its end-date shift, and the
+Monte Carlo forecast of the total cost of the running projects with a reference class."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from omslag.organisations.access import organisation_get_readable
+
+from .. import selectors, services
+from ..models import ReferenceClass
+from . import charts, queries
+from .base import organisation_context
+from .projects import thresholds
+
+ITERATIONS = 5000
+SEED = 0  # a fixed seed: the page shows the same figures every time it is opened
+FURTHEST_SHOWN = 25
+
+
+def _forecast(request, organisation, currencies):
+    shipped = services.reference_class_shipped()  # created on first use
+    classes = [
+        c
+        for c in queries.reference_classes_with_counts(organisation)
+        if c.kind == ReferenceClass.Kind.COST
+    ]
+    chosen = None
+    if request.GET.get("reference-class"):
+        chosen = queries.reference_class_choice(organisation, request.GET["reference-class"])
+    chosen = chosen or shipped
+    box = {"classes": classes, "chosen": chosen, "result": None, "chart": None, "bins": []}
+    if not currencies:
+        return box
+    try:
+        result = selectors.portfolio_forecast(
+            organisation, chosen, iterations=ITERATIONS, seed=SEED
+        )
+    except ValueError:  # no running project with an estimate
+        return box
+    currency = next(iter(currencies)) if len(currencies) == 1 else "/".join(sorted(currencies))
+    box["result"] = result
+    box["currency"] = currency
+    box["chart"], box["bins"] = charts.portfolio_fan_chart(result, chosen, currency)
+    return box
+
+
+@login_required
+def project_portfolio(request, slug):
+    organisation = organisation_get_readable(request.user, slug)
+    counts = queries.colour_counts(organisation)
+    scatter = queries.portfolio_scatter(organisation)
+    currencies = queries.currencies_of(organisation)
+    furthest = sorted(scatter.projects, key=lambda p: p.cost_change_pct, reverse=True)
+    return render(
+        request,
+        "projects/portfolio.html",
+        {
+            **organisation_context(request.user, organisation),
+            "colour_rows": [
+                (colour, charts.colour_label(colour), counts.get(colour, 0))
+                for colour in (*charts.COLOUR_ORDER, "none")
+            ],
+            "project_count": sum(counts.values()),
+            "colour_summary": charts.colour_summary(counts),
+            "scatter": scatter,
+            "scatter_limit": queries.SCATTER_LIMIT,
+            "scatter_chart": charts.scatter_chart(scatter),
+            "scatter_columns": [label for label, _low, _high in charts.shift_bands()],
+            "scatter_rows": charts.scatter_rows(scatter.projects),
+            "furthest": furthest[:FURTHEST_SHOWN],
+            "currencies": currencies,
+            "forecast": _forecast(request, organisation, currencies),
+            "iterations": ITERATIONS,
+            "seed": SEED,
+            "thresholds": thresholds(),
+        },
+    )

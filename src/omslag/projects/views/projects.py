@@ -1,0 +1,328 @@
+"""Pages of the project register: the filtered list, the project page with its figures,
+reports, parts and forecast, and add, edit and delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from omslag.analysis.projects import (
+    AMBER_COST_CHANGE_PCT,
+    AMBER_END_DATE_SHIFT_MONTHS,
+    RED_COST_CHANGE_PCT,
+    RED_END_DATE_SHIFT_MONTHS,
+    REVIEW_THRESHOLD_EUR,
+)
+from omslag.common.errors import ConflictError
+from omslag.organisations.access import organisation_get_readable
+
+from .. import access, selectors, services
+from ..forms import NONE, ConfirmForm, ProjectFilterForm, ProjectForm, part_form_class
+from ..models import Project, ReferenceClass
+from . import charts, queries
+from .base import EXPORT_FORMATS, form_errors_from, organisation_context, paginate, require
+
+# (sort key of selectors.SORTS, column heading, right-aligned number)
+COLUMNS = (
+    ("name", gettext_lazy("Project"), False),
+    ("organisation", gettext_lazy("Organisation"), False),
+    ("status", gettext_lazy("Status"), False),
+    ("colour", gettext_lazy("Colour"), False),
+    ("estimate", gettext_lazy("Current estimate"), True),
+    ("cost-change", gettext_lazy("Cost change"), True),
+    ("end-date", gettext_lazy("End date"), True),
+    ("end-date-shift", gettext_lazy("End-date shift"), True),
+    ("peildatum", gettext_lazy("Peildatum"), True),
+)
+
+# part kind: heading of its section on the project page
+PART_SECTIONS = (
+    ("milestone", gettext_lazy("Milestones")),
+    ("quality-review", gettext_lazy("Quality reviews")),
+    ("review-advice", gettext_lazy("Independent review advice (AcICT)")),
+    ("paper", gettext_lazy("Parliamentary papers")),
+    ("benefit", gettext_lazy("Benefits")),
+)
+
+
+def thresholds() -> dict:
+    """The thresholds of the status colours and the review, as the pages state them."""
+    return {
+        "amber_cost": AMBER_COST_CHANGE_PCT,
+        "red_cost": RED_COST_CHANGE_PCT,
+        "amber_months": AMBER_END_DATE_SHIFT_MONTHS,
+        "red_months": RED_END_DATE_SHIFT_MONTHS,
+        "review_millions": REVIEW_THRESHOLD_EUR / 1_000_000,
+    }
+
+
+def _blank_for_none(values) -> tuple[str, ...]:
+    return tuple("" if value == NONE else value for value in values or ())
+
+
+def _filters(form: ProjectFilterForm) -> selectors.ProjectFilters:
+    """The valid filters of the query string; an invalid one is ignored (and shown)."""
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # fills cleaned_data with the fields that are valid
+        data = form.cleaned_data
+    sort = data.get("sort") or "name"
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = "name"
+    return selectors.ProjectFilters(
+        search=data.get("q", ""),
+        organisation=data.get("organisation", ""),
+        status=tuple(data.get("status") or ()),
+        cost_bucket=_blank_for_none(data.get("cost_bucket")),
+        colour=_blank_for_none(data.get("colour")),
+        review_advice=data.get("review_advice", ""),
+        sort=sort,
+    )
+
+
+def _sort_columns(current: str) -> list[dict]:
+    columns = []
+    for key, label, numeric in COLUMNS:
+        if current == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = "", key
+        columns.append(
+            {"key": key, "label": label, "numeric": numeric, "aria_sort": aria_sort, "next": next_sort}
+        )
+    return columns
+
+
+def _organisation_choices(subtree, counts, selected) -> list[tuple[str, str]]:
+    """The organisations that hold projects under the other filters (and the chosen one),
+    indented by depth."""
+    return [
+        (o.slug, "\u2003" * depth + o.name)
+        for o, depth in subtree
+        if counts.get(o.slug) or o.slug == selected
+    ]
+
+
+@login_required
+def project_list(request, slug):
+    organisation = organisation_get_readable(request.user, slug)
+    subtree = queries.subtree_organisations(organisation)
+    form = ProjectFilterForm(
+        request.GET or None, organisations=[(o.slug, o.name) for o, _depth in subtree]
+    )
+    filters = _filters(form)
+    counts = queries.project_facet_counts(organisation, filters)
+    form.fields["organisation"].choices = [
+        ("", _("all organisations")),
+        *_organisation_choices(subtree, counts["organisation"], filters.organisation),
+    ]
+    form.show_counts(counts)
+    page = paginate(request, selectors.project_list(organisation, filters))
+    filtered = any(
+        (
+            filters.search,
+            filters.organisation,
+            filters.status,
+            filters.cost_bucket,
+            filters.colour,
+            filters.review_advice,
+        )
+    )  # fmt: skip
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            **organisation_context(request.user, organisation),
+            "form": form,
+            "filters": filters,
+            "filtered": filtered,
+            "page": page,
+            "columns": _sort_columns(filters.sort),
+            "thresholds": thresholds(),
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+def _forecast(request, project):
+    """The forecast box: the classes to choose from and, with one chosen, the forecast."""
+    organisation = project.organisation
+    services.reference_class_shipped()  # created on first use
+    classes = list(queries.reference_classes_with_counts(organisation))
+    chosen = queries.reference_class_choice(organisation, request.GET.get("reference-class"))
+    schedule = queries.reference_class_choice(
+        organisation, request.GET.get("schedule-class"), kind=ReferenceClass.Kind.SCHEDULE
+    )
+    box = {
+        "cost_classes": [c for c in classes if c.kind == ReferenceClass.Kind.COST],
+        "schedule_classes": [c for c in classes if c.kind == ReferenceClass.Kind.SCHEDULE],
+        "chosen": chosen,
+        "schedule": schedule,
+        "result": None,
+        "end_date_problem": "",
+    }
+    if chosen is None or project.current_estimate is None:
+        return box
+    try:
+        box["result"] = selectors.project_forecast(project, chosen, schedule)
+    except ValueError:
+        # The end date cannot be scaled (it is not after the peildatum): cost only.
+        box["result"] = selectors.project_forecast(project, chosen)
+        box["end_date_problem"] = _(
+            "The end date cannot be forecast: the estimated end date is not after the "
+            "peildatum, so there is no remaining duration to scale."
+        )
+    return box
+
+
+def _part_sections(project, can_change) -> list[dict]:
+    parts = queries.project_parts(project)
+    sections = []
+    for kind, heading in PART_SECTIONS:
+        model = access.PARTS[kind]
+        form_class = part_form_class(model)
+        fields = list(form_class._meta.fields)
+        sections.append(
+            {
+                "kind": kind,
+                "heading": heading,
+                "add_label": _("Add: %(what)s") % {"what": model._meta.verbose_name},
+                "headers": [model._meta.get_field(name).verbose_name for name in fields],
+                "rows": [
+                    (part, [(name, getattr(part, name)) for name in fields])
+                    for part in parts[kind]
+                ],
+                "form": form_class(prefix=kind) if can_change else None,
+            }
+        )
+    return sections
+
+
+@login_required
+def project_detail(request, pk):
+    project = access.project_get_readable(request.user, pk)
+    context = organisation_context(request.user, project.organisation)
+    figures, figure_reports = queries.project_figures_with_reports(project)
+    reports = selectors.project_reports(project)
+    corrected_by = {r.corrects_id: r for r in reports if r.corrects_id}
+    provisional = bool(figure_reports) and any(
+        r.status != r.Status.PUBLISHED for r in figure_reports
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            **context,
+            "project": project,
+            "figures": figures,
+            "figure_reports": figure_reports,
+            "figure_ids": {r.pk for r in figure_reports},
+            "provisional": provisional,
+            "reports": reports,
+            "corrected_by": corrected_by,
+            "cost_chart": charts.cost_chart(project, figures, figure_reports),
+            "end_date_chart": charts.end_date_chart(project, figures, figure_reports),
+            "thresholds": thresholds(),
+            "forecast": _forecast(request, project),
+            "part_sections": _part_sections(project, context["can_change"]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_add(request, slug):
+    organisation = organisation_get_readable(request.user, slug)
+    require(access.projects_can_change(request.user, organisation))
+    form = ProjectForm(request.POST or None, instance=Project(organisation=organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user, organisation=organisation, **form.changes()
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added. Add its first report: that is its original baseline.")
+                % {"name": project.name},
+            )
+            return redirect("projects:project", pk=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {**organisation_context(request.user, organisation), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    project = access.project_get_readable(request.user, pk)
+    organisation = project.organisation
+    require(access.projects_can_change(request.user, organisation))
+    form = ProjectForm(request.POST or None, instance=project)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user,
+                project=project,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            project = conflict.current
+            form = ProjectForm(instance=project)
+            status = 409
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": project.name})
+            return redirect("projects:project", pk=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {
+            **organisation_context(request.user, organisation),
+            "form": form,
+            "project": project,
+            "conflict": status == 409,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_delete(request, pk):
+    project = access.project_get_readable(request.user, pk)
+    organisation = project.organisation
+    require(access.projects_can_change(request.user, organisation))
+    form = ConfirmForm(request.POST or None, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_delete(
+                actor=request.user, project=project, expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            return redirect("projects:project", pk=project.pk)
+        messages.success(
+            request,
+            _("%(name)s was deleted. It can be restored from its history.")
+            % {"name": project.name},
+        )
+        return redirect("projects:list", slug=organisation.slug)
+    return render(
+        request,
+        "projects/project_delete.html",
+        {**organisation_context(request.user, organisation), "project": project, "form": form},
+    )

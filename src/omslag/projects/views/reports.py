@@ -1,0 +1,210 @@
+"""Pages of the reports of a project: add a concept, the report page with its workflow
+buttons (mark as checked, publish, correct), edit and delete. A published report never
+changes; a correction is a new concept that replaces it once published."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omslag.common.errors import ConflictError, RuleViolation
+
+from .. import access, services
+from ..forms import ConfirmForm, ReportForm
+from ..models import ProjectReport
+from .base import form_errors_from, organisation_context, require
+
+PUBLISHED = ProjectReport.Status.PUBLISHED
+
+
+def _published_refusal(request, report):
+    messages.error(
+        request,
+        _(
+            "This report is published and never changes. Make a correction instead: a new "
+            "concept that replaces this report once it is published itself."
+        ),
+    )
+    return redirect("projects:report", pk=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_add(request, pk):
+    project = access.project_get_readable(request.user, pk)
+    require(access.projects_can_change(request.user, project.organisation))
+    form = ReportForm(
+        request.POST or None,
+        instance=ProjectReport(project=project),
+        currency=project.currency,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(actor=request.user, project=project, **form.changes())
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("The report of %(date)s was added as a concept.")
+                % {"date": date_format(report.peildatum, "j F Y")},
+            )
+            return redirect("projects:report", pk=report.pk)
+    return render(
+        request,
+        "projects/report_form.html",
+        {
+            **organisation_context(request.user, project.organisation),
+            "project": project,
+            "form": form,
+            "is_first": not project.report_count,
+        },
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    report = access.report_get_readable(request.user, pk)
+    project = report.project
+    return render(
+        request,
+        "projects/report_detail.html",
+        {
+            **organisation_context(request.user, project.organisation),
+            "project": project,
+            "report": report,
+            "corrections": list(report.corrections.all()),
+            "breakdown": [
+                (ProjectReport._meta.get_field(name).verbose_name, getattr(report, name))
+                for name in ProjectReport.BREAKDOWN
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    report = access.report_get_readable(request.user, pk)
+    project = report.project
+    require(access.projects_can_change(request.user, project.organisation))
+    if report.status == PUBLISHED:
+        return _published_refusal(request, report)
+    form = ReportForm(request.POST or None, instance=report, currency=project.currency)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(
+                actor=request.user,
+                report=report,
+                expected_version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            report = conflict.current
+            form = ReportForm(instance=report, currency=project.currency)
+            status = 409
+        except RuleViolation:
+            return _published_refusal(request, report)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, _("The report was saved as a concept."))
+            return redirect("projects:report", pk=report.pk)
+    return render(
+        request,
+        "projects/report_form.html",
+        {
+            **organisation_context(request.user, project.organisation),
+            "project": project,
+            "report": report,
+            "form": form,
+            "conflict": status == 409,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def report_advance(request, pk):
+    report = access.report_get_readable(request.user, pk)
+    require(access.projects_can_change(request.user, report.project.organisation))
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return redirect("projects:report", pk=report.pk)
+    try:
+        report = services.report_advance(
+            actor=request.user, report=report, expected_version=form.cleaned_data["version"]
+        )
+    except (ConflictError, RuleViolation) as error:
+        messages.error(request, error.message)
+    else:
+        if report.status == PUBLISHED:
+            messages.success(request, _("The report was published. It will never change."))
+        else:
+            messages.success(request, _("The report was marked as checked."))
+    return redirect("projects:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_correct(request, pk):
+    report = access.report_get_readable(request.user, pk)
+    require(access.projects_can_change(request.user, report.project.organisation))
+    try:
+        correction = services.report_correct(actor=request.user, report=report)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("projects:report", pk=report.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:report", pk=report.pk)
+    messages.success(
+        request,
+        _(
+            "A correction was made: a new concept with the values of the published report. "
+            "Change what needs correcting and publish it; it then replaces the published one."
+        ),
+    )
+    return redirect("projects:report-edit", pk=correction.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_delete(request, pk):
+    report = access.report_get_readable(request.user, pk)
+    project = report.project
+    require(access.projects_can_change(request.user, project.organisation))
+    if report.status == PUBLISHED:
+        return _published_refusal(request, report)
+    form = ConfirmForm(request.POST or None, initial={"version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_delete(
+                actor=request.user, report=report, expected_version=form.cleaned_data["version"]
+            )
+        except (ConflictError, RuleViolation) as error:
+            messages.error(request, error.message)
+            return redirect("projects:report", pk=report.pk)
+        messages.success(
+            request,
+            _("The report of %(date)s was deleted. It can be restored from its history.")
+            % {"date": date_format(report.peildatum, "j F Y")},
+        )
+        return redirect("projects:project", pk=project.pk)
+    return render(
+        request,
+        "projects/report_delete.html",
+        {
+            **organisation_context(request.user, project.organisation),
+            "project": project,
+            "report": report,
+            "form": form,
+        },
+    )
