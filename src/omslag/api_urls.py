@@ -6,13 +6,16 @@ from drf_spectacular.views import SpectacularJSONAPIView
 # Registers the bearer-token scheme with drf-spectacular before a document is generated.
 import omslag.common.api.schema  # noqa: F401
 from omslag.accounts import api as accounts_api
+from omslag.algorithms import api_urls as algorithms_api_urls
 from omslag.common.api.history import history_views
 from omslag.exchange import api as exchange_api
+from omslag.innovation import api_urls as innovation_api_urls
 from omslag.organisations import access as organisation_access
 from omslag.organisations import api as organisations_api
 from omslag.portfolio import access as portfolio_access
 from omslag.portfolio import api as portfolio_api
 from omslag.projects import api_urls as projects_api_urls
+from omslag.safeguards import api_urls as safeguards_api_urls
 
 OrganisationHistory, OrganisationRestore = history_views(
     "organisation",
@@ -151,4 +154,7 @@ urlpatterns = [
     path("column-mappings", exchange_api.ColumnMappingListApi.as_view(), name="column-mappings"),
     path("exports/<slug:kind>", exchange_api.ExportApi.as_view(), name="export"),
     *projects_api_urls.urlpatterns,
+    *innovation_api_urls.urlpatterns,
+    *algorithms_api_urls.urlpatterns,
+    *safeguards_api_urls.urlpatterns,
 ]

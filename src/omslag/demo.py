@@ -116,4 +116,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.innovation.demo import innovation_demo_load
 
     innovation_demo_load(by_slug["gemeente-wadderveen"])
+    from omslag.algorithms.demo import algorithms_demo_load
+
+    algorithms_demo_load(by_slug["gemeente-wadderveen"])
     return logins

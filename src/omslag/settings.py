@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "omslag.portfolio",
     "omslag.projects",
     "omslag.innovation",
+    "omslag.algorithms",
+    "omslag.safeguards",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +309,9 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "omslag.projects.models.ProjectReport.Status",
         "ReferenceClassKindEnum": "omslag.projects.models.ReferenceClass.Kind",
         "ReferenceClassOriginEnum": "omslag.projects.models.ReferenceClass.Origin",
+        "ExperimentStageEnum": "omslag.innovation.models.Stage",
+        "EvidenceLevelEnum": "omslag.innovation.models.EVIDENCE_LEVELS",
+        "IdeaStatusEnum": "omslag.innovation.models.Idea.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

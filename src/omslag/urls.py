@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("omslag.organisations.urls")),
     path("", include("omslag.exchange.urls")),
     path("", include("omslag.portfolio.urls")),
+    path("", include("omslag.projects.urls")),
+    path("", include("omslag.innovation.urls")),
+    path("", include("omslag.safeguards.urls")),
+    path("", include("omslag.algorithms.urls")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]
 

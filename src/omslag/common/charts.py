@@ -9,10 +9,16 @@ second to load and most requests draw no chart.
 """
 
 import base64
+import functools
 import hashlib
 import io
+import textwrap
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 
 # Colours with at least 4.5:1 contrast on white, told apart by hue and lightness; the same
 # colour in a series always comes with its own hatch, line style or marker.
@@ -79,6 +85,38 @@ class Point:
     group: str
 
 
+# Drawing takes a few hundred milliseconds a chart; the same data gives the same picture, so
+# each process keeps the most recent ones. The key covers the arguments, this module's source
+# and the matplotlib version, so a change to either draws afresh.
+_CACHE_SIZE = 128
+_cache: OrderedDict[str, str] = OrderedDict()
+_cache_lock = threading.Lock()
+_SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + version("matplotlib")
+
+
+def cached(draw):
+    """Keep the data: URI ``draw(**arguments)`` returns, keyed by its arguments (a chart
+    function takes keyword arguments only, made of plain values and the dataclasses above)."""
+
+    @functools.wraps(draw)
+    def drawn(**arguments):
+        key = hashlib.sha256(
+            repr((draw.__qualname__, _SOURCE, sorted(arguments.items()))).encode()
+        ).hexdigest()
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        uri = draw(**arguments)
+        with _cache_lock:
+            _cache[key] = uri
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        return uri
+
+    return drawn
+
+
 def _matplotlib():
     import matplotlib
 
@@ -90,7 +128,7 @@ def _matplotlib():
     return matplotlib
 
 
-def _figure(width: float = 8.0, height: float = 4.6):
+def _figure(width: float = 9.0, height: float = 4.6):
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
@@ -119,22 +157,37 @@ def _style(axes, *, x_label: str, y_label: str) -> None:
     axes.set_axisbelow(True)
 
 
-def _reference_lines(axes, lines: Sequence[ReferenceLine], x_end: float) -> None:
-    for line in lines:
-        axes.axhline(line.value, color=line.colour, linestyle=line.linestyle, linewidth=1.6)
-        axes.annotate(
-            line.label,
-            xy=(x_end, line.value),
-            xytext=(-4, 4),
-            textcoords="offset points",
-            ha="right",
-            va="bottom",
+def _wrap(label: str, width: int = 30) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _reference_lines(axes, lines: Sequence[ReferenceLine]) -> list:
+    """Draw the lines; their labels go in the legend (wrapped), where no language's longer
+    words can run off the picture."""
+    return [
+        axes.axhline(
+            line.value,
             color=line.colour,
-            fontweight="bold",
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+            linestyle=line.linestyle,
+            linewidth=1.8,
+            label=_wrap(line.label),
         )
+        for line in lines
+    ]
 
 
+def _legend(axes, handles, **options):
+    return axes.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        borderaxespad=0,
+        labelspacing=0.9,
+        **options,
+    )
+
+
+@cached
 def stacked_shares(
     *,
     years: Sequence[int],
@@ -151,10 +204,11 @@ def stacked_shares(
     with matplotlib.rc_context(_RC):
         figure, axes = _figure()
         bottom = [0.0] * len(years)
+        areas = []
         for item in series:
             values = [v or 0.0 for v in item.values]
             top = [b + v for b, v in zip(bottom, values, strict=True)]
-            axes.fill_between(
+            area = axes.fill_between(
                 years,
                 bottom,
                 top,
@@ -163,8 +217,9 @@ def stacked_shares(
                 hatchcolor="white",
                 edgecolor="white",
                 linewidth=1.5,
-                label=item.label,
+                label=_wrap(item.label),
             )
+            areas.append(area)
             bottom = top
         for year in marked_years:
             axes.axvspan(year - 0.5, year + 0.5, facecolor="white", alpha=0.45, linewidth=0)
@@ -182,18 +237,13 @@ def stacked_shares(
         axes.set_xticks(list(years))
         axes.yaxis.set_major_formatter(_percent_formatter())
         _style(axes, x_label=x_label, y_label=y_label)
-        _reference_lines(axes, reference_lines, max(years) + 0.5)
-        axes.legend(
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1),
-            reverse=True,
-            borderaxespad=0,
-            handlelength=2.6,
-            handleheight=1.8,
-        )
+        targets = _reference_lines(axes, reference_lines)
+        # Top band first, as stacked; then the target lines.
+        _legend(axes, [*reversed(areas), *targets], handlelength=2.6, handleheight=1.8)
         return _data_uri(figure)
 
 
+@cached
 def lines(
     *,
     x: Sequence[int],
@@ -207,8 +257,9 @@ def lines(
     matplotlib = _matplotlib()
     with matplotlib.rc_context(_RC):
         figure, axes = _figure()
+        plotted = []
         for item in series:
-            axes.plot(
+            (line,) = axes.plot(
                 x,
                 [float("nan") if v is None else v for v in item.values],
                 color=item.colour,
@@ -216,8 +267,9 @@ def lines(
                 marker=item.marker,
                 markersize=6,
                 linewidth=2,
-                label=item.label,
+                label=_wrap(item.label),
             )
+            plotted.append(line)
         values = [v for item in series for v in item.values if v is not None]
         values += [line.value for line in reference_lines]
         top = max(values, default=1.0)
@@ -227,8 +279,8 @@ def lines(
         if percent:
             axes.yaxis.set_major_formatter(_percent_formatter())
         _style(axes, x_label=x_label, y_label=y_label)
-        _reference_lines(axes, reference_lines, max(x) + 0.3)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        targets = _reference_lines(axes, reference_lines)
+        _legend(axes, [*plotted, *targets], handlelength=3)
         return _data_uri(figure)
 
 
@@ -239,6 +291,7 @@ def jitter(key: object, spread: float = 0.28) -> tuple[float, float]:
     return tuple((byte / 255 * 2 - 1) * spread for byte in digest[:2])  # type: ignore[return-value]
 
 
+@cached
 def scatter_quadrants(
     *,
     points: Sequence[Point],
@@ -263,12 +316,12 @@ def scatter_quadrants(
         return 12 + 480 * size / largest
 
     with matplotlib.rc_context(_RC):
-        figure, axes = _figure(8.0, 6.0)
+        figure, axes = _figure(9.0, 6.0)
         low, high = scale
         for x_text, y_text, text in quadrant_labels:
             axes.text(
                 x_text, y_text, text, ha="center", va="center", fontsize=15,
-                color="#8a9aa9", fontweight="bold", zorder=0,
+                color="#66768a", fontweight="bold", zorder=0,
             )  # fmt: skip
         for group in groups:
             members = [p for p in points if p.group == group.key]
@@ -295,9 +348,7 @@ def scatter_quadrants(
         axes.set_yticks(range(low, high + 1))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.grid(axis="both", color="#e1e6eb", linewidth=0.6)
-        group_legend = axes.legend(
-            loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, markerscale=0.8
-        )
+        group_legend = _legend(axes, None, markerscale=0.8)
         for handle in group_legend.legend_handles:
             handle.set_sizes([90])
         if size_legend:
@@ -358,6 +409,24 @@ def _tick_formatter(format_value):
     return FuncFormatter(lambda value, _position: format_value(value))
 
 
+def _date_ticks(axis, limits) -> None:
+    """At most about six ticks on a date axis, on the first of a month (labelled 2026-03) or
+    of a year (labelled 2026): the same text in every language, and never the same label
+    twice."""
+    import math
+
+    from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
+
+    months = max(1.0, (limits[1] - limits[0]) / 30.44)
+    step = max(1, math.ceil(months / 6))
+    if step >= 12:
+        axis.set_major_locator(YearLocator(base=math.ceil(step / 12)))
+        axis.set_major_formatter(DateFormatter("%Y"))
+    else:
+        axis.set_major_locator(MonthLocator(interval=step))
+        axis.set_major_formatter(DateFormatter("%Y-%m"))
+
+
 def values_over_dates(
     *,
     dates: Sequence,
@@ -413,14 +482,16 @@ def values_over_dates(
             )
         if from_zero:
             axes.set_ylim(bottom=0, top=max([*values, baseline or 0]) * 1.12 or 1)
-        axes.margins(x=0.08)
-        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
+        axes.margins(x=0.08, y=0.12)
         if len(dates) <= 6:
             axes.set_xticks(list(dates))
+            axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))
+        else:
+            _date_ticks(axes.xaxis, axes.get_xlim())
         if y_format is not None:
             axes.yaxis.set_major_formatter(_tick_formatter(y_format))
         elif not from_zero:
-            axes.yaxis.set_major_formatter(DateFormatter("%Y-%m"))
+            _date_ticks(axes.yaxis, axes.get_ylim())
         for label in axes.get_xticklabels():
             label.set_rotation(30)
             label.set_horizontalalignment("right")
@@ -532,7 +603,11 @@ def histogram(
             axes.set_xscale("log")
         for mark in marks:
             axes.axvline(
-                mark.value, color=mark.colour, linestyle=mark.linestyle, linewidth=2, label=mark.label
+                mark.value,
+                color=mark.colour,
+                linestyle=mark.linestyle,
+                linewidth=2,
+                label=mark.label,
             )
         axes.set_xlim(edges[0], edges[-1])
         if x_ticks:
@@ -542,4 +617,233 @@ def histogram(
             axes.xaxis.set_major_formatter(_tick_formatter(x_format))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        return _data_uri(figure)
+
+
+# --- charts of the innovation pipeline pages -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its confidence interval; an open end (one-sided interval) is None."""
+
+    label: str
+    estimate: float
+    low: float | None
+    high: float | None
+
+
+def _zero_line(axes, label: str, *, vertical: bool) -> None:
+    line = axes.axvline if vertical else axes.axhline
+    line(0, color=INK, linestyle="--", linewidth=1.3, label=label, zorder=1)
+
+
+def effect_intervals(
+    *,
+    rows: Sequence[Interval],
+    x_label: str,
+    zero_label: str,
+    estimate_label: str,
+    interval_label: str,
+    x_format=None,
+) -> str:
+    """Each estimate as a point with its interval as a horizontal line, one row per estimate
+    (top to bottom in the given order), and a dashed line at zero: no effect. An open end of
+    an interval runs to the edge of the chart with an arrow."""
+    matplotlib = _matplotlib()
+    finite = [0.0]
+    for row in rows:
+        finite += [v for v in (row.estimate, row.low, row.high) if v is not None]
+    low_limit, high_limit = min(finite), max(finite)
+    margin = (high_limit - low_limit) * 0.12 or 1.0
+    low_limit, high_limit = low_limit - margin, high_limit + margin
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(8.0, 1.6 + 0.55 * len(rows))
+        positions = list(range(len(rows), 0, -1))
+        for position, row in zip(positions, rows, strict=True):
+            left = row.low if row.low is not None else low_limit
+            right = row.high if row.high is not None else high_limit
+            axes.plot(
+                [left, right],
+                [position, position],
+                color=BLUE,
+                linewidth=3,
+                solid_capstyle="butt",
+                label=interval_label if position == positions[0] else None,
+                zorder=2,
+            )
+            for end, open_end, marker in (
+                (left, row.low is None, "<"),
+                (right, row.high is None, ">"),
+            ):
+                axes.plot(
+                    [end],
+                    [position],
+                    marker=marker if open_end else "|",
+                    markersize=12 if not open_end else 8,
+                    markeredgewidth=2,
+                    color=BLUE,
+                    zorder=2,
+                )
+            axes.plot(
+                [row.estimate],
+                [position],
+                linestyle="none",
+                marker="D",
+                markersize=9,
+                markerfacecolor="white",
+                markeredgecolor=ORANGE,
+                markeredgewidth=2.2,
+                label=estimate_label if position == positions[0] else None,
+                zorder=3,
+            )
+        _zero_line(axes, zero_label, vertical=True)
+        axes.set_xlim(low_limit, high_limit)
+        axes.set_ylim(0.4, len(rows) + 0.6)
+        axes.set_yticks(positions)
+        axes.set_yticklabels([row.label for row in rows])
+        if x_format is not None:
+            axes.xaxis.set_major_formatter(_tick_formatter(x_format))
+        _style(axes, x_label=x_label, y_label="")
+        axes.grid(axis="y", visible=False)
+        axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        return _data_uri(figure)
+
+
+def confidence_band(
+    *,
+    x: Sequence[float],
+    estimates: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    x_label: str,
+    y_label: str,
+    estimate_label: str,
+    band_label: str,
+    zero_label: str,
+) -> str:
+    """An estimate per look (a line with markers) inside its band (hatched area between the
+    low and high bounds), and a dashed line at zero."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(7.2, 4.2)
+        axes.fill_between(
+            x,
+            lows,
+            highs,
+            facecolor="#dbe6f2",
+            edgecolor=LIGHT_BLUE,
+            hatch="//",
+            linewidth=1.0,
+            label=band_label,
+            zorder=1,
+        )
+        axes.plot(
+            x,
+            estimates,
+            color=ORANGE,
+            marker="o",
+            markersize=6,
+            linewidth=2,
+            label=estimate_label,
+            zorder=3,
+        )
+        _zero_line(axes, zero_label, vertical=False)
+        axes.margins(x=0.05)
+        if len(x) <= 12:
+            axes.set_xticks(list(x))
+        _style(axes, x_label=x_label, y_label=y_label)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
+        return _data_uri(figure)
+
+
+def funnel_bars(
+    *,
+    labels: Sequence[str],
+    values: Sequence[int],
+    notes: Sequence[str],
+    x_label: str,
+) -> str:
+    """Horizontal bars from the first stage (top) to the last, each with its count and a
+    note (such as the conversion from the stage before) written after it."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(8.0, 1.2 + 0.5 * len(labels))
+        positions = list(range(len(labels), 0, -1))
+        axes.barh(
+            positions,
+            values,
+            height=0.65,
+            color=LIGHT_BLUE,
+            edgecolor=BLUE,
+            hatch="//",
+            linewidth=1.0,
+            zorder=2,
+        )
+        largest = max(values, default=0) or 1
+        for position, value, note in zip(positions, values, notes, strict=True):
+            text = f"{value}" + (f"  ({note})" if note else "")
+            axes.annotate(
+                text,
+                xy=(value, position),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                color=INK,
+            )
+        axes.set_xlim(0, largest * 1.45)
+        axes.set_yticks(positions)
+        axes.set_yticklabels(labels)
+        from matplotlib.ticker import MaxNLocator
+
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _style(axes, x_label=x_label, y_label="")
+        axes.grid(axis="y", visible=False)
+        axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
+        return _data_uri(figure)
+
+
+def share_bars(
+    *,
+    labels: Sequence[str],
+    shares: Sequence[float | None],
+    notes: Sequence[str],
+    x_label: str,
+) -> str:
+    """Horizontal bars of percentages (0-100), one per label from the top, each with its
+    value and a note (such as "12 / 20") written after it."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure, axes = _figure(8.0, 1.2 + 0.5 * len(labels))
+        positions = list(range(len(labels), 0, -1))
+        values = [share or 0.0 for share in shares]
+        axes.barh(
+            positions,
+            values,
+            height=0.65,
+            color=GREEN,
+            edgecolor=INK,
+            hatch="\\\\",
+            linewidth=1.0,
+            zorder=2,
+        )
+        for position, value, note in zip(positions, values, notes, strict=True):
+            axes.annotate(
+                f"{value:.0f}%" + (f"  ({note})" if note else ""),
+                xy=(value, position),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                color=INK,
+            )
+        axes.set_xlim(0, 135)
+        axes.set_xticks([0, 25, 50, 75, 100])
+        axes.set_yticks(positions)
+        axes.set_yticklabels(labels)
+        _style(axes, x_label=x_label, y_label="")
+        axes.grid(axis="y", visible=False)
+        axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
         return _data_uri(figure)

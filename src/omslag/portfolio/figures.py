@@ -31,7 +31,7 @@ TIME_STYLES = {
 SCENARIO_STYLES = [
     (charts.BLUE, "-", "s"),
     (charts.ORANGE, "-.", "^"),
-    (charts.GREEN, ":", "D"),
+    (charts.GREEN, (0, (3, 1, 1, 1, 1, 1)), "D"),
     (charts.MAGENTA, (0, (6, 2)), "v"),
     (charts.LIGHT_BLUE, (0, (2, 1, 2, 4)), "P"),
 ]
@@ -376,7 +376,7 @@ def scenario_chart(projections: dict) -> Chart | None:
             p.split.innovate_share * 100 for p in projection.years
         ]
         if name == NO_CHANGE:
-            colour, linestyle, marker = charts.GREY, "--", "o"
+            colour, linestyle, marker = charts.GREY, ":", "o"
         else:
             colour, linestyle, marker = SCENARIO_STYLES[style_index % len(SCENARIO_STYLES)]
             style_index += 1

@@ -2,6 +2,7 @@
 too, so a breakdown that does not add up is shown on its field); the services do the writing."""
 
 from django import forms
+from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,12 @@ _PART_WIDGETS = {
 }
 
 
+def _part_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # an address typed without a scheme
+    return model_field.formfield(**kwargs)
+
+
 def part_form_class(model):
     """The form of a milestone, quality review, AcICT advice, paper or benefit."""
     fields = PART_FIELDS[model]
@@ -208,6 +215,7 @@ def part_form_class(model):
         form=VersionedModelForm,
         fields=fields,
         widgets={name: widget for name, widget in _PART_WIDGETS.items() if name in fields},
+        formfield_callback=_part_formfield,
     )
 
 

@@ -14,8 +14,8 @@ from omslag.analysis.projects import (
     project_figures,
 )
 
+from .figures import figures_reports, snapshots
 from .models import Project, ReferenceClass
-from .services import figures_reports, snapshots
 
 
 def projects_of(organisation, *, include_children=True) -> QuerySet:

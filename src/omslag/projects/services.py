@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from omslag.analysis.projects import (
     MIN_PAIRS,
-    ReportSnapshot,
     project_figures,
     review_threshold_met,
     status_colour,
@@ -18,6 +17,8 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 
+from .figures import choose_figure_reports, figures_reports, snapshots
+from .gates import ProjectGateRefused, project_gate_problems
 from .models import (
     Benefit,
     Milestone,
@@ -70,38 +71,6 @@ def _check_fields(changes, allowed):
 
 
 # --- figures ------------------------------------------------------------------------------
-
-
-def figures_reports(project) -> list[ProjectReport]:
-    """The reports the official figures rest on: published ones that no later published report
-    corrects; when there are none yet, the checked and concept ones (provisional)."""
-    return _choose_figure_reports(list(project.reports.all()))
-
-
-def _choose_figure_reports(reports) -> list[ProjectReport]:
-    corrected = {
-        r.corrects_id
-        for r in reports
-        if r.corrects_id and r.status == ProjectReport.Status.PUBLISHED
-    }
-    published = [
-        r for r in reports if r.status == ProjectReport.Status.PUBLISHED and r.pk not in corrected
-    ]
-    chosen = published or [r for r in reports if r.pk not in corrected]
-    return sorted(chosen, key=lambda r: (r.peildatum, r.pk))
-
-
-def snapshots(reports) -> list[ReportSnapshot]:
-    return [
-        ReportSnapshot(
-            peildatum=r.peildatum,
-            total_cost_estimate=Decimal(r.total_cost_estimate),
-            cumulative_actual_cost=r.cumulative_actual_cost,
-            estimated_end_date=r.estimated_end_date,
-            is_rebaseline=r.is_rebaseline,
-        )
-        for r in reports
-    ]
 
 
 FIGURE_FIELDS = (
@@ -176,7 +145,7 @@ def project_figures_refresh_many(projects) -> None:
     )
     for project in projects:
         project.has_review_advice = project.pk in advised
-        _apply_figures(project, _choose_figure_reports(by_project[project.pk]))
+        _apply_figures(project, choose_figure_reports(by_project[project.pk]))
         # One plain UPDATE per project: much faster than bulk_update's CASE expressions.
         Project.all_objects.filter(pk=project.pk).update(
             **{name: getattr(project, name) for name in FIGURE_FIELDS}
@@ -197,6 +166,10 @@ def project_create(*, actor, organisation, **fields) -> Project:
 @transaction.atomic
 def project_update(*, actor, project, expected_version: int, **changes) -> Project:
     _check_fields(changes, PROJECT_FIELDS)
+    if "status" in changes and changes["status"] != project.status:
+        problems = project_gate_problems(project, changes["status"])
+        if problems:
+            raise ProjectGateRefused(problems)
     version_claim(project, expected_version)
     for name, value in changes.items():
         setattr(project, name, value)

@@ -37,6 +37,11 @@ PROBLEM_SCHEMA = {
             "type": "integer",
             "description": "409: the version of the record now stored; read it again.",
         },
+        "problems": {
+            "type": "array",
+            "description": "422 on a stage move: every gate rule not met, as a sentence.",
+            "items": {"type": "string"},
+        },
         "importId": {
             "type": "integer",
             "description": "422 on an import: the checked file, with its full report.",

@@ -93,3 +93,47 @@ def targeted_import(kind: str) -> TargetedImport | None:
 
 def targeted_kinds() -> list[str]:
     return sorted(_targeted)
+
+
+@dataclass(frozen=True)
+class DocumentImport:
+    """An import of a whole document that belongs to no organisation or record (e.g. an
+    assessment template): ``run(stream, filename, actor, dry_run, fmt)`` returns a summary."""
+
+    kind: str
+    formats: tuple[str, ...]
+    run: Callable[..., str]
+    directory: bool = False  # the argument is a directory; run gets its Path, not a stream
+
+
+@dataclass(frozen=True)
+class DocumentExport:
+    """An export that belongs to no organisation: ``run(fmt)`` returns the bytes."""
+
+    kind: str
+    formats: tuple[str, ...]
+    run: Callable[[str], bytes]
+
+
+_document_imports: dict[str, DocumentImport] = {}
+_document_exports: dict[str, DocumentExport] = {}
+
+
+def document_import_register(spec: DocumentImport) -> None:
+    _document_imports[spec.kind] = spec
+
+
+def document_import(kind: str) -> DocumentImport | None:
+    return _document_imports.get(kind)
+
+
+def document_export_register(spec: DocumentExport) -> None:
+    _document_exports[spec.kind] = spec
+
+
+def document_export(kind: str) -> DocumentExport | None:
+    return _document_exports.get(kind)
+
+
+def document_kinds() -> list[str]:
+    return sorted({*_document_imports, *_document_exports})

@@ -8,15 +8,14 @@ strings with two decimals in the project's currency, as the portfolio API writes
 percentages and forecasts are numbers.
 """
 
-from .forecasts import (
-    OrganisationForecastApi,
-    ProjectForecastApi,
+from .forecasts import OrganisationForecastApi, ProjectForecastApi
+from .parts import PARTS, part_views
+from .projects import ProjectDetailApi, ProjectListApi
+from .reference_classes import (
     ReferenceClassBuildApi,
     ReferenceClassDetailApi,
     ReferenceClassListApi,
 )
-from .parts import PARTS, part_views
-from .projects import ProjectDetailApi, ProjectListApi
 from .reports import (
     ProjectReportListApi,
     ReportAdvanceApi,

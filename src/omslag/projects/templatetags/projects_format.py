@@ -75,6 +75,15 @@ def signed_months(value):
 
 
 @register.filter
+def signed_number(value):
+    """+15, −2 or 0; a dash for no value."""
+    if value is None:
+        return "—"
+    value = int(value)
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + _number(abs(value), 0)
+
+
+@register.filter
 def ratio(value, decimals=2):
     """A later/earlier ratio: 1,23."""
     if value is None:
@@ -91,3 +100,14 @@ def size_band(bucket):
         return _("%(low)s million or more") % {"low": bucket[:-1]}
     low, high = bucket.split("-")
     return _("%(low)s to %(high)s million") % {"low": low, "high": high}
+
+
+@register.filter
+def shift_bucket(bucket):
+    """The national dashboard's end-date shift bucket in words."""
+    return {
+        "earlier": _("earlier"),
+        "unchanged": _("unchanged"),
+        "later_up_to_1_year": _("up to a year later"),
+        "later_over_1_year": _("more than a year later"),
+    }.get(bucket or "", "—")

@@ -28,7 +28,7 @@ COLOUR_STYLES = {
 }
 COLOUR_ORDER = ("red", "amber", "green")
 SCATTER_Y_TICKS = (-100, -50, -25, 0, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000)
-RATIO_TICKS = (0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50)
+RATIO_TICKS = (0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 50)
 PX_PER_INCH = 96  # an SVG of N inches is N x 96 CSS pixels
 
 
@@ -91,7 +91,11 @@ def cost_chart(project, figures, reports) -> Chart | None:
     alt = _(
         "Line chart of the total cost estimate at %(n)s reports, from %(first)s to %(last)s, "
         "with the original baseline as a dashed line. The numbers are in the table below."
-    ) % {"n": len(reports), "first": _day(reports[0].peildatum), "last": _day(reports[-1].peildatum)}
+    ) % {
+        "n": len(reports),
+        "first": _day(reports[0].peildatum),
+        "last": _day(reports[-1].peildatum),
+    }
     summary = _(
         "The cost estimate went from %(original)s at the original baseline (%(first)s) to "
         "%(current)s at %(last)s: %(pct)s."
@@ -315,10 +319,12 @@ def scatter_chart(scatter) -> Chart | None:
     return _chart(image, alt, scatter_summary(scatter), size)
 
 
-def histogram_bins(values, count: int, *, log: bool = False):
-    """(edges, counts) of ``count`` equal-width bins (equal on a log scale when ``log``)."""
+def histogram_bins(values, count: int, *, log: bool = False, include=()):
+    """(edges, counts) of ``count`` equal-width bins (equal on a log scale when ``log``) over
+    the values and the points in ``include`` (e.g. an estimate drawn as a line)."""
     values = np.asarray(values, dtype=float)
-    low, high = float(values.min()), float(values.max())
+    low = min(float(values.min()), *include) if include else float(values.min())
+    high = max(float(values.max()), *include) if include else float(values.max())
     if log:
         low = max(low, high / 1e4, 1e-3)  # ratios of 0 are counted in the first bin
         if high <= low:
@@ -328,7 +334,8 @@ def histogram_bins(values, count: int, *, log: bool = False):
     else:
         if high <= low:
             low, high = low - 0.5, high + 0.5
-        edges = np.linspace(low, high, count + 1)
+        margin = (high - low) * 0.02
+        edges = np.linspace(low - margin, high + margin, count + 1)
     counts, edges = np.histogram(values, bins=edges)
     return [float(e) for e in edges], [int(c) for c in counts]
 
@@ -341,14 +348,22 @@ def portfolio_fan_chart(result, reference_class, currency_label: str):
     """The distribution of the simulated portfolio total, with P50/P80/P90 and the estimate."""
     size = (8.0, 4.2)
     totals = result.totals / 1e6
-    edges, counts = histogram_bins(totals, 40)
+    estimate = result.total_estimate / 1e6
+    edges, counts = histogram_bins(totals, 40, include=(estimate,))
+    p50, p80, p90 = (value / 1e6 for value in result.values)
+
+    def mark(label, value):
+        return _("%(label)s: %(value)s million") % {
+            "label": label,
+            "value": short_number(round(value)),
+        }
+
     marks = [
-        charts.ReferenceLine(result.total_estimate / 1e6, _("current estimate"), charts.INK, "-"),
-        charts.ReferenceLine(result.values[0] / 1e6, "P50", charts.BLUE, "--"),
-        charts.ReferenceLine(result.values[1] / 1e6, "P80", charts.ORANGE, "-."),
-        charts.ReferenceLine(result.values[2] / 1e6, "P90", charts.MAGENTA, ":"),
+        charts.ReferenceLine(estimate, mark(_("current estimate"), estimate), charts.INK, "-"),
+        charts.ReferenceLine(p50, mark("P50", p50), charts.BLUE, "--"),
+        charts.ReferenceLine(p80, mark("P80", p80), charts.ORANGE, "-."),
+        charts.ReferenceLine(p90, mark("P90", p90), charts.MAGENTA, ":"),
     ]
-    edges = [min(edges[0], marks[0].value * 0.98), *edges[1:]]
     image = charts.histogram(
         edges=edges,
         counts=counts,
@@ -396,9 +411,9 @@ def ratio_chart(reference_class, ratios, quantiles):
         counts=counts,
         marks=[
             charts.ReferenceLine(1.0, _("no change (1)"), charts.INK, "-"),
-            charts.ReferenceLine(p50, "P50", charts.BLUE, "--"),
-            charts.ReferenceLine(p80, "P80", charts.ORANGE, "-."),
-            charts.ReferenceLine(p90, "P90", charts.MAGENTA, ":"),
+            charts.ReferenceLine(p50, f"P50: {short_number(round(p50, 2))}", charts.BLUE, "--"),
+            charts.ReferenceLine(p80, f"P80: {short_number(round(p80, 2))}", charts.ORANGE, "-."),
+            charts.ReferenceLine(p90, f"P90: {short_number(round(p90, 2))}", charts.MAGENTA, ":"),
         ],
         x_label=_("Later estimate ÷ earlier estimate (logarithmic scale)"),
         y_label=_("Projects"),

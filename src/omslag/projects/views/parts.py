@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from omslag.common.errors import ConflictError
@@ -15,6 +16,35 @@ from omslag.common.errors import ConflictError
 from .. import access, services
 from ..forms import ConfirmForm, part_form_class
 from .base import form_errors_from, organisation_context, require
+
+# kind: (title of the add form, of the edit form, of the delete question, message on success)
+PART_TITLES = {
+    "milestone": (
+        gettext_lazy("Add a milestone"),
+        gettext_lazy("Edit the milestone"),
+        gettext_lazy("Delete the milestone “%(name)s”?"),
+    ),
+    "quality-review": (
+        gettext_lazy("Add a quality review"),
+        gettext_lazy("Edit the quality review"),
+        gettext_lazy("Delete the quality review “%(name)s”?"),
+    ),
+    "review-advice": (
+        gettext_lazy("Add AcICT advice"),
+        gettext_lazy("Edit the AcICT advice"),
+        gettext_lazy("Delete the AcICT advice “%(name)s”?"),
+    ),
+    "paper": (
+        gettext_lazy("Add a parliamentary paper"),
+        gettext_lazy("Edit the parliamentary paper"),
+        gettext_lazy("Delete the parliamentary paper “%(name)s”?"),
+    ),
+    "benefit": (
+        gettext_lazy("Add a benefit"),
+        gettext_lazy("Edit the benefit"),
+        gettext_lazy("Delete the benefit “%(name)s”?"),
+    ),
+}
 
 
 def _model(kind):
@@ -28,8 +58,13 @@ def _back(project, kind) -> str:
     return reverse("projects:project", args=[project.pk]) + f"#{kind}"
 
 
-def _what(model) -> str:
-    return str(model._meta.verbose_name)
+def _titles(kind, part=None) -> dict:
+    add, edit, delete = PART_TITLES[kind]
+    return {
+        "add_title": add,
+        "edit_title": edit,
+        "delete_title": delete % {"name": part} if part is not None else "",
+    }
 
 
 @login_required
@@ -43,13 +78,13 @@ def part_add(request, pk, kind):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.part_create(
+            part = services.part_create(
                 actor=request.user, model=model, project=project, **form.changes()
             )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, _("Added: %(what)s.") % {"what": _what(model)})
+            messages.success(request, _("“%(name)s” was added.") % {"name": part})
             return redirect(_back(project, kind))
     return render(
         request,
@@ -58,8 +93,8 @@ def part_add(request, pk, kind):
             **organisation_context(request.user, project.organisation),
             "project": project,
             "kind": kind,
-            "what": _what(model),
             "form": form,
+            **_titles(kind),
         },
     )
 
@@ -90,7 +125,7 @@ def part_edit(request, kind, pk):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, _("Saved: %(what)s.") % {"what": _what(model)})
+            messages.success(request, _("“%(name)s” was saved.") % {"name": part})
             return redirect(_back(project, kind))
     return render(
         request,
@@ -99,10 +134,10 @@ def part_edit(request, kind, pk):
             **organisation_context(request.user, project.organisation),
             "project": project,
             "kind": kind,
-            "what": _what(model),
             "part": part,
             "form": form,
             "conflict": status == 409,
+            **_titles(kind, part),
         },
         status=status,
     )
@@ -125,7 +160,8 @@ def part_delete(request, kind, pk):
             messages.error(request, conflict.message)
         else:
             messages.success(
-                request, _("Deleted: %(what)s “%(name)s”.") % {"what": _what(model), "name": part}
+                request,
+                _("“%(name)s” was deleted. It can be restored from its history.") % {"name": part},
             )
         return redirect(_back(project, kind))
     return render(
@@ -135,8 +171,8 @@ def part_delete(request, kind, pk):
             **organisation_context(request.user, project.organisation),
             "project": project,
             "kind": kind,
-            "what": _what(model),
             "part": part,
             "form": form,
+            **_titles(kind, part),
         },
     )

@@ -48,7 +48,7 @@ def _forecast(request, organisation, currencies):
 def project_portfolio(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     counts = queries.colour_counts(organisation)
-    scatter = queries.portfolio_scatter(organisation)
+    scatter = queries.portfolio_scatter(organisation, limit=queries.SCATTER_LIMIT)
     currencies = queries.currencies_of(organisation)
     furthest = sorted(scatter.projects, key=lambda p: p.cost_change_pct, reverse=True)
     return render(

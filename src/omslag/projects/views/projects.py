@@ -16,7 +16,7 @@ from omslag.analysis.projects import (
     RED_END_DATE_SHIFT_MONTHS,
     REVIEW_THRESHOLD_EUR,
 )
-from omslag.common.errors import ConflictError
+from omslag.common.errors import ConflictError, RuleViolation
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, selectors, services
@@ -24,6 +24,7 @@ from ..forms import NONE, ConfirmForm, ProjectFilterForm, ProjectForm, part_form
 from ..models import Project, ReferenceClass
 from . import charts, queries
 from .base import EXPORT_FORMATS, form_errors_from, organisation_context, paginate, require
+from .parts import PART_TITLES
 
 # (sort key of selectors.SORTS, column heading, right-aligned number)
 COLUMNS = (
@@ -31,10 +32,10 @@ COLUMNS = (
     ("organisation", gettext_lazy("Organisation"), False),
     ("status", gettext_lazy("Status"), False),
     ("colour", gettext_lazy("Colour"), False),
-    ("estimate", gettext_lazy("Current estimate"), True),
+    ("estimate", gettext_lazy("Estimate"), True),
     ("cost-change", gettext_lazy("Cost change"), True),
     ("end-date", gettext_lazy("End date"), True),
-    ("end-date-shift", gettext_lazy("End-date shift"), True),
+    ("end-date-shift", gettext_lazy("Shift (months)"), True),
     ("peildatum", gettext_lazy("Peildatum"), True),
 )
 
@@ -93,7 +94,13 @@ def _sort_columns(current: str) -> list[dict]:
         else:
             aria_sort, next_sort = "", key
         columns.append(
-            {"key": key, "label": label, "numeric": numeric, "aria_sort": aria_sort, "next": next_sort}
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": aria_sort,
+                "next": next_sort,
+            }
         )
     return columns
 
@@ -177,6 +184,19 @@ def _forecast(request, project):
             "The end date cannot be forecast: the estimated end date is not after the "
             "peildatum, so there is no remaining duration to scale."
         )
+    result = box["result"]
+    if result.cost is not None:
+        end_dates = result.end_date.end_dates if result.end_date else (None,) * 3
+        box["rows"] = [
+            (f"P{round(q * 100)}", r, value, end)
+            for q, r, value, end in zip(
+                result.cost.quantiles,
+                result.cost.ratio_quantiles,
+                result.cost.values,
+                end_dates,
+                strict=True,
+            )
+        ]
     return box
 
 
@@ -191,11 +211,10 @@ def _part_sections(project, can_change) -> list[dict]:
             {
                 "kind": kind,
                 "heading": heading,
-                "add_label": _("Add: %(what)s") % {"what": model._meta.verbose_name},
+                "add_label": PART_TITLES[kind][0],
                 "headers": [model._meta.get_field(name).verbose_name for name in fields],
                 "rows": [
-                    (part, [(name, getattr(part, name)) for name in fields])
-                    for part in parts[kind]
+                    (part, [(name, getattr(part, name)) for name in fields]) for part in parts[kind]
                 ],
                 "form": form_class(prefix=kind) if can_change else None,
             }
@@ -210,6 +229,8 @@ def project_detail(request, pk):
     figures, figure_reports = queries.project_figures_with_reports(project)
     reports = selectors.project_reports(project)
     corrected_by = {r.corrects_id: r for r in reports if r.corrects_id}
+    for report in reports:
+        report.correction = corrected_by.get(report.pk)
     provisional = bool(figure_reports) and any(
         r.status != r.Status.PUBLISHED for r in figure_reports
     )
@@ -224,7 +245,6 @@ def project_detail(request, pk):
             "figure_ids": {r.pk for r in figure_reports},
             "provisional": provisional,
             "reports": reports,
-            "corrected_by": corrected_by,
             "cost_chart": charts.cost_chart(project, figures, figure_reports),
             "end_date_chart": charts.end_date_chart(project, figures, figure_reports),
             "thresholds": thresholds(),
@@ -282,6 +302,8 @@ def project_edit(request, pk):
             project = conflict.current
             form = ProjectForm(instance=project)
             status = 409
+        except RuleViolation as refusal:  # e.g. a gate rule for the new status
+            form.add_error("status", refusal.message)
         except ValidationError as error:
             form_errors_from(form, error)
         else:
@@ -320,7 +342,7 @@ def project_delete(request, pk):
             _("%(name)s was deleted. It can be restored from its history.")
             % {"name": project.name},
         )
-        return redirect("projects:list", slug=organisation.slug)
+        return redirect("projects:project-list", slug=organisation.slug)
     return render(
         request,
         "projects/project_delete.html",

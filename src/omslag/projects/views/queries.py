@@ -13,7 +13,8 @@ from omslag.analysis.projects import ProjectFigures, project_figures
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
-from .. import selectors, services
+from .. import selectors
+from ..figures import figures_reports, snapshots
 from ..models import Project, ProjectReport, ReferenceClass
 
 NO_VALUE = "none"
@@ -70,17 +71,15 @@ def subtree_organisations(organisation) -> list[tuple[Organisation, int]]:
 def project_figures_with_reports(project) -> tuple[ProjectFigures | None, list[ProjectReport]]:
     """The figures of ``selectors.project_figures_of`` and the reports they rest on (for the
     chart over the reports), from one query."""
-    reports = services.figures_reports(project)
+    reports = figures_reports(project)
     if not reports:
         return None, []
-    return project_figures(project.start_date, services.snapshots(reports)), reports
+    return project_figures(project.start_date, snapshots(reports)), reports
 
 
 def colour_counts(organisation) -> dict[str, int]:
     """Projects per status colour ("none": no report yet), in one query."""
-    rows = (
-        selectors.projects_of(organisation).order_by().values("colour").annotate(n=Count("pk"))
-    )
+    rows = selectors.projects_of(organisation).order_by().values("colour").annotate(n=Count("pk"))
     return {row["colour"] or NO_VALUE: row["n"] for row in rows}
 
 

@@ -41,8 +41,7 @@ def _save(request, organisation, action, build_form, upload_form):
             pairs=data["file"],
             origin=ReferenceClass.Origin.FILE,
             kind=data["kind"],
-            source=data["source"]
-            or _("Uploaded from %(file)s.") % {"file": form.file_name},
+            source=data["source"] or _("Uploaded from %(file)s.") % {"file": form.file_name},
             limits=data["limits"],
         )
     except RuleViolation as refusal:

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from omslag.common.errors import DomainError
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.formats import FORMATS
-from omslag.common.tabular.registry import export_kinds
+from omslag.common.tabular.registry import document_export, document_kinds, export_kinds
 from omslag.exchange import services
 from omslag.exchange.cli import Operator, command_context, reference_class_named
+from omslag.exchange.standards import standard_export, standard_export_names
 
 
 class Command(BaseCommand):
@@ -16,16 +17,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="what to export: " + ", ".join(export_kinds()))
-        parser.add_argument("--org", required=True, help="short name of the organisation")
+        parser.add_argument("--org", help="short name of the organisation")
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("-o", "--output", type=Path, help="file to write; default: stdout")
         parser.add_argument(
             "--reference-class", help="projects: add the forecast P50/P80/P90 from this class"
         )
+        parser.add_argument(
+            "--standard",
+            help="write in an external standard's shape: " + ", ".join(standard_export_names()),
+        )
 
-    def handle(self, *args, kind, org, format, output, reference_class, **options):
+    def handle(self, *args, kind, org, format, output, reference_class, standard, **options):
+        if standard:
+            return self.export_standard(kind, standard, org, format, output)
+        document = document_export(kind)
+        if document is not None:
+            return self.export_document(document, format, output)
         if kind not in export_kinds():
-            raise CommandError(f"Unknown kind {kind!r}; use one of: {', '.join(export_kinds())}.")
+            known = ", ".join([*export_kinds(), *document_kinds()])
+            raise CommandError(f"Unknown kind {kind!r}; use one of: {known}.")
+        if not org:
+            raise CommandError(f"Exporting {kind} needs --org SLUG.")
         organisation, _person = command_context(org, None)
         export_options = {}
         if reference_class:
@@ -47,4 +60,39 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote {exported.rows} row(s) to {output}.")
         else:
             sys.stdout.buffer.write(exported.content)
+            sys.stdout.flush()
+
+    def export_standard(self, kind, standard, org, fmt, output):
+        spec = standard_export(kind, standard)
+        if spec is None:
+            known = ", ".join(standard_export_names()) or "none"
+            raise CommandError(f"No export of {kind} in standard {standard!r}; known: {known}.")
+        if fmt not in spec.formats:
+            raise CommandError(f"The {standard} standard is written as {', '.join(spec.formats)}.")
+        if spec.needs_organisation and not org:
+            raise CommandError(f"Exporting {kind} needs --org SLUG.")
+        organisation, _person = command_context(org, None)
+        try:
+            content, count = spec.write(Operator(), organisation, fmt)
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        if output:
+            output.write_bytes(content)
+            self.stderr.write(f"Wrote {count} record(s) to {output}.")
+        else:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+
+    def export_document(self, document, fmt, output):
+        """An export that belongs to no organisation (e.g. the assessment templates)."""
+        if fmt not in document.formats:
+            raise CommandError(
+                f"{document.kind} is exported as: {', '.join(document.formats)}."
+            )
+        content = document.run(fmt)
+        if output:
+            output.write_bytes(content)
+            self.stderr.write(f"Wrote {output}.")
+        else:
+            sys.stdout.buffer.write(content)
             sys.stdout.flush()

@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from omslag.common.errors import DomainError
 from omslag.common.progress import progress_bar
-from omslag.common.tabular.registry import import_kinds, targeted_import, targeted_kinds
+from omslag.common.tabular.registry import (
+    document_import,
+    document_kinds,
+    import_kinds,
+    targeted_import,
+    targeted_kinds,
+)
 from omslag.exchange import services
 from omslag.exchange.cli import command_context
 from omslag.exchange.models import ColumnMapping
@@ -33,13 +39,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, org, mapping, dry_run, actor, file_format, **options):
         targeted = targeted_import(kind)
-        if kind not in import_kinds() and targeted is None:
-            known = ", ".join([*import_kinds(), *targeted_kinds()])
+        document = document_import(kind)
+        if kind not in import_kinds() and targeted is None and document is None:
+            known = ", ".join([*import_kinds(), *targeted_kinds(), *document_kinds()])
             raise CommandError(f"Unknown kind {kind!r}; use one of: {known}.")
-        if not file.is_file():
+        if document is not None and document.directory:
+            if not file.is_dir():
+                raise CommandError(f"No such directory: {file}")
+        elif not file.is_file():
             raise CommandError(f"No such file: {file}")
         if targeted is not None:
             return self.import_targeted(targeted, file, options, actor, dry_run)
+        if document is not None:
+            return self.import_document(document, file, file_format, actor, dry_run)
         if not org:
             raise CommandError(f"Importing {kind} needs --org SLUG.")
         organisation, person = command_context(org, actor)
@@ -95,4 +107,33 @@ class Command(BaseCommand):
                     value = f" (value {problem.value!r})" if problem.value else ""
                     self.stderr.write(f"{file}: row {problem.row}{column}{value}: {problem.reason}")
                 raise CommandError(f"{file}: {error.message}") from None
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def import_document(self, document, file, file_format, actor, dry_run):
+        """A whole document for no organisation (an assessment template): every problem is
+        listed with its place in the file."""
+        if document.directory:  # a directory of files (the Algoritmekader): run gets the path
+            return self.import_directory(document, file, actor, dry_run)
+        if file_format not in document.formats:
+            raise CommandError(
+                f"Importing {document.kind} needs --format, one of: {', '.join(document.formats)}."
+            )
+        _organisation, person = command_context(None, actor)
+        with file.open("rb") as stream:
+            try:
+                summary = document.run(stream, file.name, person, dry_run, file_format)
+            except DomainError as error:
+                for problem in getattr(error, "problems", []):
+                    self.stderr.write(f"{file}: {problem}")
+                raise CommandError(f"{file}: {error.message}") from None
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def import_directory(self, document, directory, actor, dry_run):
+        _organisation, person = command_context(None, actor)
+        try:
+            summary = document.run(directory, directory.name, person, dry_run, None)
+        except DomainError as error:
+            for problem in getattr(error, "problems", []):
+                self.stderr.write(f"{directory}: {problem}")
+            raise CommandError(f"{directory}: {error.message}") from None
         self.stdout.write(self.style.SUCCESS(summary))

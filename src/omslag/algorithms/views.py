@@ -1,0 +1,274 @@
+"""Pages of the algorithm register and the Algoritmekader browser. Each view: access check,
+one service or selector call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from omslag.common.errors import ConflictError, RuleViolation
+from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_ancestors
+
+from . import access, exports, selectors, services
+from .forms import EXPORT_FORMATS, AlgorithmFilterForm, AlgorithmForm, ConfirmForm, MeasureStateForm
+from .models import AlgorithmRecord, Measure, MeasureState
+from .services import TRANSITIONS
+
+PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _context(person, organisation) -> dict:
+    return {
+        "organisation": organisation,
+        "ancestors": organisation_ancestors(organisation),
+        "can_change": access.algorithms_can_change(person, organisation),
+    }
+
+
+def _form_errors_from(form, error) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def algorithm_list(request, slug):
+    organisation = organisation_get_readable(request.user, slug)
+    form = AlgorithmFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = selectors.AlgorithmFilters(
+        search=data.get("q", ""),
+        risk_group=tuple(data.get("risk_group") or ()),
+        status=tuple(data.get("status") or ()),
+    )
+    page = Paginator(selectors.algorithm_list(organisation, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "algorithms/algorithm_list.html",
+        {
+            **_context(request.user, organisation),
+            "form": form,
+            "filtered": any((filters.search, filters.risk_group, filters.status)),
+            "page": page,
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
+
+
+@login_required
+def algorithm_detail(request, pk):
+    algorithm = access.algorithm_get_readable(request.user, pk)
+    overview = selectors.measure_overview(algorithm)
+    for group in overview.groups:
+        for measure in group.measures:
+            allowed = {measure.state, *TRANSITIONS[measure.state]}
+            measure.state_label = MeasureState.State(measure.state).label
+            measure.form = MeasureStateForm(
+                initial={
+                    "state": measure.state,
+                    "reason": getattr(measure.state_record, "reason", ""),
+                },
+                prefix=f"m{measure.pk}",
+            )
+            measure.form.fields["state"].choices = [
+                c for c in measure.form.fields["state"].choices if c[0] in allowed
+            ]
+    return render(
+        request,
+        "algorithms/algorithm_detail.html",
+        {
+            **_context(request.user, algorithm.organisation),
+            "algorithm": algorithm,
+            "standard": exports.algorithm_as_standard(algorithm),
+            "overview": overview,
+            "state_counts": [
+                (MeasureState.State(state).label, count)
+                for state, count in sorted(overview.counts.items())
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_state_change(request, pk, key):
+    algorithm = access.algorithm_get_readable(request.user, pk)
+    _require(access.algorithm_can_change(request.user, algorithm))
+    measure = get_object_or_404(Measure, key=key)
+    form = MeasureStateForm(request.POST, prefix=f"m{measure.pk}")
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, f"{measure.code}: {problem}")
+    else:
+        try:
+            services.measure_state_set(
+                actor=request.user,
+                algorithm=algorithm,
+                measure=measure,
+                state=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (RuleViolation, ConflictError) as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The state of %(code)s was saved.") % {"code": measure.code}
+            )
+    return redirect(f"{algorithm_url(algorithm)}#measure-{measure.key}")
+
+
+def algorithm_url(algorithm) -> str:
+    from django.urls import reverse
+
+    return reverse("algorithms:detail", args=[algorithm.pk])
+
+
+def _save_form(request, form, organisation, algorithm=None):
+    try:
+        if algorithm is None:
+            return services.algorithm_create(
+                actor=request.user, organisation=organisation, **form.changes()
+            ), None
+        return services.algorithm_update(
+            actor=request.user,
+            algorithm=algorithm,
+            expected_version=form.cleaned_data["version"] or algorithm.version,
+            **form.changes(),
+        ), None
+    except ConflictError as conflict:
+        return None, conflict
+    except ValidationError as error:
+        _form_errors_from(form, error)
+        return None, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def algorithm_add(request, slug):
+    organisation = organisation_get_readable(request.user, slug)
+    _require(access.algorithms_can_change(request.user, organisation))
+    form = AlgorithmForm(request.POST or None, instance=AlgorithmRecord(organisation=organisation))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            saved, _conflict = _save_form(request, form, organisation)
+            if saved is not None:
+                messages.success(request, _("%(name)s was added.") % {"name": saved.name})
+                return redirect("algorithms:detail", pk=saved.pk)
+        status = 400
+    return render(
+        request,
+        "algorithms/algorithm_form.html",
+        {**_context(request.user, organisation), "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def algorithm_edit(request, pk):
+    algorithm = access.algorithm_get_readable(request.user, pk)
+    organisation = algorithm.organisation
+    _require(access.algorithms_can_change(request.user, organisation))
+    form = AlgorithmForm(request.POST or None, instance=algorithm)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, conflict = _save_form(request, form, organisation, algorithm)
+            if saved is not None:
+                messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+                return redirect("algorithms:detail", pk=saved.pk)
+            if conflict is not None:
+                messages.error(request, conflict.message)
+                algorithm = conflict.current
+                form = AlgorithmForm(instance=algorithm)
+                status = 409
+    return render(
+        request,
+        "algorithms/algorithm_form.html",
+        {**_context(request.user, organisation), "form": form, "algorithm": algorithm},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def algorithm_delete(request, pk):
+    algorithm = access.algorithm_get_readable(request.user, pk)
+    organisation = algorithm.organisation
+    _require(access.algorithms_can_change(request.user, organisation))
+    form = ConfirmForm(request.POST or None, initial={"version": algorithm.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.algorithm_delete(
+                actor=request.user,
+                algorithm=algorithm,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            return redirect("algorithms:detail", pk=algorithm.pk)
+        messages.success(request, _("%(name)s was deleted.") % {"name": algorithm.name})
+        return redirect("algorithms:list", slug=organisation.slug)
+    return render(
+        request,
+        "algorithms/algorithm_delete.html",
+        {**_context(request.user, organisation), "algorithm": algorithm, "form": form},
+    )
+
+
+@login_required
+def register_json(request, slug):
+    """The organisation's algorithms in the national publication standard, as a download."""
+    organisation = organisation_get_readable(request.user, slug)
+    content = exports.algorithms_as_standard_json(selectors.algorithms_for_export(organisation))
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="algoritmeregister-{organisation.slug}.json"'
+    )
+    return response
+
+
+@login_required
+def framework_browser(request):
+    _require(access.framework_can_read(request.user))
+    search = request.GET.get("q", "").strip()[:200]
+    phase = request.GET.get("phase", "").strip()[:80]
+    show = request.GET.get("show", "requirements")
+    if show not in ("requirements", "measures"):
+        show = "requirements"
+    items = (
+        selectors.requirement_search(search, phase)
+        if show == "requirements"
+        else selectors.measure_search(search, phase)
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "algorithms/framework.html",
+        {
+            "page": page,
+            "search": search,
+            "phase": phase,
+            "show": show,
+            "phases": selectors.phases(),
+        },
+    )

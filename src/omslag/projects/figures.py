@@ -1,0 +1,40 @@
+"""Which reports a project's figures rest on, and their snapshots for the analysis core.
+Shared by the services (which store the figures) and the selectors (which show them)."""
+
+from decimal import Decimal
+
+from omslag.analysis.projects import ReportSnapshot
+
+from .models import ProjectReport
+
+
+def figures_reports(project) -> list[ProjectReport]:
+    """The reports the official figures rest on: published ones that no later published report
+    corrects; when there are none yet, the checked and concept ones (provisional)."""
+    return choose_figure_reports(list(project.reports.all()))
+
+
+def choose_figure_reports(reports) -> list[ProjectReport]:
+    corrected = {
+        r.corrects_id
+        for r in reports
+        if r.corrects_id and r.status == ProjectReport.Status.PUBLISHED
+    }
+    published = [
+        r for r in reports if r.status == ProjectReport.Status.PUBLISHED and r.pk not in corrected
+    ]
+    chosen = published or [r for r in reports if r.pk not in corrected]
+    return sorted(chosen, key=lambda r: (r.peildatum, r.pk))
+
+
+def snapshots(reports) -> list[ReportSnapshot]:
+    return [
+        ReportSnapshot(
+            peildatum=r.peildatum,
+            total_cost_estimate=Decimal(r.total_cost_estimate),
+            cumulative_actual_cost=r.cumulative_actual_cost,
+            estimated_end_date=r.estimated_end_date,
+            is_rebaseline=r.is_rebaseline,
+        )
+        for r in reports
+    ]

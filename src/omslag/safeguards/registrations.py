@@ -1,0 +1,59 @@
+"""What the safeguards app offers the shared machinery: history of its records, the gate
+rules of experiments and projects, and the template import and export on the command line."""
+
+from django.utils.translation import gettext as _
+
+from omslag.common.history import TrackedModel, history_register
+from omslag.common.tabular.registry import (
+    DocumentExport,
+    DocumentImport,
+    document_export_register,
+    document_import_register,
+)
+
+from . import access, exports, gates, services
+from .definitions import PARSERS
+from .models import Assessment, Mitigation, Risk
+
+gates.register()
+
+
+def _no_restore(**_kwargs):
+    from omslag.common.errors import RuleViolation
+
+    raise RuleViolation(_("Assessments are changed through their own pages, not restored."))
+
+
+for key, model, getter in [
+    ("assessment", Assessment, access.assessment_get_readable),
+    ("risk", Risk, access.risk_get_readable),
+    ("mitigation", Mitigation, access.mitigation_get_readable),
+]:
+    history_register(
+        TrackedModel(
+            key=key,
+            model=model,
+            get_readable=getter,
+            can_restore=lambda person, record: False,
+            restore=_no_restore,
+        )
+    )
+
+
+def _import_template(stream, filename, actor, dry_run, fmt) -> str:
+    template, happened, count = services.template_import_file(
+        actor=actor, stream=stream, fmt=fmt, dry_run=dry_run
+    )
+    verb = "Would import" if dry_run else "Imported"
+    return (
+        f"{verb} {template.name!r} ({template.urn} version {template.version}) from "
+        f"{filename}: {count} item(s), {happened}."
+    )
+
+
+document_import_register(
+    DocumentImport(kind="assessment-template", formats=tuple(PARSERS), run=_import_template)
+)
+document_export_register(
+    DocumentExport(kind="assessment-templates", formats=("json",), run=exports.templates_json)
+)

@@ -1,0 +1,98 @@
+"""Loading templates: omslag's own YAML files and imported government questionnaires. A
+template that assessments use never changes; the same urn and version with other content is
+refused (a new version is a new template)."""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from omslag.common.errors import RuleViolation
+from omslag.common.history import save_with_history
+
+from ..definitions import PARSERS, TemplateDef, TemplateFileInvalid, read_yaml
+from ..models import AssessmentTemplate, TemplateItem
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+@transaction.atomic
+def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate, str]:
+    """Create or refresh the template; returns it and what happened (created, updated,
+    unchanged)."""
+    digest = definition.content_hash()
+    template = AssessmentTemplate.objects.filter(
+        urn=definition.urn, version=definition.version
+    ).first()
+    if template is not None and template.content_hash == digest:
+        return template, "unchanged"
+    if template is not None and template.assessments.exists():
+        raise RuleViolation(
+            _(
+                "Template %(urn)s version %(version)s is in use by assessments and cannot "
+                "change; give the file a new version."
+            )
+            % {"urn": definition.urn, "version": definition.version}
+        )
+    happened = "updated" if template else "created"
+    template = template or AssessmentTemplate(urn=definition.urn, version=definition.version)
+    for name in ("key", "name", "name_en", "description", "description_en", "kind", "source",
+                 "source_format", "outcome_rules"):
+        setattr(template, name, getattr(definition, name))
+    template.content_hash = digest
+    save_with_history(template, actor=actor, reason=_("loaded from a file"))
+    template.items.all().delete()
+    _items_create(template, definition)
+    return template, happened
+
+
+def _items_create(template, definition: TemplateDef) -> None:
+    order = 0
+    by_source: dict[str, TemplateItem] = {}
+
+    def create(item, parent):
+        nonlocal order
+        order += 1
+        record = TemplateItem.objects.create(
+            template=template, source_id=item.source_id, parent=parent, order=order,
+            type=item.type, label=item.label, label_en=item.label_en,
+            description=item.description, description_en=item.description_en,
+            required=item.required, repeatable=item.repeatable, options=item.options,
+            condition=item.condition, extra=item.extra,
+        )
+        by_source[item.source_id] = record
+        for child in item.children:
+            create(child, record)
+
+    for item in definition.items:
+        create(item, None)
+
+
+def template_import_file(*, actor, stream, fmt: str, dry_run: bool = False):
+    """Parse and store one questionnaire file; TemplateFileInvalid lists every problem."""
+    parser = PARSERS.get(fmt)
+    if parser is None:
+        raise RuleViolation(
+            _("Unknown template format %(fmt)s; use one of: %(known)s.")
+            % {"fmt": fmt, "known": ", ".join(PARSERS)}
+        )
+    definition = parser(read_yaml(stream))
+    with transaction.atomic():
+        template, happened = template_save(actor=actor, definition=definition)
+        count = template.items.count()
+        if dry_run:
+            transaction.set_rollback(True)
+    return template, happened, count
+
+
+def own_templates_load(*, actor=None) -> list[tuple[AssessmentTemplate, str]]:
+    """Load every file in content/ (idempotent: unchanged files change nothing)."""
+    results = []
+    for path in sorted(CONTENT_DIR.glob("*.yaml")):
+        with path.open("rb") as stream:
+            try:
+                definition = PARSERS["own"](read_yaml(stream))
+            except TemplateFileInvalid as error:
+                raise TemplateFileInvalid([f"{path.name}: {p}" for p in error.problems]) from None
+        results.append(template_save(actor=actor, definition=definition))
+    return results
