@@ -119,4 +119,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.algorithms.demo import algorithms_demo_load
 
     algorithms_demo_load(by_slug["gemeente-wadderveen"])
+    from omslag.safeguards.demo import safeguards_demo_load
+
+    safeguards_demo_load(by_slug["gemeente-wadderveen"])
     return logins

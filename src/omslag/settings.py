@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "ExperimentStageEnum": "omslag.innovation.models.Stage",
         "EvidenceLevelEnum": "omslag.innovation.models.EVIDENCE_LEVELS",
         "IdeaStatusEnum": "omslag.innovation.models.Idea.Status",
+        "IdeaSourceEnum": "omslag.innovation.models.Idea.Source",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

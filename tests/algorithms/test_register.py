@@ -160,7 +160,7 @@ def test_api_refuses_an_over_length_field_with_400_naming_field_and_limit(
         "descriptionShort": "Kort.",
         "theme": ["Verkeer"],
         "status": "in_use",
-        "startDate": "2023-01",
+        "startMonth": "2023-01",
         "contact": "https://wadderveen.example/contact",
         "publicationCategory": "other",
         "purposeAndImpact": "Doel.",

@@ -613,10 +613,15 @@ def histogram(
         if x_ticks:
             axes.set_xticks([t for t in x_ticks if edges[0] <= t <= edges[-1]])
             axes.xaxis.set_minor_formatter(_tick_formatter(lambda _v: ""))
+        elif not log_x:
+            from matplotlib.ticker import MaxNLocator
+
+            axes.xaxis.set_major_locator(MaxNLocator(nbins=7))
         if x_format is not None:
             axes.xaxis.set_major_formatter(_tick_formatter(x_format))
         _style(axes, x_label=x_label, y_label=y_label)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        # Below the plot, so that long labels (with their values) leave the plot its width.
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=9)
         return _data_uri(figure)
 
 

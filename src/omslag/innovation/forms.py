@@ -402,7 +402,10 @@ class ImplementationForm(FieldsetsMixin, VersionedModelForm):
         }
 
     def __init__(self, *args, experiment, track=None, **kwargs):
-        kwargs["instance"] = track or ImplementationTrack(experiment=experiment)
+        # A new track points to the experiment by id: assigning the object would also cache
+        # the unsaved track as experiment.implementation, which implementation_open() reads
+        # as "already has a track".
+        kwargs["instance"] = track or ImplementationTrack(experiment_id=experiment.pk)
         super().__init__(*args, prefix="track", **kwargs)
         self.fields["replaces_application"].queryset = applications_choosable(
             experiment.organisation

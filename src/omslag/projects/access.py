@@ -4,7 +4,11 @@ organisation are shipped with omslag: everyone reads them, nobody changes them."
 
 from django.http import Http404
 
-from omslag.organisations.access import organisation_can_change, organisation_can_read
+from omslag.organisations.access import (
+    organisation_can_change,
+    organisation_can_read,
+    readable_paths,
+)
 
 from .models import (
     Benefit,
@@ -66,9 +70,13 @@ def part_get_readable(person, model, pk, *, include_deleted=False):
 
 
 def reference_class_can_read(person, reference_class) -> bool:
-    return reference_class.organisation is None or organisation_can_read(
-        person, reference_class.organisation
-    )
+    """Shipped classes are for everyone; an organisation's class also for the organisations
+    below it (they may forecast with it), like its list of usable classes shows."""
+    owner = reference_class.organisation
+    if owner is None or organisation_can_read(person, owner):
+        return True
+    paths = readable_paths(person) if person.is_authenticated else []
+    return paths is None or any(path.startswith(owner.path) for path in paths)
 
 
 def reference_class_can_change(person, reference_class) -> bool:

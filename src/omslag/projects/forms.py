@@ -181,6 +181,7 @@ class ReportForm(VersionedModelForm):
         self.fields["total_cost_estimate"].help_text = _(
             "In %(currency)s, e.g. 1250000 or 1250000,50."
         ) % {"currency": currency}
+        self.fields["is_rebaseline"].label = _("This report is a re-baseline (herijking)")
         self.fields["rebaseline_reason"].help_text = _("Required for a re-baseline.")
         self.fields["is_rebaseline"].help_text = _(
             "The figures are always also compared with the original baseline."

@@ -2,17 +2,21 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+import numpy as np
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from omslag.analysis.projects import ReferencePair as AnalysisPair
 from omslag.analysis.projects import (
+    OVERRUN_RATIO,
     forecast,
     forecast_end_date,
     pair_ratios,
     portfolio_monte_carlo,
     project_figures,
 )
+from omslag.analysis.projects import ReferencePair as AnalysisPair
+from omslag.common.errors import RuleViolation
 
 from .figures import figures_reports, snapshots
 from .models import Project, ReferenceClass
@@ -143,6 +147,10 @@ def portfolio_forecast(organisation, reference_class, *, iterations=10_000, seed
         .exclude(status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED])
         .values_list("current_estimate", flat=True)
     )
+    if not estimates:
+        raise RuleViolation(
+            _("Nothing to forecast: no running project of this organisation has a cost estimate.")
+        )
     ratios = reference_ratios(reference_class)
     return portfolio_monte_carlo(
         [float(e) for e in estimates], ratios, iterations=iterations, seed=seed
@@ -190,3 +198,43 @@ def forecast_report(organisation, reference_class, *, seed=None, iterations=10_0
             "probabilityOverEstimate": portfolio.probability_over_estimate,
         },
     }
+
+
+DECILES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+DECILE_NAMES = tuple(f"p{round(q * 100)}" for q in DECILES)
+
+
+def parts_of(project, model) -> QuerySet:
+    """The live milestones (reviews, advice, papers, benefits) of a project."""
+    return model.objects.filter(project=project)
+
+
+def _counted(queryset) -> QuerySet:
+    return queryset.select_related("organisation").annotate(pair_count=Count("pairs"))
+
+
+def reference_classes_usable(organisation) -> QuerySet:
+    """The classes an organisation may use, each with its number of pairs."""
+    return _counted(reference_classes_for(organisation)).order_by("name", "pk")
+
+
+def reference_class_with_pairs(reference_class) -> ReferenceClass:
+    """``reference_class`` with its number of pairs and its pairs loaded."""
+    return (
+        _counted(ReferenceClass.objects.filter(pk=reference_class.pk))
+        .prefetch_related("pairs")
+        .get()
+    )
+
+
+def ratio_summary(reference_class) -> dict:
+    """The deciles of the later/earlier ratios (numpy's linear quantiles), their mean, and the
+    share of pairs whose later estimate is at least 1.5 times the earlier one."""
+    ratios = reference_ratios(reference_class)
+    summary: dict = {"count": int(ratios.size), "mean": None, "share_overrun_50_percent": None}
+    summary |= dict.fromkeys(DECILE_NAMES)
+    if ratios.size:
+        summary["mean"] = float(ratios.mean())
+        summary["share_overrun_50_percent"] = float(np.mean(ratios >= OVERRUN_RATIO))
+        summary |= dict(zip(DECILE_NAMES, map(float, np.quantile(ratios, DECILES)), strict=True))
+    return summary

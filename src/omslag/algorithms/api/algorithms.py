@@ -23,19 +23,31 @@ from .base import (
 )
 
 _FK = {"experiment", "application"}
-_PLAIN = [name for name in services.ALGORITHM_FIELDS if name not in _FK]
+# The standard's start_date and end_date are months (2023-01), not dates: the API calls them
+# startMonth and endMonth, so no client reads them as a date.
+_MONTHS = {"start_date": "start_month", "end_date": "end_month"}
+API_FIELDS = [_MONTHS.get(name, name) for name in services.ALGORITHM_FIELDS]
+_PLAIN = [name for name in API_FIELDS if name not in _FK]
+
+
+def _month(**kwargs):
+    return serializers.RegexField(
+        r"^[0-9]{4}-[0-9]{2}$", max_length=7, help_text="A month: YYYY-MM, e.g. 2023-01.", **kwargs
+    )
 
 
 class AlgorithmOut(CamelModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     theme = serializers.ListField(child=serializers.CharField(), read_only=True)
+    start_month = serializers.CharField(source="start_date", read_only=True)
+    end_month = serializers.CharField(source="end_date", read_only=True)
 
     class Meta:
         model = AlgorithmRecord
         fields = [
             "id",
             "organisation",
-            *services.ALGORITHM_FIELDS,
+            *API_FIELDS,
             "version",
             "created_at",
             "updated_at",
@@ -49,6 +61,8 @@ class AlgorithmIn(CamelModelSerializer):
     theme = serializers.ListField(
         child=serializers.CharField(max_length=200), help_text="Policy areas (thema's)."
     )
+    start_month = _month(source="start_date")
+    end_month = _month(source="end_date", required=False, allow_blank=True)
     experiment = serializers.PrimaryKeyRelatedField(
         queryset=Experiment.objects.none(),
         required=False,
@@ -64,7 +78,7 @@ class AlgorithmIn(CamelModelSerializer):
 
     class Meta:
         model = AlgorithmRecord
-        fields = list(services.ALGORITHM_FIELDS)
+        fields = list(API_FIELDS)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -90,7 +104,7 @@ class AlgorithmUpdateIn(AlgorithmIn):
     version = serializers.IntegerField(help_text="The version you read; a stale one gives 409.")
 
     class Meta(AlgorithmIn.Meta):
-        fields = ["version", *services.ALGORITHM_FIELDS]
+        fields = ["version", *API_FIELDS]
         extra_kwargs = {name: {"required": False} for name in _PLAIN}
 
 
@@ -100,7 +114,7 @@ class AlgorithmFiltersIn(CamelSerializer):
     status = serializers.ChoiceField(choices=AlgorithmRecord.Status.choices, required=False)
 
 
-class RequirementRefOut(serializers.Serializer):
+class AppliedRequirementOut(serializers.Serializer):
     urn = serializers.CharField()
     name = serializers.CharField()
 
@@ -113,7 +127,7 @@ class MeasureStateOut(CamelSerializer):
     state = serializers.ChoiceField(choices=MeasureState.State.choices)
     reason = serializers.SerializerMethodField()
     version = serializers.SerializerMethodField()
-    requirements = RequirementRefOut(many=True, source="applicable_requirements")
+    requirements = AppliedRequirementOut(many=True, source="applicable_requirements")
 
     def get_reason(self, measure) -> str:
         return measure.state_record.reason if measure.state_record else ""

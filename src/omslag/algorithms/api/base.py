@@ -42,7 +42,10 @@ def standard_errors(values: dict, *, required: bool) -> None:
     problems.pop("status", None)
     problems.pop("publication_category", None)
     if problems:
-        raise serializers.ValidationError({camel(k): v for k, v in problems.items()})
+        names = {"start_date": "startMonth", "end_date": "endMonth"}
+        raise serializers.ValidationError(
+            {names.get(k, camel(k)): v for k, v in problems.items()}
+        )
 
 
 class VersionIn(CamelSerializer):

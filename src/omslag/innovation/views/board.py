@@ -26,6 +26,7 @@ def board(request, slug):
     form = SearchForm(request.GET or None)
     search = filters_of(form).get("q", "")
     columns = selectors.board(organisation, search=search, per_stage=BOARD_PER_STAGE)
+    stuck = list(selectors.experiments_stuck_after_pilot(organisation))
     return render(
         request,
         "innovation/board.html",
@@ -35,8 +36,8 @@ def board(request, slug):
             "search": search,
             "columns": [{"stage": stage, **column} for stage, column in columns.items()],
             "total": sum(column["count"] for column in columns.values()),
-            "stuck": list(selectors.experiments_stuck_after_pilot(organisation)),
-            "stuck_months": selectors.stuck_after_months(organisation),
+            "stuck": stuck,
+            "stuck_months": selectors.stuck_after_months(organisation) if stuck else None,
         },
     )
 

@@ -55,9 +55,8 @@ def experiment_move(request, pk):
     except RuleViolation as error:
         if data["to_stage"] == Stage.STOPPED:
             form.add_error("reason", error.message)
-        else:
-            form.add_error(None, error.message)
-        return render_experiment(request, experiment, status=422, move_form=form)
+            return render_experiment(request, experiment, status=422, move_form=form)
+        return render_experiment(request, experiment, status=422, move_error=error.message)
     except ConflictError as conflict:
         messages.error(request, conflict.message)
         return render_experiment(request, conflict.current, status=409)

@@ -9,9 +9,8 @@ from rest_framework.response import Response
 
 from omslag.common.api.serializers import CamelModelSerializer
 
-from .. import access, services
+from .. import access, selectors, services
 from ..models import Benefit, Milestone, ParliamentaryPaper, QualityReview, ReviewAdvice
-from . import reads
 from .base import VersionIn, record_changeable, validated
 
 
@@ -94,7 +93,7 @@ def part_views(part: Part):
         @extend_schema(operation_id=f"{operation}_list", responses={200: out(many=True)})
         def get(self, request, pk):
             project = access.project_get_readable(request.user, pk)
-            page = self.paginate_queryset(reads.parts_of(project, model))
+            page = self.paginate_queryset(selectors.parts_of(project, model))
             return self.get_paginated_response(out(page, many=True).data)
 
         @extend_schema(operation_id=f"{operation}_create", request=create, responses={201: out})

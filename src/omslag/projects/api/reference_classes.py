@@ -8,9 +8,8 @@ from rest_framework.response import Response
 from omslag.analysis.projects import MIN_PAIRS
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
-from .. import access, services
+from .. import access, selectors, services
 from ..models import ReferenceClass, ReferencePair
-from . import reads
 from .base import organisation_changeable, organisation_readable, validated
 
 
@@ -112,8 +111,8 @@ class ReferenceClassBuildIn(CamelSerializer):
 
 
 def _class_response(reference_class, status_code=status.HTTP_200_OK) -> Response:
-    detailed = reads.reference_class_with_pairs(reference_class)
-    ratios = reads.ratio_summary(detailed)
+    detailed = selectors.reference_class_with_pairs(reference_class)
+    ratios = selectors.ratio_summary(detailed)
     return Response(
         ReferenceClassDetailOut(detailed, context={"ratios": ratios}).data, status=status_code
     )
@@ -139,7 +138,7 @@ class ReferenceClassListApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
         services.reference_class_shipped()  # created on first use
-        page = self.paginate_queryset(reads.reference_classes_usable(organisation))
+        page = self.paginate_queryset(selectors.reference_classes_usable(organisation))
         return self.get_paginated_response(ReferenceClassOut(page, many=True).data)
 
     @extend_schema(

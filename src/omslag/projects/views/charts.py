@@ -156,13 +156,13 @@ def end_date_chart(project, figures, reports) -> Chart | None:
 
 
 def colour_summary(counts: dict[str, int]) -> str:
-    """'Of 766 projects, 79 are red, 14 amber and 661 green; 12 have no report yet.'"""
+    """'Of 766 projects: 79 red, 14 amber and 661 green. 12 have no report yet.'"""
     total = sum(counts.values())
     if not total:
         return ""
     text = ngettext(
-        "Of %(total)s project, %(red)s is red, %(amber)s amber and %(green)s green.",
-        "Of %(total)s projects, %(red)s are red, %(amber)s amber and %(green)s green.",
+        "Of %(total)s project: %(red)s red, %(amber)s amber and %(green)s green.",
+        "Of %(total)s projects: %(red)s red, %(amber)s amber and %(green)s green.",
         total,
     ) % {
         "total": total,
@@ -233,11 +233,7 @@ def scatter_summary(scatter) -> str:
         return ""
     costs = [p.cost_change_pct for p in projects]
     shifts = [p.end_date_shift_months for p in projects]
-    return _(
-        "%(n)s projects are shown. %(higher)s cost more than at their original baseline and "
-        "%(later)s end later. The median change is %(cost)s in cost and %(shift)s in end date; "
-        "%(both)s are past both red thresholds."
-    ) % {
+    values = {
         "n": len(projects),
         "higher": sum(1 for c in costs if c > 0),
         "later": sum(1 for s in shifts if s > 0),
@@ -250,6 +246,20 @@ def scatter_summary(scatter) -> str:
             and p.end_date_shift_months > RED_END_DATE_SHIFT_MONTHS
         ),
     }
+    return " ".join(
+        (
+            ngettext(
+                "The chart shows %(n)s project.", "The chart shows %(n)s projects.", len(projects)
+            )
+            % values,
+            _(
+                "Against their original baseline, %(higher)s of them cost more and %(later)s end "
+                "later; the median change is %(cost)s in cost and %(shift)s in end date. "
+                "%(both)s of them are beyond both red thresholds."
+            )
+            % values,
+        )
+    )
 
 
 def scatter_chart(scatter) -> Chart | None:
@@ -346,7 +356,7 @@ def bin_rows(edges, counts) -> list[tuple[float, float, int]]:
 
 def portfolio_fan_chart(result, reference_class, currency_label: str):
     """The distribution of the simulated portfolio total, with P50/P80/P90 and the estimate."""
-    size = (8.0, 4.2)
+    size = (8.0, 4.8)
     totals = result.totals / 1e6
     estimate = result.total_estimate / 1e6
     edges, counts = histogram_bins(totals, 40, include=(estimate,))
@@ -402,7 +412,7 @@ def portfolio_fan_chart(result, reference_class, currency_label: str):
 
 def ratio_chart(reference_class, ratios, quantiles):
     """The distribution of the later/earlier ratios of a class on a log scale."""
-    size = (8.0, 4.2)
+    size = (8.0, 4.8)
     count = int(min(30, max(8, round(2 * len(ratios) ** 0.5))))
     edges, counts = histogram_bins(ratios, count, log=True)
     p50, p80, p90 = (quantiles.ratio_quantiles[i] for i in (4, 7, 8))

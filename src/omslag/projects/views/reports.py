@@ -69,6 +69,10 @@ def report_add(request, pk):
 def report_detail(request, pk):
     report = access.report_get_readable(request.user, pk)
     project = report.project
+    breakdown = [
+        (ProjectReport._meta.get_field(name).verbose_name, getattr(report, name))
+        for name in ProjectReport.BREAKDOWN
+    ]
     return render(
         request,
         "projects/report_detail.html",
@@ -77,10 +81,8 @@ def report_detail(request, pk):
             "project": project,
             "report": report,
             "corrections": list(report.corrections.all()),
-            "breakdown": [
-                (ProjectReport._meta.get_field(name).verbose_name, getattr(report, name))
-                for name in ProjectReport.BREAKDOWN
-            ],
+            "breakdown": breakdown,
+            "has_breakdown": any(amount is not None for _label, amount in breakdown),
         },
     )
 

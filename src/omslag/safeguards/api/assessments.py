@@ -48,7 +48,7 @@ class AnswerOut(CamelSerializer):
 
 class AssessmentDetailOut(AssessmentOut):
     answers = serializers.SerializerMethodField(method_name="answer_list")
-    step_count = serializers.SerializerMethodField()
+    step_count = serializers.SerializerMethodField(method_name="steps_of")
 
     class Meta(AssessmentOut.Meta):
         fields = [*AssessmentOut.Meta.fields, "step_count", "answers"]
@@ -60,7 +60,7 @@ class AssessmentDetailOut(AssessmentOut):
 
         return AnswerOut(assessment_document(assessment)["answers"], many=True).data
 
-    def get_step_count(self, assessment) -> int:
+    def steps_of(self, assessment) -> int:
         return assessment.template.items.filter(parent=None).count()
 
 

@@ -1,7 +1,11 @@
 """Pages of templates, gate requirements and coverage."""
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +41,20 @@ def template_detail(request, pk):
     })
 
 
+def _share_chart(labels, shares, notes) -> str:
+    """The chart is the same picture for the same figures, so it is drawn once per figures
+    (matplotlib takes most of the page's time) and kept in the cache."""
+    x_label = _("share with every required assessment approved (%)")
+    key = "safeguards-coverage-chart-" + hashlib.sha256(
+        json.dumps([labels, shares, notes, x_label]).encode()
+    ).hexdigest()
+    return cache.get_or_set(
+        key,
+        lambda: charts.share_bars(labels=labels, shares=shares, notes=notes, x_label=x_label),
+        60 * 60,
+    )
+
+
 SUBJECT_LABELS = {"experiment": _("Experiments"), "project": _("Projects"),
                   "application": _("Applications")}
 
@@ -51,10 +69,8 @@ def coverage(request, slug):
     if measured:
         labels = [str(SUBJECT_LABELS[s.subject]) for s in measured]
         chart = {
-            "image": charts.share_bars(
-                labels=labels, shares=[s.share for s in measured],
-                notes=[f"{s.covered} / {s.total}" for s in measured],
-                x_label=_("share with every required assessment approved (%)"),
+            "image": _share_chart(
+                labels, [s.share for s in measured], [f"{s.covered} / {s.total}" for s in measured]
             ),
             "alt": _("Bar chart of the share of subjects with every required assessment approved."),
             "summary": "; ".join(f"{label}: {s.share}% ({s.covered} of {s.total})"
