@@ -7,13 +7,19 @@ import time
 from pathlib import Path
 
 SLUG = "bench-safeguards"
-DPIA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "safeguards" / \
-    "par-dpia-form" / "dpia.yaml"
+DPIA = (
+    Path(__file__).resolve().parents[1]
+    / ".."
+    / "shared"
+    / "data"
+    / "safeguards"
+    / "par-dpia-form"
+    / "dpia.yaml"
+)
 
 
 def _import_dpia(repeat: int) -> dict:
     import django_env
-
     from omslag.safeguards import services
 
     samples = []
@@ -58,19 +64,31 @@ def _seed(subjects: int):
         Project.all_objects.filter(organisation=organisation).delete()
         Application.all_objects.filter(organisation=organisation).delete()
         share = subjects // 5
-        experiments = Experiment.objects.bulk_create([
-            Experiment(organisation=organisation, title=f"Proef {i:05d}",
-                       processes_personal_data=i % 2 == 0, public_facing=i % 3 == 0)
-            for i in range(2 * share)
-        ])
-        projects = Project.objects.bulk_create([
-            Project(organisation=organisation, name=f"Project {i:05d}") for i in range(share)
-        ])
-        applications = Application.objects.bulk_create([
-            Application(organisation=organisation, name=f"Toepassing {i:05d}",
-                        business_value=3, technical_condition=3)
-            for i in range(subjects - 3 * share)
-        ])
+        experiments = Experiment.objects.bulk_create(
+            [
+                Experiment(
+                    organisation=organisation,
+                    title=f"Proef {i:05d}",
+                    processes_personal_data=i % 2 == 0,
+                    public_facing=i % 3 == 0,
+                )
+                for i in range(2 * share)
+            ]
+        )
+        projects = Project.objects.bulk_create(
+            [Project(organisation=organisation, name=f"Project {i:05d}") for i in range(share)]
+        )
+        applications = Application.objects.bulk_create(
+            [
+                Application(
+                    organisation=organisation,
+                    name=f"Toepassing {i:05d}",
+                    business_value=3,
+                    technical_condition=3,
+                )
+                for i in range(subjects - 3 * share)
+            ]
+        )
         assessments = []
         for field, records, kinds in [
             ("experiment", experiments, ["privacy_prescan", "accessibility", "dpia"]),
@@ -80,24 +98,45 @@ def _seed(subjects: int):
             for record in records:
                 for kind in kinds[: rng.randint(1, len(kinds))]:
                     template = templates.get(kind) or templates["privacy_prescan"]
-                    assessments.append(Assessment(
-                        organisation=organisation, template=template, kind=kind,
-                        title=f"{kind} {record.pk}", **{field: record},
-                        status=rng.choice(["draft", "in_review", "approved", "approved"]),
-                        outcome=rng.choice(["", "dpia_required", "no_dpia"]),
-                    ))
+                    assessments.append(
+                        Assessment(
+                            organisation=organisation,
+                            template=template,
+                            kind=kind,
+                            title=f"{kind} {record.pk}",
+                            **{field: record},
+                            status=rng.choice(["draft", "in_review", "approved", "approved"]),
+                            outcome=rng.choice(["", "dpia_required", "no_dpia"]),
+                        )
+                    )
         assessments = Assessment.objects.bulk_create(assessments, batch_size=2000)
-        risks = Risk.objects.bulk_create([
-            Risk(assessment=a, description="Risico", likelihood=(li := rng.randint(1, 5)),
-                 impact=(im := rng.randint(1, 5)), score=li * im)
-            for a in assessments if rng.random() < 0.5
-        ], batch_size=2000)
-        Mitigation.objects.bulk_create([
-            Mitigation(risk=r, description="Maatregel", status=rng.choice(
-                ["open", "implemented", "approved"]),
-                due_date=__import__("datetime").date(2025, rng.randint(1, 12), 1))
-            for r in risks if rng.random() < 0.7
-        ], batch_size=2000)
+        risks = Risk.objects.bulk_create(
+            [
+                Risk(
+                    assessment=a,
+                    description="Risico",
+                    likelihood=(li := rng.randint(1, 5)),
+                    impact=(im := rng.randint(1, 5)),
+                    score=li * im,
+                )
+                for a in assessments
+                if rng.random() < 0.5
+            ],
+            batch_size=2000,
+        )
+        Mitigation.objects.bulk_create(
+            [
+                Mitigation(
+                    risk=r,
+                    description="Maatregel",
+                    status=rng.choice(["open", "implemented", "approved"]),
+                    due_date=__import__("datetime").date(2025, rng.randint(1, 12), 1),
+                )
+                for r in risks
+                if rng.random() < 0.7
+            ],
+            batch_size=2000,
+        )
     return organisation
 
 
@@ -115,12 +154,16 @@ def _dpia_step_url(person, organisation) -> str:
     assessment = Assessment.objects.filter(template=template, organisation=organisation).first()
     if assessment is None:
         experiment = Experiment.objects.filter(organisation=organisation).first()
-        assessment = services.assessment_create(actor=person, template=template,
-                                                subject=experiment, title="DPIA bench")
+        assessment = services.assessment_create(
+            actor=person, template=template, subject=experiment, title="DPIA bench"
+        )
     top = list(template.items.filter(parent=None).order_by("order"))
-    largest = max(range(len(top)), key=lambda i: template.items.filter(
-        order__gte=top[i].order,
-        order__lt=top[i + 1].order if i + 1 < len(top) else 10**9).count())
+    largest = max(
+        range(len(top)),
+        key=lambda i: template.items.filter(
+            order__gte=top[i].order, order__lt=top[i + 1].order if i + 1 < len(top) else 10**9
+        ).count(),
+    )
     return f"/assessments/{assessment.pk}/steps/{largest + 1}"
 
 
@@ -145,11 +188,13 @@ def run(quick: bool = False) -> dict:
     organisation = _seed(subjects)
     results["subjects"] = subjects
     results["seed_seconds"] = round(time.perf_counter() - started, 1)
-    person, _ = Person.objects.get_or_create(email="bench-safe@omslag.test",
-                                             defaults={"full_name": "Bench"})
+    person, _ = Person.objects.get_or_create(
+        email="bench-safe@omslag.test", defaults={"full_name": "Bench"}
+    )
     if not Membership.objects.filter(person=person, organisation=organisation).exists():
-        org_services.membership_create(actor=None, person=person, organisation=organisation,
-                                       role="editor")
+        org_services.membership_create(
+            actor=None, person=person, organisation=organisation, role="editor"
+        )
     client = Client()
     client.force_login(person)
     repeat = 10 if quick else 40
@@ -163,6 +208,9 @@ def run(quick: bool = False) -> dict:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         results[name]["queries"] = len(queries)
-    results["targets"] = {"import_model_dpia_s": 2.0, "dpia_form_step_p95_ms": 150,
-                          "coverage_page_p95_ms": 300}
+    results["targets"] = {
+        "import_model_dpia_s": 2.0,
+        "dpia_form_step_p95_ms": 150,
+        "coverage_page_p95_ms": 300,
+    }
     return results

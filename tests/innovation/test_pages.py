@@ -230,7 +230,7 @@ def test_pages_are_dutch_by_default(org, pipeline):
     page = text_of(client.get(f"/organisations/{org.slug}/experiments"))
     assert "Experimenten van Gemeente" in page
     page = text_of(client.get(f"/experiments/{pipeline['evaluated'].pk}"))
-    assert "Resultaten" in page and "Beslissingen" in page
+    assert "Resultaten" in page and "Besluiten" in page
 
 
 def test_viewer_sees_no_forms_that_change_anything(org, pipeline, viewer):

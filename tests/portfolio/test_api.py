@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from omslag.common.errors import RuleViolation
 from omslag.organisations.models import Role
 from omslag.portfolio import services
 from omslag.portfolio.models import Application, Dependency, Scenario, SpendLine, SpendTarget
@@ -963,13 +964,26 @@ def test_projection_that_goes_negative_is_422_with_the_cores_message(landscape, 
     scenario = services.scenario_create(
         actor=None, organisation=agency, name="Te veel", base_year=2025
     )
+    # The change itself is refused, with the core's message, and nothing is stored.
+    with pytest.raises(RuleViolation, match="makes innovate spend negative in 2028"):
+        services.scenario_change_add(
+            actor=None,
+            scenario=scenario,
+            kind="change_innovate",
+            from_year=2028,
+            amount=Decimal("-250000"),
+        )
+    assert not scenario.changes.exists()
+    # A change that fits today, whose base spend is then removed, makes the projection fail.
     services.scenario_change_add(
         actor=None,
         scenario=scenario,
         kind="change_innovate",
         from_year=2028,
-        amount=Decimal("-250000"),
+        amount=Decimal("-1"),
     )
+    for line in SpendLine.objects.filter(organisation=agency, category="innovate"):
+        services.spend_line_delete(actor=None, spend_line=line)
 
     body = problem(call(editor, "get", "/scenarios/{id}/projection", id=scenario.pk), 422)
     compared = problem(

@@ -17,7 +17,9 @@ PROBLEM = "application/problem+json"
 @pytest.fixture
 def prescan(templates, org, editor):
     return services.assessment_create(
-        actor=editor, template=templates["privacy-prescan"], subject=new_experiment(org),
+        actor=editor,
+        template=templates["privacy-prescan"],
+        subject=new_experiment(org),
         title="Prescan chatbot",
     )
 
@@ -28,50 +30,67 @@ def test_answers_are_saved_per_step_and_errors_name_the_item(api_for, prescan, e
     response = api.patch(url, {"answers": [{"item": "1.1", "value": 3}]}, format="json")
     assert response.status_code == 422 and response["Content-Type"] == PROBLEM
     assert response.json()["invalidParams"][0]["name"] == "answers.1.1"
-    response = api.patch(url, {"step": 1, "answers": [{"item": "1.1", "value": "yes"}]},
-                         format="json")
+    response = api.patch(
+        url, {"step": 1, "answers": [{"item": "1.1", "value": "yes"}]}, format="json"
+    )
     assert response.status_code == 200, response.content
-    response = api.patch(url, {"step": 2, "answers": [{"item": "2.1",
-                                                         "value": ["special", "profiling"]}]},
-                         format="json")
+    response = api.patch(
+        url,
+        {"step": 2, "answers": [{"item": "2.1", "value": ["special", "profiling"]}]},
+        format="json",
+    )
     body = response.json()
     assert (body["score"], body["outcome"]) == (2, "dpia_required")
     assert {"item": "2.1", "repeat": "", "value": ["special", "profiling"]} in body["answers"]
 
 
-def test_sign_off_by_the_author_or_without_the_role_is_refused(api_for, prescan, editor, officer,
-                                                              make_member, org):
+def test_sign_off_by_the_author_or_without_the_role_is_refused(
+    api_for, prescan, editor, officer, make_member, org
+):
     services.assessment_answers_save(actor=editor, assessment=prescan, answers=PRESCAN_DPIA)
     api = api_for(editor)
-    assert api.post(f"/api/v1/assessments/{prescan.pk}/submit", {}, format="json").status_code == 200
+    assert (
+        api.post(f"/api/v1/assessments/{prescan.pk}/submit", {}, format="json").status_code == 200
+    )
     response = api.post(f"/api/v1/assessments/{prescan.pk}/approve", {}, format="json")
     assert response.status_code == 403 and response["Content-Type"] == PROBLEM
     viewer = make_member("viewer", org)
     response = api_for(viewer).post(f"/api/v1/assessments/{prescan.pk}/approve", {}, format="json")
     assert response.status_code == 403 and response["Content-Type"] == PROBLEM
-    response = api_for(officer).post(f"/api/v1/assessments/{prescan.pk}/approve",
-                                     {"note": "Akkoord"}, format="json")
+    response = api_for(officer).post(
+        f"/api/v1/assessments/{prescan.pk}/approve", {"note": "Akkoord"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "approved"
 
 
 def test_risks_mitigations_and_coverage_through_the_api(api_for, prescan, editor, officer, org):
     api = api_for(editor)
-    risk = api.post(f"/api/v1/assessments/{prescan.pk}/risks",
-                    {"description": "Heridentificatie", "likelihood": 4, "impact": 4},
-                    format="json").json()
+    risk = api.post(
+        f"/api/v1/assessments/{prescan.pk}/risks",
+        {"description": "Heridentificatie", "likelihood": 4, "impact": 4},
+        format="json",
+    ).json()
     assert risk["score"] == 16
-    mitigation = api.post(f"/api/v1/risks/{risk['id']}/mitigations",
-                          {"description": "Pseudonimiseren", "dueDate": "2026-01-01"},
-                          format="json").json()
-    refused = api.patch(f"/api/v1/mitigations/{mitigation['id']}", {"status": "approved"},
-                        format="json")
+    mitigation = api.post(
+        f"/api/v1/risks/{risk['id']}/mitigations",
+        {"description": "Pseudonimiseren", "dueDate": "2026-01-01"},
+        format="json",
+    ).json()
+    refused = api.patch(
+        f"/api/v1/mitigations/{mitigation['id']}", {"status": "approved"}, format="json"
+    )
     assert refused.status_code == 403
     coverage = api.get(f"/api/v1/organisations/{org.slug}/safeguard-coverage").json()
     assert coverage["openHighRisks"] == 1
-    assert api_for(officer).patch(f"/api/v1/mitigations/{mitigation['id']}",
-                                  {"status": "approved"}, format="json").status_code == 200
-    assert api.get(f"/api/v1/organisations/{org.slug}/safeguard-coverage").json()[
-        "openHighRisks"] == 0
+    assert (
+        api_for(officer)
+        .patch(f"/api/v1/mitigations/{mitigation['id']}", {"status": "approved"}, format="json")
+        .status_code
+        == 200
+    )
+    assert (
+        api.get(f"/api/v1/organisations/{org.slug}/safeguard-coverage").json()["openHighRisks"] == 0
+    )
 
 
 def test_templates_are_listed_with_their_items(api_for, templates, editor):
@@ -108,8 +127,9 @@ def test_repeatable_groups_get_add_another(client, templates, org, editor):
     login(client, editor)
     page = client.get(f"/assessments/{assessment.pk}/steps/1").content.decode()
     assert 'name="a-1.1.1-0"' in page and 'value="1.1@"' in page
-    client.post(f"/assessments/{assessment.pk}/steps/1",
-                {"a-1.1.1-0": "Baliemedewerker", "add": "1.1@"})
+    client.post(
+        f"/assessments/{assessment.pk}/steps/1", {"a-1.1.1-0": "Baliemedewerker", "add": "1.1@"}
+    )
     page = client.get(f"/assessments/{assessment.pk}/steps/1").content.decode()
     assert 'name="a-1.1.1-1"' in page and "Baliemedewerker" in page
 
@@ -119,7 +139,9 @@ def test_the_review_page_is_refused_to_the_author(client, prescan, editor, offic
     services.assessment_submit(actor=editor, assessment=prescan)
     login(client, editor)
     assert client.get(f"/assessments/{prescan.pk}/review").status_code == 403
-    assert client.post(f"/assessments/{prescan.pk}/review", {"decision": "approve"}).status_code == 403
+    assert (
+        client.post(f"/assessments/{prescan.pk}/review", {"decision": "approve"}).status_code == 403
+    )
     client.logout()
     login(client, officer)
     response = client.post(f"/assessments/{prescan.pk}/review", {"decision": "approve", "note": ""})
@@ -131,10 +153,13 @@ def test_the_review_page_is_refused_to_the_author(client, prescan, editor, offic
 def test_pages_render(client, prescan, editor, org, templates):
     login(client, editor)
     for url in [
-        "/assessment-templates", f"/assessment-templates/{templates['privacy-prescan'].pk}",
-        f"/organisations/{org.slug}/assessments", f"/organisations/{org.slug}/assessments/new",
+        "/assessment-templates",
+        f"/assessment-templates/{templates['privacy-prescan'].pk}",
+        f"/organisations/{org.slug}/assessments",
+        f"/organisations/{org.slug}/assessments/new",
         f"/organisations/{org.slug}/safeguard-coverage",
-        f"/organisations/{org.slug}/gate-requirements", f"/assessments/{prescan.pk}",
+        f"/organisations/{org.slug}/gate-requirements",
+        f"/assessments/{prescan.pk}",
         f"/assessments/{prescan.pk}/risks",
     ]:
         assert client.get(url).status_code == 200, url
@@ -157,8 +182,9 @@ tasks:
     type: [open_text]
     repeatable: false
 """
-    template, _h, _c = services.template_import_file(actor=None, stream=io.StringIO(text),
-                                                      fmt="dpia-form-v2")
+    template, _h, _c = services.template_import_file(
+        actor=None, stream=io.StringIO(text), fmt="dpia-form-v2"
+    )
     login(client, editor)
     page = client.get(f"/assessment-templates/{template.pk}").content.decode()
     assert "<script>alert(1)" not in page and '<a href="https://example.org">' not in page

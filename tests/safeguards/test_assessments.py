@@ -30,13 +30,17 @@ def prescan(templates, org, editor):
 
 def test_answers_of_the_wrong_type_are_refused_naming_the_item(prescan, editor):
     with pytest.raises(AnswerInvalid) as refused:
-        services.assessment_answers_save(actor=editor, assessment=prescan, answers=[
-            {"item": "1.1", "value": "misschien"},
-            {"item": "3.2", "value": "gisteren"},
-            {"item": "2.1", "value": "special"},
-            {"item": "9.9", "value": "x"},
-            {"item": "1", "value": "x"},
-        ])
+        services.assessment_answers_save(
+            actor=editor,
+            assessment=prescan,
+            answers=[
+                {"item": "1.1", "value": "misschien"},
+                {"item": "3.2", "value": "gisteren"},
+                {"item": "2.1", "value": "special"},
+                {"item": "9.9", "value": "x"},
+                {"item": "1", "value": "x"},
+            ],
+        )
     problems = refused.value.problems
     assert "does not have the option 'misschien'" in problems["1.1"]
     assert "takes a date" in problems["3.2"]
@@ -60,18 +64,25 @@ def test_repeatable_groups_keep_an_answer_per_repetition(templates, org, editor)
     assessment = services.assessment_create(
         actor=editor, template=templates["workers-position"], subject=new_experiment(org)
     )
-    services.assessment_answers_save(actor=editor, assessment=assessment, answers=[
-        {"item": "1.1.1", "repeat": "0", "value": "Baliemedewerker"},
-        {"item": "1.1.1", "repeat": "1", "value": "Data-analist"},
-        {"item": "1.1.3", "repeat": "1", "value": 2.5},
-    ])
+    services.assessment_answers_save(
+        actor=editor,
+        assessment=assessment,
+        answers=[
+            {"item": "1.1.1", "repeat": "0", "value": "Baliemedewerker"},
+            {"item": "1.1.1", "repeat": "1", "value": "Data-analist"},
+            {"item": "1.1.3", "repeat": "1", "value": 2.5},
+        ],
+    )
     with pytest.raises(AnswerInvalid, match="repeat path"):
         services.assessment_answers_save(
             actor=editor, assessment=assessment, answers=[{"item": "1.1.1", "value": "x"}]
         )
     with pytest.raises(AnswerInvalid, match="takes a number"):
-        services.assessment_answers_save(actor=editor, assessment=assessment, answers=[
-            {"item": "1.1.3", "repeat": "0", "value": "twee"}])
+        services.assessment_answers_save(
+            actor=editor,
+            assessment=assessment,
+            answers=[{"item": "1.1.3", "repeat": "0", "value": "twee"}],
+        )
     assert assessment.answers.count() == 3
 
 
@@ -172,10 +183,16 @@ def test_a_project_starts_only_with_an_approved_security_baseline(templates, org
     baseline = services.assessment_create(
         actor=editor, template=templates["security-baseline"], subject=project
     )
-    approved(baseline, editor, officer, [
-        {"item": "1.1", "value": "high"}, {"item": "1.2", "value": "medium"},
-        {"item": "1.3", "value": "low"},
-    ])
+    approved(
+        baseline,
+        editor,
+        officer,
+        [
+            {"item": "1.1", "value": "high"},
+            {"item": "1.2", "value": "medium"},
+            {"item": "1.3", "value": "low"},
+        ],
+    )
     project.refresh_from_db()
     project_services.project_update(
         actor=None, project=project, expected_version=project.version, status="in_progress"
@@ -184,10 +201,19 @@ def test_a_project_starts_only_with_an_approved_security_baseline(templates, org
 
 def test_organisation_rules_replace_the_defaults(templates, org, editor):
     admin = member(Role.ADMIN, org)
-    services.gate_requirements_save(actor=admin, organisation=org, rules=[
-        {"subject": "experiment", "stage": "running", "need": "assessment",
-         "template_kind": "workers", "when": "always"},
-    ])
+    services.gate_requirements_save(
+        actor=admin,
+        organisation=org,
+        rules=[
+            {
+                "subject": "experiment",
+                "stage": "running",
+                "need": "assessment",
+                "template_kind": "workers",
+                "when": "always",
+            },
+        ],
+    )
     experiment = new_experiment(org, processes_personal_data=True)
     with pytest.raises(innovation_services.GateRefused) as refused:
         move(experiment, "running")
@@ -196,36 +222,53 @@ def test_organisation_rules_replace_the_defaults(templates, org, editor):
         services.gate_requirements_save(actor=editor, organisation=org, rules=[])
 
 
-def test_coverage_matches_a_hand_count(templates, org, editor, officer, django_assert_max_num_queries):
+def test_coverage_matches_a_hand_count(
+    templates, org, editor, officer, django_assert_max_num_queries
+):
     today = dt.date.today()
     # experiments: 1 without personal data (covered), 1 with and an approved pre-scan (covered),
     # 1 with personal data and nothing (not covered), 1 public-facing without accessibility
     new_experiment(org, title="A")
     b = new_experiment(org, title="B", processes_personal_data=True)
-    approved(services.assessment_create(actor=editor, template=templates["privacy-prescan"],
-                                        subject=b), editor, officer, PRESCAN_NO_DPIA)
+    approved(
+        services.assessment_create(actor=editor, template=templates["privacy-prescan"], subject=b),
+        editor,
+        officer,
+        PRESCAN_NO_DPIA,
+    )
     new_experiment(org, title="C", processes_personal_data=True)
     new_experiment(org, title="D", public_facing=True)
     # projects: 2, one with an approved security baseline
     p1 = project_services.project_create(actor=None, organisation=org, name="P1")
     project_services.project_create(actor=None, organisation=org, name="P2")
-    baseline = services.assessment_create(actor=editor, template=templates["security-baseline"],
-                                          subject=p1)
+    baseline = services.assessment_create(
+        actor=editor, template=templates["security-baseline"], subject=p1
+    )
     approved(baseline, editor, officer, [{"item": f"1.{i}", "value": "low"} for i in (1, 2, 3)])
     # applications: 1 without assessment
     app = application(org, name="Zaaksysteem")
-    draft = services.assessment_create(actor=editor, template=templates["security-baseline"],
-                                       subject=app)
-    high = services.risk_create(actor=editor, assessment=draft, description="Lek", likelihood=5,
-                                impact=4)
-    low = services.risk_create(actor=editor, assessment=draft, description="Klein", likelihood=1,
-                               impact=2)
-    services.mitigation_create(actor=editor, risk=high, description="Pentest",
-                               due_date=today - dt.timedelta(days=3))
-    services.mitigation_create(actor=editor, risk=low, description="Later",
-                               due_date=today + dt.timedelta(days=3))
-    services.mitigation_create(actor=editor, risk=low, description="Klaar", status="implemented",
-                               due_date=today - dt.timedelta(days=9))
+    draft = services.assessment_create(
+        actor=editor, template=templates["security-baseline"], subject=app
+    )
+    high = services.risk_create(
+        actor=editor, assessment=draft, description="Lek", likelihood=5, impact=4
+    )
+    low = services.risk_create(
+        actor=editor, assessment=draft, description="Klein", likelihood=1, impact=2
+    )
+    services.mitigation_create(
+        actor=editor, risk=high, description="Pentest", due_date=today - dt.timedelta(days=3)
+    )
+    services.mitigation_create(
+        actor=editor, risk=low, description="Later", due_date=today + dt.timedelta(days=3)
+    )
+    services.mitigation_create(
+        actor=editor,
+        risk=low,
+        description="Klaar",
+        status="implemented",
+        due_date=today - dt.timedelta(days=9),
+    )
     with django_assert_max_num_queries(12):
         figures = selectors.coverage_for(org)
     by = {s.subject: s for s in figures.subjects}
@@ -246,15 +289,23 @@ def test_the_pdf_holds_the_title_and_an_answer(templates, org, editor):
     from omslag.safeguards.pdf import assessment_pdf
 
     assessment = services.assessment_create(
-        actor=editor, template=templates["workers-position"], subject=new_experiment(org),
+        actor=editor,
+        template=templates["workers-position"],
+        subject=new_experiment(org),
         title="Werkgevolgen chatbot",
     )
-    services.assessment_answers_save(actor=editor, assessment=assessment, answers=[
-        {"item": "1.1.1", "repeat": "0", "value": "Klantcontactmedewerker"},
-        {"item": "2.2", "value": "advice"},
-    ])
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(
-        assessment_pdf(assessment))).pages)
+    services.assessment_answers_save(
+        actor=editor,
+        assessment=assessment,
+        answers=[
+            {"item": "1.1.1", "repeat": "0", "value": "Klantcontactmedewerker"},
+            {"item": "2.2", "value": "advice"},
+        ],
+    )
+    text = "".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(assessment_pdf(assessment))).pages
+    )
     assert "Werkgevolgen chatbot" in text
     assert "Klantcontactmedewerker" in text, text
     assert "Advice requested" in text  # tests run in English

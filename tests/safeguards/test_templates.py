@@ -53,7 +53,8 @@ def test_the_model_dpia_is_imported_with_every_item_and_its_source_id():
     groups = [task for task, _ in expected if task["type"] == ["task_group"]]
     assert template.items.filter(type="group").count() == len(groups)
     conditional = [
-        task for task, _ in expected
+        task
+        for task, _ in expected
         if any(d.get("type") == "conditional" for d in task.get("dependencies", []))
     ]
     assert template.items.exclude(condition=None).count() == len(conditional)
@@ -128,7 +129,9 @@ def test_a_bad_file_is_refused_with_every_problem_by_its_path_and_nothing_is_sav
         import_text(BAD)
     problems = refused.value.problems
     assert "tasks[0].tasks[0].repeatable: must be true or false, not a string" in problems
-    assert any(p.startswith("tasks[0].tasks[1].type[0]: unknown item type 'slider'") for p in problems)
+    assert any(
+        p.startswith("tasks[0].tasks[1].type[0]: unknown item type 'slider'") for p in problems
+    )
     assert "tasks[0].tasks[2].options: required for a select_option but missing" in problems
     assert any(p.startswith("tasks[1].id: duplicate id '1.1'") for p in problems)
     assert "tasks[2].condition: refers to a later item '4'" in problems
@@ -150,15 +153,24 @@ def test_top_level_facts_of_the_schema_are_checked():
 
 @pytest.mark.django_db
 def test_own_templates_load_idempotently(templates):
-    assert {"privacy-prescan", "accessibility-inclusion", "security-baseline",
-            "workers-position", "misinformation-communication", "ai-act-risk-class",
-            "environmental-footprint"} <= set(templates)
+    assert {
+        "privacy-prescan",
+        "accessibility-inclusion",
+        "security-baseline",
+        "workers-position",
+        "misinformation-communication",
+        "ai-act-risk-class",
+        "environmental-footprint",
+    } <= set(templates)
     before = TemplateItem.objects.count()
     results = services.own_templates_load()
     assert {happened for _t, happened in results} == {"unchanged"}
     assert TemplateItem.objects.count() == before
     prescan = templates["privacy-prescan"]
-    assert prescan.name_en == "Privacy pre-scan" and prescan.outcome_rules[0]["outcome"] == "dpia_required"
+    assert (
+        prescan.name_en == "Privacy pre-scan"
+        and prescan.outcome_rules[0]["outcome"] == "dpia_required"
+    )
 
 
 @pytest.mark.django_db
@@ -183,7 +195,8 @@ def test_command_line_import_and_export(tmp_path, capsys):
     if not DPIA_FILE.is_file():
         pytest.skip("no model DPIA")
     call_command("import", "assessment-template", str(DPIA_FILE), "--format", "dpia-form-v2")
-    assert "210 item(s)" in capsys.readouterr().out or True
+    expected = len(list(walk(dpia_data()["tasks"])))
+    assert f"{expected} item(s), created" in capsys.readouterr().out
     out = tmp_path / "templates.json"
     call_command("export", "assessment-templates", "--format", "json", "-o", str(out))
     document = json.loads(out.read_text())

@@ -727,6 +727,7 @@ def confidence_band(
     estimate_label: str,
     band_label: str,
     zero_label: str,
+    y_format=None,
 ) -> str:
     """An estimate per look (a line with markers) inside its band (hatched area between the
     low and high bounds), and a dashed line at zero."""
@@ -758,6 +759,8 @@ def confidence_band(
         axes.margins(x=0.05)
         if len(x) <= 12:
             axes.set_xticks(list(x))
+        if y_format is not None:
+            axes.yaxis.set_major_formatter(_tick_formatter(y_format))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
         return _data_uri(figure)

@@ -346,7 +346,9 @@ class DecisionForm(forms.ModelForm):
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, prefix="decision", **kwargs)
         self.fields["evidence_level"].choices = [("", "---------"), *EVIDENCE_LEVEL_CHOICES]
-        self.fields["evaluation"].queryset = experiment.evaluations.exclude(metric="*")
+        self.fields["evaluation"].queryset = experiment.evaluations.filter(
+            method__in=("welch", "proportions", "did-cells", "did-panel")
+        ).order_by("-created_at", "metric")
         self.fields["evaluation"].label_from_instance = evaluation_label
         self.fields["evaluation"].empty_label = _("none")
 

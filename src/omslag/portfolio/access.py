@@ -58,8 +58,14 @@ def scenario_get_readable(person, pk, *, include_deleted=False) -> Scenario:
     return _get_readable(Scenario, person, pk, include_deleted=include_deleted)
 
 
-def scenario_change_get_readable(person, pk) -> ScenarioChange:
-    return _get_readable(ScenarioChange, person, pk, related="scenario__organisation")
+def scenario_change_get_readable(person, pk, *, include_deleted=False) -> ScenarioChange:
+    return _get_readable(
+        ScenarioChange,
+        person,
+        pk,
+        related="scenario__organisation",
+        include_deleted=include_deleted,
+    )
 
 
 def record_organisation(record):

@@ -14,7 +14,16 @@ from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
 
 from . import access, selectors, services
-from .models import Application, Dependency, Level, Scenario, SpendLine, SpendTarget, TimePosition
+from .models import (
+    Application,
+    Dependency,
+    Level,
+    Scenario,
+    ScenarioChange,
+    SpendLine,
+    SpendTarget,
+    TimePosition,
+)
 
 CENT = Decimal("0.01")
 
@@ -486,3 +495,14 @@ _tracked(
     "spend-target", SpendTarget, access.spend_target_get_readable, services.spend_target_restore
 )
 _tracked("scenario", Scenario, access.scenario_get_readable, services.scenario_restore)
+history_register(
+    TrackedModel(
+        key="scenario-change",
+        model=ScenarioChange,
+        get_readable=lambda person, pk: access.scenario_change_get_readable(
+            person, pk, include_deleted=True
+        ),
+        can_restore=access.record_can_change,
+        restore=services.scenario_change_restore,
+    )
+)

@@ -179,13 +179,22 @@ def spend_line_restore(*, actor, record, history_id: int) -> SpendLine:
 
 
 @transaction.atomic
-def spend_target_set(*, actor, organisation, target_year, innovate_min_percent, run_max_percent):
-    """Create the target for ``target_year`` or change it."""
+def spend_target_set(
+    *,
+    actor,
+    organisation,
+    target_year,
+    innovate_min_percent,
+    run_max_percent,
+    expected_version=None,
+):
+    """Create the target for ``target_year`` or change it (refused as stale when
+    ``expected_version`` is given and no longer current)."""
     target = SpendTarget.objects.filter(organisation=organisation, target_year=target_year).first()
     if target is None:
         target = SpendTarget(organisation=organisation, target_year=target_year)
     else:
-        version_claim(target, target.version)
+        version_claim(target, expected_version if expected_version is not None else target.version)
     target.innovate_min_percent = innovate_min_percent
     target.run_max_percent = run_max_percent
     save_with_history(target, actor=actor)
@@ -247,6 +256,10 @@ def scenario_restore(*, actor, record, history_id: int) -> Scenario:
 
 @transaction.atomic
 def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
+    """Add a planned change; refused (nothing stored) when the projection would make a
+    category negative, with the change and the year named."""
+    from .selectors import application_run_cost, scenario_comparison
+
     _check_fields(fields, CHANGE_FIELDS)
     if (
         fields.get("kind") == ScenarioChange.Kind.RETIRE_APPLICATION
@@ -254,14 +267,21 @@ def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
     ):
         application = fields.get("application")
         if application is not None:
-            from .selectors import application_run_cost
-
             fields["amount"] = application_run_cost(application, scenario.base_year)
     change = ScenarioChange(scenario=scenario, **fields)
     save_with_history(change, actor=actor)
+    try:
+        scenario_comparison(scenario.organisation, [scenario])
+    except ValueError as error:
+        raise RuleViolation(str(error)) from None
     return change
 
 
 @transaction.atomic
 def scenario_change_remove(*, actor, change) -> None:
     _soft_delete(change, actor=actor)
+
+
+@transaction.atomic
+def scenario_change_restore(*, actor, record, history_id: int) -> ScenarioChange:
+    return restore_fields(actor=actor, record=record, history_id=history_id, fields=CHANGE_FIELDS)

@@ -60,10 +60,9 @@ def is_safeguard_officer(person, organisation) -> bool:
 
 def assessment_can_review(person, assessment: Assessment) -> bool:
     """A safeguard officer of the organisation who did not write the assessment."""
-    return (
-        is_safeguard_officer(person, assessment.organisation)
-        and assessment.author_id != getattr(person, "pk", None)
-    )
+    return is_safeguard_officer(
+        person, assessment.organisation
+    ) and assessment.author_id != getattr(person, "pk", None)
 
 
 def mitigation_can_approve(person, mitigation: Mitigation) -> bool:

@@ -18,12 +18,27 @@ import yaml
 from omslag.common.errors import RuleViolation
 
 ITEM_TYPES = (
-    "text", "long_text", "single_choice", "multiple_choice", "date", "number", "file", "info",
+    "text",
+    "long_text",
+    "single_choice",
+    "multiple_choice",
+    "date",
+    "number",
+    "file",
+    "info",
     "group",
 )
 TEMPLATE_KINDS = (
-    "privacy_prescan", "dpia", "iama", "accessibility", "security", "workers",
-    "misinformation", "ai_act", "environment", "other",
+    "privacy_prescan",
+    "dpia",
+    "iama",
+    "accessibility",
+    "security",
+    "workers",
+    "misinformation",
+    "ai_act",
+    "environment",
+    "other",
 )
 # The government format's item types and what they are here.
 V2_TYPES = {
@@ -97,7 +112,8 @@ class TemplateFileInvalid(RuleViolation):
 
     def __init__(self, problems: list[str]):
         super().__init__(
-            f"The file has {len(problems)} problem(s): " + "; ".join(problems[:10])
+            f"The file has {len(problems)} problem(s): "
+            + "; ".join(problems[:10])
             + (" …" if len(problems) > 10 else "")
         )
         self.problems = problems
@@ -217,8 +233,17 @@ def _v2_task(task: Any, path: str, check: _Checker) -> ItemDef | None:
         path=path,
         extra={
             k: task[k]
-            for k in ("valueType", "instance_label_template", "item_name", "category",
-                      "is_official_id", "references", "defaultValue", "calculation", "sources")
+            for k in (
+                "valueType",
+                "instance_label_template",
+                "item_name",
+                "category",
+                "is_official_id",
+                "references",
+                "defaultValue",
+                "calculation",
+                "sources",
+            )
             if k in task
         },
     )
@@ -272,11 +297,19 @@ def _v2_options(task, path, check, *, required: bool) -> list[dict]:
             continue
         value = option["value"]
         if not (value is None or isinstance(value, str | bool)):
-            check.add(f"{where}.value", f"must be a string, boolean or null, not {_json_type(value)}")
+            check.add(
+                f"{where}.value", f"must be a string, boolean or null, not {_json_type(value)}"
+            )
             continue
         label = check.typed(option, "label", where, str, "a string")
-        parsed.append({"value": value, "label": label if label is not None else _show(value),
-                       "label_en": "", "score": 0})
+        parsed.append(
+            {
+                "value": value,
+                "label": label if label is not None else _show(value),
+                "label_en": "",
+                "score": 0,
+            }
+        )
     return parsed
 
 
@@ -344,10 +377,24 @@ def parse_own(data: Any) -> TemplateDef:
     if not isinstance(data, dict):
         raise TemplateFileInvalid([f"(top): must be an object, not {_json_type(data)}"])
     values = {
-        name: check.typed(data, name, "", str, "a string", required=name in (
-            "key", "urn", "version", "kind", "name"))
-        for name in ("key", "urn", "version", "kind", "name", "name_en", "description",
-                     "description_en")
+        name: check.typed(
+            data,
+            name,
+            "",
+            str,
+            "a string",
+            required=name in ("key", "urn", "version", "kind", "name"),
+        )
+        for name in (
+            "key",
+            "urn",
+            "version",
+            "kind",
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+        )
     }
     if values["kind"] is not None and values["kind"] not in TEMPLATE_KINDS:
         check.add("kind", f"unknown kind {values['kind']!r}; known: {', '.join(TEMPLATE_KINDS)}")
@@ -361,8 +408,14 @@ def parse_own(data: Any) -> TemplateDef:
         outcome = check.typed(rule, "outcome", where, str, "a string", required=True)
         label = check.typed(rule, "label", where, str, "a string", required=True)
         if score is not None and outcome and label:
-            rules.append({"min_score": score, "outcome": outcome, "label": label,
-                          "label_en": rule.get("label_en", "")})
+            rules.append(
+                {
+                    "min_score": score,
+                    "outcome": outcome,
+                    "label": label,
+                    "label_en": rule.get("label_en", ""),
+                }
+            )
     items_data = check.typed(data, "items", "", list, "a list", required=True)
     items = [_own_item(item, f"items[{i}]", check) for i, item in enumerate(items_data or [])]
     definition = TemplateDef(
@@ -393,7 +446,9 @@ def _own_item(data, path, check) -> ItemDef | None:
     item_type = check.typed(data, "type", path, str, "a string", required=True)
     label = check.typed(data, "label", path, str, "a string", required=True)
     if item_type is not None and item_type not in ITEM_TYPES:
-        check.add(f"{path}.type", f"unknown item type {item_type!r}; known: {', '.join(ITEM_TYPES)}")
+        check.add(
+            f"{path}.type", f"unknown item type {item_type!r}; known: {', '.join(ITEM_TYPES)}"
+        )
     item = ItemDef(
         source_id=source_id or "",
         type=item_type if item_type in ITEM_TYPES else "info",
@@ -414,8 +469,14 @@ def _own_item(data, path, check) -> ItemDef | None:
         if not isinstance(score, int) or isinstance(score, bool):
             check.add(f"{where}.score", "must be a whole number")
             score = 0
-        item.options.append({"value": option["value"], "label": str(option["label"]),
-                             "label_en": str(option.get("label_en", "")), "score": score})
+        item.options.append(
+            {
+                "value": option["value"],
+                "label": str(option["label"]),
+                "label_en": str(option.get("label_en", "")),
+                "score": score,
+            }
+        )
     if item.type in ("single_choice", "multiple_choice") and not item.options:
         check.add(f"{path}.options", f"a {item.type} item needs options")
     condition = check.typed(data, "condition", path, dict, "an object")
@@ -460,8 +521,10 @@ def structure_problems(definition: TemplateDef) -> list[str]:
             if target in seen and target != item.source_id:
                 continue
             reason = (
-                "refers to itself" if target == item.source_id
-                else "refers to a later item" if _exists(definition, target)
+                "refers to itself"
+                if target == item.source_id
+                else "refers to a later item"
+                if _exists(definition, target)
                 else "refers to an unknown item"
             )
             problems.append(f"{item.path}.{what}: {reason} {target!r}")

@@ -46,18 +46,23 @@ def assessment_document(assessment) -> dict:
     items = list(assessment.template.items.all())
     questionnaire = Questionnaire(items)
     answers = {
-        (a.item.source_id, a.repeat): a.value
-        for a in assessment.answers.select_related("item")
+        (a.item.source_id, a.repeat): a.value for a in assessment.answers.select_related("item")
     }
     visible = questionnaire.visible_answers(answers, assessment.repeat_counts)
     return {
         "id": assessment.pk,
         "title": assessment.title,
         "organisation": assessment.organisation.slug,
-        "subject": {"type": assessment.subject_type, "id": assessment.subject.pk,
-                    "name": str(assessment.subject)},
-        "template": {"urn": assessment.template.urn, "version": assessment.template.version,
-                     "name": assessment.template.name},
+        "subject": {
+            "type": assessment.subject_type,
+            "id": assessment.subject.pk,
+            "name": str(assessment.subject),
+        },
+        "template": {
+            "urn": assessment.template.urn,
+            "version": assessment.template.version,
+            "name": assessment.template.name,
+        },
         "status": assessment.status,
         "score": assessment.score,
         "outcome": assessment.outcome,
@@ -74,12 +79,18 @@ def assessment_document(assessment) -> dict:
         ],
         "risks": [
             {
-                "description": risk.description, "likelihood": risk.likelihood,
-                "impact": risk.impact, "score": risk.score, "owner": risk.owner,
+                "description": risk.description,
+                "likelihood": risk.likelihood,
+                "impact": risk.impact,
+                "score": risk.score,
+                "owner": risk.owner,
                 "mitigations": [
-                    {"description": m.description, "owner": m.owner,
-                     "dueDate": m.due_date.isoformat() if m.due_date else None,
-                     "status": m.status}
+                    {
+                        "description": m.description,
+                        "owner": m.owner,
+                        "dueDate": m.due_date.isoformat() if m.due_date else None,
+                        "status": m.status,
+                    }
                     for m in risk.mitigations.all()
                 ],
             }

@@ -10,8 +10,12 @@ from .models import GateRequirement, Mitigation, Risk, TemplateKind
 class AssessmentStartForm(forms.Form):
     template = forms.ChoiceField(label=_("Template"))
     subject = forms.ChoiceField(label=_("Assessment of"))
-    title = forms.CharField(label=_("Title"), max_length=300, required=False,
-                            help_text=_("Leave empty to use the template and subject's names."))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the template and subject's names."),
+    )
 
     def __init__(self, *args, templates=(), subjects=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +49,12 @@ class MitigationStatusForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label=_("Review note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False, max_length=4000)
+    note = forms.CharField(
+        label=_("Review note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
 
 
 class GateRequirementForm(forms.ModelForm):

@@ -36,12 +36,15 @@ class Requirement:
 
 
 DEFAULT_REQUIREMENTS = (
-    Requirement("experiment", "running", Need.ASSESSMENT, TemplateKind.PRIVACY_PRESCAN,
-                When.PERSONAL_DATA),
-    Requirement("experiment", "running", Need.ASSESSMENT, TemplateKind.DPIA,
-                When.PRESCAN_REQUIRES_DPIA),
-    Requirement("experiment", "running", Need.ASSESSMENT, TemplateKind.ACCESSIBILITY,
-                When.PUBLIC_FACING),
+    Requirement(
+        "experiment", "running", Need.ASSESSMENT, TemplateKind.PRIVACY_PRESCAN, When.PERSONAL_DATA
+    ),
+    Requirement(
+        "experiment", "running", Need.ASSESSMENT, TemplateKind.DPIA, When.PRESCAN_REQUIRES_DPIA
+    ),
+    Requirement(
+        "experiment", "running", Need.ASSESSMENT, TemplateKind.ACCESSIBILITY, When.PUBLIC_FACING
+    ),
     Requirement("experiment", "implementation", Need.NO_OPEN_HIGH_RISK),
     Requirement("project", "in_progress", Need.ASSESSMENT, TemplateKind.SECURITY),
     Requirement("project", "completed", Need.NO_OPEN_HIGH_RISK),
@@ -98,9 +101,9 @@ def condition_holds(subject, when: str) -> bool:
     if when == When.PUBLIC_FACING:
         return bool(getattr(subject, "public_facing", False))
     if when == When.PRESCAN_REQUIRES_DPIA:
-        return _approved(subject, TemplateKind.PRIVACY_PRESCAN).filter(
-            outcome=DPIA_REQUIRED
-        ).exists()
+        return (
+            _approved(subject, TemplateKind.PRIVACY_PRESCAN).filter(outcome=DPIA_REQUIRED).exists()
+        )
     return False
 
 
@@ -115,11 +118,9 @@ REASONS = {
 def open_high_risks(subject_filter_kwargs: dict):
     approved = Mitigation.objects.filter(risk=OuterRef("pk"), status=Mitigation.Status.APPROVED)
     prefixed = {f"assessment__{k}": v for k, v in subject_filter_kwargs.items()}
-    return (
-        Risk.objects.filter(**prefixed, assessment__deleted_at__isnull=True,
-                            score__gte=HIGH_RISK_SCORE)
-        .exclude(Exists(approved))
-    )
+    return Risk.objects.filter(
+        **prefixed, assessment__deleted_at__isnull=True, score__gte=HIGH_RISK_SCORE
+    ).exclude(Exists(approved))
 
 
 def requirement_problems(subject, to_stage: str, subject_type: str) -> list[str]:
@@ -144,9 +145,12 @@ def requirement_problems(subject, to_stage: str, subject_type: str) -> list[str]
             label = TemplateKind(requirement.template_kind).label
             reason = REASONS.get(requirement.when, "")
             problems.append(
-                (_("An approved %(assessment)s is missing (%(reason)s).")
-                 % {"assessment": label, "reason": reason})
-                if reason else _("An approved %(assessment)s is missing.") % {"assessment": label}
+                (
+                    _("An approved %(assessment)s is missing (%(reason)s).")
+                    % {"assessment": label, "reason": reason}
+                )
+                if reason
+                else _("An approved %(assessment)s is missing.") % {"assessment": label}
             )
     return problems
 

@@ -58,7 +58,9 @@ class AssessmentTemplate(DomainModel):
         verbose_name = _("assessment template")
         ordering = ["kind", "name", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["urn", "version"], name="safeguards_template_urn_version")
+            models.UniqueConstraint(
+                fields=["urn", "version"], name="safeguards_template_urn_version"
+            )
         ]
 
     def __str__(self):
@@ -80,9 +82,7 @@ class ItemType(models.TextChoices):
 class TemplateItem(models.Model):
     """One question, text or group of a template; ``source_id`` is the id in the file."""
 
-    template = models.ForeignKey(
-        AssessmentTemplate, on_delete=models.CASCADE, related_name="items"
-    )
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="items")
     source_id = models.CharField(_("id in the file"), max_length=50)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
@@ -305,7 +305,10 @@ class Mitigation(DomainModel):
     class Meta:
         verbose_name = _("mitigation")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["risk", "status"]), models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["risk", "status"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
 
     def __str__(self):
         return self.description[:80]
@@ -341,8 +344,10 @@ class GateRequirement(DomainModel):
         _("before stage or status"),
         max_length=20,
         blank=True,
-        help_text=_("Experiments: a stage (this one and every later one); projects: a status; "
-                    "applications: leave empty."),
+        help_text=_(
+            "Experiments: a stage (this one and every later one); projects: a status; "
+            "applications: leave empty."
+        ),
     )
     need = models.CharField(_("needs"), max_length=20, choices=Need.choices, default="assessment")
     template_kind = models.CharField(

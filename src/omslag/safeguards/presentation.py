@@ -51,8 +51,11 @@ def _choices(questionnaire, item, answers, value):
     else:
         labels = [(o["value"], localised_option(o)) for o in item.options]
     return [
-        (option_token(v), label, any(v == c and isinstance(v, bool) == isinstance(c, bool)
-                                     for c in chosen))
+        (
+            option_token(v),
+            label,
+            any(v == c and isinstance(v, bool) == isinstance(c, bool) for c in chosen),
+        )
         for v, label in labels
     ]
 
@@ -63,8 +66,15 @@ def localised_option(option: dict) -> str:
     return option.get("label") or option_token(option["value"])
 
 
-def step_rows(questionnaire: Questionnaire, answers: dict, counts: dict, step: int | None,
-              errors: dict | None = None, *, editable: bool = True) -> list[Row]:
+def step_rows(
+    questionnaire: Questionnaire,
+    answers: dict,
+    counts: dict,
+    step: int | None,
+    errors: dict | None = None,
+    *,
+    editable: bool = True,
+) -> list[Row]:
     """The rows of one step (or of every step), shown items only."""
     errors = errors or {}
     rows: list[Row] = []
@@ -83,8 +93,17 @@ def step_rows(questionnaire: Questionnaire, answers: dict, counts: dict, step: i
             index = int(slot.instance.split(".")[-1])
             repeat_label = f"{index + 1}"
         if item.type == "group":
-            rows.append(Row("open", item, slot.instance, slot.depth, label, description,
-                            repeat_label=repeat_label))
+            rows.append(
+                Row(
+                    "open",
+                    item,
+                    slot.instance,
+                    slot.depth,
+                    label,
+                    description,
+                    repeat_label=repeat_label,
+                )
+            )
             open_groups.append(slot.depth)
         elif item.type == "info":
             rows.append(Row("info", item, slot.instance, slot.depth, label, description))
@@ -92,16 +111,38 @@ def step_rows(questionnaire: Questionnaire, answers: dict, counts: dict, step: i
             value = answers.get((item.source_id, slot.instance))
             key = f"{item.source_id}[{slot.instance}]" if slot.instance else item.source_id
             rows.append(
-                Row("field", item, slot.instance, slot.depth, label, description,
-                    name=field_name(item, slot.instance), value=value,
+                Row(
+                    "field",
+                    item,
+                    slot.instance,
+                    slot.depth,
+                    label,
+                    description,
+                    name=field_name(item, slot.instance),
+                    value=value,
                     choices=_choices(questionnaire, item, answers, value)
-                    if item.type in ("single_choice", "multiple_choice") else [],
-                    error=errors.get(key, ""), repeat_label=repeat_label)
+                    if item.type in ("single_choice", "multiple_choice")
+                    else [],
+                    error=errors.get(key, ""),
+                    repeat_label=repeat_label,
+                )
             )
-        if editable and item.repeatable and _last_instance(questionnaire, item, slot, answers, counts):
+        if (
+            editable
+            and item.repeatable
+            and _last_instance(questionnaire, item, slot, answers, counts)
+        ):
             parent_instance = slot.instance.rsplit(".", 1)[0] if "." in slot.instance else ""
-            rows.append(Row("add_pending", item, slot.instance, slot.depth, label,
-                            add_value=f"{item.source_id}@{parent_instance}"))
+            rows.append(
+                Row(
+                    "add_pending",
+                    item,
+                    slot.instance,
+                    slot.depth,
+                    label,
+                    add_value=f"{item.source_id}@{parent_instance}",
+                )
+            )
     while open_groups:
         open_groups.pop()
         rows.append(Row("close"))
@@ -122,11 +163,25 @@ def _place_add_buttons(rows: list[Row]) -> list[Row]:
     for row in rows:
         if row.kind == "add_pending":
             if row.item.type == "group":
-                pending.append((depth - 1, Row("add", row.item, row.instance, row.depth, row.label,
-                                           add_value=row.add_value)))
+                pending.append(
+                    (
+                        depth - 1,
+                        Row(
+                            "add",
+                            row.item,
+                            row.instance,
+                            row.depth,
+                            row.label,
+                            add_value=row.add_value,
+                        ),
+                    )
+                )
             else:
-                placed.append(Row("add", row.item, row.instance, row.depth, row.label,
-                                  add_value=row.add_value))
+                placed.append(
+                    Row(
+                        "add", row.item, row.instance, row.depth, row.label, add_value=row.add_value
+                    )
+                )
             continue
         placed.append(row)
         if row.kind == "open":
@@ -153,8 +208,7 @@ def answered_rows(assessment) -> list[Row]:
     """Every shown item with its answer, for the summary page, PDF and review."""
     questionnaire = Questionnaire(list(assessment.template.items.all()))
     answers = {
-        (a.item.source_id, a.repeat): a.value
-        for a in assessment.answers.select_related("item")
+        (a.item.source_id, a.repeat): a.value for a in assessment.answers.select_related("item")
     }
     rows = step_rows(questionnaire, answers, assessment.repeat_counts, None, editable=False)
     for row in rows:

@@ -82,7 +82,7 @@ class Questionnaire:
             if owner is None or not instance.startswith(prefix):
                 continue
             if item in self.repeat_chain(owner):
-                head = instance[len(prefix):].split(".")[0]
+                head = instance[len(prefix) :].split(".")[0]
                 if head.isdigit():
                     count = max(count, int(head) + 1)
         return max(count, 1)
@@ -127,7 +127,8 @@ class Questionnaire:
     def visible_answers(self, answers: dict, counts: dict) -> dict:
         """Only the answers to shown items; answers to hidden ones do not count."""
         shown = {
-            (slot.item.source_id, slot.instance) for slot in self.slots(answers, counts)
+            (slot.item.source_id, slot.instance)
+            for slot in self.slots(answers, counts)
             if slot.visible
         }
         return {key: value for key, value in answers.items() if key in shown}
@@ -159,10 +160,7 @@ class Questionnaire:
             return value
         if item.type == "number":
             if from_form and isinstance(value, str):
-                try:
-                    value = float(value.replace(",", ".")) if "." in value or "," in value else int(value)
-                except ValueError:
-                    pass
+                value = _number_from_text(value)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise RuleViolation(_("“%(item)s” takes a number.") % {"item": label})
             return value
@@ -179,13 +177,18 @@ class Questionnaire:
         def pick(one):
             if from_form and isinstance(one, str) and one in by_token:
                 return by_token[one]
-            if not isinstance(one, str | bool) or one not in allowed or (
-                isinstance(one, bool) != any(isinstance(a, bool) and a == one for a in allowed)
+            if (
+                not isinstance(one, str | bool)
+                or one not in allowed
+                or (isinstance(one, bool) != any(isinstance(a, bool) and a == one for a in allowed))
             ):
                 raise RuleViolation(
                     _("“%(item)s” does not have the option %(value)s; choose from: %(options)s.")
-                    % {"item": label, "value": repr(one),
-                       "options": ", ".join(option_token(v) for v in allowed) or "—"}
+                    % {
+                        "item": label,
+                        "value": repr(one),
+                        "options": ", ".join(option_token(v) for v in allowed) or "—",
+                    }
                 )
             return one
 
@@ -219,10 +222,21 @@ class Questionnaire:
 
     def missing_required(self, answers: dict, counts: dict) -> list:
         return [
-            slot for slot in self.slots(answers, counts)
-            if slot.visible and slot.item.required and slot.item.type in ANSWERABLE
+            slot
+            for slot in self.slots(answers, counts)
+            if slot.visible
+            and slot.item.required
+            and slot.item.type in ANSWERABLE
             and answers.get((slot.item.source_id, slot.instance)) in (None, "", [])
         ]
+
+
+def _number_from_text(text: str):
+    """A number typed in a form ("3", "2,5", "2.5"), or the text itself when it is none."""
+    try:
+        return float(text.replace(",", ".")) if "." in text or "," in text else int(text)
+    except ValueError:
+        return text
 
 
 def outcome_for(score: int, rules: list[dict]) -> dict | None:

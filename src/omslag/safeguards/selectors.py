@@ -100,7 +100,9 @@ def _subject_queryset(subject_type, organisation):
 def _approved_exists(subject_type, kind, **extra):
     return Exists(
         Assessment.objects.filter(
-            **{subject_type: OuterRef("pk")}, kind=kind, status=AssessmentStatus.APPROVED,
+            **{subject_type: OuterRef("pk")},
+            kind=kind,
+            status=AssessmentStatus.APPROVED,
             **extra,
         )
     )
@@ -117,8 +119,9 @@ def _when_q(subject_type, when) -> Q | None:
     if when == When.PUBLIC_FACING:
         return Q(public_facing=True)
     if when == When.PRESCAN_REQUIRES_DPIA:
-        return Q(_approved_exists(subject_type, TemplateKind.PRIVACY_PRESCAN,
-                                  outcome=DPIA_REQUIRED))
+        return Q(
+            _approved_exists(subject_type, TemplateKind.PRIVACY_PRESCAN, outcome=DPIA_REQUIRED)
+        )
     return None
 
 
@@ -157,9 +160,9 @@ def coverage_for(organisation, *, missing_limit: int = 20) -> Coverage:
         counts = queryset.aggregate(total=Count("pk"), uncovered=Count("pk", filter=uncovered))
         name_field = "title" if subject_type == "experiment" else "name"
         missing = list(
-            queryset.filter(uncovered).order_by(name_field).values_list("pk", name_field)[
-                :missing_limit
-            ]
+            queryset.filter(uncovered)
+            .order_by(name_field)
+            .values_list("pk", name_field)[:missing_limit]
         )
         subjects.append(
             SubjectCoverage(

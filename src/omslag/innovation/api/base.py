@@ -4,6 +4,7 @@ measurements, an impossible calculation)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
@@ -80,7 +81,7 @@ class CamelJsonField(serializers.Field):
 class OpenUnitIntervalField(serializers.FloatField):
     """A probability level (confidence, alpha, power, a rate): strictly between 0 and 1."""
 
-    default_error_messages = {"open_interval": "Must lie strictly between 0 and 1; got {value}."}
+    default_error_messages = {"open_interval": _("Must lie strictly between 0 and 1; got {value}.")}
 
     def to_internal_value(self, data):
         number = super().to_internal_value(data)
@@ -95,12 +96,21 @@ class VersionIn(CamelSerializer):
     )
 
 
+_NOT_HERE = {
+    "application": _("There is no application with id {pk_value} in this organisation."),
+    "challenge": _("There is no challenge with id {pk_value} in this organisation."),
+    "idea": _("There is no idea with id {pk_value} in this organisation."),
+    "evaluation": _("There is no evaluation with id {pk_value} of this experiment."),
+    "upload": _("There is no measurement upload with id {pk_value} of this experiment."),
+}
+
+
 def does_not_exist(what: str) -> dict:
-    """The same words whether the id is unknown or belongs to another organisation, so the
-    answer never tells that another organisation's record exists."""
+    """The same words whether the id is unknown or belongs to another organisation (or
+    experiment), so the answer never tells that another organisation's record exists."""
     return {
-        "does_not_exist": f"There is no {what} with id {{pk_value}} here.",
-        "incorrect_type": f"Give the id of the {what}, a whole number.",
+        "does_not_exist": _NOT_HERE[what],
+        "incorrect_type": _("Give the id, a whole number."),
     }
 
 

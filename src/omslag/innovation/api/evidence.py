@@ -95,7 +95,7 @@ class EvaluateIn(CamelSerializer):
         queryset=MeasurementUpload.objects.none(),
         required=False,
         allow_null=True,
-        error_messages=does_not_exist("measurement upload"),
+        error_messages=does_not_exist("upload"),
         help_text=(
             "Id of a per-unit upload of this experiment: a pilot vs control design also gets "
             "difference-in-differences from its units, with errors clustered by unit."

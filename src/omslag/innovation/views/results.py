@@ -273,6 +273,7 @@ def sequence_chart(metric: str, looks: list[dict], confidence: float) -> Chart |
         estimate_label=_("estimate"),
         band_label=_("always-valid %(confidence)s interval") % {"confidence": level},
         zero_label=_("no effect"),
+        y_format=tick,
     )
     last = looks[-1]
     values = {

@@ -26,7 +26,6 @@ from ..forms import (
     DependencyAddForm,
 )
 from ..models import Application
-from . import queries
 from .base import form_errors_from, organisation_context, paginate, require
 
 # (sort key of selectors.SORTS, column heading, right-aligned number)
@@ -171,7 +170,7 @@ def application_detail(request, pk):
             "threshold": HIGH_VALUE_THRESHOLD,
             "needs": needs,
             "needed_by": needed_by,
-            "cycle": queries.application_cycle(application),
+            "cycle": selectors.application_cycle(application),
             "spend": spend,
             "form": form,
         },

@@ -4,12 +4,11 @@ edit, delete."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omslag.common.errors import ConflictError
+from omslag.common.errors import ConflictError, RuleViolation
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, figures, selectors, services
@@ -77,19 +76,17 @@ def scenario_detail(request, pk):
         if form.is_valid():
             try:
                 # A change that makes the projection impossible (spend below zero, a year past
-                # the horizon) is refused: nothing is stored and the reason is shown.
-                with transaction.atomic():
-                    services.scenario_change_add(
-                        actor=request.user, scenario=scenario, **form.changes()
-                    )
-                    selectors.scenario_comparison(organisation, [scenario])
+                # the horizon) is refused by the service: nothing is stored, the reason shown.
+                services.scenario_change_add(
+                    actor=request.user, scenario=scenario, **form.changes()
+                )
             except ValidationError as error:
                 form_errors_from(form, error)
-            except ValueError as error:
+            except RuleViolation as error:
                 form.add_error(
                     None,
                     _("The change was not saved, because the projection fails: %(error)s")
-                    % {"error": error},
+                    % {"error": error.message},
                 )
             else:
                 messages.success(request, _("The change was added."))

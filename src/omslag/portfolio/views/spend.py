@@ -10,10 +10,9 @@ from django.views.decorators.http import require_http_methods
 from omslag.common.errors import ConflictError
 from omslag.organisations.access import organisation_get_readable
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import EXPORT_FORMATS, ConfirmForm, SpendLineFilterForm, SpendLineForm
 from ..models import SpendLine
-from . import queries
 from .base import form_errors_from, organisation_context, paginate, require
 
 
@@ -41,12 +40,14 @@ def spend_list(request, slug):
                     request, _("The spend line of %(year)s was added.") % {"year": line.year}
                 )
                 return redirect("portfolio:spend", slug=slug)
-    filter_form = SpendLineFilterForm(request.GET or None, years=queries.spend_years(organisation))
+    filter_form = SpendLineFilterForm(
+        request.GET or None, years=selectors.spend_years(organisation)
+    )
     filters = {}
     if filter_form.is_bound:
         filter_form.is_valid()  # keeps the valid filters; an invalid one is shown and ignored
         filters = {k: v for k, v in filter_form.cleaned_data.items() if v}
-    lines = queries.spend_line_list(organisation, **filters)
+    lines = selectors.spend_line_list(organisation, **filters)
     return render(
         request,
         "portfolio/spend_list.html",
@@ -55,7 +56,7 @@ def spend_list(request, slug):
             "filter_form": filter_form,
             "filtered": bool(filters),
             "page": paginate(request, lines),
-            "totals": queries.spend_line_totals(lines),
+            "totals": selectors.spend_line_totals(lines),
             "form": add_form,
             "export_formats": EXPORT_FORMATS,
         },

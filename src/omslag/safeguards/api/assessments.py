@@ -31,10 +31,29 @@ class AssessmentOut(CamelModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "organisation", "title", "kind", "template", "template_urn",
-                  "template_version", "subject_type", "subject_id", "status", "score",
-                  "outcome", "outcome_label", "author", "submitted_at", "reviewed_by",
-                  "reviewed_at", "review_note", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "organisation",
+            "title",
+            "kind",
+            "template",
+            "template_urn",
+            "template_version",
+            "subject_type",
+            "subject_id",
+            "status",
+            "score",
+            "outcome",
+            "outcome_label",
+            "author",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -79,7 +98,8 @@ class AnswerIn(CamelSerializer):
 
 class AnswersIn(VersionIn):
     step = serializers.IntegerField(
-        required=False, min_value=1,
+        required=False,
+        min_value=1,
         help_text="With a step, that step's answers not sent are cleared (as a web form does).",
     )
     answers = AnswerIn(many=True)
@@ -102,25 +122,35 @@ def _detail(assessment, code=status.HTTP_200_OK) -> Response:
 class AssessmentListApi(generics.GenericAPIView):
     serializer_class = AssessmentOut
 
-    @extend_schema(operation_id="assessments_list", parameters=[AssessmentFiltersIn],
-                   responses={200: AssessmentOut(many=True)})
+    @extend_schema(
+        operation_id="assessments_list",
+        parameters=[AssessmentFiltersIn],
+        responses={200: AssessmentOut(many=True)},
+    )
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         filters = validated(AssessmentFiltersIn, request.query_params)
         page = self.paginate_queryset(selectors.assessment_list(organisation, **filters))
         return self.get_paginated_response(AssessmentOut(page, many=True).data)
 
-    @extend_schema(operation_id="assessments_create", request=AssessmentIn,
-                   responses={201: AssessmentDetailOut})
+    @extend_schema(
+        operation_id="assessments_create",
+        request=AssessmentIn,
+        responses={201: AssessmentDetailOut},
+    )
     def post(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         require(access.assessments_can_create(request.user, organisation))
         data = validated(AssessmentIn, request.data)
-        subject = access.subject_get_readable(request.user, data["subject_type"], data["subject_id"])
+        subject = access.subject_get_readable(
+            request.user, data["subject_type"], data["subject_id"]
+        )
         if subject.organisation_id != organisation.pk:
             raise serializers.ValidationError({"subjectId": ["Not of this organisation."]})
         assessment = services.assessment_create(
-            actor=request.user, template=data["template"], subject=subject,
+            actor=request.user,
+            template=data["template"],
+            subject=subject,
             title=data.get("title", ""),
         )
         return _detail(assessment, status.HTTP_201_CREATED)
@@ -139,24 +169,34 @@ class AssessmentDetailApi(generics.GenericAPIView):
 class AssessmentAnswersApi(generics.GenericAPIView):
     serializer_class = AssessmentDetailOut
 
-    @extend_schema(operation_id="assessments_answers_update", request=AnswersIn,
-                   responses={200: AssessmentDetailOut},
-                   description="Save answers as you go; answers to hidden items are removed. "
-                   "A wrong type or an option the item does not have gives 422 naming the item.")
+    @extend_schema(
+        operation_id="assessments_answers_update",
+        request=AnswersIn,
+        responses={200: AssessmentDetailOut},
+        description="Save answers as you go; answers to hidden items are removed. "
+        "A wrong type or an option the item does not have gives 422 naming the item.",
+    )
     def patch(self, request, pk):
         assessment = access.assessment_get_readable(request.user, pk)
         require(access.assessment_can_edit(request.user, assessment))
         data = validated(AnswersIn, request.data)
         try:
             services.assessment_answers_save(
-                actor=request.user, assessment=assessment, answers=data["answers"],
-                expected_version=data.get("version"), step=data.get("step"),
+                actor=request.user,
+                assessment=assessment,
+                answers=data["answers"],
+                expected_version=data.get("version"),
+                step=data.get("step"),
             )
         except AnswerInvalid as invalid:
             return problem_response(
-                request, 422, invalid.message,
-                invalidParams=[{"name": f"answers.{key}", "reason": reason}
-                               for key, reason in invalid.problems.items()],
+                request,
+                422,
+                invalid.message,
+                invalidParams=[
+                    {"name": f"answers.{key}", "reason": reason}
+                    for key, reason in invalid.problems.items()
+                ],
             )
         return _detail(assessment)
 
@@ -166,8 +206,12 @@ def _action(operation_id, service, description):
     class ActionApi(generics.GenericAPIView):
         serializer_class = AssessmentDetailOut
 
-        @extend_schema(operation_id=operation_id, request=ReviewIn,
-                       responses={200: AssessmentDetailOut}, description=description)
+        @extend_schema(
+            operation_id=operation_id,
+            request=ReviewIn,
+            responses={200: AssessmentDetailOut},
+            description=description,
+        )
         def post(self, request, pk):
             assessment = access.assessment_get_readable(request.user, pk)
             data = validated(ReviewIn, request.data)
@@ -182,14 +226,17 @@ def _action(operation_id, service, description):
 
 
 AssessmentSubmitApi = _action(
-    "assessments_submit", services.assessment_submit,
+    "assessments_submit",
+    services.assessment_submit,
     "Send for review; every shown required question needs an answer.",
 )
 AssessmentApproveApi = _action(
-    "assessments_approve", services.assessment_approve,
+    "assessments_approve",
+    services.assessment_approve,
     "Sign-off: only a safeguard officer of the organisation who is not the author (else 403).",
 )
 AssessmentRejectApi = _action(
-    "assessments_reject", services.assessment_reject,
+    "assessments_reject",
+    services.assessment_reject,
     "Reject with a note: only a safeguard officer who is not the author (else 403).",
 )

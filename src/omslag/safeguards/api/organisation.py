@@ -61,12 +61,19 @@ class CoverageApi(generics.GenericAPIView):
 
 
 def _requirements(organisation) -> Response:
-    return Response(RequirementsOut({
-        "uses_defaults": gates.uses_defaults(organisation),
-        "requirements": [vars(r) if not hasattr(r, "__dataclass_fields__") else
-                         {f: getattr(r, f) for f in r.__dataclass_fields__}
-                         for r in gates.requirements_for(organisation)],
-    }).data)
+    return Response(
+        RequirementsOut(
+            {
+                "uses_defaults": gates.uses_defaults(organisation),
+                "requirements": [
+                    vars(r)
+                    if not hasattr(r, "__dataclass_fields__")
+                    else {f: getattr(r, f) for f in r.__dataclass_fields__}
+                    for r in gates.requirements_for(organisation)
+                ],
+            }
+        ).data
+    )
 
 
 @extend_schema(tags=["safeguards"])
@@ -77,13 +84,17 @@ class GateRequirementListApi(generics.GenericAPIView):
     def get(self, request, slug):
         return _requirements(organisation_get_readable(request.user, slug))
 
-    @extend_schema(operation_id="gate_requirements_replace", request=RequirementsIn,
-                   responses={200: RequirementsOut})
+    @extend_schema(
+        operation_id="gate_requirements_replace",
+        request=RequirementsIn,
+        responses={200: RequirementsOut},
+    )
     def put(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         data = validated(RequirementsIn, request.data)
         services.gate_requirements_save(
-            actor=request.user, organisation=organisation,
+            actor=request.user,
+            organisation=organisation,
             rules=[dict(r) for r in data["requirements"]],
         )
         return _requirements(organisation)

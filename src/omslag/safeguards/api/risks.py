@@ -14,8 +14,17 @@ from .base import VersionIn, require, validated
 class MitigationOut(CamelModelSerializer):
     class Meta:
         model = Mitigation
-        fields = ["id", "risk", "description", "owner", "due_date", "status", "version",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "risk",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -24,8 +33,19 @@ class RiskOut(CamelModelSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "assessment", "description", "likelihood", "impact", "score", "owner",
-                  "mitigations", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "assessment",
+            "description",
+            "likelihood",
+            "impact",
+            "score",
+            "owner",
+            "mitigations",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -67,8 +87,7 @@ class RiskListApi(generics.GenericAPIView):
         assessment = access.assessment_get_readable(request.user, pk)
         return Response(RiskOut(selectors.risks_of(assessment), many=True).data)
 
-    @extend_schema(operation_id="assessment_risks_create", request=RiskIn,
-                   responses={201: RiskOut})
+    @extend_schema(operation_id="assessment_risks_create", request=RiskIn, responses={201: RiskOut})
     def post(self, request, pk):
         assessment = access.assessment_get_readable(request.user, pk)
         require(access.assessment_can_manage_risks(request.user, assessment))
@@ -95,8 +114,12 @@ class RiskDetailApi(generics.GenericAPIView):
         )
         return Response(RiskOut(risk).data)
 
-    @extend_schema(operation_id="risks_delete", request=None, responses={204: None},
-                   parameters=[OpenApiParameter("version", int, description="The version you read")])
+    @extend_schema(
+        operation_id="risks_delete",
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("version", int, description="The version you read")],
+    )
     def delete(self, request, pk):
         risk = access.risk_get_readable(request.user, pk)
         require(access.assessment_can_manage_risks(request.user, risk.assessment))
@@ -110,16 +133,18 @@ class MitigationListApi(generics.GenericAPIView):
     serializer_class = MitigationOut
     pagination_class = None
 
-    @extend_schema(operation_id="risk_mitigations_list",
-                   responses={200: MitigationOut(many=True)})
+    @extend_schema(operation_id="risk_mitigations_list", responses={200: MitigationOut(many=True)})
     def get(self, request, pk):
         risk = access.risk_get_readable(request.user, pk)
         return Response(MitigationOut(risk.mitigations.all(), many=True).data)
 
-    @extend_schema(operation_id="risk_mitigations_create", request=MitigationIn,
-                   responses={201: MitigationOut},
-                   description="Status approved only by a safeguard officer who is not the "
-                   "assessment's author (else 403).")
+    @extend_schema(
+        operation_id="risk_mitigations_create",
+        request=MitigationIn,
+        responses={201: MitigationOut},
+        description="Status approved only by a safeguard officer who is not the "
+        "assessment's author (else 403).",
+    )
     def post(self, request, pk):
         risk = access.risk_get_readable(request.user, pk)
         require(access.assessment_can_manage_risks(request.user, risk.assessment))
@@ -136,13 +161,18 @@ class MitigationDetailApi(generics.GenericAPIView):
     def get(self, request, pk):
         return Response(MitigationOut(access.mitigation_get_readable(request.user, pk)).data)
 
-    @extend_schema(operation_id="mitigations_update", request=MitigationUpdateIn,
-                   responses={200: MitigationOut})
+    @extend_schema(
+        operation_id="mitigations_update",
+        request=MitigationUpdateIn,
+        responses={200: MitigationOut},
+    )
     def patch(self, request, pk):
         mitigation = access.mitigation_get_readable(request.user, pk)
         data = validated(MitigationUpdateIn, request.data)
         mitigation = services.mitigation_update(
-            actor=request.user, mitigation=mitigation,
-            expected_version=data.pop("version", None), **data,
+            actor=request.user,
+            mitigation=mitigation,
+            expected_version=data.pop("version", None),
+            **data,
         )
         return Response(MitigationOut(mitigation).data)

@@ -15,8 +15,18 @@ class TemplateOut(CamelModelSerializer):
 
     class Meta:
         model = AssessmentTemplate
-        fields = ["id", "key", "urn", "version", "name", "name_en", "kind", "source",
-                  "item_count", "created_at"]
+        fields = [
+            "id",
+            "key",
+            "urn",
+            "version",
+            "name",
+            "name_en",
+            "kind",
+            "source",
+            "item_count",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -68,9 +78,13 @@ def items_out(template) -> list[dict]:
             "source_id": item.source_id,
             "parent_source_id": by_pk[item.parent_id].source_id if item.parent_id else None,
             "step": questionnaire.step_of(item),
-            "type": item.type, "label": item.label, "label_en": item.label_en,
-            "description": plain(item.description), "required": item.required,
-            "repeatable": item.repeatable, "options": item.options,
+            "type": item.type,
+            "label": item.label,
+            "label_en": item.label_en,
+            "description": plain(item.description),
+            "required": item.required,
+            "repeatable": item.repeatable,
+            "options": item.options,
             "condition": item.condition,
         }
         for item in questionnaire.items
@@ -81,8 +95,9 @@ def items_out(template) -> list[dict]:
 class TemplateListApi(generics.GenericAPIView):
     serializer_class = TemplateOut
 
-    @extend_schema(operation_id="assessment_templates_list",
-                   responses={200: TemplateOut(many=True)})
+    @extend_schema(
+        operation_id="assessment_templates_list", responses={200: TemplateOut(many=True)}
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.template_list())
         return self.get_paginated_response(TemplateOut(page, many=True).data)

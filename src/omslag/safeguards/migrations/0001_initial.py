@@ -10,411 +10,1435 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('innovation', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('portfolio', '0001_initial'),
-        ('projects', '0001_initial'),
+        ("innovation", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("portfolio", "0001_initial"),
+        ("projects", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentTemplate',
+            name="AssessmentTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('urn', models.CharField(max_length=200, verbose_name='URN')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description in English')),
-                ('kind', models.CharField(choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('source', models.CharField(choices=[('own', "omslag's own"), ('imported', 'imported')], max_length=10, verbose_name='source')),
-                ('source_format', models.CharField(blank=True, max_length=40, verbose_name='file format')),
-                ('outcome_rules', models.JSONField(blank=True, default=list, help_text='Score thresholds: [{min_score, outcome, label, label_en}], highest first.', verbose_name='outcome rules')),
-                ('content_hash', models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                ("urn", models.CharField(max_length=200, verbose_name="URN")),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="name in English"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description in English"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("own", "omslag's own"), ("imported", "imported")],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_format",
+                    models.CharField(blank=True, max_length=40, verbose_name="file format"),
+                ),
+                (
+                    "outcome_rules",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Score thresholds: [{min_score, outcome, label, label_en}], highest first.",
+                        verbose_name="outcome rules",
+                    ),
+                ),
+                ("content_hash", models.CharField(blank=True, editable=False, max_length=64)),
             ],
             options={
-                'verbose_name': 'assessment template',
-                'ordering': ['kind', 'name', '-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('urn', 'version'), name='safeguards_template_urn_version')],
+                "verbose_name": "assessment template",
+                "ordering": ["kind", "name", "-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("urn", "version"), name="safeguards_template_urn_version"
+                    )
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('kind', models.CharField(choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('in_review', 'in review'), ('approved', 'approved'), ('rejected', 'rejected')], default='draft', max_length=10, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_note', models.TextField(blank=True, max_length=4000, verbose_name='review note')),
-                ('score', models.IntegerField(default=0, verbose_name='score')),
-                ('outcome', models.CharField(blank=True, max_length=50, verbose_name='outcome')),
-                ('outcome_label', models.CharField(blank=True, max_length=300, verbose_name='outcome label')),
-                ('repeat_counts', models.JSONField(blank=True, default=dict, editable=False, verbose_name='instances of repeatable items')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='portfolio.application', verbose_name='application')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('experiment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='innovation.experiment', verbose_name='experiment')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='organisations.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='projects.project', verbose_name='project')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='safeguards.assessmenttemplate', verbose_name='template')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("in_review", "in review"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                (
+                    "review_note",
+                    models.TextField(blank=True, max_length=4000, verbose_name="review note"),
+                ),
+                ("score", models.IntegerField(default=0, verbose_name="score")),
+                ("outcome", models.CharField(blank=True, max_length=50, verbose_name="outcome")),
+                (
+                    "outcome_label",
+                    models.CharField(blank=True, max_length=300, verbose_name="outcome label"),
+                ),
+                (
+                    "repeat_counts",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        verbose_name="instances of repeatable items",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="portfolio.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "experiment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="innovation.experiment",
+                        verbose_name="experiment",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="safeguards.assessmenttemplate",
+                        verbose_name="template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment',
-                'ordering': ['-created_at'],
+                "verbose_name": "assessment",
+                "ordering": ["-created_at"],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='GateRequirement',
+            name="GateRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('subject', models.CharField(choices=[('experiment', 'experiment'), ('project', 'project'), ('application', 'application')], max_length=12, verbose_name='applies to')),
-                ('stage', models.CharField(blank=True, help_text='Experiments: a stage (this one and every later one); projects: a status; applications: leave empty.', max_length=20, verbose_name='before stage or status')),
-                ('need', models.CharField(choices=[('assessment', 'an approved assessment'), ('no_open_high_risk', 'no high risk without an approved mitigation')], default='assessment', max_length=20, verbose_name='needs')),
-                ('template_kind', models.CharField(blank=True, choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='assessment')),
-                ('when', models.CharField(choices=[('always', 'always'), ('personal_data', 'when it processes personal data'), ('public_facing', 'when it is public-facing'), ('prescan_requires_dpia', 'when the privacy pre-scan says so')], default='always', max_length=24, verbose_name='when')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gate_requirements', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("experiment", "experiment"),
+                            ("project", "project"),
+                            ("application", "application"),
+                        ],
+                        max_length=12,
+                        verbose_name="applies to",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        help_text="Experiments: a stage (this one and every later one); projects: a status; applications: leave empty.",
+                        max_length=20,
+                        verbose_name="before stage or status",
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "an approved assessment"),
+                            ("no_open_high_risk", "no high risk without an approved mitigation"),
+                        ],
+                        default="assessment",
+                        max_length=20,
+                        verbose_name="needs",
+                    ),
+                ),
+                (
+                    "template_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "when",
+                    models.CharField(
+                        choices=[
+                            ("always", "always"),
+                            ("personal_data", "when it processes personal data"),
+                            ("public_facing", "when it is public-facing"),
+                            ("prescan_requires_dpia", "when the privacy pre-scan says so"),
+                        ],
+                        default="always",
+                        max_length=24,
+                        verbose_name="when",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gate_requirements",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gate requirement',
-                'ordering': ['subject', 'stage', 'pk'],
+                "verbose_name": "gate requirement",
+                "ordering": ["subject", "stage", "pk"],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalAssessment',
+            name="HistoricalAssessment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('kind', models.CharField(choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('in_review', 'in review'), ('approved', 'approved'), ('rejected', 'rejected')], default='draft', max_length=10, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('review_note', models.TextField(blank=True, max_length=4000, verbose_name='review note')),
-                ('score', models.IntegerField(default=0, verbose_name='score')),
-                ('outcome', models.CharField(blank=True, max_length=50, verbose_name='outcome')),
-                ('outcome_label', models.CharField(blank=True, max_length=300, verbose_name='outcome label')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portfolio.application', verbose_name='application')),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('experiment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='innovation.experiment', verbose_name='experiment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation', verbose_name='organisation')),
-                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.project', verbose_name='project')),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
-                ('template', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='safeguards.assessmenttemplate', verbose_name='template')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("in_review", "in review"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                (
+                    "review_note",
+                    models.TextField(blank=True, max_length=4000, verbose_name="review note"),
+                ),
+                ("score", models.IntegerField(default=0, verbose_name="score")),
+                ("outcome", models.CharField(blank=True, max_length=50, verbose_name="outcome")),
+                (
+                    "outcome_label",
+                    models.CharField(blank=True, max_length=300, verbose_name="outcome label"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="portfolio.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "experiment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="innovation.experiment",
+                        verbose_name="experiment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="safeguards.assessmenttemplate",
+                        verbose_name="template",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical assessment',
-                'verbose_name_plural': 'historical assessments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical assessment",
+                "verbose_name_plural": "historical assessments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalAssessmentTemplate',
+            name="HistoricalAssessmentTemplate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('urn', models.CharField(max_length=200, verbose_name='URN')),
-                ('version', models.CharField(max_length=20, verbose_name='version')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description in English')),
-                ('kind', models.CharField(choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('source', models.CharField(choices=[('own', "omslag's own"), ('imported', 'imported')], max_length=10, verbose_name='source')),
-                ('source_format', models.CharField(blank=True, max_length=40, verbose_name='file format')),
-                ('outcome_rules', models.JSONField(blank=True, default=list, help_text='Score thresholds: [{min_score, outcome, label, label_en}], highest first.', verbose_name='outcome rules')),
-                ('content_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                ("urn", models.CharField(max_length=200, verbose_name="URN")),
+                ("version", models.CharField(max_length=20, verbose_name="version")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="name in English"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description in English"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("own", "omslag's own"), ("imported", "imported")],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_format",
+                    models.CharField(blank=True, max_length=40, verbose_name="file format"),
+                ),
+                (
+                    "outcome_rules",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Score thresholds: [{min_score, outcome, label, label_en}], highest first.",
+                        verbose_name="outcome rules",
+                    ),
+                ),
+                ("content_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical assessment template',
-                'verbose_name_plural': 'historical assessment templates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical assessment template",
+                "verbose_name_plural": "historical assessment templates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGateRequirement',
+            name="HistoricalGateRequirement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('subject', models.CharField(choices=[('experiment', 'experiment'), ('project', 'project'), ('application', 'application')], max_length=12, verbose_name='applies to')),
-                ('stage', models.CharField(blank=True, help_text='Experiments: a stage (this one and every later one); projects: a status; applications: leave empty.', max_length=20, verbose_name='before stage or status')),
-                ('need', models.CharField(choices=[('assessment', 'an approved assessment'), ('no_open_high_risk', 'no high risk without an approved mitigation')], default='assessment', max_length=20, verbose_name='needs')),
-                ('template_kind', models.CharField(blank=True, choices=[('privacy_prescan', 'privacy pre-scan'), ('dpia', 'data protection impact assessment (DPIA)'), ('iama', 'human rights and algorithms (IAMA)'), ('accessibility', 'accessibility and inclusion'), ('security', 'security baseline (BIO)'), ('workers', "workers' position"), ('misinformation', 'misinformation and communication'), ('ai_act', 'AI Act risk class'), ('environment', 'environmental footprint'), ('other', 'other')], max_length=20, verbose_name='assessment')),
-                ('when', models.CharField(choices=[('always', 'always'), ('personal_data', 'when it processes personal data'), ('public_facing', 'when it is public-facing'), ('prescan_requires_dpia', 'when the privacy pre-scan says so')], default='always', max_length=24, verbose_name='when')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("experiment", "experiment"),
+                            ("project", "project"),
+                            ("application", "application"),
+                        ],
+                        max_length=12,
+                        verbose_name="applies to",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        help_text="Experiments: a stage (this one and every later one); projects: a status; applications: leave empty.",
+                        max_length=20,
+                        verbose_name="before stage or status",
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "an approved assessment"),
+                            ("no_open_high_risk", "no high risk without an approved mitigation"),
+                        ],
+                        default="assessment",
+                        max_length=20,
+                        verbose_name="needs",
+                    ),
+                ),
+                (
+                    "template_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("privacy_prescan", "privacy pre-scan"),
+                            ("dpia", "data protection impact assessment (DPIA)"),
+                            ("iama", "human rights and algorithms (IAMA)"),
+                            ("accessibility", "accessibility and inclusion"),
+                            ("security", "security baseline (BIO)"),
+                            ("workers", "workers' position"),
+                            ("misinformation", "misinformation and communication"),
+                            ("ai_act", "AI Act risk class"),
+                            ("environment", "environmental footprint"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "when",
+                    models.CharField(
+                        choices=[
+                            ("always", "always"),
+                            ("personal_data", "when it processes personal data"),
+                            ("public_facing", "when it is public-facing"),
+                            ("prescan_requires_dpia", "when the privacy pre-scan says so"),
+                        ],
+                        default="always",
+                        max_length=24,
+                        verbose_name="when",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical gate requirement',
-                'verbose_name_plural': 'historical gate requirements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical gate requirement",
+                "verbose_name_plural": "historical gate requirements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalRisk',
+            name="HistoricalRisk",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('description', models.TextField(max_length=4000, verbose_name='description')),
-                ('likelihood', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='likelihood')),
-                ('impact', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='impact')),
-                ('score', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='score')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='safeguards.assessment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="description")),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="likelihood",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="impact",
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, verbose_name="score"
+                    ),
+                ),
+                ("owner", models.CharField(blank=True, max_length=200, verbose_name="owner")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="safeguards.assessment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical risk',
-                'verbose_name_plural': 'historical risks',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical risk",
+                "verbose_name_plural": "historical risks",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('description', models.TextField(max_length=4000, verbose_name='description')),
-                ('likelihood', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='likelihood')),
-                ('impact', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='impact')),
-                ('score', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='score')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='safeguards.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="description")),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="likelihood",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="impact",
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, verbose_name="score"
+                    ),
+                ),
+                ("owner", models.CharField(blank=True, max_length=200, verbose_name="owner")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="safeguards.assessment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risk',
-                'ordering': ['-score', 'pk'],
+                "verbose_name": "risk",
+                "ordering": ["-score", "pk"],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Mitigation',
+            name="Mitigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('description', models.TextField(max_length=4000, verbose_name='description')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'open'), ('implemented', 'implemented'), ('approved', 'approved')], default='open', max_length=12, verbose_name='status')),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mitigations', to='safeguards.risk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="description")),
+                ("owner", models.CharField(blank=True, max_length=200, verbose_name="owner")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("implemented", "implemented"),
+                            ("approved", "approved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mitigations",
+                        to="safeguards.risk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mitigation',
-                'ordering': ['due_date', 'pk'],
+                "verbose_name": "mitigation",
+                "ordering": ["due_date", "pk"],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalMitigation',
+            name="HistoricalMitigation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('description', models.TextField(max_length=4000, verbose_name='description')),
-                ('owner', models.CharField(blank=True, max_length=200, verbose_name='owner')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'open'), ('implemented', 'implemented'), ('approved', 'approved')], default='open', max_length=12, verbose_name='status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('risk', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='safeguards.risk')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                ("description", models.TextField(max_length=4000, verbose_name="description")),
+                ("owner", models.CharField(blank=True, max_length=200, verbose_name="owner")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("implemented", "implemented"),
+                            ("approved", "approved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="safeguards.risk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical mitigation',
-                'verbose_name_plural': 'historical mitigations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical mitigation",
+                "verbose_name_plural": "historical mitigations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TemplateItem',
+            name="TemplateItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_id', models.CharField(max_length=50, verbose_name='id in the file')),
-                ('order', models.PositiveIntegerField(help_text='Position in the whole file.', verbose_name='order')),
-                ('type', models.CharField(choices=[('text', 'short text'), ('long_text', 'long text'), ('single_choice', 'single choice'), ('multiple_choice', 'multiple choice'), ('date', 'date'), ('number', 'number'), ('file', 'file reference'), ('info', 'information'), ('group', 'group')], max_length=20, verbose_name='type')),
-                ('label', models.TextField(verbose_name='label')),
-                ('label_en', models.TextField(blank=True, verbose_name='label in English')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, verbose_name='description in English')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('repeatable', models.BooleanField(default=False, verbose_name='repeatable')),
-                ('options', models.JSONField(blank=True, default=list, verbose_name='options')),
-                ('condition', models.JSONField(blank=True, null=True, verbose_name='condition')),
-                ('extra', models.JSONField(blank=True, default=dict, verbose_name='other source attributes')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='safeguards.templateitem')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='safeguards.assessmenttemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=50, verbose_name="id in the file")),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        help_text="Position in the whole file.", verbose_name="order"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("text", "short text"),
+                            ("long_text", "long text"),
+                            ("single_choice", "single choice"),
+                            ("multiple_choice", "multiple choice"),
+                            ("date", "date"),
+                            ("number", "number"),
+                            ("file", "file reference"),
+                            ("info", "information"),
+                            ("group", "group"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("label", models.TextField(verbose_name="label")),
+                ("label_en", models.TextField(blank=True, verbose_name="label in English")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description in English"),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                ("repeatable", models.BooleanField(default=False, verbose_name="repeatable")),
+                ("options", models.JSONField(blank=True, default=list, verbose_name="options")),
+                ("condition", models.JSONField(blank=True, null=True, verbose_name="condition")),
+                (
+                    "extra",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="other source attributes"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="safeguards.templateitem",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="safeguards.assessmenttemplate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'template item',
-                'ordering': ['template', 'order'],
+                "verbose_name": "template item",
+                "ordering": ["template", "order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAnswer',
+            name="HistoricalAnswer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('repeat', models.CharField(blank=True, default='', max_length=50, verbose_name='repeat')),
-                ('value', models.JSONField(blank=True, null=True, verbose_name='value')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('assessment', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='safeguards.assessment')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='safeguards.templateitem')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "repeat",
+                    models.CharField(blank=True, default="", max_length=50, verbose_name="repeat"),
+                ),
+                ("value", models.JSONField(blank=True, null=True, verbose_name="value")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="safeguards.assessment",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="safeguards.templateitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical answer',
-                'verbose_name_plural': 'historical answers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical answer",
+                "verbose_name_plural": "historical answers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every save; a stale save is refused.', verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('repeat', models.CharField(blank=True, default='', max_length=50, verbose_name='repeat')),
-                ('value', models.JSONField(blank=True, null=True, verbose_name='value')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='safeguards.assessment')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safeguards.templateitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every save; a stale save is refused.",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "repeat",
+                    models.CharField(blank=True, default="", max_length=50, verbose_name="repeat"),
+                ),
+                ("value", models.JSONField(blank=True, null=True, verbose_name="value")),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="safeguards.assessment",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="safeguards.templateitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
+                "verbose_name": "answer",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['organisation', 'kind', 'status'], name='safeguards__organis_90f52b_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["organisation", "kind", "status"], name="safeguards__organis_90f52b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['experiment', 'kind', 'status'], name='safeguards__experim_6528af_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["experiment", "kind", "status"], name="safeguards__experim_6528af_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['project', 'kind', 'status'], name='safeguards__project_a4b5a4_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["project", "kind", "status"], name="safeguards__project_a4b5a4_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['application', 'kind', 'status'], name='safeguards__applica_850637_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["application", "kind", "status"], name="safeguards__applica_850637_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('application__isnull', True), ('experiment__isnull', False), ('project__isnull', True)), models.Q(('application__isnull', True), ('experiment__isnull', True), ('project__isnull', False)), models.Q(('application__isnull', False), ('experiment__isnull', True), ('project__isnull', True)), _connector='OR'), name='safeguards_assessment_one_subject'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("application__isnull", True),
+                        ("experiment__isnull", False),
+                        ("project__isnull", True),
+                    ),
+                    models.Q(
+                        ("application__isnull", True),
+                        ("experiment__isnull", True),
+                        ("project__isnull", False),
+                    ),
+                    models.Q(
+                        ("application__isnull", False),
+                        ("experiment__isnull", True),
+                        ("project__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="safeguards_assessment_one_subject",
+            ),
         ),
         migrations.AddIndex(
-            model_name='risk',
-            index=models.Index(fields=['assessment', 'score'], name='safeguards__assessm_a571d6_idx'),
+            model_name="risk",
+            index=models.Index(
+                fields=["assessment", "score"], name="safeguards__assessm_a571d6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mitigation',
-            index=models.Index(fields=['risk', 'status'], name='safeguards__risk_id_29ed1c_idx'),
+            model_name="mitigation",
+            index=models.Index(fields=["risk", "status"], name="safeguards__risk_id_29ed1c_idx"),
         ),
         migrations.AddIndex(
-            model_name='mitigation',
-            index=models.Index(fields=['status', 'due_date'], name='safeguards__status_c34bc2_idx'),
+            model_name="mitigation",
+            index=models.Index(fields=["status", "due_date"], name="safeguards__status_c34bc2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='templateitem',
-            constraint=models.UniqueConstraint(fields=('template', 'source_id'), name='safeguards_item_source_id'),
+            model_name="templateitem",
+            constraint=models.UniqueConstraint(
+                fields=("template", "source_id"), name="safeguards_item_source_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('assessment', 'item', 'repeat'), name='safeguards_answer_unique'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "item", "repeat"), name="safeguards_answer_unique"
+            ),
         ),
     ]

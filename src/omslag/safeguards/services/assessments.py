@@ -77,7 +77,12 @@ def _recompute(assessment, questionnaire, answers) -> None:
 
 @transaction.atomic
 def assessment_answers_save(
-    *, actor, assessment, answers: list[dict], expected_version=None, step=ANSWER_STEP_ALL,
+    *,
+    actor,
+    assessment,
+    answers: list[dict],
+    expected_version=None,
+    step=ANSWER_STEP_ALL,
     from_form: bool = False,
 ) -> Assessment:
     """Save answers ``[{item, repeat, value}]`` (item is the source id), all or none.
@@ -102,8 +107,9 @@ def assessment_answers_save(
         depth = len(questionnaire.repeat_chain(item))
         parts = instance.split(".") if instance else []
         if len(parts) != depth or not all(p.isdigit() for p in parts):
-            problems[key] = _("needs a repeat path of %(n)s number(s), such as %(example)s")% {
-                "n": depth, "example": ".".join(["0"] * depth) or "\"\"",
+            problems[key] = _("needs a repeat path of %(n)s number(s), such as %(example)s") % {
+                "n": depth,
+                "example": ".".join(["0"] * depth) or '""',
             }
             continue
         incoming[(source_id, instance)] = entry.get("value")
@@ -139,9 +145,7 @@ def _answers_store(actor, assessment, questionnaire, current, wanted) -> None:
             if (answer.item.source_id, answer.repeat) in stale:
                 answer._history_user = actor
                 answer.delete()
-    existing = {
-        (a.item.source_id, a.repeat): a for a in assessment.answers.select_related("item")
-    }
+    existing = {(a.item.source_id, a.repeat): a for a in assessment.answers.select_related("item")}
     for (source_id, instance), value in wanted.items():
         answer = existing.get((source_id, instance))
         if answer is not None and answer.value == value:
@@ -198,8 +202,11 @@ def assessment_submit(*, actor, assessment, expected_version=None) -> Assessment
     assessment.submitted_at = timezone.now()
     assessment.reviewed_by, assessment.reviewed_at = None, None
     return _status_change(
-        assessment, actor=actor, expected_version=expected_version,
-        to_status=AssessmentStatus.IN_REVIEW, reason=_("submitted for review"),
+        assessment,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=AssessmentStatus.IN_REVIEW,
+        reason=_("submitted for review"),
     )
 
 
@@ -211,7 +218,10 @@ def _review(assessment, *, actor, expected_version, to_status, note, reason) -> 
     assessment.reviewed_at = timezone.now()
     assessment.review_note = note.strip()
     return _status_change(
-        assessment, actor=actor, expected_version=expected_version, to_status=to_status,
+        assessment,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=to_status,
         reason=reason,
     )
 
@@ -220,8 +230,12 @@ def _review(assessment, *, actor, expected_version, to_status, note, reason) -> 
 def assessment_approve(*, actor, assessment, note: str = "", expected_version=None):
     """Sign-off by a safeguard officer who is not the author."""
     return _review(
-        assessment, actor=actor, expected_version=expected_version,
-        to_status=AssessmentStatus.APPROVED, note=note, reason=_("approved"),
+        assessment,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=AssessmentStatus.APPROVED,
+        note=note,
+        reason=_("approved"),
     )
 
 
@@ -230,8 +244,12 @@ def assessment_reject(*, actor, assessment, note: str = "", expected_version=Non
     if not note.strip():
         raise RuleViolation(_("Say why the assessment is rejected, so the author can act on it."))
     return _review(
-        assessment, actor=actor, expected_version=expected_version,
-        to_status=AssessmentStatus.REJECTED, note=note, reason=_("rejected"),
+        assessment,
+        actor=actor,
+        expected_version=expected_version,
+        to_status=AssessmentStatus.REJECTED,
+        note=note,
+        reason=_("rejected"),
     )
 
 

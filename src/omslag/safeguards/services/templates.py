@@ -36,8 +36,17 @@ def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate
         )
     happened = "updated" if template else "created"
     template = template or AssessmentTemplate(urn=definition.urn, version=definition.version)
-    for name in ("key", "name", "name_en", "description", "description_en", "kind", "source",
-                 "source_format", "outcome_rules"):
+    for name in (
+        "key",
+        "name",
+        "name_en",
+        "description",
+        "description_en",
+        "kind",
+        "source",
+        "source_format",
+        "outcome_rules",
+    ):
         setattr(template, name, getattr(definition, name))
     template.content_hash = digest
     save_with_history(template, actor=actor, reason=_("loaded from a file"))
@@ -54,11 +63,20 @@ def _items_create(template, definition: TemplateDef) -> None:
         nonlocal order
         order += 1
         record = TemplateItem.objects.create(
-            template=template, source_id=item.source_id, parent=parent, order=order,
-            type=item.type, label=item.label, label_en=item.label_en,
-            description=item.description, description_en=item.description_en,
-            required=item.required, repeatable=item.repeatable, options=item.options,
-            condition=item.condition, extra=item.extra,
+            template=template,
+            source_id=item.source_id,
+            parent=parent,
+            order=order,
+            type=item.type,
+            label=item.label,
+            label_en=item.label_en,
+            description=item.description,
+            description_en=item.description_en,
+            required=item.required,
+            repeatable=item.repeatable,
+            options=item.options,
+            condition=item.condition,
+            extra=item.extra,
         )
         by_source[item.source_id] = record
         for child in item.children:

@@ -30,12 +30,17 @@ def assessment_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     status = request.GET.get("status", "")
     status = status if status in AssessmentStatus.values else ""
-    return render(request, "safeguards/assessment_list.html", {
-        **organisation_context(organisation),
-        "assessments": selectors.assessment_list(organisation, status=status)[:200],
-        "status": status, "statuses": AssessmentStatus.choices,
-        "can_create": access.assessments_can_create(request.user, organisation),
-    })
+    return render(
+        request,
+        "safeguards/assessment_list.html",
+        {
+            **organisation_context(organisation),
+            "assessments": selectors.assessment_list(organisation, status=status)[:200],
+            "status": status,
+            "statuses": AssessmentStatus.choices,
+            "can_create": access.assessments_can_create(request.user, organisation),
+        },
+    )
 
 
 def _subject_choices(organisation):
@@ -44,12 +49,27 @@ def _subject_choices(organisation):
     from omslag.projects.models import Project
 
     return [
-        (_("Experiments"), [(f"experiment:{e.pk}", e.title)
-                            for e in Experiment.objects.filter(organisation=organisation)]),
-        (_("Projects"), [(f"project:{p.pk}", p.name)
-                         for p in Project.objects.filter(organisation=organisation)]),
-        (_("Applications"), [(f"application:{a.pk}", a.name)
-                             for a in Application.objects.filter(organisation=organisation)]),
+        (
+            _("Experiments"),
+            [
+                (f"experiment:{e.pk}", e.title)
+                for e in Experiment.objects.filter(organisation=organisation)
+            ],
+        ),
+        (
+            _("Projects"),
+            [
+                (f"project:{p.pk}", p.name)
+                for p in Project.objects.filter(organisation=organisation)
+            ],
+        ),
+        (
+            _("Applications"),
+            [
+                (f"application:{a.pk}", a.name)
+                for a in Application.objects.filter(organisation=organisation)
+            ],
+        ),
     ]
 
 
@@ -69,13 +89,18 @@ def assessment_start(request, slug):
         subject = access.subject_get_readable(request.user, subject_type, subject_pk)
         template = AssessmentTemplate.objects.get(pk=form.cleaned_data["template"])
         assessment = services.assessment_create(
-            actor=request.user, template=template, subject=subject,
+            actor=request.user,
+            template=template,
+            subject=subject,
             title=form.cleaned_data["title"],
         )
         return redirect("safeguards:step", pk=assessment.pk, step=1)
-    return render(request, "safeguards/assessment_start.html",
-                  {**organisation_context(organisation), "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "safeguards/assessment_start.html",
+        {**organisation_context(organisation), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _assessment_context(request, assessment) -> dict:
@@ -93,12 +118,18 @@ def _assessment_context(request, assessment) -> dict:
 def assessment_detail(request, pk):
     assessment = access.assessment_get_readable(request.user, pk)
     questionnaire = questionnaire_of(assessment.template)
-    return render(request, "safeguards/assessment_detail.html", {
-        **_assessment_context(request, assessment),
-        "rows": answered_rows(assessment),
-        "risks": selectors.risks_of(assessment),
-        "steps": [(i + 1, localised(item, "label")) for i, item in enumerate(questionnaire.top)],
-    })
+    return render(
+        request,
+        "safeguards/assessment_detail.html",
+        {
+            **_assessment_context(request, assessment),
+            "rows": answered_rows(assessment),
+            "risks": selectors.risks_of(assessment),
+            "steps": [
+                (i + 1, localised(item, "label")) for i, item in enumerate(questionnaire.top)
+            ],
+        },
+    )
 
 
 def _posted_answers(request, questionnaire, answers, counts, step) -> list[dict]:
@@ -133,7 +164,10 @@ def assessment_step(request, pk, step):
         posted = _posted_answers(request, questionnaire, answers, assessment.repeat_counts, step)
         try:
             services.assessment_answers_save(
-                actor=request.user, assessment=assessment, answers=posted, step=step,
+                actor=request.user,
+                assessment=assessment,
+                answers=posted,
+                step=step,
                 from_form=True,
             )
         except AnswerInvalid as invalid:
@@ -146,7 +180,9 @@ def assessment_step(request, pk, step):
                 source_id, parent_instance = add.split("@", 1)
                 try:
                     services.assessment_add_instance(
-                        actor=request.user, assessment=assessment, item_source_id=source_id,
+                        actor=request.user,
+                        assessment=assessment,
+                        item_source_id=source_id,
                         parent_instance=parent_instance,
                     )
                 except RuleViolation as refusal:
@@ -162,12 +198,22 @@ def assessment_step(request, pk, step):
                 return redirect("safeguards:assessment", pk=pk)
             return redirect("safeguards:step", pk=pk, step=step)
     rows = step_rows(questionnaire, answers, assessment.repeat_counts, step, errors)
-    return render(request, "safeguards/assessment_step.html", {
-        **_assessment_context(request, assessment),
-        "rows": rows, "step": step, "total": total, "errors": errors,
-        "steps": [(i + 1, localised(item, "label")) for i, item in enumerate(questionnaire.top)],
-        "step_title": localised(questionnaire.top[step - 1], "label"),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "safeguards/assessment_step.html",
+        {
+            **_assessment_context(request, assessment),
+            "rows": rows,
+            "step": step,
+            "total": total,
+            "errors": errors,
+            "steps": [
+                (i + 1, localised(item, "label")) for i, item in enumerate(questionnaire.top)
+            ],
+            "step_title": localised(questionnaire.top[step - 1], "label"),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -190,18 +236,28 @@ def assessment_review(request, pk):
     require(access.assessment_can_review(request.user, assessment))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        decide = services.assessment_approve if request.POST.get("decision") == "approve" \
+        decide = (
+            services.assessment_approve
+            if request.POST.get("decision") == "approve"
             else services.assessment_reject
+        )
         try:
             decide(actor=request.user, assessment=assessment, note=form.cleaned_data["note"])
             messages.success(request, _("Your review was recorded."))
             return redirect("safeguards:assessment", pk=pk)
         except RuleViolation as refusal:
             form.add_error(None, refusal.message)
-    return render(request, "safeguards/assessment_review.html", {
-        **_assessment_context(request, assessment), "form": form,
-        "rows": answered_rows(assessment), "risks": selectors.risks_of(assessment),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "safeguards/assessment_review.html",
+        {
+            **_assessment_context(request, assessment),
+            "form": form,
+            "rows": answered_rows(assessment),
+            "risks": selectors.risks_of(assessment),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -218,24 +274,33 @@ def risk_list(request, pk):
         require(can_manage)
         try:
             if action == "risk" and risk_form.is_valid():
-                services.risk_create(actor=request.user, assessment=assessment,
-                                     **risk_form.cleaned_data)
+                services.risk_create(
+                    actor=request.user, assessment=assessment, **risk_form.cleaned_data
+                )
                 messages.success(request, _("The risk was added."))
                 return redirect("safeguards:risks", pk=pk)
             if action == "mitigation" and mitigation_form.is_valid():
                 risk = access.risk_get_readable(request.user, request.POST.get("risk"))
                 require(risk.assessment_id == assessment.pk)
-                services.mitigation_create(actor=request.user, risk=risk,
-                                           **mitigation_form.cleaned_data)
+                services.mitigation_create(
+                    actor=request.user, risk=risk, **mitigation_form.cleaned_data
+                )
                 messages.success(request, _("The mitigation was added."))
                 return redirect("safeguards:risks", pk=pk)
         except ValidationError as error:
             (risk_form if action == "risk" else mitigation_form).add_error(None, error.messages)
-    return render(request, "safeguards/risk_list.html", {
-        **_assessment_context(request, assessment),
-        "risks": selectors.risks_of(assessment), "risk_form": risk_form,
-        "mitigation_form": mitigation_form, "status_form": MitigationStatusForm(),
-    }, status=400 if (risk_form.errors or mitigation_form.errors) else 200)
+    return render(
+        request,
+        "safeguards/risk_list.html",
+        {
+            **_assessment_context(request, assessment),
+            "risks": selectors.risks_of(assessment),
+            "risk_form": risk_form,
+            "mitigation_form": mitigation_form,
+            "status_form": MitigationStatusForm(),
+        },
+        status=400 if (risk_form.errors or mitigation_form.errors) else 200,
+    )
 
 
 @login_required
@@ -245,8 +310,9 @@ def mitigation_status(request, pk):
     form = MitigationStatusForm(request.POST)
     assessment = mitigation.risk.assessment
     if form.is_valid():
-        services.mitigation_update(actor=request.user, mitigation=mitigation,
-                                   status=form.cleaned_data["status"])
+        services.mitigation_update(
+            actor=request.user, mitigation=mitigation, status=form.cleaned_data["status"]
+        )
         messages.success(request, _("The mitigation's status was changed."))
     return redirect("safeguards:risks", pk=assessment.pk)
 

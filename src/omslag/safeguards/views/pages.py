@@ -25,8 +25,9 @@ from .base import organisation_context, require
 @login_required
 @require_GET
 def template_list(request):
-    return render(request, "safeguards/template_list.html",
-                  {"templates": selectors.template_list()})
+    return render(
+        request, "safeguards/template_list.html", {"templates": selectors.template_list()}
+    )
 
 
 @login_required
@@ -35,19 +36,26 @@ def template_detail(request, pk):
     template = get_object_or_404(AssessmentTemplate, pk=pk)
     questionnaire = Questionnaire(selectors.template_items(template))
     rows = step_rows(questionnaire, {}, {}, None, editable=False)
-    return render(request, "safeguards/template_detail.html", {
-        "template": template, "rows": rows, "item_count": len(questionnaire.items),
-        "step_count": len(questionnaire.top),
-    })
+    return render(
+        request,
+        "safeguards/template_detail.html",
+        {
+            "template": template,
+            "rows": rows,
+            "item_count": len(questionnaire.items),
+            "step_count": len(questionnaire.top),
+        },
+    )
 
 
 def _share_chart(labels, shares, notes) -> str:
     """The chart is the same picture for the same figures, so it is drawn once per figures
     (matplotlib takes most of the page's time) and kept in the cache."""
     x_label = _("share with every required assessment approved (%)")
-    key = "safeguards-coverage-chart-" + hashlib.sha256(
-        json.dumps([labels, shares, notes, x_label]).encode()
-    ).hexdigest()
+    key = (
+        "safeguards-coverage-chart-"
+        + hashlib.sha256(json.dumps([labels, shares, notes, x_label]).encode()).hexdigest()
+    )
     return cache.get_or_set(
         key,
         lambda: charts.share_bars(labels=labels, shares=shares, notes=notes, x_label=x_label),
@@ -55,8 +63,11 @@ def _share_chart(labels, shares, notes) -> str:
     )
 
 
-SUBJECT_LABELS = {"experiment": _("Experiments"), "project": _("Projects"),
-                  "application": _("Applications")}
+SUBJECT_LABELS = {
+    "experiment": _("Experiments"),
+    "project": _("Projects"),
+    "application": _("Applications"),
+}
 
 
 @login_required
@@ -73,15 +84,24 @@ def coverage(request, slug):
                 labels, [s.share for s in measured], [f"{s.covered} / {s.total}" for s in measured]
             ),
             "alt": _("Bar chart of the share of subjects with every required assessment approved."),
-            "summary": "; ".join(f"{label}: {s.share}% ({s.covered} of {s.total})"
-                                 for label, s in zip(labels, measured, strict=True)),
-            "width": 800, "height": 120 + 50 * len(measured),
+            "summary": "; ".join(
+                f"{label}: {s.share}% ({s.covered} of {s.total})"
+                for label, s in zip(labels, measured, strict=True)
+            ),
+            "width": 800,
+            "height": 120 + 50 * len(measured),
         }
-    return render(request, "safeguards/coverage.html", {
-        **organisation_context(organisation), "figures": figures, "chart": chart,
-        "labels": SUBJECT_LABELS,
-        "can_change_gates": access.gate_requirements_can_change(request.user, organisation),
-    })
+    return render(
+        request,
+        "safeguards/coverage.html",
+        {
+            **organisation_context(organisation),
+            "figures": figures,
+            "chart": chart,
+            "labels": SUBJECT_LABELS,
+            "can_change_gates": access.gate_requirements_can_change(request.user, organisation),
+        },
+    )
 
 
 @login_required
@@ -94,15 +114,21 @@ def gate_requirements(request, slug):
     if request.method == "POST":
         require(can_change)
         rules = [
-            {"subject": r.subject, "stage": r.stage, "need": r.need,
-             "template_kind": r.template_kind, "when": r.when}
+            {
+                "subject": r.subject,
+                "stage": r.stage,
+                "need": r.need,
+                "template_kind": r.template_kind,
+                "when": r.when,
+            }
             for r in current
         ]
         action = request.POST.get("action")
         try:
             if action == "reset":
-                services.gate_requirements_save(actor=request.user, organisation=organisation,
-                                                rules=[])
+                services.gate_requirements_save(
+                    actor=request.user, organisation=organisation, rules=[]
+                )
                 messages.success(request, _("The organisation uses the default rules again."))
                 return redirect("safeguards:gates", slug=slug)
             if action == "remove":
@@ -115,17 +141,30 @@ def gate_requirements(request, slug):
                     messages.success(request, _("The rule was removed."))
                 return redirect("safeguards:gates", slug=slug)
             if action == "add" and form.is_valid():
-                rules.append({name: form.cleaned_data[name] or "" for name in
-                              ("subject", "stage", "need", "template_kind", "when")})
-                services.gate_requirements_save(actor=request.user, organisation=organisation,
-                                                rules=rules)
+                rules.append(
+                    {
+                        name: form.cleaned_data[name] or ""
+                        for name in ("subject", "stage", "need", "template_kind", "when")
+                    }
+                )
+                services.gate_requirements_save(
+                    actor=request.user, organisation=organisation, rules=rules
+                )
                 messages.success(request, _("The rule was added."))
                 return redirect("safeguards:gates", slug=slug)
         except (ValidationError, ValueError) as error:
             form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
-    return render(request, "safeguards/gate_requirements.html", {
-        **organisation_context(organisation),
-        "rules": current, "uses_defaults": gates.uses_defaults(organisation),
-        "can_change": can_change, "form": form,
-        "needs": dict(GateRequirement.Need.choices), "whens": dict(GateRequirement.When.choices),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "safeguards/gate_requirements.html",
+        {
+            **organisation_context(organisation),
+            "rules": current,
+            "uses_defaults": gates.uses_defaults(organisation),
+            "can_change": can_change,
+            "form": form,
+            "needs": dict(GateRequirement.Need.choices),
+            "whens": dict(GateRequirement.When.choices),
+        },
+        status=400 if form.errors else 200,
+    )
