@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceLevelEnum": "omslag.innovation.models.EVIDENCE_LEVELS",
         "IdeaStatusEnum": "omslag.innovation.models.Idea.Status",
         "IdeaSourceEnum": "omslag.innovation.models.Idea.Source",
+        "AlgorithmStatusEnum": "omslag.algorithms.models.AlgorithmRecord.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

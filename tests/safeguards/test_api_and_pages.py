@@ -161,6 +161,7 @@ def test_pages_render(client, prescan, editor, org, templates):
         f"/organisations/{org.slug}/gate-requirements",
         f"/assessments/{prescan.pk}",
         f"/assessments/{prescan.pk}/risks",
+        f"/history/assessment/{prescan.pk}",
     ]:
         assert client.get(url).status_code == 200, url
     exported = json.loads(client.get(f"/assessments/{prescan.pk}/json").content)

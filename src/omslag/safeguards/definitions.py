@@ -505,6 +505,8 @@ def structure_problems(definition: TemplateDef) -> list[str]:
     for item in definition.walk():
         if not item.source_id:
             continue
+        if len(item.source_id) > 50:
+            problems.append(f"{item.path}.id: longer than 50 characters")
         if item.source_id in seen:
             problems.append(
                 f"{item.path}.id: duplicate id {item.source_id!r} (also at {seen[item.source_id]})"

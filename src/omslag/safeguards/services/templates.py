@@ -56,34 +56,37 @@ def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate
 
 
 def _items_create(template, definition: TemplateDef) -> None:
-    order = 0
-    by_source: dict[str, TemplateItem] = {}
-
-    def create(item, parent):
-        nonlocal order
-        order += 1
-        record = TemplateItem.objects.create(
-            template=template,
-            source_id=item.source_id,
-            parent=parent,
-            order=order,
-            type=item.type,
-            label=item.label,
-            label_en=item.label_en,
-            description=item.description,
-            description_en=item.description_en,
-            required=item.required,
-            repeatable=item.repeatable,
-            options=item.options,
-            condition=item.condition,
-            extra=item.extra,
+    """Insert the items level by level (one INSERT per depth), so a parent always has its
+    primary key before its children are written."""
+    order = {id(item): index for index, item in enumerate(definition.walk(), start=1)}
+    level = [(item, None) for item in definition.items]
+    while level:
+        records = TemplateItem.objects.bulk_create(
+            [
+                TemplateItem(
+                    template=template,
+                    source_id=item.source_id,
+                    parent=parent,
+                    order=order[id(item)],
+                    type=item.type,
+                    label=item.label,
+                    label_en=item.label_en,
+                    description=item.description,
+                    description_en=item.description_en,
+                    required=item.required,
+                    repeatable=item.repeatable,
+                    options=item.options,
+                    condition=item.condition,
+                    extra=item.extra,
+                )
+                for item, parent in level
+            ]
         )
-        by_source[item.source_id] = record
-        for child in item.children:
-            create(child, record)
-
-    for item in definition.items:
-        create(item, None)
+        level = [
+            (child, record)
+            for (item, _parent), record in zip(level, records, strict=True)
+            for child in item.children
+        ]
 
 
 def template_import_file(*, actor, stream, fmt: str, dry_run: bool = False):
