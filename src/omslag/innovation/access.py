@@ -35,7 +35,10 @@ def _get(model, person, pk, *, path="organisation", include_deleted=False):
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404("Not found.") from None
-    record = manager.select_related(path).filter(pk=pk).first()
+    records = manager.select_related(path).filter(pk=pk)
+    if path.startswith("experiment__") and not include_deleted:
+        records = records.filter(experiment__deleted_at__isnull=True)
+    record = records.first()
     if record is None:
         raise Http404("Not found.")
     organisation = record

@@ -70,6 +70,19 @@ def _decision_recorded(experiment: Experiment) -> list[str]:
     return []
 
 
+def _track_opened(experiment: Experiment) -> list[str]:
+    from .models import ImplementationTrack
+
+    if not ImplementationTrack.objects.filter(experiment=experiment).exists():
+        return [
+            _(
+                "Open the implementation track first: an owner in the line organisation "
+                "and the funding."
+            )
+        ]
+    return []
+
+
 gate_rule_register(
     GateRule(
         code="design-complete",
@@ -84,5 +97,13 @@ gate_rule_register(
         label="decision recorded before implementation",
         to_stages=(Stage.IMPLEMENTATION,),
         check=_decision_recorded,
+    )
+)
+gate_rule_register(
+    GateRule(
+        code="implementation-track",
+        label="implementation track opened before implementation",
+        to_stages=(Stage.IMPLEMENTATION,),
+        check=_track_opened,
     )
 )

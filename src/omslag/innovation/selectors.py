@@ -15,11 +15,14 @@ from omslag.organisations.selectors import organisations_readable
 from .models import (
     STAGE_ORDER,
     Challenge,
+    Decision,
     Evaluation,
     Experiment,
     Idea,
     ImplementationTrack,
     Lesson,
+    MeasurementSummary,
+    MeasurementUpload,
     PipelineSettings,
     Stage,
     StageTransition,
@@ -108,6 +111,7 @@ def experiments_stuck_after_pilot(organisation, today=None) -> QuerySet:
         .exclude(stage__in=[Stage.STOPPED, Stage.IN_OPERATION])
         .filter(Exists(positive_old))
         .exclude(Exists(has_track))
+        .order_by("title", "pk")
     )
 
 
@@ -229,7 +233,7 @@ def lessons_search(person, query: str) -> QuerySet:
             | Q(reusable_assets__icontains=word)
             | Q(experiment__title__icontains=word)
         )
-    return lessons.select_related("experiment__organisation").order_by("-created_at")
+    return lessons.select_related("experiment__organisation").order_by("-created_at", "-pk")
 
 
 def innovate_spend_total(organisation) -> Decimal:
@@ -239,3 +243,82 @@ def innovate_spend_total(organisation) -> Decimal:
         _scope(organisation), category="innovate", kind="actual"
     ).aggregate(total=Sum("amount"))["total"]
     return total or Decimal(0)
+
+
+# --- lists and choices for pages and the API ------------------------------------------
+
+
+def experiments_filtered(organisation, *, stages=(), search="") -> QuerySet:
+    """The experiments of the organisation and those below it, in the given stages, whose
+    title contains ``search``; by title."""
+    queryset = experiments_of(organisation)
+    if stages:
+        queryset = queryset.filter(stage__in=stages)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    return queryset.order_by("title", "pk")
+
+
+def challenges_filtered(organisation, *, visibility="", search="") -> QuerySet:
+    queryset = challenges_of(organisation).select_related("owner")
+    if visibility:
+        queryset = queryset.filter(visibility=visibility)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    return queryset.order_by("-opens_on", "title", "pk")
+
+
+def ideas_filtered(organisation, *, statuses=(), challenge=None, search="") -> QuerySet:
+    queryset = ideas_of(organisation).select_related("organisation")
+    if statuses:
+        queryset = queryset.filter(status__in=statuses)
+    if challenge is not None:
+        queryset = queryset.filter(challenge_id=challenge)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def challenges_choosable(organisation) -> QuerySet:
+    """The challenges an idea of ``organisation`` may answer: its own only."""
+    return Challenge.objects.filter(organisation=organisation)
+
+
+def ideas_choosable(organisation) -> QuerySet:
+    """The ideas an experiment (or a merge) of ``organisation`` may point to: its own only."""
+    return Idea.objects.filter(organisation=organisation)
+
+
+def measurement_summaries(experiment) -> QuerySet:
+    return MeasurementSummary.objects.filter(experiment=experiment).order_by(
+        "metric", "period", "group", "pk"
+    )
+
+
+def measurement_uploads_choosable(experiment) -> QuerySet:
+    return MeasurementUpload.objects.filter(experiment=experiment)
+
+
+def evaluations_choosable(experiment) -> QuerySet:
+    return Evaluation.objects.filter(experiment=experiment)
+
+
+def evaluations_of(experiment, *, latest=False):
+    """Every evaluation, newest first; with ``latest`` the newest of each metric and method."""
+    if latest:
+        return latest_evaluations(experiment)
+    return experiment_evaluations(experiment)
+
+
+def decisions_of(experiment) -> QuerySet:
+    return Decision.objects.filter(experiment=experiment).select_related("decided_by")
+
+
+def lessons_of(experiment) -> QuerySet:
+    return experiment.lessons.select_related("experiment__organisation").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def implementation_of(experiment) -> ImplementationTrack | None:
+    return ImplementationTrack.objects.filter(experiment=experiment).first()

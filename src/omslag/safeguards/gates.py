@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     HIGH_RISK_SCORE,
@@ -109,9 +110,9 @@ def condition_holds(subject, when: str) -> bool:
 
 REASONS = {
     When.ALWAYS: "",
-    When.PERSONAL_DATA: _("it processes personal data"),
-    When.PUBLIC_FACING: _("it is public-facing"),
-    When.PRESCAN_REQUIRES_DPIA: _("the privacy pre-scan says a DPIA is required"),
+    When.PERSONAL_DATA: gettext_lazy("it processes personal data"),
+    When.PUBLIC_FACING: gettext_lazy("it is public-facing"),
+    When.PRESCAN_REQUIRES_DPIA: gettext_lazy("the privacy pre-scan says a DPIA is required"),
 }
 
 

@@ -9,9 +9,8 @@ from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.tabular.formats import FileProblem
 
-from .. import access, services
+from .. import access, selectors, services
 from ..models import EVIDENCE_LEVELS, Decision, Evaluation, MeasurementSummary, MeasurementUpload
-from . import reads
 from .base import (
     CamelJsonField,
     does_not_exist,
@@ -185,7 +184,7 @@ class DecisionIn(CamelSerializer):
 
 
 def _summaries_response(experiment, saved: int) -> Response:
-    summaries = reads.measurement_summaries(experiment)
+    summaries = selectors.measurement_summaries(experiment)
     return Response(
         SummariesSavedOut({"saved": saved, "summaries": summaries}).data,
         status=status.HTTP_201_CREATED,
@@ -207,7 +206,7 @@ class MeasurementListApi(generics.GenericAPIView):
     )
     def get(self, request, pk):
         experiment = access.experiment_get_readable(request.user, pk)
-        page = self.paginate_queryset(reads.measurement_summaries(experiment))
+        page = self.paginate_queryset(selectors.measurement_summaries(experiment))
         return self.get_paginated_response(SummaryOut(page, many=True).data)
 
     @extend_schema(
@@ -298,7 +297,7 @@ class EvaluateApi(generics.GenericAPIView):
     def post(self, request, pk):
         experiment = record_changeable(request, access.experiment_get_readable(request.user, pk))
         data = validated(
-            EvaluateIn, request.data, uploads=reads.measurement_uploads_choosable(experiment)
+            EvaluateIn, request.data, uploads=selectors.measurement_uploads_choosable(experiment)
         )
         evaluations = services.experiment_evaluate(
             actor=request.user, experiment=experiment, upload=data.get("upload")
@@ -318,7 +317,7 @@ class EvaluationListApi(generics.GenericAPIView):
     def get(self, request, pk):
         experiment = access.experiment_get_readable(request.user, pk)
         filters = validated(EvaluationFiltersIn, request.query_params)
-        page = self.paginate_queryset(reads.evaluations_of(experiment, **filters))
+        page = self.paginate_queryset(selectors.evaluations_of(experiment, **filters))
         return self.get_paginated_response(EvaluationOut(page, many=True).data)
 
 
@@ -341,7 +340,7 @@ class DecisionListApi(generics.GenericAPIView):
     @extend_schema(operation_id="decisions_list", responses={200: DecisionOut(many=True)})
     def get(self, request, pk):
         experiment = access.experiment_get_readable(request.user, pk)
-        page = self.paginate_queryset(reads.decisions_of(experiment))
+        page = self.paginate_queryset(selectors.decisions_of(experiment))
         return self.get_paginated_response(DecisionOut(page, many=True).data)
 
     @extend_schema(
@@ -357,7 +356,7 @@ class DecisionListApi(generics.GenericAPIView):
         experiment = access.experiment_get_readable(request.user, pk)
         require(access.pipeline_can_decide(request.user, experiment.organisation))
         data = validated(
-            DecisionIn, request.data, evaluations=reads.evaluations_choosable(experiment)
+            DecisionIn, request.data, evaluations=selectors.evaluations_choosable(experiment)
         )
         decision = services.decision_record(actor=request.user, experiment=experiment, **data)
         return Response(DecisionOut(decision).data, status=status.HTTP_201_CREATED)

@@ -10,7 +10,6 @@ from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from .. import access, gates, selectors, services
 from ..models import Experiment, Stage
 from ..services.pipeline import EXPERIMENT_FIELDS
-from . import reads
 from .base import (
     PercentField,
     VersionIn,
@@ -211,7 +210,7 @@ class ExperimentListApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
         filters = validated(ExperimentFiltersIn, request.query_params)
-        queryset = reads.experiments_filtered(
+        queryset = selectors.experiments_filtered(
             organisation, stages=filters.get("stage", ()), search=filters.get("search", "")
         )
         page = self.paginate_queryset(queryset)
@@ -222,7 +221,7 @@ class ExperimentListApi(generics.GenericAPIView):
     )
     def post(self, request, slug):
         organisation = organisation_changeable(request, slug)
-        data = validated(ExperimentIn, request.data, ideas=reads.ideas_choosable(organisation))
+        data = validated(ExperimentIn, request.data, ideas=selectors.ideas_choosable(organisation))
         experiment = services.experiment_create(
             actor=request.user, organisation=organisation, owner=request.user, **data
         )
@@ -246,7 +245,9 @@ class ExperimentDetailApi(generics.GenericAPIView):
     def patch(self, request, pk):
         experiment = record_changeable(request, access.experiment_get_readable(request.user, pk))
         data = validated(
-            ExperimentUpdateIn, request.data, ideas=reads.ideas_choosable(experiment.organisation)
+            ExperimentUpdateIn,
+            request.data,
+            ideas=selectors.ideas_choosable(experiment.organisation),
         )
         experiment = services.experiment_update(
             actor=request.user,

@@ -8,10 +8,9 @@ from rest_framework.response import Response
 
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
-from .. import access, services
+from .. import access, selectors, services
 from ..models import Challenge, Idea
 from ..services.pipeline import CHALLENGE_FIELDS
-from . import reads
 from .base import (
     does_not_exist,
     organisation_changeable,
@@ -192,7 +191,7 @@ class ChallengeListApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_readable(request, slug)
         filters = validated(ChallengeFiltersIn, request.query_params)
-        page = self.paginate_queryset(reads.challenges_filtered(organisation, **filters))
+        page = self.paginate_queryset(selectors.challenges_filtered(organisation, **filters))
         return self.get_paginated_response(ChallengeOut(page, many=True).data)
 
     @extend_schema(
@@ -241,7 +240,7 @@ class IdeaListApi(generics.GenericAPIView):
         organisation = organisation_readable(request, slug)
         filters = validated(IdeaFiltersIn, request.query_params)
         page = self.paginate_queryset(
-            reads.ideas_filtered(
+            selectors.ideas_filtered(
                 organisation,
                 statuses=[filters["status"]] if "status" in filters else (),
                 challenge=filters.get("challenge"),
@@ -253,7 +252,9 @@ class IdeaListApi(generics.GenericAPIView):
     @extend_schema(operation_id="ideas_create", request=IdeaIn, responses={201: IdeaOut})
     def post(self, request, slug):
         organisation = organisation_changeable(request, slug)
-        data = validated(IdeaIn, request.data, challenges=reads.challenges_choosable(organisation))
+        data = validated(
+            IdeaIn, request.data, challenges=selectors.challenges_choosable(organisation)
+        )
         idea = services.idea_submit(
             actor=request.user, organisation=organisation, author=request.user, **data
         )
@@ -272,7 +273,7 @@ class IdeaDetailApi(generics.GenericAPIView):
     def patch(self, request, pk):
         idea = record_changeable(request, access.idea_get_readable(request.user, pk))
         data = validated(
-            IdeaUpdateIn, request.data, challenges=reads.challenges_choosable(idea.organisation)
+            IdeaUpdateIn, request.data, challenges=selectors.challenges_choosable(idea.organisation)
         )
         idea = services.idea_update(
             actor=request.user, idea=idea, expected_version=data.pop("version"), **data
@@ -293,7 +294,9 @@ class IdeaReviewApi(generics.GenericAPIView):
     )
     def post(self, request, pk):
         idea = record_changeable(request, access.idea_get_readable(request.user, pk))
-        data = validated(IdeaReviewIn, request.data, ideas=reads.ideas_choosable(idea.organisation))
+        data = validated(
+            IdeaReviewIn, request.data, ideas=selectors.ideas_choosable(idea.organisation)
+        )
         try:
             idea = services.idea_review(
                 actor=request.user,

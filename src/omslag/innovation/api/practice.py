@@ -12,7 +12,6 @@ from omslag.portfolio import selectors as portfolio_selectors
 from .. import access, selectors, services
 from ..models import ImplementationTrack, Lesson
 from ..services.pipeline import LESSON_FIELDS, TRACK_FIELDS
-from . import reads
 from .base import does_not_exist, gate_refused, record_changeable, validated
 
 # --- serializers ----------------------------------------------------------------------------
@@ -95,7 +94,7 @@ class LessonSearchIn(CamelSerializer):
 
 
 def _track_of(experiment) -> ImplementationTrack:
-    track = reads.implementation_of(experiment)
+    track = selectors.implementation_of(experiment)
     if track is None:
         raise Http404("This experiment has no implementation track yet.")
     return track
@@ -163,7 +162,7 @@ class ExperimentLessonListApi(generics.GenericAPIView):
     @extend_schema(operation_id="lessons_of_experiment", responses={200: LessonOut(many=True)})
     def get(self, request, pk):
         experiment = access.experiment_get_readable(request.user, pk)
-        page = self.paginate_queryset(reads.lessons_of(experiment))
+        page = self.paginate_queryset(selectors.lessons_of(experiment))
         return self.get_paginated_response(LessonOut(page, many=True).data)
 
     @extend_schema(operation_id="lessons_create", request=LessonIn, responses={201: LessonOut})

@@ -86,7 +86,13 @@ def run_method(method: str, inputs: dict) -> dict:
         result = benjamini_hochberg(inputs["p_values"], alpha=inputs["alpha"])
     else:
         raise RuleViolation(_("Unknown method %(m)s.") % {"m": method})
-    return result.to_dict()
+    data = result.to_dict()
+    if data.get("chance_to_beat_control") is not None:
+        # The core's chance is P(treatment > control). Where lower is better the treatment
+        # wins when it is lower: ``chance_better`` is the chance in the desired direction.
+        chance = data["chance_to_beat_control"]
+        data["chance_better"] = 1 - chance if inputs.get("lower_is_better") else chance
+    return data
 
 
 def _cells(experiment) -> dict:
@@ -131,7 +137,11 @@ def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
     control, treatment = experiment.control_label, experiment.treatment_label
     periods = sorted({period for _group, period in cells})
     confidence = 1 - experiment.alpha
-    common = {"alternative": _alternative(experiment), "confidence": confidence}
+    common = {
+        "alternative": _alternative(experiment),
+        "confidence": confidence,
+        "lower_is_better": experiment.direction == Experiment.Direction.DECREASE,
+    }
     roles = {p: _period_role(p) for p in periods}
     if experiment.design_type == Experiment.DesignType.PILOT_CONTROL and sorted(
         r for r in roles.values() if r

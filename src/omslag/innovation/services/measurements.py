@@ -272,6 +272,21 @@ def upload_save(*, actor, experiment, stream, filename, progress=None) -> Measur
     units as arrays for panel methods. All or nothing."""
     arrays, metrics, rows = upload_read(experiment, stream, filename, progress)
     items = summaries_from_arrays(experiment, arrays, metrics)
+    problems = []
+    for item in items:
+        where = f"{item.group}, {item.period}" if item.period else item.group
+        for problem in summary_problems(experiment, 0, item):
+            problems.append(
+                RowProblem(
+                    0,
+                    item.metric,
+                    where,
+                    _("%(reason)s (%(count)s unit(s) in %(where)s)")
+                    % {"reason": problem.reason, "count": item.count, "where": where},
+                )
+            )
+    if problems:
+        raise MeasurementProblems(problems, len(problems))
     summaries_save(actor=actor, experiment=experiment, items=items, source="upload")
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)

@@ -147,6 +147,7 @@ def idea_submit(*, actor, organisation, **fields) -> Idea:
 
 @transaction.atomic
 def idea_update(*, actor, idea, expected_version, **changes) -> Idea:
+    _same_organisation(idea.organisation, challenge=changes.get("challenge"))
     return _update(
         idea, actor=actor, expected_version=expected_version, allowed=IDEA_FIELDS, changes=changes
     )
@@ -193,9 +194,16 @@ def actor_or_none(actor):
 # --- experiments -----------------------------------------------------------------------------
 
 
+def _same_organisation(organisation, **records) -> None:
+    for name, record in records.items():
+        if record is not None and record.organisation_id != organisation.id:
+            raise RuleViolation(_("The %(what)s belongs to another organisation.") % {"what": name})
+
+
 @transaction.atomic
 def experiment_create(*, actor, organisation, **fields) -> Experiment:
     _check(fields, EXPERIMENT_FIELDS)
+    _same_organisation(organisation, idea=fields.get("idea"))
     now = timezone.now()
     experiment = Experiment(
         organisation=organisation, stage=Stage.IDEA, stage_changed_at=now, **fields
@@ -215,6 +223,7 @@ def experiment_create(*, actor, organisation, **fields) -> Experiment:
 def experiment_update(*, actor, experiment, expected_version, **changes) -> Experiment:
     if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
         raise RuleViolation(_("A stopped experiment or one in operation no longer changes."))
+    _same_organisation(experiment.organisation, idea=changes.get("idea"))
     return _update(
         experiment,
         actor=actor,
@@ -231,11 +240,9 @@ def experiment_delete(*, actor, experiment, expected_version=None) -> None:
 
 @transaction.atomic
 def experiment_restore(*, actor, record, history_id) -> Experiment:
+    # The stage is not restored: stages change only through moves, which the funnel counts.
     return restore_fields(
-        actor=actor,
-        record=record,
-        history_id=history_id,
-        fields=(*EXPERIMENT_FIELDS, "stage", "stopped_reason"),
+        actor=actor, record=record, history_id=history_id, fields=EXPERIMENT_FIELDS
     )
 
 
@@ -340,22 +347,20 @@ def decision_record(
 @transaction.atomic
 def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
     """Open the implementation track after a scale decision and move the experiment into the
-    implementation stage (the gate rules apply)."""
+    implementation stage; the move checks every gate rule and a refusal rolls the track back."""
     _check(fields, TRACK_FIELDS)
-    if hasattr(experiment, "implementation"):
+    if ImplementationTrack.objects.filter(experiment=experiment).exists():
         raise RuleViolation(_("This experiment already has an implementation track."))
-    problems = gate_problems(experiment, Stage.IMPLEMENTATION)
-    if problems:
-        raise GateRefused(Stage.IMPLEMENTATION, problems)
+    if experiment.stage != Stage.DECISION:
+        raise RuleViolation(_("An implementation track is opened at the decision stage."))
     track = ImplementationTrack(experiment=experiment, **fields)
     save_with_history(track, actor=actor)
-    if experiment.stage == Stage.DECISION:
-        experiment_move(
-            actor=actor,
-            experiment=experiment,
-            to_stage=Stage.IMPLEMENTATION,
-            expected_version=experiment.version,
-        )
+    experiment_move(
+        actor=actor,
+        experiment=experiment,
+        to_stage=Stage.IMPLEMENTATION,
+        expected_version=experiment.version,
+    )
     return track
 
 

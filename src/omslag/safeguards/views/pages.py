@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common import charts
@@ -64,9 +65,9 @@ def _share_chart(labels, shares, notes) -> str:
 
 
 SUBJECT_LABELS = {
-    "experiment": _("Experiments"),
-    "project": _("Projects"),
-    "application": _("Applications"),
+    "experiment": gettext_lazy("Experiments"),
+    "project": gettext_lazy("Projects"),
+    "application": gettext_lazy("Applications"),
 }
 
 
