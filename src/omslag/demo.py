@@ -114,8 +114,10 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
 
     projects_demo_load(by_slug)
     from omslag.innovation.demo import innovation_demo_load
+    from omslag.safeguards.demo import safeguards_demo_clear_gates
 
-    innovation_demo_load(by_slug["gemeente-wadderveen"])
+    # The demo respects every gate: experiments get their approved assessments before they run.
+    innovation_demo_load(by_slug["gemeente-wadderveen"], prepare=safeguards_demo_clear_gates)
     from omslag.algorithms.demo import algorithms_demo_load
 
     algorithms_demo_load(by_slug["gemeente-wadderveen"])

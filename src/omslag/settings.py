@@ -314,6 +314,11 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "omslag.innovation.models.Idea.Status",
         "IdeaSourceEnum": "omslag.innovation.models.Idea.Source",
         "AlgorithmStatusEnum": "omslag.algorithms.models.AlgorithmRecord.Status",
+        "AssessmentStatusEnum": "omslag.safeguards.models.AssessmentStatus",
+        "MitigationStatusEnum": "omslag.safeguards.models.Mitigation.Status",
+        "AssessmentKindEnum": "omslag.safeguards.models.TemplateKind",
+        "TemplateSourceEnum": "omslag.safeguards.models.AssessmentTemplate.Source",
+        "GateSubjectEnum": "omslag.safeguards.models.GateRequirement.Subject",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -38,13 +38,15 @@ AXE_OPTIONS = {
 }
 
 # axe-core passes an aria-describedby that points at no element at all; a screen reader then
-# reads nothing. Report every id reference that does not resolve.
+# reads nothing. Report every id reference that does not resolve, and every one that resolves
+# to more than one element (a label then names whichever field comes first in the page).
 _BROKEN_IDREFS = """() => {
   const problems = [];
   const check = (el, attr) => {
     for (const id of (el.getAttribute(attr) || '').split(/\\s+/).filter(Boolean)) {
-      if (!document.getElementById(id)) {
-        problems.push({target: el.id ? '#' + el.id : el.tagName.toLowerCase(), attr, id});
+      const found = document.querySelectorAll('#' + CSS.escape(id)).length;
+      if (found !== 1) {
+        problems.push({target: el.id ? '#' + el.id : el.tagName.toLowerCase(), attr, id, found});
       }
     }
   };
@@ -85,7 +87,11 @@ class PageReport:
         for ref in self.broken_idrefs:
             lines.append(
                 f'    - broken-idref [serious] {ref["target"]} has {ref["attr"]}="{ref["id"]}" '
-                "but no element has that id"
+                + (
+                    "but no element has that id"
+                    if not ref.get("found")
+                    else f"but {ref['found']} elements have that id"
+                )
             )
         return lines
 
@@ -107,14 +113,22 @@ class Tour:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def visit(self, path: str, label: str, *, status: int = 200, check: bool = True):
+    def visit(
+        self,
+        path: str,
+        label: str,
+        *,
+        status: int = 200,
+        check: bool = True,
+        open_details: bool = False,
+    ):
         response = self.page.goto(self.url(path))
         assert response is not None and response.status == status, (
             f"{self.who}: {label} ({path}) answered {response and response.status}, "
             f"expected {status}"
         )
         if check:
-            self.check(label)
+            self.check(label, open_details=open_details)
         return response
 
     def submit(self, button, label: str, *, status: int = 200, check: bool = True):
@@ -130,7 +144,11 @@ class Tour:
             self.check(label)
         return response
 
-    def check(self, label: str) -> None:
+    def check(self, label: str, *, open_details: bool = False) -> None:
+        """Check the page as it is; with open_details, first open every <details> in main,
+        since axe-core skips what is hidden and forms hide there."""
+        if open_details:
+            self.page.evaluate(_OPEN_DETAILS)
         report = accessibility_report(self.page, label)
         self.checked.append(label)
         if report.violations or report.broken_idrefs:
@@ -145,6 +163,36 @@ class Tour:
 
 
 _axe = None
+
+_OPEN_DETAILS = "() => document.querySelectorAll('main details').forEach(d => { d.open = true; })"
+
+# Every chart is an <img> in a <figure>: it needs a text alternative, a caption, and the
+# figures themselves in a table after it, in the same page section.
+_CHART_PROBLEMS = """() => {
+  const problems = [];
+  const figures = [...document.querySelectorAll('main figure')].filter(f => f.querySelector('img'));
+  figures.forEach((figure, index) => {
+    const caption = (figure.querySelector('figcaption') || {}).textContent || '';
+    const name = caption.trim() || `figure ${index + 1}`;
+    if (!caption.trim()) problems.push(`${name}: the figure has no caption`);
+    for (const img of figure.querySelectorAll('img')) {
+      if (!(img.getAttribute('alt') || '').trim()) problems.push(`${name}: the image has no alt`);
+      if (!img.complete || img.naturalWidth === 0) problems.push(`${name}: the image is empty`);
+    }
+    const scope = figure.closest('section') || figure.closest('main');
+    const after = [...scope.querySelectorAll('table')].filter(
+      table => figure.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING);
+    if (!after.length) problems.push(`${name}: no data table follows it in its section`);
+  });
+  return {count: figures.length, problems};
+}"""
+
+
+def assert_charts(page, label: str, *, count: int) -> None:
+    """The page shows ``count`` charts, each with an alt text, a caption and a data table."""
+    found = page.evaluate(_CHART_PROBLEMS)
+    assert not found["problems"], f"{label} ({page.url}): " + "; ".join(found["problems"])
+    assert found["count"] == count, f"{label}: expected {count} charts, found {found['count']}"
 
 
 _UNLOADED_STYLESHEETS = """() => [...document.querySelectorAll('link[rel=stylesheet]')]
@@ -199,11 +247,16 @@ def switch_language(page, code: str):
     return navigation.value
 
 
-def screenshot(page, name: str) -> None:
-    """Write docs/screenshots/<name>.png (full page) when OMSLAG_SCREENSHOTS=1."""
+def screenshot(page, name: str, *, element=None, max_bytes: int = 300_000) -> None:
+    """Write docs/screenshots/<name>.png when OMSLAG_SCREENSHOTS=1: the full page, or only
+    ``element`` (a locator) when given."""
     if not SCREENSHOTS_WANTED:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size < 300_000, f"{path} is {path.stat().st_size} bytes; keep it small"
+    if element is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        element.screenshot(path=str(path))
+    size = path.stat().st_size
+    assert size < max_bytes, f"{path} is {size} bytes; keep it under {max_bytes}"

@@ -822,6 +822,9 @@ def test_walk_from_challenge_to_operation_through_the_forms(org, editor, board_m
     welch = Evaluation.objects.get(experiment=exp, method="welch")
     assert welch.positive
     move("decision")
+    page = text_of(editor.get(url))
+    assert "Move to implementation" not in page  # the implementation track makes that move
+    assert "Open the implementation track" not in page  # not before a decision to scale
     # implementation is refused before a decision to scale
     response = move("implementation", status=422)
     assert "No decision to scale is recorded" in text_of(response)

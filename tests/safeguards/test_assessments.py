@@ -309,3 +309,23 @@ def test_the_pdf_holds_the_title_and_an_answer(templates, org, editor):
     assert "Werkgevolgen chatbot" in text
     assert "Klantcontactmedewerker" in text, text
     assert "Advice requested" in text  # tests run in English
+
+
+def test_a_rule_names_a_stage_the_subject_has(org):
+    from django.core.exceptions import ValidationError
+
+    admin = member(Role.ADMIN, org)
+    with pytest.raises(ValidationError, match="Use one of"):
+        services.gate_requirements_save(
+            actor=admin,
+            organisation=org,
+            rules=[
+                {
+                    "subject": "experiment",
+                    "stage": "runing",
+                    "need": "assessment",
+                    "template_kind": "dpia",
+                    "when": "always",
+                },
+            ],
+        )

@@ -173,8 +173,11 @@ def _backdate(experiment, start):
     )
 
 
-def _walk(experiment, to_stage, stopped_reason):
-    """Move the experiment stage by stage."""
+def _walk(experiment, to_stage, stopped_reason, prepare=None):
+    """Move the experiment stage by stage; ``prepare`` first gives it what the gate rules of
+    other apps ask (approved assessments), since the demo respects every gate."""
+    if prepare is not None:
+        prepare(experiment)
     # A stopped experiment stops after running, or in design when its design never finished.
     stopped_at = 2 if experiment.primary_metric else 1
     target = ORDER.index(to_stage) if to_stage in ORDER else stopped_at
@@ -197,7 +200,7 @@ def _walk(experiment, to_stage, stopped_reason):
 
 
 @transaction.atomic
-def innovation_demo_load(organisation) -> None:
+def innovation_demo_load(organisation, prepare=None) -> None:
     if Experiment.all_objects.filter(organisation=organisation).exists():
         return
     rng = np.random.default_rng(2026)
@@ -227,12 +230,12 @@ def innovation_demo_load(organisation) -> None:
             )
     start = timezone.now() - dt.timedelta(days=420)
     for index, row in enumerate(EXPERIMENTS):
-        experiment = _demo_experiment(organisation, rng, index, *row)
+        experiment = _demo_experiment(organisation, rng, index, *row, prepare=prepare)
         _backdate(experiment, start + dt.timedelta(days=9 * index))
 
 
 def _demo_experiment(
-    organisation, rng, index, title, team, stage, metric, kind, effect, budget, reason
+    organisation, rng, index, title, team, stage, metric, kind, effect, budget, reason, prepare
 ):
     experiment = services.experiment_create(
         actor=None,
@@ -258,7 +261,7 @@ def _demo_experiment(
     if stage == Stage.IDEA:
         return experiment
     if stage == Stage.STOPPED:
-        experiment = _walk(experiment, Stage.STOPPED, reason)
+        experiment = _walk(experiment, Stage.STOPPED, reason, prepare)
         services.lesson_add(
             actor=None,
             experiment=experiment,
@@ -268,7 +271,7 @@ def _demo_experiment(
         )
         return experiment
     level = ORDER.index(stage)
-    experiment = _walk(experiment, ORDER[min(level, 2)], "")
+    experiment = _walk(experiment, ORDER[min(level, 2)], "", prepare)
     if level < 2 or effect is None:
         return experiment
     services.upload_save(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omslag.portfolio.selectors import applications_choosable
 
+from . import selectors
 from .models import (
     Challenge,
     Decision,
@@ -346,9 +347,11 @@ class DecisionForm(forms.ModelForm):
         kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, prefix="decision", **kwargs)
         self.fields["evidence_level"].choices = [("", "---------"), *EVIDENCE_LEVEL_CHOICES]
-        self.fields["evaluation"].queryset = experiment.evaluations.filter(
-            method__in=("welch", "proportions", "did-cells", "did-panel")
-        ).order_by("-created_at", "metric")
+        self.fields["evaluation"].queryset = (
+            selectors.evaluations_choosable(experiment)
+            .filter(method__in=("welch", "proportions", "did-cells", "did-panel"))
+            .order_by("-created_at", "metric")
+        )
         self.fields["evaluation"].label_from_instance = evaluation_label
         self.fields["evaluation"].empty_label = _("none")
 
@@ -404,10 +407,7 @@ class ImplementationForm(FieldsetsMixin, VersionedModelForm):
         }
 
     def __init__(self, *args, experiment, track=None, **kwargs):
-        # A new track points to the experiment by id: assigning the object would also cache
-        # the unsaved track as experiment.implementation, which implementation_open() reads
-        # as "already has a track".
-        kwargs["instance"] = track or ImplementationTrack(experiment_id=experiment.pk)
+        kwargs["instance"] = track or ImplementationTrack(experiment=experiment)
         super().__init__(*args, prefix="track", **kwargs)
         self.fields["replaces_application"].queryset = applications_choosable(
             experiment.organisation
@@ -453,9 +453,9 @@ class IdeaForm(CreateAnywayMixin, VersionedModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].queryset = Challenge.objects.filter(
-            organisation=organisation
-        ).order_by("title")
+        self.fields["challenge"].queryset = selectors.challenges_choosable(organisation).order_by(
+            "title"
+        )
         self.fields["challenge"].empty_label = _("no challenge")
         if self.instance.pk is None:
             self.add_create_anyway()
@@ -486,7 +486,7 @@ class IdeaReviewForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("version", idea.version)
         super().__init__(*args, prefix="review", **kwargs)
         self.fields["merged_into"].queryset = (
-            Idea.objects.filter(organisation_id=idea.organisation_id)
+            selectors.ideas_choosable(idea.organisation)
             .exclude(pk=idea.pk)
             .exclude(status=Idea.Status.MERGED)
             .order_by("title")

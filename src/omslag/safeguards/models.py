@@ -365,5 +365,17 @@ class GateRequirement(DomainModel):
         return f"{self.subject} → {self.stage}: {self.need} {self.template_kind}"
 
     def clean(self):
+        from omslag.innovation.models import Stage
+        from omslag.projects.models import Project
+
         if self.need == self.Need.ASSESSMENT and not self.template_kind:
             raise ValidationError({"template_kind": _("Choose the assessment that is needed.")})
+        allowed = {
+            self.Subject.EXPERIMENT: [s for s in Stage.values if s != Stage.STOPPED],
+            self.Subject.PROJECT: Project.Status.values,
+            self.Subject.APPLICATION: [""],
+        }.get(self.subject, [])
+        if self.stage not in allowed:
+            raise ValidationError(
+                {"stage": _("Use one of: %(allowed)s.") % {"allowed": ", ".join(allowed) or "—"}}
+            )

@@ -43,9 +43,7 @@ def standard_errors(values: dict, *, required: bool) -> None:
     problems.pop("publication_category", None)
     if problems:
         names = {"start_date": "startMonth", "end_date": "endMonth"}
-        raise serializers.ValidationError(
-            {names.get(k, camel(k)): v for k, v in problems.items()}
-        )
+        raise serializers.ValidationError({names.get(k, camel(k)): v for k, v in problems.items()})
 
 
 class VersionIn(CamelSerializer):

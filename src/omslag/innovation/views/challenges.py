@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from omslag.common.errors import ConflictError
 from omslag.organisations.access import organisation_get_readable
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import ChallengeForm
 from ..models import Challenge
 from . import queries
@@ -42,7 +42,9 @@ def challenge_detail(request, pk):
         {
             **organisation_context(request.user, organisation),
             "challenge": challenge,
-            "page": paginate(request, queries.idea_list(organisation, challenge=challenge)),
+            "page": paginate(
+                request, selectors.ideas_filtered(organisation, challenge=challenge.pk)
+            ),
         },
     )
 

@@ -64,6 +64,8 @@ def _design_facts(experiment: Experiment) -> list[tuple[str, object, str]]:
 def _move_forms(experiment: Experiment, bound: MoveForm | None) -> list[dict]:
     moves = []
     for stage in services.allowed_moves(experiment):
+        if stage == Stage.IMPLEMENTATION:
+            continue  # opening the implementation track makes this move (see the track form)
         if bound is not None and bound.data.get("to_stage") == stage:
             form = bound
         else:
@@ -123,7 +125,7 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
         or (
             latest_decision is not None
             and latest_decision.outcome == Decision.Outcome.SCALE
-            and experiment.stage not in CLOSED_STAGES
+            and experiment.stage == Stage.DECISION
         )
     )
     context.update(

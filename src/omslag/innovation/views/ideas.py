@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from omslag.common.errors import ConflictError, RuleViolation
 from omslag.organisations.access import organisation_get_readable
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import IdeaAcceptForm, IdeaFilterForm, IdeaForm, IdeaReviewForm
 from ..models import Challenge, Idea
 from . import queries
@@ -27,8 +27,9 @@ def idea_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     form = IdeaFilterForm(request.GET or None)
     filters = filters_of(form)
-    ideas = queries.idea_list(
-        organisation, search=filters.get("q", ""), status=filters.get("status", "")
+    status = filters.get("status", "")
+    ideas = selectors.ideas_filtered(
+        organisation, statuses=(status,) if status else (), search=filters.get("q", "")
     )
     return render(
         request,

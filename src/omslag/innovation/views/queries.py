@@ -30,17 +30,6 @@ def challenge_list(organisation) -> QuerySet:
     )
 
 
-def idea_list(organisation, *, search: str = "", status: str = "", challenge=None) -> QuerySet:
-    ideas = selectors.ideas_of(organisation).select_related("organisation")
-    if search:
-        ideas = ideas.filter(title__icontains=search)
-    if status:
-        ideas = ideas.filter(status=status)
-    if challenge is not None:
-        ideas = ideas.filter(challenge=challenge)
-    return ideas.order_by("-created_at", "-id")
-
-
 def idea_experiments(idea) -> list[Experiment]:
     return list(idea.experiments.order_by("title"))
 

@@ -174,12 +174,22 @@ def lower_is_better(experiment: Experiment, metric: str) -> bool:
     )
 
 
+def evaluation_lower_is_better(experiment: Experiment, evaluation) -> bool:
+    """Whether lower counts as better in this evaluation: as stored with it, or (for results
+    stored before the evaluation kept it) from the design's direction for its primary metric."""
+    if "lower_is_better" in evaluation.inputs:
+        return bool(evaluation.inputs["lower_is_better"])
+    return lower_is_better(experiment, evaluation.metric)
+
+
 def _effect(experiment: Experiment, evaluation) -> Effect:
     result = evaluation.result
     estimate = result.get("difference", result.get("estimate"))
-    chance = result.get("chance_to_beat_control")
-    if chance is not None and lower_is_better(experiment, evaluation.metric):
-        chance = 1 - chance  # the stored chance is that the treatment is higher
+    chance = result.get("chance_better")
+    if chance is None and result.get("chance_to_beat_control") is not None:
+        chance = result["chance_to_beat_control"]  # the chance that the treatment is higher
+        if evaluation_lower_is_better(experiment, evaluation):
+            chance = 1 - chance
     control_value = treatment_value = None
     if evaluation.method == "welch":
         control_value = result["control"]["total"] / result["control"]["count"]
@@ -334,12 +344,10 @@ def experiment_results(experiment, evaluations) -> tuple[list[MetricResults], li
                 )
             )
             continue
-        results = metrics.setdefault(
-            evaluation.metric,
-            MetricResults(evaluation.metric, lower_is_better(experiment, evaluation.metric)),
-        )
+        results = metrics.setdefault(evaluation.metric, MetricResults(evaluation.metric))
         if evaluation.method in EFFECT_METHODS:
             results.effects.append(_effect(experiment, evaluation))
+            results.lower_is_better = evaluation_lower_is_better(experiment, evaluation)
         elif evaluation.method == "srm":
             results.srm = evaluation.result
         elif evaluation.method == "sequential":

@@ -21,7 +21,7 @@ def _forecast(request, organisation, currencies):
     shipped = services.reference_class_shipped()  # created on first use
     classes = [
         c
-        for c in queries.reference_classes_with_counts(organisation)
+        for c in selectors.reference_classes_usable(organisation)
         if c.kind == ReferenceClass.Kind.COST
     ]
     chosen = None

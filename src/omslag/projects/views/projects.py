@@ -160,7 +160,7 @@ def _forecast(request, project):
     """The forecast box: the classes to choose from and, with one chosen, the forecast."""
     organisation = project.organisation
     services.reference_class_shipped()  # created on first use
-    classes = list(queries.reference_classes_with_counts(organisation))
+    classes = list(selectors.reference_classes_usable(organisation))
     chosen = queries.reference_class_choice(organisation, request.GET.get("reference-class"))
     schedule = queries.reference_class_choice(
         organisation, request.GET.get("schedule-class"), kind=ReferenceClass.Kind.SCHEDULE
@@ -201,7 +201,6 @@ def _forecast(request, project):
 
 
 def _part_sections(project, can_change) -> list[dict]:
-    parts = queries.project_parts(project)
     sections = []
     for kind, heading in PART_SECTIONS:
         model = access.PARTS[kind]
@@ -214,7 +213,8 @@ def _part_sections(project, can_change) -> list[dict]:
                 "add_label": PART_TITLES[kind][0],
                 "headers": [model._meta.get_field(name).verbose_name for name in fields],
                 "rows": [
-                    (part, [(name, getattr(part, name)) for name in fields]) for part in parts[kind]
+                    (part, [(name, getattr(part, name)) for name in fields])
+                    for part in selectors.parts_of(project, model)
                 ],
                 "form": form_class(prefix=kind) if can_change else None,
             }

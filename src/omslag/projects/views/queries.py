@@ -131,16 +131,6 @@ def portfolio_scatter(organisation, limit: int = SCATTER_LIMIT) -> ScatterSet:
     return ScatterSet(projects, counted, single, counted > len(projects))
 
 
-def reference_classes_with_counts(organisation):
-    """The classes the organisation may use, with their number of pairs and their owner."""
-    return (
-        selectors.reference_classes_for(organisation)
-        .select_related("organisation")
-        .annotate(pair_count=Count("pairs"))
-        .order_by("organisation__path", "name")
-    )
-
-
 def reference_class_choice(organisation, pk, *, kind=ReferenceClass.Kind.COST):
     """The class with ``pk`` if the organisation may use it and it is of ``kind``, else None."""
     try:
@@ -153,21 +143,3 @@ def reference_class_choice(organisation, pk, *, kind=ReferenceClass.Kind.COST):
         .select_related("organisation")
         .first()
     )
-
-
-# part kind (as in access.PARTS): the project's relation holding them
-PART_RELATIONS = {
-    "milestone": "milestones",
-    "quality-review": "quality_reviews",
-    "review-advice": "review_advice",
-    "paper": "papers",
-    "benefit": "benefits",
-}
-
-
-def project_parts(project) -> dict[str, list]:
-    """The live milestones, quality reviews, AcICT advice, papers and benefits of a project;
-    one query per kind."""
-    return {
-        kind: list(getattr(project, relation).all()) for kind, relation in PART_RELATIONS.items()
-    }

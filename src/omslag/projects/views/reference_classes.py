@@ -17,7 +17,7 @@ from omslag.organisations.access import organisation_get_readable
 from .. import access, selectors, services
 from ..forms import ReferenceClassBuildForm, ReferenceClassUploadForm
 from ..models import ReferenceClass
-from . import charts, queries
+from . import charts
 from .base import form_errors_from, organisation_context, require
 
 QUANTILES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -85,7 +85,7 @@ def reference_class_list(request, slug):
         "projects/reference_class_list.html",
         {
             **context,
-            "classes": queries.reference_classes_with_counts(organisation),
+            "classes": selectors.reference_classes_usable(organisation),
             "build_form": build_form,
             "upload_form": upload_form,
             "min_pairs": MIN_PAIRS,
@@ -106,9 +106,14 @@ def reference_class_detail(request, pk):
     reference_class = access.reference_class_get_readable(request.user, pk)
     # The organisation the reader came from, for the breadcrumbs and the way back; a shipped
     # class belongs to none.
-    organisation = reference_class.organisation
-    if organisation is None and request.GET.get("organisation"):
+    if request.GET.get("organisation"):
         organisation = organisation_get_readable(request.user, request.GET["organisation"])
+    elif reference_class.organisation is not None and access.projects_can_read(
+        request.user, reference_class.organisation
+    ):
+        organisation = reference_class.organisation
+    else:
+        organisation = None  # shipped, or an ancestor's class the reader may use but not open
     ratios = selectors.reference_ratios(reference_class)
     chart = bins = quantiles = None
     if len(ratios) >= MIN_PAIRS:

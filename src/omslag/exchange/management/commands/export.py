@@ -86,9 +86,7 @@ class Command(BaseCommand):
     def export_document(self, document, fmt, output):
         """An export that belongs to no organisation (e.g. the assessment templates)."""
         if fmt not in document.formats:
-            raise CommandError(
-                f"{document.kind} is exported as: {', '.join(document.formats)}."
-            )
+            raise CommandError(f"{document.kind} is exported as: {', '.join(document.formats)}.")
         content = document.run(fmt)
         if output:
             output.write_bytes(content)
