@@ -247,9 +247,12 @@ def switch_language(page, code: str):
     return navigation.value
 
 
-def screenshot(page, name: str, *, element=None, max_bytes: int = 300_000) -> None:
+def screenshot(
+    page, name: str, *, element=None, palette: bool = False, max_bytes: int = 300_000
+) -> None:
     """Write docs/screenshots/<name>.png when OMSLAG_SCREENSHOTS=1: the full page, or only
-    ``element`` (a locator) when given."""
+    ``element`` (a locator) when given. With ``palette``, the PNG is reduced to 256 colours
+    (no dithering), which keeps a long page with charts small and its text sharp."""
     if not SCREENSHOTS_WANTED:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -258,5 +261,13 @@ def screenshot(page, name: str, *, element=None, max_bytes: int = 300_000) -> No
         page.screenshot(path=str(path), full_page=True)
     else:
         element.screenshot(path=str(path))
+    if palette:
+        from PIL import Image  # comes with matplotlib
+
+        with Image.open(path) as image:
+            reduced = image.convert("RGB").quantize(
+                colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            )
+        reduced.save(path, optimize=True)
     size = path.stat().st_size
     assert size < max_bytes, f"{path} is {size} bytes; keep it under {max_bytes}"

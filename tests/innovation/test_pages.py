@@ -279,8 +279,6 @@ def write_attempts(org, pipeline):
         ("post", f"/organisations/{org.slug}/challenges/new", {"title": "X"}),
         ("get", f"/challenges/{challenge.pk}/edit", {}),
         ("post", f"/challenges/{challenge.pk}/edit", {"title": "X"}),
-        ("get", f"/organisations/{org.slug}/ideas/new", {}),
-        ("post", f"/organisations/{org.slug}/ideas/new", {"title": "X"}),
         ("get", f"/ideas/{idea.pk}/edit", {}),
         ("post", f"/ideas/{idea.pk}/review", {"review-status": "declined"}),
         ("post", f"/ideas/{idea.pk}/accept", {"accept-version": idea.version}),
@@ -930,3 +928,17 @@ def test_innovation_charts_are_svg_data_uris():
     assert bars == charts.funnel_bars(
         labels=["a", "b"], values=[3, 1], notes=["", "33%"], x_label="n"
     )
+
+
+def test_every_role_may_propose_an_idea_and_follow_it(org, make_member):
+    from django.test import Client
+
+    viewer = make_member("viewer", org)
+    client = Client()
+    client.force_login(viewer)
+    assert client.get(f"/organisations/{org.slug}/ideas/new").status_code == 200
+    response = client.post(
+        f"/organisations/{org.slug}/ideas/new",
+        {"title": "Parkeren via de app", "description": "Betalen per minuut", "confirmed": "on"},
+    )
+    assert response.status_code in (200, 302)

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from omslag.organisations.models import Role
+from omslag.projects import selectors as queries
 from omslag.projects import services
 from omslag.projects.models import Milestone, Project, ProjectReport, ReferenceClass
-from omslag.projects.views import queries
 
 from ..factories import member
 

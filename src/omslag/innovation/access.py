@@ -54,7 +54,25 @@ def challenge_get_readable(person, pk, *, include_deleted=False) -> Challenge:
 
 
 def idea_get_readable(person, pk, *, include_deleted=False) -> Idea:
-    return _get(Idea, person, pk, include_deleted=include_deleted)
+    """An idea of a readable organisation, or one the person wrote: its author can always
+    follow what became of it."""
+    try:
+        return _get(Idea, person, pk, include_deleted=include_deleted)
+    except Http404:
+        manager = Idea.all_objects if include_deleted else Idea.objects
+        idea = (
+            manager.filter(pk=pk, author_id=getattr(person, "pk", None)).first()
+            if str(pk).isdigit()
+            else None
+        )
+        if idea is None or not person.is_authenticated:
+            raise
+        return idea
+
+
+def idea_can_submit(person, organisation) -> bool:
+    """Every role may propose an idea; reviewing and accepting it is for editors."""
+    return organisation_can_read(person, organisation)
 
 
 def experiment_get_readable(person, pk, *, include_deleted=False) -> Experiment:

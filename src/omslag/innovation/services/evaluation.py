@@ -111,7 +111,7 @@ def _plain(row) -> dict:
     }
 
 
-def _positive(experiment, method: str, result: dict) -> bool:
+def _positive(experiment, method: str, result: dict, metric: str = "") -> bool:
     if method not in ("welch", "proportions", "did-cells", "did-panel"):
         return False
     estimate = result.get("difference", result.get("estimate"))
@@ -140,7 +140,9 @@ def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
     common = {
         "alternative": _alternative(experiment),
         "confidence": confidence,
-        "lower_is_better": experiment.direction == Experiment.Direction.DECREASE,
+        # The design's direction belongs to the primary metric; others count higher as better.
+        "lower_is_better": metric == experiment.primary_metric
+        and experiment.direction == Experiment.Direction.DECREASE,
     }
     roles = {p: _period_role(p) for p in periods}
     if experiment.design_type == Experiment.DesignType.PILOT_CONTROL and sorted(
@@ -261,7 +263,7 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
                 method_version=result.get("method_version", "1"),
                 inputs=inputs,
                 result=result,
-                positive=_positive(experiment, method, result),
+                positive=_positive(experiment, method, result, metric),
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
             stored.append(evaluation)
@@ -325,7 +327,7 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
                 method_version=result.get("method_version", "1"),
                 inputs={"upload": upload.pk, "metric": name, "confidence": 1 - experiment.alpha},
                 result=result,
-                positive=_positive(experiment, "did-panel", result),
+                positive=_positive(experiment, "did-panel", result, name),
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
         )

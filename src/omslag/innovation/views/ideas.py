@@ -72,7 +72,7 @@ def idea_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def idea_add(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    require(access.pipeline_can_change(request.user, organisation))
+    require(access.idea_can_submit(request.user, organisation))
     initial = {}
     challenge_pk = request.GET.get("challenge", "")
     if challenge_pk.isdigit():

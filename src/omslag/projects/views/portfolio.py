@@ -8,7 +8,7 @@ from omslag.organisations.access import organisation_get_readable
 
 from .. import selectors, services
 from ..models import ReferenceClass
-from . import charts, queries
+from . import charts
 from .base import organisation_context
 from .projects import thresholds
 
@@ -26,7 +26,7 @@ def _forecast(request, organisation, currencies):
     ]
     chosen = None
     if request.GET.get("reference-class"):
-        chosen = queries.reference_class_choice(organisation, request.GET["reference-class"])
+        chosen = selectors.reference_class_choice(organisation, request.GET["reference-class"])
     chosen = chosen or shipped
     box = {"classes": classes, "chosen": chosen, "result": None, "chart": None, "bins": []}
     if not currencies:
@@ -47,9 +47,9 @@ def _forecast(request, organisation, currencies):
 @login_required
 def project_portfolio(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    counts = queries.colour_counts(organisation)
-    scatter = queries.portfolio_scatter(organisation, limit=queries.SCATTER_LIMIT)
-    currencies = queries.currencies_of(organisation)
+    counts = selectors.colour_counts(organisation)
+    scatter = selectors.portfolio_scatter(organisation, limit=selectors.SCATTER_LIMIT)
+    currencies = selectors.currencies_of(organisation)
     furthest = sorted(scatter.projects, key=lambda p: p.cost_change_pct, reverse=True)
     return render(
         request,
@@ -63,7 +63,7 @@ def project_portfolio(request, slug):
             "project_count": sum(counts.values()),
             "colour_summary": charts.colour_summary(counts),
             "scatter": scatter,
-            "scatter_limit": queries.SCATTER_LIMIT,
+            "scatter_limit": selectors.SCATTER_LIMIT,
             "scatter_chart": charts.scatter_chart(scatter),
             "scatter_columns": [label for label, _low, _high in charts.shift_bands()],
             "scatter_rows": charts.scatter_rows(scatter.projects),

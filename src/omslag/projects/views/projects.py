@@ -22,7 +22,7 @@ from omslag.organisations.access import organisation_get_readable
 from .. import access, selectors, services
 from ..forms import NONE, ConfirmForm, ProjectFilterForm, ProjectForm, part_form_class
 from ..models import Project, ReferenceClass
-from . import charts, queries
+from . import charts
 from .base import EXPORT_FORMATS, form_errors_from, organisation_context, paginate, require
 from .parts import PART_TITLES
 
@@ -118,12 +118,12 @@ def _organisation_choices(subtree, counts, selected) -> list[tuple[str, str]]:
 @login_required
 def project_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    subtree = queries.subtree_organisations(organisation)
+    subtree = selectors.subtree_organisations(organisation)
     form = ProjectFilterForm(
         request.GET or None, organisations=[(o.slug, o.name) for o, _depth in subtree]
     )
     filters = _filters(form)
-    counts = queries.project_facet_counts(organisation, filters)
+    counts = selectors.project_facet_counts(organisation, filters)
     form.fields["organisation"].choices = [
         ("", _("all organisations")),
         *_organisation_choices(subtree, counts["organisation"], filters.organisation),
@@ -161,8 +161,8 @@ def _forecast(request, project):
     organisation = project.organisation
     services.reference_class_shipped()  # created on first use
     classes = list(selectors.reference_classes_usable(organisation))
-    chosen = queries.reference_class_choice(organisation, request.GET.get("reference-class"))
-    schedule = queries.reference_class_choice(
+    chosen = selectors.reference_class_choice(organisation, request.GET.get("reference-class"))
+    schedule = selectors.reference_class_choice(
         organisation, request.GET.get("schedule-class"), kind=ReferenceClass.Kind.SCHEDULE
     )
     box = {
@@ -226,7 +226,7 @@ def _part_sections(project, can_change) -> list[dict]:
 def project_detail(request, pk):
     project = access.project_get_readable(request.user, pk)
     context = organisation_context(request.user, project.organisation)
-    figures, figure_reports = queries.project_figures_with_reports(project)
+    figures, figure_reports = selectors.project_figures_with_reports(project)
     reports = selectors.project_reports(project)
     corrected_by = {r.corrects_id: r for r in reports if r.corrects_id}
     for report in reports:
