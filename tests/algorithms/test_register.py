@@ -139,7 +139,9 @@ def test_ai_profile_must_be_consistent(municipality):
 def test_form_shows_the_limit_on_the_field(client, editor, municipality):
     client.force_login(editor)
     data = {**algorithm_values(description_short="z" * 400), "theme": "Verkeer, Milieu"}
-    page = client.post(f"/organisations/{municipality.slug}/algorithms/new", data)
+    page = client.post(
+        f"/organisations/{municipality.slug}/algorithms/new", data, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert page.status_code == 400
     html = page.content.decode()
     assert "description_short may have at most 399 characters" in html
@@ -155,6 +157,7 @@ def test_api_refuses_an_over_length_field_with_400_naming_field_and_limit(
     api_for, editor, municipality
 ):
     api = api_for(editor)
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     body = {
         "name": "n" * 120,
         "descriptionShort": "Kort.",
