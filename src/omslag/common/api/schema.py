@@ -129,8 +129,37 @@ def _error_codes(method: str, operation: dict) -> tuple[str, ...]:
     return codes
 
 
+# Django derives the bounds of integer fields from the database backend (64-bit on SQLite,
+# 32-bit on PostgreSQL); they say nothing about the API, and would make the document depend on
+# where it was generated. They are left out.
+_BACKEND_INTEGER_BOUNDS = {
+    32767,
+    2147483647,
+    9223372036854775807,
+    -32768,
+    -2147483648,
+    -9223372036854775808,
+}
+
+
+def _drop_backend_bounds(node) -> None:
+    if isinstance(node, dict):
+        for key in ("maximum", "minimum"):
+            if node.get(key) in _BACKEND_INTEGER_BOUNDS:
+                del node[key]
+        if node.get("type") == "integer" and node.get("format") == "int64":
+            del node["format"]
+        for value in node.values():
+            _drop_backend_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_backend_bounds(value)
+
+
 def add_design_rule_responses(result, generator, request, public):
     """Add problem+json error responses and the API-Version header to every operation."""
+    _drop_backend_bounds(result.get("components", {}))
+    _drop_backend_bounds(result.get("paths", {}))
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components.setdefault("headers", {})["API-Version"] = _VERSION_HEADER
