@@ -39,18 +39,27 @@ def _seed(apps: int, dependencies: int, lines: int):
         SpendLine.all_objects.filter(organisation=organisation).delete()
         Dependency.all_objects.filter(application__organisation=organisation).delete()
         Application.all_objects.filter(organisation=organisation).delete()
-        created = Application.objects.bulk_create([
-            Application(
-                organisation=organisation, name=f"Toepassing {i:05d}", vendor=f"Leverancier {i % 40}",
-                technology=rng.choice(["SaaS", "Java", ".NET", "COBOL"]),
-                go_live_year=rng.randint(1991, 2025), business_value=rng.randint(1, 5),
-                technical_condition=rng.randint(1, 5),
-                end_of_support=None if i % 10 == 0 else
-                __import__("datetime").date(rng.randint(2020, 2035), rng.randint(1, 12), 1),
-                availability=rng.choice(["low", "medium", "high"]),
-            )
-            for i in range(apps)
-        ], batch_size=1000)
+        created = Application.objects.bulk_create(
+            [
+                Application(
+                    organisation=organisation,
+                    name=f"Toepassing {i:05d}",
+                    vendor=f"Leverancier {i % 40}",
+                    technology=rng.choice(["SaaS", "Java", ".NET", "COBOL"]),
+                    go_live_year=rng.randint(1991, 2025),
+                    business_value=rng.randint(1, 5),
+                    technical_condition=rng.randint(1, 5),
+                    end_of_support=None
+                    if i % 10 == 0
+                    else __import__("datetime").date(
+                        rng.randint(2020, 2035), rng.randint(1, 12), 1
+                    ),
+                    availability=rng.choice(["low", "medium", "high"]),
+                )
+                for i in range(apps)
+            ],
+            batch_size=1000,
+        )
         pairs = set()
         while len(pairs) < dependencies:
             a, b = rng.sample(created, 2)
@@ -61,12 +70,16 @@ def _seed(apps: int, dependencies: int, lines: int):
         batch = []
         for i in range(lines):
             year = 2007 + i % 20
-            batch.append(SpendLine(
-                organisation=organisation, year=year, kind=rng.choice(["actual", "budget"]),
-                category=rng.choices(["run", "change", "innovate"], [70, 22, 8])[0],
-                amount=Decimal(rng.randint(1000, 500000)),
-                application=created[i % apps] if i % 3 else None,
-            ))
+            batch.append(
+                SpendLine(
+                    organisation=organisation,
+                    year=year,
+                    kind=rng.choice(["actual", "budget"]),
+                    category=rng.choices(["run", "change", "innovate"], [70, 22, 8])[0],
+                    amount=Decimal(rng.randint(1000, 500000)),
+                    application=created[i % apps] if i % 3 else None,
+                )
+            )
         bulk_create_with_history(batch, SpendLine, batch_size=5000)
     return organisation
 
@@ -99,8 +112,9 @@ def _import_benchmark(rows: int) -> dict:
     from omslag.organisations.models import Organisation
 
     if not Organisation.objects.filter(slug=IMPORT_SLUG).exists():
-        org_services.organisation_create(actor=None, name="Bench import", slug=IMPORT_SLUG,
-                                         kind="municipality")
+        org_services.organisation_create(
+            actor=None, name="Bench import", slug=IMPORT_SLUG, kind="municipality"
+        )
     path = Path("var/bench/spend-import.csv").resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(11)  # noqa: S311
@@ -112,10 +126,16 @@ def _import_benchmark(rows: int) -> dict:
                 f"{rng.choice(['actual', 'budget'])},{rng.choice(['run', 'change', 'innovate'])},"
                 f"{rng.choice(['licences', 'hosting', 'staff'])},regel {i}\n"
             )
-    script = IMPORT_SCRIPT.format(bench=str(Path(__file__).parent), slug=IMPORT_SLUG,
-                                  path=str(path), rows=rows)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env=os.environ.copy(), check=True)
+    script = IMPORT_SCRIPT.format(
+        bench=str(Path(__file__).parent), slug=IMPORT_SLUG, path=str(path), rows=rows
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=True,
+    )
     elapsed, peak_kb, before_kb = result.stdout.split()[-3:]
     return {
         "rows": rows,
@@ -143,9 +163,13 @@ def run(quick: bool = False) -> dict:
     started = time.perf_counter()
     organisation = _seed(apps, deps, lines)
     seeded = round(time.perf_counter() - started, 1)
-    person, _ = Person.objects.get_or_create(email="bench@omslag.test", defaults={"full_name": "Bench"})
+    person, _ = Person.objects.get_or_create(
+        email="bench@omslag.test", defaults={"full_name": "Bench"}
+    )
     if not Membership.objects.filter(person=person, organisation=organisation).exists():
-        org_services.membership_create(actor=None, person=person, organisation=organisation, role="viewer")
+        org_services.membership_create(
+            actor=None, person=person, organisation=organisation, role="viewer"
+        )
     client = Client()
     client.force_login(person)
     repeat = 10 if quick else 40
@@ -154,10 +178,17 @@ def run(quick: bool = False) -> dict:
         "application_list_filtered_sorted": (
             f"/organisations/{SLUG}/applications?time=migrate&time=eliminate&sort=-run-cost&page=2"
         ),
-        "application_list_search": f"/organisations/{SLUG}/applications?q=Toepassing+01&sort=end-of-support",
+        "application_list_search": (
+            f"/organisations/{SLUG}/applications?q=Toepassing+01&sort=end-of-support"
+        ),
     }
-    results = {"applications": apps, "dependencies": deps, "spend_lines": lines,
-               "seed_seconds": seeded, "database": connection.vendor}
+    results = {
+        "applications": apps,
+        "dependencies": deps,
+        "spend_lines": lines,
+        "seed_seconds": seeded,
+        "database": connection.vendor,
+    }
     for name, url in pages.items():
         results[name] = django_env.time_requests(client, url, repeat)
         reset_queries()

@@ -122,7 +122,7 @@ def capabilities(django_db_setup, django_db_blocker):
     run in order and may build on what earlier tests changed.
     """
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.live_server_helper import LiveServer
 
@@ -143,6 +143,7 @@ def capabilities(django_db_setup, django_db_blocker):
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
+            connections.close_all()
             call_command("flush", interactive=False, verbosity=0)
             if own_database is not None:
                 teardown_databases(own_database, verbosity=0)
