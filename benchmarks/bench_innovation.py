@@ -65,7 +65,8 @@ def _csv(path: Path, rows: int, with_periods: bool) -> None:
     with path.open("w") as handle:
         handle.write("unit,group,period,m1,m2,m3\n")
         for i in range(rows):
-            group = "treatment" if groups[i] else "control"
+            # In a panel each unit stays in its group over both periods.
+            group = "treatment" if groups[i // 2 * 2 if with_periods else i] else "control"
             period = ("before" if i % 2 else "after") if with_periods else ""
             unit = i // 2 if with_periods else i
             handle.write(

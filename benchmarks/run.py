@@ -42,7 +42,11 @@ def main() -> None:
         print(f"benchmark {name} …", file=sys.stderr, flush=True)
         started = time.perf_counter()
         module = importlib.import_module(f"bench_{name}")
-        results[name] = module.run(quick=args.quick)
+        try:
+            results[name] = module.run(quick=args.quick)
+        except Exception as error:  # one failing benchmark must not lose the others' figures
+            results[name] = {"error": f"{type(error).__name__}: {error}"}
+            print(f"benchmark {name} failed: {error}", file=sys.stderr, flush=True)
         results[name]["wall_seconds"] = round(time.perf_counter() - started, 3)
     report = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

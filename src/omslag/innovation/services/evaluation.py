@@ -312,13 +312,16 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
     for name in upload.metrics:
         values = arrays[f"metric:{name}"]
         keep = ~np.isnan(values)
-        result = did_from_panel(
-            arrays["unit"][keep],
-            arrays["group"][keep].astype(float),
-            post[keep],
-            values[keep],
-            confidence=1 - experiment.alpha,
-        ).to_dict()
+        try:
+            result = did_from_panel(
+                arrays["unit"][keep],
+                arrays["group"][keep].astype(float),
+                post[keep],
+                values[keep],
+                confidence=1 - experiment.alpha,
+            ).to_dict()
+        except ValueError as error:
+            raise RuleViolation(f"{name}: {error}") from None
         stored.append(
             Evaluation.objects.create(
                 experiment=experiment,
