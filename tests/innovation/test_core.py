@@ -310,3 +310,29 @@ def test_cli_import_measurements(org, tmp_path, capsys):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import", "measurements", str(bad), "--experiment", str(exp.pk))
     assert "row 2, column group (value 'pilot')" in capsys.readouterr().err
+
+
+def test_an_administrator_sets_when_a_pilot_is_stuck(org, make_member):
+    from django.test import Client
+
+    admin, editor = make_member("admin", org), make_member("editor", org)
+    client = Client()
+    client.force_login(editor)
+    url = f"/organisations/{org.slug}/pipeline-settings"
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    assert client.post(url, {"stuck_after_months": 0}).status_code == 200  # at least 1
+    assert client.post(url, {"stuck_after_months": 3}).status_code == 302
+    assert selectors.stuck_after_months(org) == 3
+    exp = experiment(org, Stage.EVALUATION)
+    services.summaries_save(
+        actor=None,
+        experiment=exp,
+        items=[
+            services.SummaryInput("wachttijd", "control", "", 100, 1000.0, 10_400.0),
+            services.SummaryInput("wachttijd", "treatment", "", 100, 1200.0, 14_800.0),
+        ],
+    )
+    services.experiment_evaluate(actor=None, experiment=exp)
+    in_four_months = dt.date.today() + dt.timedelta(days=122)
+    assert list(selectors.experiments_stuck_after_pilot(org, today=in_four_months)) == [exp]

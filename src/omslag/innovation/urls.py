@@ -1,10 +1,16 @@
 from django.urls import path
 
 from . import views
+from .views.settings import pipeline_settings
 
 app_name = "innovation"
 urlpatterns = [
     path("organisations/<slug:slug>/experiments", views.board, name="board"),
+    path(
+        "organisations/<slug:slug>/pipeline-settings",
+        pipeline_settings,
+        name="pipeline-settings",
+    ),
     path("organisations/<slug:slug>/experiments/all", views.experiment_list, name="experiments"),
     path("organisations/<slug:slug>/experiments/new", views.experiment_add, name="experiment-add"),
     path("experiments/<int:pk>", views.experiment_detail, name="experiment"),

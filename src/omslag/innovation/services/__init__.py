@@ -28,9 +28,11 @@ from .pipeline import (
     lesson_add,
     lesson_delete,
     lesson_update,
+    pipeline_settings_set,
 )
 
 __all__ = [
+    "pipeline_settings_set",
     "GateRefused",
     "MeasurementProblems",
     "SummaryInput",

@@ -393,3 +393,16 @@ def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
 @transaction.atomic
 def lesson_delete(*, actor, lesson, expected_version=None) -> None:
     _soft_delete(lesson, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def pipeline_settings_set(*, actor, organisation, stuck_after_months: int):
+    """How many months after a positive evaluation an experiment without an implementation
+    track is flagged as stuck after pilot (also for the organisations below)."""
+    from ..models import PipelineSettings
+
+    settings, _created = PipelineSettings.objects.get_or_create(organisation=organisation)
+    settings.stuck_after_months = stuck_after_months
+    settings.full_clean()
+    settings.save()
+    return settings

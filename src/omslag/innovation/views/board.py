@@ -8,7 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.access import (
+    organisation_can_manage_members,
+    organisation_get_readable,
+)
 
 from .. import access, selectors, services
 from ..forms import ExperimentCreateForm, ExperimentFilterForm, SearchForm
@@ -38,6 +41,7 @@ def board(request, slug):
             "total": sum(column["count"] for column in columns.values()),
             "stuck": stuck,
             "stuck_months": selectors.stuck_after_months(organisation) if stuck else None,
+            "can_manage_pipeline": organisation_can_manage_members(request.user, organisation),
         },
     )
 
