@@ -1119,7 +1119,7 @@ def test_experiment_list_filters_by_stage_and_title_in_few_queries(
     ok(move(call, editor, stopped["id"], "stopped", stopped["version"], "No supplier"))
 
     # 8 for the token and the rate limit's cache; then organisation, roles, count, page.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         page = ok(
             call(
                 editor,

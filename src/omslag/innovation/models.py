@@ -281,7 +281,9 @@ class Experiment(DomainModel):
         verbose_name = _("experiment")
         ordering = ["title"]
         indexes = [
-            models.Index(fields=["organisation", "stage"]),
+            models.Index(
+                fields=["organisation", "stage", "-stage_changed_at"], name="experiment_board"
+            ),
             models.Index(fields=["organisation", "title"]),
         ]
 

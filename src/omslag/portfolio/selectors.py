@@ -50,7 +50,16 @@ EOS_WINDOW_MONTHS = 24
 
 def _organisation_filter(organisation, include_children: bool, prefix: str = "organisation") -> Q:
     if include_children:
-        return Q(**{f"{prefix}__path__startswith": organisation.path})
+        # The ids of the subtree (one small query) rather than a join on the path, so the
+        # indexes that start with the organisation serve the aggregates.
+        from omslag.organisations.models import Organisation
+
+        subtree = list(
+            Organisation.objects.filter(path__startswith=organisation.path).values_list(
+                "pk", flat=True
+            )
+        )
+        return Q(**{f"{prefix}_id__in": subtree})
     return Q(**{prefix: organisation})
 
 
@@ -338,12 +347,42 @@ class LegacyRisk:
     age: dict[str, int]
     cycles: list[list[Application]]
     run_cost_year: int | None
+    applications: list[Application] = field(default_factory=list)  # with ``time``, ``run_cost``
 
 
 def legacy_risk(organisation, today=None) -> LegacyRisk:
     today = today or timezone.localdate()
     year = latest_actual_year(organisation)
-    applications = list(applications_of(organisation, run_cost_year=year))
+    # Only what the figures need: a national landscape has thousands of applications. Run
+    # costs come from one grouped query instead of a subquery per application.
+    applications = list(
+        Application.objects.filter(organisation=organisation)
+        .annotate(time=time_position_expression())
+        .only(
+            "name",
+            "end_of_support",
+            "go_live_year",
+            "business_value",
+            "technical_condition",
+            "time_override",
+            "organisation_id",
+        )
+    )
+    run_costs = (
+        dict(
+            SpendLine.objects.filter(
+                organisation=organisation, year=year, kind="actual", category="run"
+            )
+            .exclude(application=None)
+            .values("application")
+            .annotate(total=Sum("amount"))
+            .values_list("application", "total")
+        )
+        if year is not None
+        else {}
+    )
+    for application in applications:
+        application.run_cost = Decimal(run_costs.get(application.pk) or 0).quantize(CENT)
     by_id = {a.pk: a for a in applications}
     edges = dependency_edges(organisation)
     fan_in = dependency_fan_in(edges, applications=by_id.keys())
@@ -385,6 +424,7 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
         ),
         cycles=cycles,
         run_cost_year=year,
+        applications=applications,
     )
 
 

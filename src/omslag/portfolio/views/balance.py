@@ -42,6 +42,11 @@ def _scenario_rows(projections: dict, scenarios) -> tuple[list, list]:
     return named, per_year
 
 
+# A national landscape has hundreds of ageing systems; the page shows the most depended-on and
+# links to the filtered application list for the rest.
+LEGACY_ROWS_SHOWN = 50
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def balance(request, slug):
@@ -69,7 +74,7 @@ def balance(request, slug):
         target_form = SpendTargetForm(instance=overview.target)
     rows = figures.balance_rows(overview)
     risk = selectors.legacy_risk(organisation)
-    applications = list(selectors.applications_of(organisation, run_cost_year=risk.run_cost_year))
+    applications = risk.applications
     scenarios = list(selectors.scenarios_of(organisation))
     try:
         projections = selectors.scenario_comparison(organisation, scenarios)
@@ -96,6 +101,7 @@ def balance(request, slug):
             ],
             "target_form": target_form,
             "risk": risk,
+            "risk_rows": risk.rows[:LEGACY_ROWS_SHOWN],
             "applications_count": len(applications),
             "time_chart": figures.time_chart(applications, risk),
             "time_grid": figures.time_grid(applications),
