@@ -176,3 +176,56 @@ def save_with_history(record: models.Model, *, actor, reason: str = "") -> None:
     record._change_reason = reason
     with transaction.atomic():
         record.save()
+
+
+def bulk_create_with_history_sql(model, objects, *, actor=None, reason: str = "", batch_size=5000):
+    """Insert ``objects`` and their first history rows for large imports.
+
+    django-simple-history's own bulk helper builds a Python history object per row, which
+    dominates the time of an import of 100,000 lines. Here the rows are inserted with
+    bulk_create and their history rows are copied in the database with one INSERT … SELECT
+    per batch: the same rows, written in a fraction of the time.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    history_model = model.history.model
+    source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    targets, selects, params = [], [], []
+    now = timezone.now()
+    for field in history_model._meta.concrete_fields:
+        if field.name == "history_id":
+            continue
+        if field.name == "history_date":
+            targets.append(field.column)
+            selects.append("%s")
+            params.append(now)
+        elif field.name == "history_change_reason":
+            targets.append(field.column)
+            selects.append("%s")
+            params.append(reason or None)
+        elif field.name == "history_type":
+            targets.append(field.column)
+            selects.append("%s")
+            params.append("+")
+        elif field.name == "history_user":
+            targets.append(field.column)
+            selects.append("%s")
+            params.append(getattr(actor, "pk", None))
+        elif field.attname in source_columns:
+            targets.append(field.column)
+            selects.append(connection.ops.quote_name(source_columns[field.attname]))
+    created = model.objects.bulk_create(objects, batch_size=batch_size)
+    quoted_targets = ", ".join(connection.ops.quote_name(c) for c in targets)
+    with connection.cursor() as cursor:
+        for start in range(0, len(created), batch_size):
+            ids = [obj.pk for obj in created[start : start + batch_size]]
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(history_model._meta.db_table)} "  # noqa: S608 (names from the models, values as parameters)
+                f"({quoted_targets}) SELECT {', '.join(selects)} "
+                f"FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({placeholders})",
+                [*params, *ids],
+            )
+    return created

@@ -5,9 +5,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
-from omslag.common.history import TrackedModel, history_register, save_with_history
+from omslag.common.history import (
+    TrackedModel,
+    bulk_create_with_history_sql,
+    history_register,
+    save_with_history,
+)
 from omslag.common.locking import version_claim
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
@@ -348,13 +352,8 @@ class SpendImport(ImportSpec):
                     continue
             new_lines.append(SpendLine(organisation=organisation, created_at=now, **fields))
         if new_lines:
-            bulk_create_with_history(
-                new_lines,
-                SpendLine,
-                batch_size=2000,
-                default_user=context.actor,
-                default_change_reason=_("import"),
-                default_date=now,
+            bulk_create_with_history_sql(
+                SpendLine, new_lines, actor=context.actor, reason=_("import")
             )
         report.created += len(new_lines)
 
