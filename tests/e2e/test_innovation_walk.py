@@ -44,6 +44,11 @@ def _submit(page, button, *, status: int = 200):
     return response
 
 
+def _visit(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+
+
 def _check(tour: Tour, label: str) -> None:
     """axe-check the page as it is, with every <details> of main opened (the stop form)."""
     tour.check(label, open_details=True)
@@ -63,9 +68,9 @@ def _experiment_pk(page) -> int:
 
 def _success(page) -> str:
     messages = page.locator(".message--success")
-    assert messages.count() >= 1, f"no success message at {page.url}:\n" + page.inner_text(
-        "main"
-    )[:800]
+    assert messages.count() >= 1, (
+        f"no success message at {page.url}:\n" + page.inner_text("main")[:800]
+    )
     return messages.first.inner_text()
 
 
@@ -295,30 +300,29 @@ def test_innovation_walk_from_challenge_to_operation(demo, new_page, tmp_path):
     track = ImplementationTrack.objects.get(experiment=experiment)
     assert track.owner_unit == LINE_UNIT != experiment.owner_team
 
-    # 10. The key steps once more, without JavaScript (axe-core is injected by Playwright, so
-    # the pages are still checked): a second experiment is created past the similar-records
-    # step, its design saved, moved, given measurements and evaluated.
+    # 10. The key steps once more, without JavaScript: a second experiment is created (past
+    # the similar-records step), its design saved, moved, given measurements and evaluated.
+    # axe-core cannot run here (its checks wait on timers, which never fire when scripts are
+    # off); the same pages were checked above with JavaScript on.
     nojs = new_page(java_script_enabled=False)
     sign_in(nojs, demo.url, EDITOR)
-    plain = Tour(nojs, demo.url, "editor without JavaScript")
-    plain.visit(f"{base}/experiments/new", "new experiment form")
+    _visit(nojs, f"{demo.url}{base}/experiments/new")
     nojs.fill("#id_title", "Herinneringsbrief over belastingen in begrijpelijke taal")
     nojs.fill("#id_owner_team", TEAM)
     _submit(nojs, nojs.locator("main form button[type=submit]"))
     if nojs.locator("#id_create_anyway").count():
-        plain.check("new experiment form, similar records shown")
+        assert nojs.locator("main section.similar li").count() >= 1
         nojs.check("#id_create_anyway")
         _submit(nojs, nojs.locator("main form button[type=submit]"))
     second = _experiment_pk(nojs)
     _submit(nojs, _move_button(nojs, "design"))
     _submit(nojs, _move_button(nojs, "running"), status=422)
-    plain.check("experiment, move to running refused")
     assert nojs.locator("#refused ul li").count() >= 1
-    plain.visit(f"/experiments/{second}/design", "design form")
+    _visit(nojs, f"{demo.url}/experiments/{second}/design")
     _fill_design(nojs, title_hint="zonder JavaScript")
     _submit(nojs, nojs.locator("main form button[name=action][value=save]"))
     _success(nojs)
-    nojs.goto(f"{demo.url}/experiments/{second}")
+    _visit(nojs, f"{demo.url}/experiments/{second}")
     _submit(nojs, _move_button(nojs, "running"))
     assert Experiment.objects.get(pk=second).stage == Stage.RUNNING
     nojs.set_input_files("#id_upload-file", str(_measurements_csv(tmp_path / "b.csv", seed=11)))
@@ -326,9 +330,7 @@ def test_innovation_walk_from_challenge_to_operation(demo, new_page, tmp_path):
     _success(nojs)
     _submit(nojs, _move_button(nojs, "evaluation"))
     _submit(nojs, nojs.locator("main form[action*='/evaluate'] button[type=submit]"))
-    plain.check("experiment, evaluated")
     _assert_results_show_effect(nojs, "experiment without JavaScript, evaluated")
-    plain.assert_accessible()
     experiment = Experiment.objects.get(pk=second)
     assert experiment.stage == Stage.EVALUATION
     assert experiment.sample_size_per_group == UNITS_PER_GROUP
