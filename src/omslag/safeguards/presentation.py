@@ -36,6 +36,8 @@ class Row:
     error: str = ""
     repeat_label: str = ""
     add_value: str = ""
+    dl_open: bool = False  # the first of a run of answers: opens their definition list
+    dl_close: bool = False  # the last of a run: closes it
 
 
 def field_name(item, instance: str) -> str:
@@ -214,4 +216,13 @@ def answered_rows(assessment) -> list[Row]:
     for row in rows:
         if row.kind == "field":
             row.value = display_value(row.item, row.value)
+    # Consecutive answers form one <dl>; sections (groups) sit between lists, never inside.
+    structural = [r for r in rows if r.kind in ("open", "close", "field")]
+    for index, row in enumerate(structural):
+        if row.kind != "field":
+            continue
+        before = structural[index - 1] if index else None
+        after = structural[index + 1] if index + 1 < len(structural) else None
+        row.dl_open = before is None or before.kind != "field"
+        row.dl_close = after is None or after.kind != "field"
     return rows
