@@ -18,6 +18,8 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The server state of production: omslag.wsgi warms up and freezes start-up objects.
+    from omslag.wsgi import warm_up  # noqa: F401  (importing it runs the warm-up)
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

@@ -855,3 +855,11 @@ def share_bars(
         axes.grid(axis="y", visible=False)
         axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
         return _data_uri(figure)
+
+
+def preload() -> None:
+    """Import matplotlib and draw nothing: for server start-up, so the first request with a
+    chart does not pay for the import and its objects can be frozen (see omslag.wsgi)."""
+    _matplotlib()
+    from matplotlib.backends import backend_svg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
