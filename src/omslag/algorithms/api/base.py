@@ -1,23 +1,12 @@
 """What the algorithms API views share: input validation and the access checks."""
 
-from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 
-from omslag.common.api.serializers import CamelSerializer, camel
+from omslag.common.api.helpers import VersionIn, require, validated  # noqa: F401  (used by the views of this package)
+from omslag.common.api.serializers import camel
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, standard
-
-
-def validated(serializer_class, data, **context) -> dict:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def organisation_readable(request, slug):
@@ -44,9 +33,3 @@ def standard_errors(values: dict, *, required: bool) -> None:
     if problems:
         names = {"start_date": "startMonth", "end_date": "endMonth"}
         raise serializers.ValidationError({names.get(k, camel(k)): v for k, v in problems.items()})
-
-
-class VersionIn(CamelSerializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a stale one gives 409."
-    )

@@ -2,28 +2,17 @@
 (money, percentages, camelCase JSON documents) and the answers for refused work (a gate, bad
 measurements, an impossible calculation)."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
+from omslag.common.api.helpers import VersionIn, money, require, validated  # noqa: F401  (used by the views of this package)
 from omslag.common.api.problems import problem_response
-from omslag.common.api.serializers import CamelSerializer, camel
+from omslag.common.api.serializers import camel
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access
-
-
-def validated(serializer_class, data, **context) -> dict:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def organisation_readable(request, slug):
@@ -42,12 +31,6 @@ def record_changeable(request, record):
     """403 unless the person may change ``record`` (editors and administrators)."""
     require(access.record_can_change(request.user, record))
     return record
-
-
-def money(**kwargs) -> serializers.DecimalField:
-    """Euro as a string with two decimals ("1234.50"), as in the rest of the API."""
-    kwargs.setdefault("max_digits", None)
-    return serializers.DecimalField(decimal_places=2, coerce_to_string=True, **kwargs)
 
 
 class PercentField(serializers.FloatField):
@@ -88,12 +71,6 @@ class OpenUnitIntervalField(serializers.FloatField):
         if not 0.0 < number < 1.0:
             self.fail("open_interval", value=number)
         return number
-
-
-class VersionIn(CamelSerializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a stale one gives 409."
-    )
 
 
 _NOT_HERE = {

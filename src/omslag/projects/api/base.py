@@ -1,24 +1,12 @@
 """What every projects API view shares: input validation, the access checks, and the field
 types for money, percentages and repeatable query parameters."""
 
-from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 
-from omslag.common.api.serializers import CamelSerializer
+from omslag.common.api.helpers import VersionIn, money, require, validated  # noqa: F401  (used by the views of this package)
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access
-
-
-def validated(serializer_class, data, **context) -> dict:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def organisation_readable(request, slug):
@@ -39,25 +27,11 @@ def record_changeable(request, record):
     return record
 
 
-def money(**kwargs) -> serializers.DecimalField:
-    """An amount in the project's currency as a string with two decimals ("1234.50"), as
-    the portfolio API writes euro: exact, where a JSON number is a float to most clients.
-    Input takes a string or a number."""
-    kwargs.setdefault("max_digits", None)
-    return serializers.DecimalField(decimal_places=2, coerce_to_string=True, **kwargs)
-
-
 class RoundedField(serializers.FloatField):
     """A percentage from the analysis core (20.0 is +20 %), to two decimals."""
 
     def to_representation(self, value):
         return round(float(value), 2)
-
-
-class VersionIn(CamelSerializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; a stale one gives 409."
-    )
 
 
 class ChoiceListField(serializers.ListField):
