@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
+from omslag.common.records import fields_check as _check_fields
 
 from . import framework
 from .models import AlgorithmRecord, FrameworkRole, Measure, MeasureState, Phase, Requirement
@@ -65,14 +66,6 @@ TRANSITIONS = {
     State.DONE: {State.IN_PROGRESS},
     State.NOT_APPLICABLE: {State.TO_DO},
 }
-
-
-def _check_fields(changes: dict, allowed) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise RuleViolation(
-            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
 
 
 # --- algorithms ---------------------------------------------------------------------------

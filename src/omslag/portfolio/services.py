@@ -2,12 +2,14 @@
 validated with full_clean() and recorded in the record's history."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
+from omslag.common.records import fields_check as _check_fields
+from omslag.common.records import record_soft_delete as _soft_delete
+from omslag.common.records import record_update as _update
 
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
 
@@ -54,30 +56,6 @@ CHANGE_FIELDS = (
     "amount",
     "replacement_amount",
 )
-
-
-def _check_fields(changes: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise RuleViolation(
-            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
-
-
-def _update(record, *, actor, expected_version: int, allowed, changes):
-    _check_fields(changes, allowed)
-    version_claim(record, expected_version)
-    for name, value in changes.items():
-        setattr(record, name, value)
-    save_with_history(record, actor=actor)
-    return record
-
-
-def _soft_delete(record, *, actor, expected_version=None):
-    if expected_version is not None:
-        version_claim(record, expected_version)
-    record.deleted_at = timezone.now()
-    save_with_history(record, actor=actor, reason=_("deleted"))
 
 
 # --- applications -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from omslag.analysis.projects import (
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
+from omslag.common.records import fields_check as _check_fields
 
 from .figures import choose_figure_reports, figures_reports, snapshots
 from .gates import ProjectGateRefused, project_gate_problems
@@ -60,14 +61,6 @@ PART_FIELDS = {
     ParliamentaryPaper: ("reference", "date", "title", "url"),
     Benefit: ("description", "indicator", "target_value", "realised_value"),
 }
-
-
-def _check_fields(changes, allowed):
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise RuleViolation(
-            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
 
 
 # --- figures ------------------------------------------------------------------------------

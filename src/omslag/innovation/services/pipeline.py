@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
+from omslag.common.records import fields_check as _check
+from omslag.common.records import record_soft_delete as _soft_delete
+from omslag.common.records import record_update as _update
 
 from ..gates import gate_problems
 from ..models import (
@@ -85,30 +88,6 @@ class GateRefused(RuleViolation):
             % {"stage": Stage(to_stage).label, "problems": " ".join(problems)}
         )
         self.problems = problems
-
-
-def _check(fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise RuleViolation(
-            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
-
-
-def _update(record, *, actor, expected_version, allowed, changes):
-    _check(changes, allowed)
-    version_claim(record, expected_version)
-    for name, value in changes.items():
-        setattr(record, name, value)
-    save_with_history(record, actor=actor)
-    return record
-
-
-def _soft_delete(record, *, actor, expected_version=None):
-    if expected_version is not None:
-        version_claim(record, expected_version)
-    record.deleted_at = timezone.now()
-    save_with_history(record, actor=actor, reason=_("deleted"))
 
 
 # --- challenges and ideas ------------------------------------------------------------------

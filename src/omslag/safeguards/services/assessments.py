@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import save_with_history
 from omslag.common.locking import version_claim
+from omslag.common.records import fields_check as _check_fields
 
 from .. import access
 from ..models import (
@@ -254,14 +255,6 @@ def assessment_reject(*, actor, assessment, note: str = "", expected_version=Non
 
 
 # --- risks and mitigations ---------------------------------------------------------------
-
-
-def _check_fields(changes, allowed) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise RuleViolation(
-            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
-        )
 
 
 def _risk_score(risk) -> None:
