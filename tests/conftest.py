@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -64,6 +65,14 @@ def api_client_for(person) -> APIClient:
 @pytest.fixture
 def api_for():
     return api_client_for
+
+
+# The real public data the tests read (never copied into the project): ../shared/data next to
+# the checkout, or the folder OMSLAG_SHARED_DATA names (a worktree that lives elsewhere).
+SHARED_DATA = Path(
+    os.environ.get("OMSLAG_SHARED_DATA")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 
 
 def chromium_path() -> str | None:

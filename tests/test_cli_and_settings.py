@@ -65,6 +65,31 @@ def test_demo_prepares_database_and_prints_logins(tmp_path):
     assert again.returncode == 0 and again.stdout.count("@omslag.example") == result.stdout.count(
         "@omslag.example"
     )
+    # Commands run where the demo was prepared use its key, without OMSLAG_SECRET_KEY.
+    check = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    assert check.returncode == 0, check.stderr
+    assert f"Secret key: from {tmp_path / 'secret_key'}" in check.stdout
+    assert "omslag is healthy" in check.stdout
+
+
+def test_check_names_what_is_missing_for_the_secret_key(tmp_path):
+    (tmp_path / "secret_key").write_text("a-key-left-behind")  # but no demo database
+    result = run_omslag(
+        "check", drop=("OMSLAG_SECRET_KEY",), env_extra={"OMSLAG_DATA_DIR": str(tmp_path)}
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "OMSLAG_SECRET_KEY is not set" in result.stderr
+    assert f"no demo prepared in {tmp_path} (no omslag.sqlite3)" in result.stderr
+    assert "omslag demo --no-serve" in result.stderr
+
+
+def test_the_demo_key_is_not_used_for_another_database(tmp_path):
+    (tmp_path / "secret_key").write_text("the-demo-key")
+    (tmp_path / "omslag.sqlite3").write_bytes(b"")
+    env = {"OMSLAG_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"}
+    result = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    assert result.returncode == 2
+    assert "DATABASE_URL is set, so the demo's key is not used" in result.stderr
 
 
 def test_demo_logins_work(db):

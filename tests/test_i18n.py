@@ -4,8 +4,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.test import Client
+
+from tests.conftest import skip_unless
 
 from .factories import PersonFactory
 
@@ -68,8 +69,8 @@ def test_every_message_has_a_dutch_translation():
     assert not untranslated, "translate these in django.po (make messages): " + repr(untranslated)
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed")
 def test_compiled_catalogue_is_up_to_date(tmp_path):
+    skip_unless(shutil.which("msgfmt") is not None, "GNU gettext (msgfmt) is not installed")
     compiled = tmp_path / "django.mo"
     subprocess.run(
         ["msgfmt", "--check", "-o", str(compiled), str(LOCALE / "django.po")], check=True

@@ -48,26 +48,45 @@ DEBUG = env_bool("OMSLAG_DEBUG")
 DATA_DIR = Path(env("OMSLAG_DATA_DIR", "var")).resolve()
 
 
-def _secret_key() -> str:
+def _secret_key() -> tuple[str, str]:
+    """The signing key and where it came from.
+
+    Outside demo mode the key comes from OMSLAG_SECRET_KEY, with one exception: in a folder
+    where `omslag demo` (`make run`) prepared the embedded database, commands such as
+    `omslag import` use the demo's generated key, so the README's tour works as printed.
+    """
     key = env("OMSLAG_SECRET_KEY")
     if key:
-        return key
-    if not DEMO:
-        raise ImproperlyConfigured(
-            "OMSLAG_SECRET_KEY is not set. Set it to a long random value "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or run the demo with `omslag demo`."
-        )
-    # Demo mode keeps one generated key so sessions survive a restart.
+        return key, "OMSLAG_SECRET_KEY"
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    demo_database = DATA_DIR / "omslag.sqlite3"
+    if DEMO:
+        # Demo mode keeps one generated key so sessions survive a restart.
+        if not key_file.exists():
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip(), str(key_file)
+    if not env("DATABASE_URL") and key_file.is_file() and demo_database.is_file():
+        return key_file.read_text().strip(), str(key_file)
+    missing = (
+        "DATABASE_URL is set, so the demo's key is not used"
+        if env("DATABASE_URL")
+        else f"there is no demo prepared in {DATA_DIR} ("
+        + " and ".join(
+            f"no {path.name}" for path in (key_file, demo_database) if not path.is_file()
+        )
+        + ")"
+    )
+    raise ImproperlyConfigured(
+        f"OMSLAG_SECRET_KEY is not set, and {missing}. Set it to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+        "or prepare the demo first with `make run` or `omslag demo --no-serve` and run the "
+        "command in the same folder (or with the same OMSLAG_DATA_DIR)."
+    )
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY, SECRET_KEY_SOURCE = _secret_key()
 
 ALLOWED_HOSTS = env_list("OMSLAG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("OMSLAG_CSRF_TRUSTED_ORIGINS")
@@ -121,6 +140,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% tablewrapper %}: every wide table scrolls in a focusable, named region.
+            "builtins": ["omslag.common.templatetags.tables"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -1,12 +1,10 @@
-from pathlib import Path
-
 import pytest
 
 from omslag.organisations.models import Organisation, Role
-from tests.conftest import skip_unless
+from tests.conftest import SHARED_DATA, skip_unless
 from tests.factories import member, organisation
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = SHARED_DATA
 FRAMEWORK_DIR = SHARED / "safeguards" / "algoritmekader"
 STANDARD_SCHEMA = SHARED / "algoritmeregister" / "publicatiestandaard-schema.json"
 

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from omslag.organisations.models import Role
-from tests.conftest import skip_unless
+from tests.conftest import SHARED_DATA, skip_unless
 
-from .conftest import OPENAPI_FILE, PROBLEM_JSON, REPO, load_document
+from .conftest import OPENAPI_FILE, PROBLEM_JSON, load_document
 
-RULESET = REPO / ".." / "shared" / "adr" / "ruleset.yaml"
+RULESET = SHARED_DATA.parent / "adr" / "ruleset.yaml"
 
 
 def generated_document(tmp_path) -> dict:

@@ -1,22 +1,24 @@
 """Fixtures of the browser tests: one headless Chromium for the whole e2e run, a fresh browser
 context per test, and the demo data served by pytest-django's live server."""
 
-import contextlib
-import importlib
 from dataclasses import dataclass
-from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
 from omslag.demo import PLATFORM_ADMIN, demo_load
 from omslag.organisations import services
 from omslag.organisations.models import Organisation
+from tests.conftest import skip_unless
 
 from .support import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, VIEWPORT
+
+
+@pytest.fixture
+def chromium_present() -> None:
+    skip_unless(CHROMIUM.exists(), f"browser tests need the system Chromium at {CHROMIUM}")
 
 
 @pytest.fixture(scope="package")
@@ -27,9 +29,9 @@ def browser():
     registered on the main thread while it is open, and closing it when the last browser test
     is done keeps that from reaching the tests that run after this package.
     """
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need the system Chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    skip_unless(CHROMIUM.exists(), f"browser tests need the system Chromium at {CHROMIUM}")
+    from playwright import sync_api  # a dev dependency, installed with the rest
+
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -61,7 +63,7 @@ class Site:
 def demo(live_server, transactional_db):
     """The demo organisations and people, each organisation changed once after creation so
     that its history page shows a table of changed fields."""
-    _demo_load_tolerant()
+    assert demo_load(password=DEMO_PASSWORD)  # any error in a loader fails the test
     platform_admin = get_user_model().objects.get(email=PLATFORM_ADMIN[0])
     for organisation in Organisation.objects.order_by("pk"):
         services.organisation_update(
@@ -73,43 +75,12 @@ def demo(live_server, transactional_db):
     return Site(url=live_server.url)
 
 
-# Demo loaders of the parts still being built: when one of them fails, its savepoint is rolled
-# back and the rest of the demo still loads, so the finished pages can be tested meanwhile.
-IN_PROGRESS_DEMO_LOADERS = {
-    "innovation": ("omslag.innovation.demo", "innovation_demo_load"),
-    "algorithms": ("omslag.algorithms.demo", "algorithms_demo_load"),
-    "safeguards": ("omslag.safeguards.demo", "safeguards_demo_load"),
-}
-
-
-def _demo_load_tolerant() -> dict[str, str]:
-    """Load the demo data; return {part: error} for in-progress loaders that failed."""
-    failed: dict[str, str] = {}
-    with contextlib.ExitStack() as stack:
-        for part, (module_name, name) in IN_PROGRESS_DEMO_LOADERS.items():
-            module = importlib.import_module(module_name)
-            original = getattr(module, name)
-
-            def tolerant(*args, _part=part, _original=original, **kwargs):
-                try:
-                    with transaction.atomic():
-                        return _original(*args, **kwargs)
-                except Exception as error:  # noqa: BLE001 (reported, not hidden)
-                    failed[_part] = f"{type(error).__name__}: {error}"
-                    return None
-
-            stack.enter_context(mock.patch.object(module, name, tolerant))
-        assert demo_load(password=DEMO_PASSWORD)
-    return failed
-
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass(frozen=True)
 class CapabilitySite:
     url: str
-    demo_failures: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +109,8 @@ def capabilities(django_db_setup, django_db_blocker):
         try:
             # As tests/conftest.py's function-scoped settings have it during each test.
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS), translation.override("en"):
-                failures = _demo_load_tolerant()
-            yield CapabilitySite(url=server.url, demo_failures=failures)
+                assert demo_load(password=DEMO_PASSWORD)  # an error fails the module
+            yield CapabilitySite(url=server.url)
         finally:
             server._live_server_modified_settings.disable()
             server.stop()

@@ -10,7 +10,6 @@ The demo data loads once for the module (the ``capabilities`` fixture); the test
 and the one without JavaScript, which changes data, comes after the ones that only look.
 """
 
-import importlib.util
 import re
 from dataclasses import dataclass
 
@@ -223,18 +222,10 @@ def test_project_pages_pass_axe(capabilities, new_page):
     tour.assert_accessible()
 
 
-# --- 5. Pages still being built: innovation and safeguards -----------------------------------
-
-
-def _skip_unless_built(capabilities, part: str, urls: str) -> None:
-    if importlib.util.find_spec(urls) is None:
-        pytest.skip(f"{urls} does not exist yet")
-    if part in capabilities.demo_failures:
-        pytest.skip(f"the {part} demo data does not load: {capabilities.demo_failures[part]}")
+# --- 5. Innovation and safeguards ----------------------------------------------------------
 
 
 def test_innovation_pages_pass_axe(capabilities, new_page):
-    _skip_unless_built(capabilities, "innovation", "omslag.innovation.urls")
     from omslag.innovation.models import Experiment
 
     tour = _signed_in(new_page, capabilities, LEGACY_READERS[0])
@@ -254,7 +245,6 @@ def test_innovation_pages_pass_axe(capabilities, new_page):
 
 
 def test_safeguards_pages_pass_axe(capabilities, new_page):
-    _skip_unless_built(capabilities, "safeguards", "omslag.safeguards.urls")
     tour = _signed_in(new_page, capabilities, LEGACY_READERS[0])
     page = tour.page
     tour.visit("/assessment-templates", "assessment templates")

@@ -16,7 +16,6 @@ no scripts of their own, so the snapshot is the page the visitor without JavaScr
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -25,6 +24,7 @@ from omslag.innovation.models import Experiment
 from omslag.safeguards import services as safeguard_services
 from omslag.safeguards.gates import requirement_problems
 from omslag.safeguards.models import Assessment, AssessmentTemplate, TemplateKind
+from tests.conftest import SHARED_DATA, skip_unless
 
 from .support import E2E, Tour, accessibility_report, sign_in
 
@@ -34,7 +34,7 @@ MUNICIPALITY = "gemeente-wadderveen"
 EDITOR = "redacteur@omslag.example"
 OFFICER = "privacy@omslag.example"
 # The government's model DPIA, next to the repository (as tests/safeguards/conftest.py has it).
-DPIA_FILE = Path(__file__).resolve().parents[3] / "shared/data/safeguards/par-dpia-form/dpia.yaml"
+DPIA_FILE = SHARED_DATA / "safeguards" / "par-dpia-form" / "dpia.yaml"
 # Three high-risk criteria of omslag's own pre-scan (one point each): two or more make a DPIA
 # required (src/omslag/safeguards/content/privacy-prescan.yaml).
 PRESCAN_CRITERIA = ("profiling", "new_technology", "combining")
@@ -49,8 +49,7 @@ def safeguards_site(demo):
         with DPIA_FILE.open("rb") as stream:
             safeguard_services.template_import_file(actor=None, stream=stream, fmt="dpia-form-v2")
     dpia = AssessmentTemplate.objects.filter(kind=TemplateKind.DPIA).order_by("-pk").first()
-    if dpia is None:
-        pytest.skip(f"no DPIA template: the model DPIA {DPIA_FILE} is missing")
+    skip_unless(dpia is not None, f"no DPIA template: the model DPIA {DPIA_FILE} is missing")
     prescan = AssessmentTemplate.objects.get(source="own", key="privacy-prescan")
     return demo, prescan, dpia
 

@@ -1209,3 +1209,23 @@ def test_stale_version_is_409_and_the_first_change_is_kept(
     assert stale["currentVersion"] == deleted["currentVersion"] == 2
     kept = ok(call(editor, "get", template, id=pk))
     assert (kept[field], kept["version"]) == (first, 2)
+
+
+def test_comparison_keeps_a_scenario_named_dash_apart_from_the_baseline(landscape, editor):
+    agency, _mainframe = landscape
+    dash = services.scenario_create(actor=None, organisation=agency, name="—", base_year=2025)
+    services.scenario_change_add(
+        actor=None, scenario=dash, kind="change_innovate", from_year=2027, amount=Decimal("50000")
+    )
+
+    comparison = ok(
+        call(editor, "get", "/organisations/{slug}/scenario-comparison", slug=agency.slug)
+    )
+
+    baseline = comparison["baseline"]
+    assert baseline["scenario"] is None
+    assert {y["innovate"] for y in baseline["years"]} == {"100000.00"}  # no change at all
+    (scenario,) = comparison["scenarios"]
+    assert (scenario["scenario"], scenario["name"]) == (dash.pk, "—")
+    innovate = {y["year"]: y["innovate"] for y in scenario["years"]}
+    assert innovate[2026] == "100000.00" and innovate[2027] == "150000.00"

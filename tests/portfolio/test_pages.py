@@ -732,6 +732,17 @@ def test_scenarios_compared_with_the_year_each_meets_the_target(org, landscape, 
     assert "Afbouw does not meet the target by 2035: run 65.9% (at most 65%)." in text
 
 
+def test_a_scenario_named_dash_is_listed_next_to_no_change(org, landscape, viewer):
+    dash = services.scenario_create(actor=None, organisation=org, name="—", base_year=2025)
+    services.scenario_change_add(
+        actor=None, scenario=dash, kind="change_innovate", from_year=2026, amount=Decimal("100000")
+    )
+    text = text_of(viewer.get(f"/organisations/{org.slug}/balance"))
+    # no change stays 100k of 1,000k; "—" has 200k of 1,100k = 18.2% innovate, run 63.6%
+    assert "no change not within the horizon 10.0% 70.0%" in text
+    assert re.search(r"— (\d{4}|not within the horizon) 18\.2% 63\.6%", text)
+
+
 def test_balance_page_without_data_says_so(org, viewer):
     text = text_of(viewer.get(f"/organisations/{org.slug}/balance"))
     assert "No spend has been recorded yet" in text

@@ -186,7 +186,7 @@ def test_scenario_reaches_target_in_the_year_worked_out_by_hand(org):
     # 2028: innovate 110k of 1,030k = 10.7% ≥ 10%; before 2028 8%
     comparison = selectors.scenario_comparison(org, [scenario])
     assert comparison["Meer"].first_year_target_met == 2028
-    assert comparison["—"].first_year_target_met is None
+    assert comparison[selectors.BASELINE].first_year_target_met is None
 
 
 def test_negative_projection_names_the_change(org):
@@ -231,3 +231,24 @@ def test_deleting_an_application_takes_its_dependencies_along(org):
     services.dependency_add(actor=None, application=a, depends_on=b)
     services.application_delete(actor=None, application=b)
     assert selectors.dependency_edges(org) == []
+
+
+def test_scenario_named_like_the_dash_is_kept_apart_from_no_change(org):
+    """'No change' is keyed by a sentinel, not by the "—" the pages show for it: a scenario
+    that happens to be called "—" keeps its own projection and does not replace the baseline."""
+    spend(org, 2025, 900_000, "run")
+    spend(org, 2025, 100_000, "innovate")
+    dash = services.scenario_create(actor=None, organisation=org, name="—", base_year=2025)
+    services.scenario_change_add(
+        actor=None, scenario=dash, kind="change_innovate", from_year=2027, amount=Decimal("100000")
+    )
+
+    comparison = selectors.scenario_comparison(org, [dash])
+
+    assert len(comparison) == 2 and selectors.BASELINE in comparison and "—" in comparison
+    # no change: innovate 100k every year; "—": 200k from 2027 on
+    assert {y.split.innovate for y in comparison[selectors.BASELINE].years} == {
+        Decimal("100000.00")
+    }
+    assert comparison["—"].year(2026).split.innovate == Decimal("100000.00")
+    assert comparison["—"].year(2027).split.innovate == Decimal("200000.00")

@@ -6,7 +6,6 @@ from the code; figures are worked out by hand or with numpy in the test."""
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,10 +18,11 @@ from rest_framework.test import APIClient
 from omslag.organisations.models import Organisation, Role
 from omslag.projects import services
 from omslag.projects.models import Project, ProjectReport, ReferenceClass, ReviewAdvice
+from tests.conftest import SHARED_DATA, skip_unless
 
 from .conftest import invalid, ok, problem
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "canada"
+DATA = SHARED_DATA / "canada"
 RATIOS = [0.8, 0.95, 1.0, 1.1, 1.2, 1.25, 1.4, 1.6, 2.0, 3.5, 1.05, 0.9]
 
 
@@ -1009,8 +1009,7 @@ def test_an_import_format_another_kind_does_not_have_is_422(orgs, client_as, cal
 
 @pytest.fixture
 def canada_files():
-    if not DATA.exists():
-        pytest.skip(f"the shared Canadian data is not at {DATA}")
+    skip_unless(DATA.exists(), f"the shared Canadian data is not at {DATA}")
     return {year: (DATA / f"gc-it-projects-{year}.csv").read_bytes() for year in (2016, 2019)}
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +16,9 @@ from omslag.common.errors import RuleViolation
 from omslag.exchange import services as exchange
 from omslag.projects import selectors, services
 from omslag.projects.models import Project, ProjectReport, ReferenceClass
+from tests.conftest import SHARED_DATA, skip_unless
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "canada"
+DATA = SHARED_DATA / "canada"
 FILES = ["gc-it-projects-2016.csv", "gc-it-projects-2019.csv"]
 
 
@@ -51,8 +51,7 @@ def import_canada(org, name, dry_run=False):
 
 @pytest.fixture
 def canada(org):
-    if not DATA.exists():
-        pytest.skip(f"the shared Canadian data is not at {DATA}")
+    skip_unless(DATA.exists(), f"the shared Canadian data is not at {DATA}")
     for name in FILES:
         report = import_canada(org, name)
         assert report.ok, report.problems[:5]

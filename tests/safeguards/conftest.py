@@ -2,7 +2,6 @@
 safeguard officer, omslag's own templates loaded, and helpers to fill in an assessment."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +9,10 @@ from omslag.innovation import services as innovation_services
 from omslag.organisations.models import Role
 from omslag.safeguards import services
 from omslag.safeguards.models import AssessmentTemplate
+from tests.conftest import SHARED_DATA
 from tests.factories import member, organisation
 
-REPO = Path(__file__).resolve().parents[2]
-DPIA_FILE = REPO / ".." / "shared" / "data" / "safeguards" / "par-dpia-form" / "dpia.yaml"
+DPIA_FILE = SHARED_DATA / "safeguards" / "par-dpia-form" / "dpia.yaml"
 
 DESIGN = {
     "hypothesis": "Sneller",

@@ -284,8 +284,8 @@ def test_coverage_matches_a_hand_count(
 
 
 def test_the_pdf_holds_the_title_and_an_answer(templates, org, editor):
-    pypdf = pytest.importorskip("pypdf")
-    pytest.importorskip("weasyprint")
+    import pypdf  # weasyprint (a dependency) writes it, pypdf (a dev tool) reads it
+
     from omslag.safeguards.pdf import assessment_pdf
 
     assessment = services.assessment_create(

@@ -12,13 +12,13 @@ from django.core.management import CommandError, call_command
 from omslag.safeguards import services
 from omslag.safeguards.definitions import TemplateFileInvalid
 from omslag.safeguards.models import AssessmentTemplate, TemplateItem
+from tests.conftest import skip_unless
 
 from .conftest import DPIA_FILE
 
 
 def dpia_data():
-    if not DPIA_FILE.is_file():
-        pytest.skip(f"the model DPIA is not at {DPIA_FILE} (../shared/data is missing)")
+    skip_unless(DPIA_FILE.is_file(), f"the model DPIA is not at {DPIA_FILE} (../shared/data)")
     return yaml.safe_load(DPIA_FILE.read_text())
 
 
@@ -66,7 +66,8 @@ def test_the_model_dpia_is_imported_with_every_item_and_its_source_id():
 
 @pytest.mark.django_db
 def test_importing_the_same_file_again_changes_nothing():
-    text = DPIA_FILE.read_text() if DPIA_FILE.is_file() else pytest.skip("no model DPIA")
+    skip_unless(DPIA_FILE.is_file(), f"the model DPIA is not at {DPIA_FILE} (../shared/data)")
+    text = DPIA_FILE.read_text()
     import_text(text)
     _template, happened, _count = import_text(text)
     assert happened == "unchanged"
@@ -192,8 +193,7 @@ def test_a_template_in_use_never_changes(templates, org, editor):
 
 @pytest.mark.django_db
 def test_command_line_import_and_export(tmp_path, capsys):
-    if not DPIA_FILE.is_file():
-        pytest.skip("no model DPIA")
+    skip_unless(DPIA_FILE.is_file(), f"the model DPIA is not at {DPIA_FILE} (../shared/data)")
     call_command("import", "assessment-template", str(DPIA_FILE), "--format", "dpia-form-v2")
     expected = len(list(walk(dpia_data()["tasks"])))
     assert f"{expected} item(s), created" in capsys.readouterr().out

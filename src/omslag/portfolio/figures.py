@@ -14,6 +14,7 @@ from omslag.analysis.spend.time_position import HIGH_VALUE_THRESHOLD
 from omslag.common import charts
 
 from .models import TimePosition
+from .selectors import BASELINE
 from .templatetags.portfolio_format import euro, percent, points, share
 
 CATEGORY_STYLES = {
@@ -35,7 +36,7 @@ SCENARIO_STYLES = [
     (charts.MAGENTA, (0, (6, 2)), "v"),
     (charts.LIGHT_BLUE, (0, (2, 1, 2, 4)), "P"),
 ]
-NO_CHANGE = "—"
+NO_CHANGE = BASELINE  # the key of the projection without changes (not a name)
 
 
 def category_label(category: str) -> str:
@@ -308,8 +309,8 @@ def time_grid(applications) -> list[tuple[int, list[dict]]]:
 # --- scenarios ------------------------------------------------------------------------------
 
 
-def scenario_label(name: str) -> str:
-    return _("no change") if name == NO_CHANGE else name
+def scenario_label(name: str | None) -> str:
+    return _("no change") if name is NO_CHANGE else name
 
 
 def _unmet(projected) -> str:
@@ -375,7 +376,7 @@ def scenario_chart(projections: dict) -> Chart | None:
         values = [projection.baseline.innovate_share * 100] + [
             p.split.innovate_share * 100 for p in projection.years
         ]
-        if name == NO_CHANGE:
+        if name is NO_CHANGE:
             colour, linestyle, marker = charts.GREY, ":", "o"
         else:
             colour, linestyle, marker = SCENARIO_STYLES[style_index % len(SCENARIO_STYLES)]

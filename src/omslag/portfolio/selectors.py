@@ -479,8 +479,14 @@ def analysis_changes(changes: list[ScenarioChange]) -> list:
     return result
 
 
+# The key of the projection without changes in a scenario comparison. It is not a string, so
+# no scenario's name (not even "—", which the pages show for it) can take its place.
+BASELINE = None
+
+
 def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
-    """Each scenario (and 'no change') projected from its base year; {name: projection}.
+    """Each scenario (and 'no change') projected from its base year; {name: projection}, with
+    'no change' under ``BASELINE``.
 
     All scenarios of one comparison share the base year of the first one, so they can be read
     side by side; raises ValueError (with the change and year) when a projection goes negative.
@@ -491,7 +497,7 @@ def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
     base_year = scenarios[0].base_year
     items = spend_items(organisation)
     target = analysis_target(spend_target_current(organisation))
-    named = {"—": []}
+    named: dict[str | None, list] = {BASELINE: []}
     for scenario in scenarios:
         named[scenario.name] = analysis_changes(scenario_changes(scenario))
     return compare_scenarios(items, named, base_year, years=years, target=target)

@@ -3,7 +3,6 @@
 import csv
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,11 +18,15 @@ from omslag.analysis.projects import (
     schedule_pairs,
     snapshot_errors,
 )
+from tests.conftest import SHARED_DATA, skip_unless
 
-CANADA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "canada"
-needs_canada = pytest.mark.skipif(
-    not CANADA.is_dir(), reason=f"the shared Canadian snapshots are not at {CANADA}"
-)
+CANADA = SHARED_DATA / "canada"
+needs_canada = pytest.mark.usefixtures("canada_present")
+
+
+@pytest.fixture
+def canada_present() -> None:
+    skip_unless(CANADA.is_dir(), f"the shared Canadian snapshots are not at {CANADA}")
 
 
 def good_row(**changes: str) -> dict[str, str]:

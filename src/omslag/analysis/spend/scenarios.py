@@ -7,9 +7,10 @@ projected year applies from the first projected year; a change dated after the h
 error, because it would silently do nothing. See docs/analysis-spend.md.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from .balance import (
     CATEGORIES,
@@ -240,14 +241,18 @@ def project_scenario(
     return _project(kind, baseline, changes, base_year, years, target)
 
 
+K = TypeVar("K", bound=Hashable)
+
+
 def compare_scenarios(
     baseline_items: Iterable[SpendItem],
-    scenarios: Mapping[str, Sequence[ScenarioChange]],
+    scenarios: Mapping[K, Sequence[ScenarioChange]],
     base_year: int,
     years: int = DEFAULT_YEARS,
     target: Target | None = None,
-) -> dict[str, ScenarioProjection]:
-    """Project several named scenarios onto the same baseline, in the order given."""
+) -> dict[K, ScenarioProjection]:
+    """Project several scenarios onto the same baseline, in the order given, keyed as given
+    (a name, or a caller's own key such as a sentinel for 'no change')."""
     kind, baseline = scenario_baseline(baseline_items, base_year)
     projections = {}
     for name, changes in scenarios.items():

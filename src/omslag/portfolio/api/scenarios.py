@@ -187,7 +187,7 @@ PROJECTION_REFUSED = OpenApiResponse(
         "base year has no spend. The detail names the change and the year."
     )
 )
-BASELINE = "—"  # the name the selector gives the projection without changes
+BASELINE_NAME = "—"  # the name the API gives the projection without changes
 
 
 def _comparison(organisation, scenarios: list) -> dict:
@@ -344,9 +344,9 @@ class ScenarioComparisonApi(generics.GenericAPIView):
         # Ordered, so "the first scenario" whose base year all share is always the same one.
         scenarios = list(selectors.scenarios_of(organisation).order_by("name", "pk"))
         projections = _comparison(organisation, scenarios)
-        baseline = projections.get(BASELINE)
+        baseline = projections.get(selectors.BASELINE)
         if baseline is not None:
-            baseline = {"scenario": None, "name": BASELINE, "projection": baseline}
+            baseline = {"scenario": None, "name": BASELINE_NAME, "projection": baseline}
         return Response(
             ScenarioComparisonOut(
                 {

@@ -24,6 +24,7 @@ class Command(DjangoCheckCommand):
         self.stdout.write(
             f"Debug: {'on' if settings.DEBUG else 'off'}; demo: {'on' if settings.DEMO else 'off'}"
         )
+        self.stdout.write(f"Secret key: from {settings.SECRET_KEY_SOURCE}")
         if not settings.DEMO and not settings.SESSION_COOKIE_SECURE:
             self.stdout.write(self.style.WARNING("Session cookies are not marked secure."))
         self.stdout.write(self.style.SUCCESS("omslag is healthy."))
