@@ -4,7 +4,12 @@ items (presentation.py), not from a Django form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .definitions import PARSERS
 from .models import GateRequirement, Mitigation, Risk, TemplateKind
+
+# A questionnaire is a text file; the model DPIA (210 items) is about 70 kB. The checked file
+# waits in the session until it is confirmed, so it is kept small.
+TEMPLATE_FILE_MAX_BYTES = 2_000_000
 
 
 class AssessmentStartForm(forms.Form):
@@ -65,3 +70,33 @@ class GateRequirementForm(forms.ModelForm):
     class Meta:
         model = GateRequirement
         fields = ["subject", "stage", "need", "template_kind", "when"]
+
+
+TEMPLATE_FORMAT_LABELS = {
+    "dpia-form-v2": _("the government's assessment format (model DPIA, IAMA, pre-scan)"),
+    "own": _("omslag's own template format"),
+}
+
+
+class TemplateImportForm(forms.Form):
+    """A questionnaire file to import as an assessment template: checked first, then saved."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A questionnaire in YAML or JSON, such as the government's model DPIA."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.json"}),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(key, TEMPLATE_FORMAT_LABELS.get(key, key)) for key in PARSERS],
+        initial="dpia-form-v2",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > TEMPLATE_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB; a questionnaire is much smaller.")
+                % {"limit": TEMPLATE_FILE_MAX_BYTES // 1_000_000}
+            )
+        return upload

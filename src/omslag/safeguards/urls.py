@@ -5,6 +5,7 @@ from . import views
 app_name = "safeguards"
 urlpatterns = [
     path("assessment-templates", views.template_list, name="templates"),
+    path("assessment-templates/import", views.template_import, name="template-import"),
     path("assessment-templates/<int:pk>", views.template_detail, name="template"),
     path("organisations/<slug:slug>/assessments", views.assessment_list, name="list"),
     path("organisations/<slug:slug>/assessments/new", views.assessment_start, name="start"),

@@ -10,7 +10,13 @@ from .assessments import (
     mitigation_status,
     risk_list,
 )
-from .pages import coverage, gate_requirements, template_detail, template_list
+from .pages import (
+    coverage,
+    gate_requirements,
+    template_detail,
+    template_import,
+    template_list,
+)
 
 __all__ = [
     "assessment_detail",
@@ -26,5 +32,6 @@ __all__ = [
     "mitigation_status",
     "risk_list",
     "template_detail",
+    "template_import",
     "template_list",
 ]

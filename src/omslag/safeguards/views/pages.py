@@ -1,6 +1,7 @@
 """Pages of templates, gate requirements and coverage."""
 
 import hashlib
+import io
 import json
 
 from django.contrib import messages
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common import charts
+from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, gates, selectors, services
-from ..forms import GateRequirementForm
+from ..definitions import TemplateFileInvalid
+from ..forms import GateRequirementForm, TemplateImportForm
 from ..models import AssessmentTemplate, GateRequirement
 from ..presentation import step_rows
 from ..questionnaire import Questionnaire
@@ -27,7 +30,12 @@ from .base import organisation_context, require
 @require_GET
 def template_list(request):
     return render(
-        request, "safeguards/template_list.html", {"templates": selectors.template_list()}
+        request,
+        "safeguards/template_list.html",
+        {
+            "templates": selectors.template_list(),
+            "can_import": access.template_can_import(request.user),
+        },
     )
 
 
@@ -169,3 +177,78 @@ def gate_requirements(request, slug):
         },
         status=400 if form.errors else 200,
     )
+
+
+TEMPLATE_IMPORT_SESSION_KEY = "safeguards-template-import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_import(request):
+    """Import a questionnaire file as a template: the file is checked first (nothing saved)
+    and kept in the session; confirming saves exactly the file that was checked."""
+    require(access.template_can_import(request.user))
+    form = TemplateImportForm()
+    checked = None
+    problems: list[str] = []
+    pending = request.session.get(TEMPLATE_IMPORT_SESSION_KEY)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        if not pending or pending["sha256"] != request.POST.get("sha256"):
+            messages.error(request, _("Check the file again: the checked file is no longer kept."))
+            return redirect("safeguards:template-import")
+        try:
+            template, happened, count = services.template_import_file(
+                actor=request.user, stream=io.StringIO(pending["text"]), fmt=pending["format"]
+            )
+        except RuleViolation as error:  # changed since the check, e.g. by another import
+            messages.error(request, str(error))
+            return redirect("safeguards:template-import")
+        del request.session[TEMPLATE_IMPORT_SESSION_KEY]
+        messages.success(request, _import_message(template, happened, count))
+        return redirect("safeguards:template", pk=template.pk)
+    if request.method == "POST":
+        form = TemplateImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            fmt = form.cleaned_data["format"]
+            try:
+                text = raw.decode("utf-8-sig")
+                template, happened, count = services.template_import_file(
+                    actor=request.user, stream=io.StringIO(text), fmt=fmt, dry_run=True
+                )
+            except UnicodeDecodeError:
+                problems = [_("The file is not UTF-8 text.")]
+            except TemplateFileInvalid as error:
+                problems = error.problems
+            except RuleViolation as error:
+                problems = [str(error)]
+            else:
+                sha256 = hashlib.sha256(raw).hexdigest()
+                request.session[TEMPLATE_IMPORT_SESSION_KEY] = {
+                    "text": text,
+                    "format": fmt,
+                    "filename": form.cleaned_data["file"].name,
+                    "sha256": sha256,
+                }
+                checked = {
+                    "name": template.name,
+                    "urn": template.urn,
+                    "version": template.version,
+                    "kind": template.get_kind_display(),
+                    "items": count,
+                    "happened": happened,
+                    "filename": form.cleaned_data["file"].name,
+                    "sha256": sha256,
+                }
+    return render(
+        request,
+        "safeguards/template_import.html",
+        {"form": form, "checked": checked, "problems": problems},
+    )
+
+
+def _import_message(template, happened: str, count: int) -> str:
+    values = {"name": template.name, "version": template.version, "count": count}
+    if happened == "unchanged":
+        return _("%(name)s version %(version)s was already there; nothing changed.") % values
+    return _("%(name)s version %(version)s was imported with %(count)s items.") % values
