@@ -286,11 +286,14 @@ class SummariesForm(forms.Form):
 
     def __init__(self, *args, experiment, **kwargs):
         super().__init__(*args, prefix="summary", **kwargs)
+        # (key, label as stored in the summaries); the fields name the group as the page does
         self.groups = [
             ("control", experiment.control_label),
             ("treatment", experiment.treatment_label),
         ]
-        for key, label in self.groups:
+        self.group_names = {key: experiment.group_name(label) for key, label in self.groups}
+        for key, _stored in self.groups:
+            label = self.group_names[key]
             self.fields[f"{key}_count"] = forms.IntegerField(
                 label=_("%(group)s: number of units") % {"group": label}, min_value=0
             )
@@ -306,8 +309,8 @@ class SummariesForm(forms.Form):
 
     def group_fieldsets(self):
         return [
-            (label, [self[f"{key}_{name}"] for name in self.GROUP_FIELDS])
-            for key, label in self.groups
+            (self.group_names[key], [self[f"{key}_{name}"] for name in self.GROUP_FIELDS])
+            for key, _label in self.groups
         ]
 
     def items(self) -> list[dict]:

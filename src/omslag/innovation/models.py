@@ -158,6 +158,10 @@ STAGE_ORDER = [
 ]
 
 
+# The default group labels are data (the group column of measurement files), shown translated.
+DEFAULT_GROUP_NAMES = {"control": _("control"), "treatment": _("treatment")}
+
+
 class Experiment(DomainModel):
     class DesignType(models.TextChoices):
         AB = "ab", _("randomised A/B")
@@ -289,6 +293,19 @@ class Experiment(DomainModel):
 
     def __str__(self):
         return self.title
+
+    def group_name(self, label: str) -> str:
+        """A group as the page names it: the labels omslag gives by default ("control",
+        "treatment", also the values in measurement files) in the reader's language."""
+        return str(DEFAULT_GROUP_NAMES.get(label, label))
+
+    @property
+    def control_name(self) -> str:
+        return self.group_name(self.control_label)
+
+    @property
+    def treatment_name(self) -> str:
+        return self.group_name(self.treatment_label)
 
     def clean(self):
         errors = {}

@@ -18,6 +18,7 @@ from .forms import (
     OrganisationCreateForm,
     OrganisationForm,
 )
+from .models import Role
 
 
 def _require(allowed: bool) -> None:
@@ -49,7 +50,9 @@ def organisation_detail(request, slug):
             "ancestors": selectors.organisation_ancestors(organisation),
             "children": organisation.children.all(),
             "member_count": selectors.memberships_of_organisation(organisation).count(),
-            "my_roles": sorted(access.person_roles(user, organisation)),
+            "my_roles": sorted(
+                Role(code).label for code in access.person_roles(user, organisation)
+            ),
             "can_change": access.organisation_can_change(user, organisation),
             "can_delete": access.organisation_can_delete(user, organisation),
             "can_add_child": access.organisation_can_add_child(user, organisation),

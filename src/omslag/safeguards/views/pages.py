@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -94,7 +95,13 @@ def coverage(request, slug):
             ),
             "alt": _("Bar chart of the share of subjects with every required assessment approved."),
             "summary": "; ".join(
-                f"{label}: {s.share}% ({s.covered} of {s.total})"
+                _("%(subject)s: %(share)s%% (%(covered)s of %(total)s)")
+                % {
+                    "subject": label,
+                    "share": number_format(s.share, decimal_pos=1, use_l10n=True),
+                    "covered": s.covered,
+                    "total": s.total,
+                }
                 for label, s in zip(labels, measured, strict=True)
             ),
             "width": 800,
