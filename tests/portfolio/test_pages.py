@@ -301,6 +301,29 @@ def test_hand_chosen_time_position_shows_its_reason_and_the_derived_one(org, edi
 
 
 @pytest.mark.parametrize(
+    "language, typed, expected",
+    [
+        ("nl", "€ 2.500", "2500"),
+        ("nl", "1.234,56", "1234.56"),
+        ("nl", "1234,5", "1234.5"),
+        ("en", "€2,500", "2500"),
+        ("en", "1,234.56", "1234.56"),
+    ],
+)
+def test_spend_amounts_in_the_readers_notation(org, language, typed, expected):
+    editor = client_for(member("editor", org), language=language)
+    response = editor.post(f"/organisations/{org.slug}/spend", spend_form(amount=typed))
+    assert response.status_code == 302, field_errors(response, "id_amount")
+    assert SpendLine.objects.get(pays_for="Chatbot").amount == Decimal(expected)
+
+
+def test_dutch_notation_is_refused_in_english(org, editor):
+    response = editor.post(f"/organisations/{org.slug}/spend", spend_form(amount="1.234,56"))
+    assert "Enter an amount" in field_errors(response, "id_amount")
+    assert not SpendLine.objects.filter(pays_for="Chatbot").exists()
+
+
+@pytest.mark.parametrize(
     "overrides, field, message",
     [
         (
@@ -593,7 +616,7 @@ def test_editor_adds_edits_and_deletes_a_spend_line(org, landscape, editor):
         ({"amount": "-5"}, "amount", "greater than or equal to 0"),
         ({"year": "20277"}, "year", "less than or equal to 2100"),
         ({"kind": ""}, "kind", "This field is required"),
-        ({"amount": "veel"}, "amount", "Enter a number"),
+        ({"amount": "veel"}, "amount", "Enter an amount"),
     ],
 )
 def test_bad_spend_input_is_shown_on_its_field(org, editor, overrides, field, message):

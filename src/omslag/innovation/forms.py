@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from omslag.common.forms import MoneyField
 from omslag.portfolio.selectors import applications_choosable
 
 from . import selectors
@@ -193,6 +194,7 @@ class ExperimentDesignForm(FieldsetsMixin, VersionedModelForm):
             "power",
             "budget",
         )
+        field_classes = {"budget": MoneyField}
         widgets = {
             "hypothesis": forms.Textarea(attrs={"rows": 3}),
             "intervention": forms.Textarea(attrs={"rows": 3}),

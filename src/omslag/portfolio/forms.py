@@ -4,6 +4,7 @@ validate input (the model's clean() runs in them too); the services do the writi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omslag.common.forms import MoneyField
 from omslag.common.tabular.formats import FORMATS
 
 from .models import (
@@ -183,13 +184,14 @@ class SpendLineForm(VersionedModelForm):
         model = SpendLine
         fields = SPEND_LINE_FIELDS
         localized_fields = ("amount",)
+        field_classes = {"amount": MoneyField}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = Application.objects.filter(
             organisation=organisation
         ).order_by("name")
-        self.fields["amount"].help_text = _("In euro, e.g. 1250000 or 1250000,50.")
+        self.fields["amount"].help_text = _("In euro, e.g. 1,250,000 or 1,250,000.50.")
 
 
 class SpendLineFilterForm(forms.Form):
@@ -236,6 +238,7 @@ class ScenarioChangeForm(forms.ModelForm):
         model = ScenarioChange
         fields = CHANGE_FIELDS
         localized_fields = ("amount", "replacement_amount")
+        field_classes = {"amount": MoneyField, "replacement_amount": MoneyField}
 
     def __init__(self, *args, scenario, **kwargs):
         kwargs.setdefault("prefix", self.kind.replace("_", "-"))

@@ -7,6 +7,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from omslag.analysis.projects import COST_BUCKETS
+from omslag.common.forms import MoneyField
 from omslag.common.tabular.formats import FileProblem, read_table
 
 from .models import Project, ProjectReport, ReferenceClass
@@ -168,6 +169,7 @@ class ReportForm(VersionedModelForm):
             "ict_component_cost",
             "cumulative_actual_cost",
         )
+        field_classes = dict.fromkeys(localized_fields, MoneyField)  # every field here is money
         widgets = {
             "peildatum": DATE_WIDGET,
             "estimated_end_date": DATE_WIDGET,
@@ -179,7 +181,7 @@ class ReportForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["peildatum"].help_text = _("The reference date of the report, e.g. 2026-06-30.")
         self.fields["total_cost_estimate"].help_text = _(
-            "In %(currency)s, e.g. 1250000 or 1250000,50."
+            "In %(currency)s, e.g. 1,250,000 or 1,250,000.50."
         ) % {"currency": currency}
         self.fields["is_rebaseline"].label = _("This report is a re-baseline (herijking)")
         self.fields["rebaseline_reason"].help_text = _("Required for a re-baseline.")

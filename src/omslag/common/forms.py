@@ -1,0 +1,58 @@
+"""Form fields shared by the apps."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_CURRENCY = re.compile(r"^(€|EUR)|(€|EUR)$", re.IGNORECASE)
+
+
+def money_parse(text: str, decimal_separator: str) -> Decimal:
+    """An amount as people type it in a language whose decimal separator is given ("," in
+    Dutch, "." in English): with or without "€" or "EUR", spaces, a minus sign, and thousands
+    grouped by the other separator ("1.234,56" and "€ 2.500" in Dutch, "1,234.56" in
+    English). In Dutch a point that does not group thousands is read as a decimal point
+    ("12.5"), as in files; in English a comma is only a thousands separator. ValueError when
+    the text is not an amount, e.g. a wrongly grouped "1.23,4".
+    """
+    body = _SPACES.sub("", text)
+    body = _CURRENCY.sub("", body)
+    body = _SPACES.sub("", body)
+    sign = ""
+    if body[:1] in ("-", "−"):
+        sign, body = "-", body[1:]
+    group = "." if decimal_separator == "," else ","
+    grouped = rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(decimal_separator)}\d+)?"
+    if re.fullmatch(grouped, body):
+        body = body.replace(group, "")
+    if decimal_separator == "," and re.fullmatch(r"\d+,\d+", body):
+        body = body.replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", body):
+        raise ValueError(f"not an amount: {text!r}")
+    return Decimal(sign + body)
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in euro (or another currency) in the reader's notation: the same notation the
+    pages show ("€ 1.234,56" in Dutch) is accepted back, and the English forms in English."""
+
+    default_error_messages = {"invalid": _("Enter an amount, e.g. 1,250,000 or 1,250,000.50.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return money_parse(str(value), get_format("DECIMAL_SEPARATOR"))
+        except (ValueError, InvalidOperation):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
