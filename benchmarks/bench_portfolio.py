@@ -84,6 +84,30 @@ def _seed(apps: int, dependencies: int, lines: int):
     return organisation
 
 
+def _data_change(organisation):
+    """A change before each request that alters every chart of the balance page: one more
+    euro of spend (balance, trend and scenario charts) and another application's technical
+    condition (the TIME chart). Each state is new, so no chart drawn before can be reused."""
+    from django.db.models import F
+
+    from omslag.portfolio.models import Application, SpendLine
+
+    line = SpendLine.objects.filter(organisation=organisation, kind="actual").order_by("-year")
+    line_pk = line.values_list("pk", flat=True).first()
+    applications = list(
+        Application.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list("pk", "technical_condition")
+    )
+
+    def change(index: int) -> None:
+        SpendLine.objects.filter(pk=line_pk).update(amount=F("amount") + 1)
+        pk, condition = applications[index % len(applications)]
+        Application.objects.filter(pk=pk).update(technical_condition=condition % 5 + 1)
+
+    return change
+
+
 IMPORT_SCRIPT = textwrap.dedent("""
     import io, resource, sys, time
     sys.path.insert(0, {bench!r})
@@ -196,5 +220,9 @@ def run(quick: bool = False) -> dict:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         results[name]["queries"] = len(queries)
+    # The same page right after a data change: its charts are drawn anew for every request.
+    results["balance_page_cold"] = django_env.time_requests(
+        client, pages["balance_page"], repeat, before_each=_data_change(organisation)
+    )
     results["import_spend_csv"] = _import_benchmark(10_000 if quick else 100_000)
     return results

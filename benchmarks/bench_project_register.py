@@ -6,10 +6,11 @@ import random
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
+
+import django_env
 
 SLUG = "bench-ministerie"
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "canada"
+DATA = django_env.SHARED_DATA / "canada"
 
 
 def _seed(count: int):

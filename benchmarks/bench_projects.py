@@ -34,8 +34,6 @@ from omslag.analysis.projects import (
 
 FULL = {"projects": 25_000, "iterations": 10_000}
 QUICK = {"projects": 2_500, "iterations": 1_000}
-TARGET_SECONDS = 5.0
-TARGET_PEAK_BYTES = 1_500_000_000
 FORECAST_REPEATS = 1_000
 
 
@@ -81,9 +79,6 @@ def run(quick: bool = False) -> dict[str, Any]:
             "draws_per_second": round(size["projects"] * size["iterations"] / seconds),
             "peak_traced_bytes": peak_traced,
             "max_rss_delta_bytes": rss_delta,
-            "target_seconds": TARGET_SECONDS,
-            "target_peak_bytes": TARGET_PEAK_BYTES,
-            "within_target": seconds < TARGET_SECONDS and peak_traced < TARGET_PEAK_BYTES,
             "p50_over_estimate": round(result.value_at(0.5) / result.total_estimate, 4),
             "p80_over_estimate": round(result.value_at(0.8) / result.total_estimate, 4),
         },

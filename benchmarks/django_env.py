@@ -6,6 +6,13 @@ import statistics
 import time
 from pathlib import Path
 
+# The real public data some benchmarks read: ../shared/data next to the checkout, or the folder
+# OMSLAG_SHARED_DATA names (as for the tests).
+SHARED_DATA = Path(
+    os.environ.get("OMSLAG_SHARED_DATA")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omslag.settings")
@@ -33,11 +40,17 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def time_requests(client, url: str, repeat: int) -> dict[str, float]:
-    """Server-side time of ``repeat`` GETs through Django's test client (no network)."""
+def time_requests(client, url: str, repeat: int, before_each=None) -> dict[str, float]:
+    """Server-side time of ``repeat`` GETs through Django's test client (no network).
+
+    ``before_each(i)``, when given, runs before request ``i`` outside the timed part: a data
+    change, so that what is cached for the old data (charts) is of no use to the request.
+    """
     client.get(url)  # warm up caches and connections
     samples = []
-    for _ in range(repeat):
+    for index in range(repeat):
+        if before_each is not None:
+            before_each(index)
         started = time.perf_counter()
         response = client.get(url)
         samples.append(time.perf_counter() - started)

@@ -1,9 +1,13 @@
-"""Run every benchmark in this folder and write the results to one JSON file.
+"""Run every benchmark in this folder, write the results to one JSON file and check them
+against the targets in benchmarks/targets.toml.
 
     python benchmarks/run.py [--quick] [--only NAME] [--output var/bench/results.json]
+                             [--targets benchmarks/targets.toml]
 
 Each ``bench_<name>.py`` has ``run(quick: bool = False) -> dict``. The file records the
-machine, the database and the time of the run beside the figures.
+machine, the database and the time of the run beside the figures, and the check of every
+target. The exit status is 1 when a benchmark failed or a target of a benchmark that ran is
+missed or not measured, so `make bench` fails then.
 """
 
 import argparse
@@ -14,9 +18,46 @@ import os
 import platform
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def figure(result: dict, path: str):
+    """The figure at a dotted ``path`` in one benchmark's result, or None."""
+    value = result
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def target_check(results: dict, targets: dict) -> list[dict]:
+    """One line per target of the benchmarks that ran: the figure, its limit and whether it
+    is met. A benchmark that failed or was skipped, or a figure that is missing, is not met."""
+    checks = []
+    for name, limits in targets.items():
+        if name not in results:
+            continue  # not run (--only)
+        result = results[name]
+        for path, limit in limits.items():
+            value = figure(result, path)
+            if "error" in result:
+                problem = f"the benchmark failed: {result['error']}"
+            elif "skipped" in result and value is None:
+                problem = f"not measured: {result['skipped']}"
+            elif not isinstance(value, int | float) or isinstance(value, bool):
+                problem = "not measured: the result has no such figure"
+            elif value > limit:
+                problem = f"{value} is above the target {limit}"
+            else:
+                problem = ""
+            checks.append(
+                {"figure": f"{name}.{path}", "value": value, "max": limit, "problem": problem}
+            )
+    return checks
 
 
 def main() -> None:
@@ -26,7 +67,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, to see that it works")
     parser.add_argument("--only", action="append", help="run only these benchmarks (by name)")
     parser.add_argument("--output", type=Path, default=Path("var/bench/results.json"))
+    parser.add_argument("--targets", type=Path, default=HERE / "targets.toml")
     args = parser.parse_args()
+    targets = tomllib.loads(args.targets.read_text())
+    unknown_targets = set(targets) - {
+        p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py")
+    }
+    if unknown_targets:
+        parser.error(f"{args.targets} names unknown benchmarks: {sorted(unknown_targets)}")
 
     sys.path.insert(0, str(HERE))
     names = sorted(p.stem.removeprefix("bench_") for p in HERE.glob("bench_*.py"))
@@ -60,11 +108,25 @@ def main() -> None:
             else "sqlite",
         },
         "results": results,
+        "targets": target_check(results, targets),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, default=str))
     print(json.dumps(report, indent=2, default=str))
     print(f"written to {args.output}", file=sys.stderr)
+    failed = [name for name, result in results.items() if "error" in result]
+    missed = [check for check in report["targets"] if check["problem"]]
+    for check in report["targets"]:
+        mark = "MISSED" if check["problem"] else "met"
+        detail = check["problem"] or f"{check['value']} ≤ {check['max']}"
+        print(f"{mark:>6}  {check['figure']}: {detail}", file=sys.stderr)
+    if failed or missed:
+        print(
+            f"make bench fails: {len(failed)} benchmark(s) failed, "
+            f"{len(missed)} of {len(report['targets'])} target(s) missed",
+            file=sys.stderr,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -278,3 +278,21 @@ def screenshot(
         reduced.save(path, optimize=True)
     size = path.stat().st_size
     assert size < max_bytes, f"{path} is {size} bytes; keep it under {max_bytes}"
+
+
+def experiment_charts_expected(experiment_id: int) -> int:
+    """The charts an experiment's page must show, counted from its stored evaluations (not
+    from the page): one effect chart per metric with an effect estimate, and one
+    confidence-sequence chart per metric with looks."""
+    from omslag.innovation.models import Evaluation
+
+    evaluations = Evaluation.objects.filter(experiment_id=experiment_id)
+    effects = {
+        e.metric
+        for e in evaluations
+        if e.method in ("welch", "proportions", "did-cells", "did-panel")
+    }
+    sequences = {
+        e.metric for e in evaluations if e.method == "sequential" and e.result.get("looks")
+    }
+    return len(effects) + len(sequences)

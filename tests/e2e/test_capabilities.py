@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from .support import E2E, Tour, assert_charts, screenshot, sign_in
+from .support import E2E, Tour, assert_charts, experiment_charts_expected, screenshot, sign_in
 
 pytestmark = E2E
 
@@ -232,7 +232,8 @@ def test_innovation_pages_pass_axe(capabilities, new_page):
     base = f"/organisations/{MUNICIPALITY}"
     tour.visit(f"{base}/experiments", "experiment board")
     tour.visit(f"{base}/funnel", "funnel")
-    assert_charts(tour.page, "funnel", count=tour.page.locator("main figure").count())
+    has_experiments = Experiment.objects.filter(organisation__slug=MUNICIPALITY).exists()
+    assert_charts(tour.page, "funnel", count=1 if has_experiments else 0)
     evaluated = (
         Experiment.objects.filter(organisation__slug=MUNICIPALITY, evaluations__isnull=False)
         .order_by("pk")
@@ -240,7 +241,7 @@ def test_innovation_pages_pass_axe(capabilities, new_page):
     )
     assert evaluated is not None, "no demo experiment has results"
     tour.visit(f"/experiments/{evaluated.pk}", "experiment with results", open_details=True)
-    assert_charts(tour.page, "experiment", count=tour.page.locator("main figure").count())
+    assert_charts(tour.page, "experiment", count=experiment_charts_expected(evaluated.pk))
     tour.assert_accessible()
 
 

@@ -1,5 +1,6 @@
 """Portfolio Monte Carlo against independent facts: class quantiles and the law of large numbers."""
 
+import itertools
 import math
 import tracemalloc
 
@@ -53,6 +54,34 @@ def test_many_projects_mean_approaches_total_estimate_times_mean_ratio() -> None
     # within 1 % with high probability, so 5 % is a generous bound.
     assert float(result.totals.std()) == pytest.approx(total_sd, rel=0.05)
     assert result.values == pytest.approx(tuple(np.quantile(result.totals, (0.5, 0.8, 0.9))))
+
+
+@pytest.mark.parametrize("quantile", [0.5, 0.8, 0.9])
+def test_portfolio_quantiles_match_the_exact_distribution_enumerated_here(quantile: float) -> None:
+    """Three projects and a class of five ratios: the portfolio total has 5^3 = 125 equally
+    likely outcomes, enumerated here without the code under test. The simulated P50/P80/P90
+    must lie where a sample quantile of N draws lies with overwhelming probability: between
+    the exact distribution's quantiles 4 standard errors (in rank) either side."""
+    estimates = [100.0, 250.0, 1_000.0]
+    ratios = [0.9, 1.0, 1.3, 2.0, 4.5]
+    iterations = 20_000
+    outcomes = np.sort(
+        [
+            sum(e * r for e, r in zip(estimates, draw, strict=True))
+            for draw in itertools.product(ratios, repeat=len(estimates))
+        ]
+    )
+    assert outcomes.size == 125
+    # each ratio twice: the same distribution, and the ten pairs a class needs at least
+    result = portfolio_monte_carlo(estimates, ratios * 2, iterations=iterations, seed=3)
+    simulated = dict(zip(result.quantiles, result.values, strict=True))[quantile]
+    spread = 4 * math.sqrt(quantile * (1 - quantile) / iterations)
+
+    # the exact distribution's quantile function: the smallest outcome with F(x) >= q
+    def exact(q: float) -> float:
+        return float(outcomes[min(outcomes.size - 1, max(0, math.ceil(q * outcomes.size) - 1))])
+
+    assert exact(quantile - spread) <= simulated <= exact(quantile + spread)
 
 
 def test_the_same_seed_reproduces_and_another_seed_differs() -> None:
