@@ -179,6 +179,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Every case and spacing of an address shares one counter (see accounts.signin).
+AXES_USERNAME_CALLABLE = "omslag.accounts.signin.axes_username"
 AXES_VERBOSE = False
 
 # Security headers and cookies.
