@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError
+from ..jsonreader import JsonProblem, load_json
 
 FORMATS = ("csv", "xlsx", "ods", "json")
 CONTENT_TYPES = {
@@ -241,9 +242,9 @@ def _read_ods(stream: IO[bytes]) -> Table:
 
 def _read_json(stream: IO[bytes]) -> Table:
     try:
-        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblem(_("This is not valid JSON: %(error)s") % {"error": exc}) from None
+        data = load_json(stream.read())
+    except JsonProblem as problem:
+        raise FileProblem(problem.message) from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         data = data["results"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
