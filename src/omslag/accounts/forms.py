@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .signin import sign_in_name
+
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
@@ -13,6 +15,10 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean_username(self):
+        # The lock-out counts per normalised name: authenticate with that same name.
+        return sign_in_name(self.cleaned_data.get("username"))
 
 
 class TokenCreateForm(forms.Form):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .signin import sign_in_name
+
 
 class PersonManager(BaseUserManager):
     use_in_migrations = True
@@ -15,7 +17,7 @@ class PersonManager(BaseUserManager):
     def create_user(self, email, password=None, **fields):
         if not email:
             raise ValueError("A person needs an e-mail address.")
-        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person = self.model(email=sign_in_name(email), **fields)
         person.set_password(password)
         person.full_clean(exclude=["password"])
         person.save(using=self._db)
@@ -26,7 +28,7 @@ class PersonManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=sign_in_name(username))
 
 
 class Person(AbstractBaseUser, PermissionsMixin):

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from omslag.analysis.projects import forecast, parse_date, parse_money
+from omslag.common.amounts import amount_bounded
 from omslag.common.history import TrackedModel, history_register
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, field_parser
-from omslag.common.tabular.parsers import choice_parser, date, euro_amount
+from omslag.common.tabular.parsers import choice_parser, date, euro_amount_upto
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
 from omslag.organisations import services as organisation_services
 from omslag.organisations.models import Organisation
@@ -18,7 +19,12 @@ from .models import Project, ProjectReport, ReferenceClass
 
 
 def _canada_money(raw):
-    return parse_money(raw)
+    return amount_bounded(parse_money(raw), max_digits=PROJECT_AMOUNT_DIGITS)
+
+
+# Project amounts are wider than the registers' (the largest projects run into billions).
+PROJECT_AMOUNT_DIGITS = ProjectReport._meta.get_field("total_cost_estimate").max_digits
+_project_amount = euro_amount_upto(PROJECT_AMOUNT_DIGITS)
 
 
 def _canada_date(raw):
@@ -236,8 +242,10 @@ class ProjectTableImport(_ProjectImportBase):
             parse=choice_parser(Project.Status.choices),
         ),
         Column("start_date", gettext_lazy("start date"), required=False, parse=date),
-        Column("total_cost_estimate", gettext_lazy("euro"), parse=euro_amount),
-        Column("cumulative_actual_cost", gettext_lazy("euro"), required=False, parse=euro_amount),
+        Column("total_cost_estimate", gettext_lazy("euro"), parse=_project_amount),
+        Column(
+            "cumulative_actual_cost", gettext_lazy("euro"), required=False, parse=_project_amount
+        ),
         Column("estimated_end_date", gettext_lazy("date"), required=False, parse=date),
         Column(
             "rebaseline_reason",

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from omslag.common.errors import RuleViolation
+from omslag.common.jsonreader import MAX_DEPTH, JsonProblem, load_json
 
 ITEM_TYPES = (
     "text",
@@ -119,9 +120,57 @@ class TemplateFileInvalid(RuleViolation):
         self.problems = problems
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader that refuses a key given twice in one mapping (YAML lets the last
+    one win silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                mark = key_node.start_mark
+                raise TemplateFileInvalid(
+                    [
+                        f"(file) at line {mark.line + 1}, column {mark.column + 1}: "
+                        f"the key {key!r} appears twice"
+                    ]
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _check_yaml_depth(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise TemplateFileInvalid(
+                    [
+                        f"(file) at line {mark.line + 1}, column {mark.column + 1}: "
+                        f"nested more than {MAX_DEPTH} levels deep"
+                    ]
+                )
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+
+
 def read_yaml(stream) -> Any:
+    """A questionnaire file in JSON (read by the one JSON reader) or YAML, with the same
+    limits: nesting depth and no key given twice."""
+    text = stream.read() if hasattr(stream, "read") else stream
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig", errors="replace")
+    if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        try:
+            return load_json(text)
+        except JsonProblem as problem:
+            raise TemplateFileInvalid([f"(file): {problem.message}"]) from None
     try:
-        return yaml.safe_load(stream)
+        _check_yaml_depth(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

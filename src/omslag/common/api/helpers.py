@@ -1,8 +1,11 @@
 """Small pieces every API view package uses: validate input, refuse, money, versions."""
 
+import decimal
+
 from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 
+from ..amounts import AMOUNT_MAX_DIGITS, amount_bounded
 from .serializers import CamelSerializer
 
 
@@ -19,11 +22,28 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+class MoneyField(serializers.DecimalField):
+    """A DecimalField whose input is checked by ``common.amounts`` like an import's: never
+    wider than its column (14 digits unless ``max_digits`` says otherwise), never an
+    arithmetic error (1e30) that would end in a 500."""
+
+    def to_internal_value(self, data):
+        digits = self.max_digits or AMOUNT_MAX_DIGITS
+        try:
+            value = super().to_internal_value(data)
+        except decimal.InvalidOperation:  # wider than Python's decimal context
+            value = decimal.Decimal(10) ** digits
+        try:
+            return amount_bounded(value, max_digits=digits, decimal_places=self.decimal_places)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
 def money(**kwargs) -> serializers.DecimalField:
     """An amount as a string with two decimals ("1234.50"): exact, where a JSON number is a
     float to most clients and loses cents in sums. Input takes a string or a number."""
     kwargs.setdefault("max_digits", None)
-    return serializers.DecimalField(decimal_places=2, coerce_to_string=True, **kwargs)
+    return MoneyField(decimal_places=2, coerce_to_string=True, **kwargs)
 
 
 class VersionIn(CamelSerializer):

@@ -128,10 +128,10 @@ def problem_exception_handler(exc, context):
     return problem
 
 
-def problem_json_response(request, status_code: int, detail: str) -> JsonResponse:
+def problem_json_response(request, status_code: int, detail: str, **extra) -> JsonResponse:
     """A problem+json response outside DRF (URL resolver 404, 500, CSRF failures)."""
     return JsonResponse(
-        problem_body(status_code, detail, instance=request.path),
+        problem_body(status_code, detail, instance=request.path, **extra),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )

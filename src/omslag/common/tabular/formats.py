@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError
+from ..jsonreader import JsonProblem, load_json
 
 FORMATS = ("csv", "xlsx", "ods", "json")
 CONTENT_TYPES = {
@@ -189,9 +190,73 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# The longest text a cell may hold in the XML of an XLSX or ODS file, in bytes: every cell
+# Excel can hold (32,767 characters) fits, even when each character is written as an entity.
+MAX_CELL_BYTES = 200_000
+# ODS is read whole into memory, so the XML it unpacks to is limited as a whole as well.
+MAX_ODS_XML_BYTES = 200 * 1024 * 1024
+
+
+def _longest_text_run(member: IO[bytes]) -> int:
+    """The longest stretch of the XML without a ``<``: every text and attribute value lies in
+    one, so no cell can be longer. Streams the member in chunks; holds one chunk at most."""
+    longest = run = 0
+    while chunk := member.read(_CHUNK * 16):
+        pieces = chunk.split(b"<")
+        if len(pieces) == 1:
+            run += len(chunk)
+        else:
+            longest = max(longest, run + len(pieces[0]), *(len(p) for p in pieces[1:-1]))
+            run = len(pieces[-1])
+        longest = max(longest, run)
+    return longest
+
+
+def _check_spreadsheet_zip(stream: IO[bytes], kind: str) -> None:
+    """Refuse an XLSX or ODS file whose XML holds an overlong cell, before any reader keeps
+    the file's contents in memory (a 199 KB file can unpack to one 200 MB cell)."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(
+            _("This is not a readable %(kind)s file: %(error)s")
+            % {"kind": kind.upper(), "error": exc}
+        ) from None
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".xml"):
+                continue
+            if kind == "ods" and info.file_size > MAX_ODS_XML_BYTES:
+                raise FileProblem(
+                    _("The file unpacks to %(size)s MB; an ODS file may unpack to %(limit)s MB.")
+                    % {
+                        "size": f"{info.file_size / 1e6:.0f}",
+                        "limit": f"{MAX_ODS_XML_BYTES / 1e6:.0f}",
+                    }
+                )
+            try:
+                with archive.open(info) as member:
+                    longest = _longest_text_run(member)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                raise FileProblem(
+                    _("This is not a readable %(kind)s file: %(error)s")
+                    % {"kind": kind.upper(), "error": exc}
+                ) from None
+            if longest > MAX_CELL_BYTES:
+                raise FileProblem(
+                    _(
+                        "A cell holds %(size)s bytes of text; a cell may hold at most %(limit)s "
+                        "(about 32,000 characters, as in Excel)."
+                    )
+                    % {"size": f"{longest:,}", "limit": f"{MAX_CELL_BYTES:,}"}
+                )
+    stream.seek(0)
+
+
 def _read_xlsx(stream: IO[bytes]) -> Table:
     from openpyxl import load_workbook
 
+    _check_spreadsheet_zip(stream, "xlsx")
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -220,6 +285,7 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
 def _read_ods(stream: IO[bytes]) -> Table:
     import tablib
 
+    _check_spreadsheet_zip(stream, "ods")
     try:
         dataset = tablib.Dataset().load(stream.read(), format="ods")
     except Exception as exc:  # odfpy raises many kinds of errors on broken files
@@ -241,9 +307,9 @@ def _read_ods(stream: IO[bytes]) -> Table:
 
 def _read_json(stream: IO[bytes]) -> Table:
     try:
-        data = json.load(io.TextIOWrapper(stream, encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblem(_("This is not valid JSON: %(error)s") % {"error": exc}) from None
+        data = load_json(stream.read())
+    except JsonProblem as problem:
+        raise FileProblem(problem.message) from None
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         data = data["results"]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):

@@ -51,12 +51,29 @@ class Column:
     key: bool = False  # part of the key that must be unique within the file
 
 
+# A report keeps a short excerpt of each bad value: enough to find it, never the whole cell
+# (a 200 MB cell would otherwise be stored in every copy of the report).
+VALUE_EXCERPT_CHARS = 100
+
+
+def excerpt(text: str, limit: int = VALUE_EXCERPT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis and the full length when cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
 @dataclass
 class RowProblem:
     row: int
     column: str
     value: str
     reason: str
+
+    def __post_init__(self):
+        self.column = excerpt(self.column)
+        self.value = excerpt(self.value)
 
 
 @dataclass

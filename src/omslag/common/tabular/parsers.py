@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from ..amounts import AMOUNT_MAX_DIGITS, amount_bounded
 from .importing import RowError
 
 
@@ -46,9 +47,10 @@ _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
-def euro_amount(raw: str) -> Decimal:
-    """A non-negative amount in euro with at most two decimals. Accepts 1234.56, 1234,56,
-    1.234,56, 1,234.56, an optional € sign and spaces."""
+def euro_amount(raw: str, max_digits: int = AMOUNT_MAX_DIGITS) -> Decimal:
+    """A non-negative amount in euro with at most two decimals that fits a column of
+    ``max_digits`` digits. Accepts 1234.56, 1234,56, 1.234,56, 1,234.56, an optional € sign
+    and spaces."""
     text = raw.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
     if text.startswith("-"):
         raise RowError(_("the amount must not be negative"))
@@ -68,11 +70,21 @@ def euro_amount(raw: str) -> Decimal:
         raise RowError(_("not an amount in euro")) from None
     if not amount.is_finite():
         raise RowError(_("not an amount in euro"))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise RowError(_("at most two decimals (whole cents)"))
     if amount < 0:
         raise RowError(_("the amount must not be negative"))
-    return amount.quantize(Decimal("0.01"))
+    try:
+        return amount_bounded(amount, max_digits=max_digits)
+    except ValueError as exc:
+        raise RowError(str(exc)) from None
+
+
+def euro_amount_upto(max_digits: int):
+    """``euro_amount`` for a column of ``max_digits`` digits (the default is 14)."""
+
+    def parse(raw: str) -> Decimal:
+        return euro_amount(raw, max_digits=max_digits)
+
+    return parse
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")

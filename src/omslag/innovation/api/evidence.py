@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.parsers import JSONParser
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.tabular.formats import FileProblem
@@ -197,7 +198,7 @@ def _summaries_response(experiment, saved: int) -> Response:
 @extend_schema(tags=["measurements"])
 class MeasurementListApi(generics.GenericAPIView):
     serializer_class = SummaryOut
-    parser_classes = [parsers.JSONParser]  # a list of summaries; files go to …/measurement-uploads
+    parser_classes = [JSONParser]  # a list of summaries; files go to …/measurement-uploads
 
     @extend_schema(
         operation_id="measurements_list",

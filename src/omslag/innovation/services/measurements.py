@@ -47,6 +47,12 @@ def _groups(experiment: Experiment) -> tuple[str, str]:
     return experiment.control_label, experiment.treatment_label
 
 
+# The database column of counts (a 32-bit integer) and the largest sum the statistics can
+# square without overflowing.
+MAX_COUNT = 2_147_483_647
+MAX_SUM = 1e100
+
+
 def summary_problems(experiment: Experiment, row: int, item: SummaryInput) -> list[RowProblem]:
     """Why a given summary is impossible, each naming the value and the rule."""
     problems = []
@@ -64,12 +70,26 @@ def summary_problems(experiment: Experiment, row: int, item: SummaryInput) -> li
         problems.append(
             RowProblem(row, "count", str(item.count), _("a group needs at least 2 units"))
         )
-    for name in ("total", "sum_of_squares"):
-        if not math.isfinite(getattr(item, name)):
-            problems.append(
-                RowProblem(row, name, str(getattr(item, name)), _("not a finite number"))
+    if item.count > MAX_COUNT or (item.successes or 0) > MAX_COUNT:
+        name = "count" if item.count > MAX_COUNT else "successes"
+        problems.append(
+            RowProblem(
+                row, name, str(getattr(item, name)), _("at most %(n)s") % {"n": f"{MAX_COUNT:,}"}
             )
-    if item.count >= 1 and math.isfinite(item.total) and math.isfinite(item.sum_of_squares):
+        )
+    sizable = True
+    for name in ("total", "sum_of_squares"):
+        value = getattr(item, name)
+        if not math.isfinite(value):
+            problems.append(RowProblem(row, name, str(value), _("not a finite number")))
+            sizable = False
+        elif abs(value) > MAX_SUM:
+            # Squares and variances of larger sums overflow a double in the analysis.
+            problems.append(
+                RowProblem(row, name, str(value), _("too large; at most %(n)s") % {"n": "1e100"})
+            )
+            sizable = False
+    if 1 <= item.count <= MAX_COUNT and sizable:
         deviations = item.sum_of_squares - item.total**2 / item.count
         if deviations < -1e-9 * max(1.0, abs(item.sum_of_squares)):
             problems.append(
