@@ -191,3 +191,75 @@ def test_the_preview_page_and_the_api_list_the_notes(org, make_member):
     body = api.get(f"/api/v1/imports/{job.pk}").json()
     assert body["report"]["notesTotal"] == 1 and body["report"]["skipped"] == 0
     assert body["report"]["notes"][0]["column"] == "totalBudget"
+
+
+# --- projects a later snapshot no longer lists: flagged, and out of the forecast by default ---
+
+
+def test_no_longer_reported_projects_are_left_out_of_the_forecast_unless_asked(org, make_member):
+    from django.test import Client
+
+    from omslag.projects import selectors, services
+    from tests.conftest import api_client_for
+
+    first, second = rows_of(FILES[0]), rows_of(FILES[1])
+    run(org, (DATA / FILES[0]).read_bytes(), FILES[0])
+    run(org, (DATA / FILES[1]).read_bytes(), FILES[1])
+    gone = {uid for uid in set(first) - set(second) if first[uid]["totalBudget"]}
+    with_estimate = {uid for uid in first if first[uid]["totalBudget"]} | {
+        uid for uid in second if second[uid]["totalBudget"]
+    }
+    seen = long_date(next(iter(first.values()))["asOfDate"])
+    assert (
+        set(Project.objects.filter(not_reported_after=seen).values_list("external_id", flat=True))
+        == gone
+    )
+    assert selectors.no_longer_reported_count(org) == len(gone)
+
+    shipped = services.reference_class_shipped()
+    default = selectors.forecast_report(org, shipped, seed=1, iterations=200)
+    assert default["portfolio"]["projects"] == len(with_estimate) - len(gone)
+    assert default["noLongerReported"] == {
+        "count": len(gone),
+        "included": False,
+        "leftOut": len(gone),
+    }
+    entry = next(p for p in default["projects"] if p["externalId"] == sorted(gone)[0])
+    assert entry["notReportedAfter"] == seen
+
+    member = make_member("viewer", org)
+    body = (
+        api_client_for(member)
+        .get(
+            f"/api/v1/organisations/{org.slug}/forecast",
+            {"referenceClass": shipped.pk, "includeNoLongerReported": "true", "seed": 1},
+        )
+        .json()
+    )
+    assert body["portfolio"]["projects"] == len(with_estimate)
+    assert body["noLongerReported"] == {"count": len(gone), "included": True, "leftOut": 0}
+
+    client = Client()
+    client.force_login(member)
+    page = client.get(f"/organisations/{org.slug}/project-portfolio").content.decode()
+    assert f"{len(gone)} lopende projecten blijven buiten deze prognose" in page
+    assert 'name="include-no-longer-reported"' in page
+    page = client.get(
+        f"/organisations/{org.slug}/project-portfolio?include-no-longer-reported=1"
+    ).content.decode()
+    assert f"De prognose telt {len(gone)} projecten mee" in page
+
+
+def test_a_project_listed_again_is_no_longer_flagged(org):
+    first, second = rows_of(FILES[0]), rows_of(FILES[1])
+    gone = next(uid for uid in first if uid not in second and first[uid]["totalBudget"])
+    kept = next(uid for uid in first if uid in second and first[uid]["totalBudget"])
+    run(org, file_of([first[gone], first[kept]]))
+    run(org, file_of([second[kept]]))
+    assert Project.objects.get(external_id=gone).not_reported_after is not None
+
+    # The same project in a snapshot after that (its 2016 row, dated later).
+    again = {**first[gone], "asOfDate": "June 1, 2019"}
+    run(org, file_of([again, {**second[kept], "asOfDate": "June 1, 2019"}]))
+
+    assert Project.objects.get(external_id=gone).not_reported_after is None

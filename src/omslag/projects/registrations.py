@@ -180,14 +180,24 @@ class CanadaSnapshotImport(_ProjectImportBase):
 
     @staticmethod
     def _note_no_longer_reported(rows, projects, earlier, report):
-        """Projects of earlier snapshots that this one no longer lists: named in the report
-        with the last date they were seen, not passed over in silence."""
+        """Projects of earlier snapshots that this one no longer lists: flagged as no longer
+        reported with the last date they were seen (``not_reported_after``, which keeps them
+        out of the portfolio forecast by default) and named in the report; a project listed
+        again loses the flag."""
         latest = max(values["asOfDate"] for _row, values in rows)
         listed = {values["uniqueId"].lower() for _row, values in rows}
+        gone: dict = {}
         for project in projects.values():
             dates = [peildatum for peildatum, _end in earlier.get(project.pk, ())]
-            if project.external_id.lower() in listed or not dates or max(dates) >= latest:
+            if project.external_id.lower() in listed:
+                if project.not_reported_after is not None:  # reported again
+                    Project.all_objects.filter(pk=project.pk).update(not_reported_after=None)
+                    project.not_reported_after = None
                 continue
+            if not dates or max(dates) >= latest:
+                continue
+            gone.setdefault(max(dates), []).append(project.pk)
+            project.not_reported_after = max(dates)
             report.note(
                 RowProblem(
                     0,
@@ -197,6 +207,8 @@ class CanadaSnapshotImport(_ProjectImportBase):
                     % {"date": latest.isoformat(), "last": max(dates).isoformat()},
                 )
             )
+        for last_seen, keys in gone.items():  # one UPDATE per last date seen
+            Project.all_objects.filter(pk__in=keys).update(not_reported_after=last_seen)
 
     @staticmethod
     def _earlier_reports(projects) -> dict[int, list[tuple]]:
