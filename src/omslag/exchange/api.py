@@ -38,9 +38,18 @@ class ImportReportOut(CamelSerializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField(
+        default=0, help_text="Rows read but left out on purpose; each is in notes."
+    )
     problems_total = serializers.IntegerField()
     problems = RowProblemOut(many=True)
     headers = serializers.ListField(child=serializers.CharField())
+    notes_total = serializers.IntegerField(default=0)
+    notes = RowProblemOut(
+        many=True,
+        default=list,
+        help_text="Rows skipped or only partly used, each with the reason (the first 1000).",
+    )
 
 
 class ImportJobOut(CamelModelSerializer):

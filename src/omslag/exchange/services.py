@@ -77,7 +77,10 @@ def _job_report(report: ImportReport | None, problem: str = "") -> dict:
             "created": 0,
             "updated": 0,
             "unchanged": 0,
+            "skipped": 0,
             "headers": [],
+            "notes": [],
+            "notes_total": 0,
         }
     return {**report.as_dict(), "file_problem": ""}
 

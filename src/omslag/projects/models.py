@@ -68,6 +68,17 @@ class Project(DomainModel):
         default="EUR",
         help_text=_("Imported registers keep their own currency."),
     )
+    not_reported_after = models.DateField(
+        _("no longer reported after"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set by a register import when a later snapshot no longer lists the project: the "
+            "last date it was reported. Such projects are left out of the portfolio forecast "
+            "unless asked for."
+        ),
+    )
 
     # Figures computed from the reports by the analysis core, stored for lists and filters.
     # They are refreshed by the services whenever a report changes.

@@ -8,7 +8,13 @@ from simple_history.utils import bulk_create_with_history
 from omslag.analysis.projects import forecast, parse_date, parse_money
 from omslag.common.amounts import amount_bounded
 from omslag.common.history import TrackedModel, history_register
-from omslag.common.tabular.importing import Column, ImportSpec, RowError, field_parser
+from omslag.common.tabular.importing import (
+    Column,
+    ImportSpec,
+    RowError,
+    RowProblem,
+    field_parser,
+)
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount_upto
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
 from omslag.organisations import services as organisation_services
@@ -149,39 +155,22 @@ class CanadaSnapshotImport(_ProjectImportBase):
             bulk_create_with_history(
                 new_projects, Project, batch_size=1000, default_user=context.actor, default_date=now
             )
-        existing_reports = set(
-            ProjectReport.objects.filter(
-                project__in=[p for p in projects.values() if p.pk]
-            ).values_list("project_id", "peildatum")
-        )
+        earlier = self._earlier_reports([p for p in projects.values() if p.pk])
         new_reports = []
         new_ids = {p.pk for p in new_projects}
-        for _row, values in rows:
+        for row, values in rows:
             department = context.cache["organisations"][self._slug(context, values["deptAcronym"])]
             project = projects[(department.pk, values["uniqueId"])]
-            added = False
-            if (
-                values.get("totalBudget") is not None
-                and (project.pk, values["asOfDate"]) not in existing_reports
-            ):
-                new_reports.append(
-                    ProjectReport(
-                        project=project,
-                        peildatum=values["asOfDate"],
-                        status=ProjectReport.Status.PUBLISHED,
-                        published_at=now,
-                        total_cost_estimate=values["totalBudget"],
-                        estimated_end_date=values.get("estimatedCompletionDate"),
-                        created_at=now,
-                    )
-                )
-                existing_reports.add((project.pk, values["asOfDate"]))
+            outcome = self._report_of_row(context, project, row, values, earlier, report, now)
+            if outcome is not None:
+                new_reports.append(outcome)
                 touched[project.pk] = project
-                added = True
             if project.pk in new_ids:
                 report.created += 1
-            elif added:
+            elif outcome is not None:
                 report.updated += 1
+            elif values.get("totalBudget") is None:
+                report.skipped += 1
             else:
                 report.unchanged += 1
         if new_reports:
@@ -193,33 +182,112 @@ class CanadaSnapshotImport(_ProjectImportBase):
                 default_date=now,
             )
         services.project_figures_refresh_many(touched.values())
+        self._note_no_longer_reported(rows, projects, earlier, report)
+
+    @staticmethod
+    def _note_no_longer_reported(rows, projects, earlier, report):
+        """Projects of earlier snapshots that this one no longer lists: flagged as no longer
+        reported with the last date they were seen (``not_reported_after``, which keeps them
+        out of the portfolio forecast by default) and named in the report; a project listed
+        again loses the flag."""
+        latest = max(values["asOfDate"] for _row, values in rows)
+        listed = {values["uniqueId"].lower() for _row, values in rows}
+        gone: dict = {}
+        for project in projects.values():
+            dates = [peildatum for peildatum, _end in earlier.get(project.pk, ())]
+            if project.external_id.lower() in listed:
+                if project.not_reported_after is not None:  # reported again
+                    Project.all_objects.filter(pk=project.pk).update(not_reported_after=None)
+                    project.not_reported_after = None
+                continue
+            if not dates or max(dates) >= latest:
+                continue
+            gone.setdefault(max(dates), []).append(project.pk)
+            project.not_reported_after = max(dates)
+            report.note(
+                RowProblem(
+                    0,
+                    "uniqueId",
+                    project.external_id,
+                    _("no longer reported in the snapshot of %(date)s; last seen %(last)s")
+                    % {"date": latest.isoformat(), "last": max(dates).isoformat()},
+                )
+            )
+        for last_seen, keys in gone.items():  # one UPDATE per last date seen
+            Project.all_objects.filter(pk__in=keys).update(not_reported_after=last_seen)
+
+    @staticmethod
+    def _earlier_reports(projects) -> dict[int, list[tuple]]:
+        """(peildatum, estimated end date) of every report of these projects, by project."""
+        earlier: dict[int, list[tuple]] = {}
+        for project_id, peildatum, end in ProjectReport.objects.filter(
+            project__in=projects
+        ).values_list("project_id", "peildatum", "estimated_end_date"):
+            earlier.setdefault(project_id, []).append((peildatum, end))
+        return earlier
+
+    def _report_of_row(self, context, project, row, values, earlier, report, now):
+        """The new report a row gives (None when there is none), with a note in the import's
+        report for every part of the row that is not taken over as given."""
+        as_of = values["asOfDate"]
+        seen = earlier.setdefault(project.pk, [])
+        if any(peildatum == as_of for peildatum, _end in seen):
+            return None  # this report date is already in (a re-import)
+        end = values.get("estimatedCompletionDate")
+        if values.get("totalBudget") is None:
+            report.note(
+                RowProblem(
+                    row,
+                    "totalBudget",
+                    "",
+                    _(
+                        "no total budget: no report of %(date)s is made (a report needs a cost)"
+                        "%(end)s"
+                    )
+                    % {
+                        "date": as_of.isoformat(),
+                        "end": _("; the estimated completion date %(end)s is not stored")
+                        % {"end": end.isoformat()}
+                        if end
+                        else "",
+                    },
+                )
+            )
+            return None
+        notes = ""
+        if end is None:
+            known = [(p, e) for p, e in seen if e is not None and p < as_of]
+            if known:
+                last_report, end = max(known)
+                notes = _(
+                    "Estimated end date not re-confirmed in the report of %(date)s: the last "
+                    "known one (%(end)s, from the report of %(last)s) is kept."
+                ) % {"date": as_of.isoformat(), "end": end.isoformat(), "last": last_report}
+                report.note(RowProblem(row, "estimatedCompletionDate", "", notes))
+            else:
+                report.note(
+                    RowProblem(
+                        row,
+                        "estimatedCompletionDate",
+                        "",
+                        _("no estimated completion date (blank or TBD), and none known before"),
+                    )
+                )
+        seen.append((as_of, end))
+        return ProjectReport(
+            project=project,
+            peildatum=as_of,
+            status=ProjectReport.Status.PUBLISHED,
+            published_at=now,
+            total_cost_estimate=values["totalBudget"],
+            estimated_end_date=end,
+            notes=notes,
+            created_at=now,
+        )
 
     @staticmethod
     def _slug(context, acronym):
         return f"{context.organisation.slug}-{acronym.lower()}"[:80].strip("-")
-
-    def save_row(self, values, context):
-        department = self._department(context, values["deptAcronym"], values["department"])
-        project, created = self._project(
-            context,
-            department,
-            values["uniqueId"],
-            name=values["projectName"][:300],
-            goal=(values.get("description") or "")[:8000],
-            currency="CAD",
-        )
-        added = False
-        if values.get("totalBudget") is not None:
-            added = self._report(
-                context,
-                project,
-                values["asOfDate"],
-                total_cost_estimate=values["totalBudget"],
-                estimated_end_date=values.get("estimatedCompletionDate"),
-            )
-        if created:
-            return "created"
-        return "updated" if added else "unchanged"
 
 
 class ProjectTableImport(_ProjectImportBase):

@@ -142,14 +142,43 @@ def project_forecast(project, reference_class, schedule_class=None) -> ProjectFo
     return result
 
 
-def portfolio_forecast(organisation, reference_class, *, iterations=10_000, seed=None):
-    """Monte Carlo over the running projects of the organisation (and those below it)."""
-    estimates = list(
+def _forecast_candidates(organisation) -> QuerySet:
+    """Running projects with a cost estimate: what a portfolio forecast may add up."""
+    return (
         projects_of(organisation)
         .filter(current_estimate__isnull=False)
         .exclude(status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED])
-        .values_list("current_estimate", flat=True)
     )
+
+
+def no_longer_reported_count(organisation) -> int:
+    """Running projects with an estimate that their register no longer reports: left out of
+    the portfolio forecast unless asked for."""
+    return _forecast_candidates(organisation).filter(not_reported_after__isnull=False).count()
+
+
+def portfolio_forecast(
+    organisation,
+    reference_class,
+    *,
+    iterations=10_000,
+    seed=None,
+    include_no_longer_reported=False,
+):
+    """Monte Carlo over the running projects of the organisation (and those below it); those
+    a register no longer reports (``not_reported_after``) only when asked for: a project that
+    disappeared from a later snapshot is not known to be still running."""
+    candidates = _forecast_candidates(organisation)
+    if not include_no_longer_reported:
+        candidates = candidates.filter(not_reported_after__isnull=True)
+    estimates = list(candidates.values_list("current_estimate", flat=True))
+    if not estimates and not include_no_longer_reported and no_longer_reported_count(organisation):
+        raise RuleViolation(
+            _(
+                "Nothing to forecast: every running project with a cost estimate is no longer "
+                "reported by its register; include them to forecast anyway."
+            )
+        )
     if not estimates:
         raise RuleViolation(
             _("Nothing to forecast: no running project of this organisation has a cost estimate.")
@@ -160,7 +189,14 @@ def portfolio_forecast(organisation, reference_class, *, iterations=10_000, seed
     )
 
 
-def forecast_report(organisation, reference_class, *, seed=None, iterations=10_000) -> dict:
+def forecast_report(
+    organisation,
+    reference_class,
+    *,
+    seed=None,
+    iterations=10_000,
+    include_no_longer_reported=False,
+) -> dict:
     """Per-project and portfolio forecast as plain data (CLI, API, export)."""
     ratios = reference_ratios(reference_class)
     projects = []
@@ -174,6 +210,7 @@ def forecast_report(organisation, reference_class, *, seed=None, iterations=10_0
             "currentEstimate": float(project.current_estimate)
             if project.current_estimate is not None
             else None,
+            "notReportedAfter": project.not_reported_after,
         }
         if project.current_estimate is not None:
             result = forecast(float(project.current_estimate), ratios)
@@ -184,7 +221,14 @@ def forecast_report(organisation, reference_class, *, seed=None, iterations=10_0
                 probabilityOverrun50Percent=result.probability_overrun_50,
             )
         projects.append(entry)
-    portfolio = portfolio_forecast(organisation, reference_class, iterations=iterations, seed=seed)
+    portfolio = portfolio_forecast(
+        organisation,
+        reference_class,
+        iterations=iterations,
+        seed=seed,
+        include_no_longer_reported=include_no_longer_reported,
+    )
+    gone = no_longer_reported_count(organisation)
     return {
         "organisation": organisation.slug,
         "referenceClass": {"name": reference_class.name, "pairs": int(len(ratios))},
@@ -199,6 +243,11 @@ def forecast_report(organisation, reference_class, *, seed=None, iterations=10_0
             "p80": portfolio.values[1],
             "p90": portfolio.values[2],
             "probabilityOverEstimate": portfolio.probability_over_estimate,
+        },
+        "noLongerReported": {
+            "count": gone,
+            "included": bool(include_no_longer_reported),
+            "leftOut": 0 if include_no_longer_reported else gone,
         },
     }
 

@@ -133,3 +133,45 @@ def test_summarise_by_group_refuses_a_group_with_a_single_row():
 def test_summarise_refuses_non_finite_values_naming_the_row():
     with pytest.raises(ValueError, match=r"values of group 'pilot' must be finite; row 1 is inf"):
         summarise([1.0, np.inf, 2.0], name="pilot")
+
+
+def test_a_small_spread_beside_a_large_mean_is_exact_from_the_values():
+    # Mean 1e9, standard deviation about 0.01: sums of squares cannot carry this variance
+    # (1e-22 of the sum of squares), the values can.
+    values = 1e9 + np.random.default_rng(7).normal(0.0, 0.01, size=500)
+
+    summary = summarise(values, name="pilot")
+
+    # Reference: numpy's two-pass variance of the same array, and by hand about a shift.
+    shifted = values - 1e9
+    assert summary.variance == pytest.approx(np.var(values, ddof=1), rel=1e-9)
+    assert summary.variance == pytest.approx(np.var(shifted, ddof=1), rel=1e-6)
+    by_group = summarise_by_group(np.zeros(500, dtype=int), values)[0]["metric_0"]
+    assert by_group.variance == pytest.approx(np.var(values, ddof=1), rel=1e-9)
+
+
+def test_sums_that_cannot_carry_the_variance_are_refused_saying_what_to_give_instead():
+    # 50 values of mean 100,000 and standard deviation 1: sum 5e6, sum of squares
+    # 49 + 50 * 1e10. The variance is 2e-10 of the sum of squares: lost in rounding.
+    with pytest.raises(ValueError, match=r"too little precision in the sums of group 'late'"):
+        GroupSummary(count=50, total=5e6, sum_of_squares=49.0 + 50 * 1e10, name="late")
+
+
+def test_mean_and_standard_deviation_are_kept_exactly():
+    summary = GroupSummary.from_mean_and_standard_deviation(50, 100_000.0, 1.0, name="late")
+
+    assert summary.mean == 100_000.0
+    assert summary.variance == 1.0
+    assert summary.standard_error == pytest.approx(1 / np.sqrt(50))
+    with pytest.raises(ValueError, match="standard deviation of group 'x' must not be negative"):
+        GroupSummary.from_mean_and_standard_deviation(5, 1.0, -1.0, name="x")
+    with pytest.raises(ValueError, match="too large to compute with"):
+        GroupSummary.from_mean_and_standard_deviation(5, 1e300, 1.0, name="x")
+
+
+def test_sums_of_a_spread_of_a_thousandth_of_the_mean_give_the_variance_exactly():
+    # Count 10, values 1000 + (-4.5 .. 4.5 step 1): variance 55/6 by hand, about 1e-5 of
+    # the sum of squares; computed exactly from the sums, not by cancelling floats.
+    values = 1e3 + np.arange(-4.5, 5.0, 1.0)
+    summary = GroupSummary(count=10, total=1e4, sum_of_squares=float(values @ values))
+    assert summary.variance == pytest.approx(55 / 6, rel=1e-9)

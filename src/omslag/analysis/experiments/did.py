@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from omslag.analysis.experiments.means import interval, p_value
+from omslag.analysis.experiments.means import interval, p_value, welch_satterthwaite
 from omslag.analysis.experiments.summaries import (
     Alternative,
     ExperimentResult,
@@ -164,9 +164,7 @@ def did_from_cells(
             "zero variance in all four cells "
             f"({', '.join(repr(cell.name) for cell in cells)}): the standard error is zero"
         )
-    degrees_of_freedom = variance**2 / sum(
-        part**2 / (cell.count - 1) for part, cell in zip(parts, cells, strict=True)
-    )
+    degrees_of_freedom = welch_satterthwaite(tuple(parts), tuple(cell.count for cell in cells))
     estimate = (treated_after.mean - treated_before.mean) - (
         control_after.mean - control_before.mean
     )

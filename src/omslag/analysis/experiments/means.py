@@ -41,7 +41,8 @@ class WelchResult(ExperimentResult):
     """Welch test of mean(treatment) - mean(control); `low`/`high` bound the difference.
 
     For alternative "greater" the interval is one-sided, [low, +inf); for "less" it is
-    (-inf, high]. `relative` is None when the control mean is zero.
+    (-inf, high]. `relative` is None when the control mean is zero (or so small beside the
+    other numbers that the ratio leaves the floating-point range).
     """
 
     control: GroupSummary
@@ -80,8 +81,8 @@ def welch_test(
     treatment_part = treatment.variance / treatment.count
     variance = control_part + treatment_part
     standard_error = math.sqrt(variance)
-    degrees_of_freedom = variance**2 / (
-        control_part**2 / (control.count - 1) + treatment_part**2 / (treatment.count - 1)
+    degrees_of_freedom = welch_satterthwaite(
+        (control_part, treatment_part), (control.count, treatment.count)
     )
     difference = treatment.mean - control.mean
     statistic = difference / standard_error
@@ -111,6 +112,15 @@ def welch_test(
     )
 
 
+def welch_satterthwaite(parts: tuple[float, ...], counts: tuple[int, ...]) -> float:
+    """(sum of parts)**2 / sum(part**2 / (count - 1)), each part a variance / count; the parts
+    are scaled by their sum first, so that very large variances do not overflow."""
+    scale = sum(parts)
+    return 1.0 / sum(
+        (part / scale) ** 2 / (count - 1) for part, count in zip(parts, counts, strict=True)
+    )
+
+
 def relative_effect(
     control_mean: float,
     control_standard_error: float,
@@ -127,12 +137,16 @@ def relative_effect(
     """
     if control_mean == 0.0:
         return None
-    ratio = treatment_mean / control_mean
-    standard_error = math.sqrt(
-        (treatment_standard_error / control_mean) ** 2
-        + (ratio * control_standard_error / control_mean) ** 2
-    )
+    try:
+        ratio = treatment_mean / control_mean
+        standard_error = math.hypot(
+            treatment_standard_error / control_mean, ratio * control_standard_error / control_mean
+        )
+    except OverflowError:
+        return None
     estimate = ratio - 1.0
+    if not (math.isfinite(estimate) and math.isfinite(standard_error)):
+        return None  # a control mean vanishingly small beside the treatment or the errors
     low, high = interval(estimate, standard_error, alternative, confidence, stats.norm)
     return RelativeEffect(estimate=estimate, standard_error=standard_error, low=low, high=high)
 

@@ -98,8 +98,14 @@ def proportion_difference_test(
     standard_error = math.hypot(control_se, treatment_se)
     difference = p_treatment - p_control
     statistic = difference / test_standard_error
-    # When both groups are all-or-nothing (0/n against m/m) the Wald interval degenerates to
-    # the point estimate; the pooled test above is still defined.
+    if standard_error == 0.0:
+        # Both groups all-or-nothing (0/n against m/m): the Wald interval would have width
+        # zero, a certainty the data do not give. Refuse rather than show it as a result.
+        raise ValueError(
+            f"each group is all-or-nothing ({control.name!r}: {control.successes} of "
+            f"{control.count}, {treatment.name!r}: {treatment.successes} of {treatment.count}):"
+            " the interval of the difference would have width zero; collect more units"
+        )
     low, high = interval(difference, standard_error, alternative, confidence, stats.norm)
     return ProportionDifferenceResult(
         control=control,

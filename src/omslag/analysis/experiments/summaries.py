@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Hashable, Sequence
+from fractions import Fraction
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -23,10 +24,20 @@ import numpy.typing as npt
 Alternative = Literal["two-sided", "greater", "less"]
 ALTERNATIVES: tuple[str, ...] = get_args(Alternative)
 
-# Relative tolerance for the implied sum of squared deviations, sum_of_squares - total**2/count.
-# Sums accumulated in floating point carry a relative error of roughly count * 2.2e-16 in the
-# worst case; anything more negative than this is not rounding but an impossible summary.
-VARIANCE_RELATIVE_TOLERANCE = 1e-10
+# How precisely a variance must follow from a group's sums before a method may use it. The
+# count, sum and sum of squares are floating-point numbers, each carrying a relative rounding
+# error of a few units of 2**-52 (``SUMS_RELATIVE_ERROR``); the variance is their difference,
+# sum_of_squares - sum**2 / count, computed here exactly from the numbers given. When that
+# difference is small beside the sum of squares (a large mean with a small spread) the rounding
+# of the inputs alone leaves the variance uncertain: beyond ``VARIANCE_RELATIVE_PRECISION`` the
+# summary is refused, with the advice to give the mean and standard deviation instead.
+SUMS_RELATIVE_ERROR = 4 * 2.0**-52
+VARIANCE_RELATIVE_PRECISION = 1e-9
+# Kept for callers that still name it: the old relative tolerance below which a variance was
+# read as zero. It is no longer used to set real variances to zero.
+VARIANCE_RELATIVE_TOLERANCE = SUMS_RELATIVE_ERROR
+# The largest count any method accepts: beyond 2**53 a count is no longer a whole float.
+MAXIMUM_COUNT = 2**53
 
 
 class ExperimentResult:
@@ -99,44 +110,93 @@ def check_finite(value: float, name: str) -> float:
 class GroupSummary(ExperimentResult):
     """Count, sum and sum of squares of one group's numeric observations.
 
-    The implied sample variance, (sum_of_squares - total**2 / count) / (count - 1), must not be
-    negative beyond floating-point rounding; rounding noise around zero is read as exactly zero.
+    The sample variance is (sum_of_squares - total**2 / count) / (count - 1), computed exactly
+    from the floating-point numbers given (no cancellation in the arithmetic). What exact
+    arithmetic cannot repair is the rounding already in the inputs: when the variance is too
+    small beside the sum of squares to survive it (``VARIANCE_RELATIVE_PRECISION``), the summary
+    is refused with a message saying so, instead of a variance that is silently wrong or zero.
+
+    ``moments`` (not a field; see `from_mean_and_standard_deviation` and `summarise`) gives the
+    mean and the sum of squared deviations directly, when they are known more precisely than
+    the sums can carry them; the sums are then only the stored, rounded form.
     """
 
     count: int
     total: float
     sum_of_squares: float
     name: str = "group"
+    moments: dataclasses.InitVar[tuple[float, float] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, moments: tuple[float, float] | None = None) -> None:
         label = f"group {self.name!r}"
-        object.__setattr__(self, "count", check_count(self.count, f"count of {label}", 2))
+        count = check_count(self.count, f"count of {label}", 2)
+        if count > MAXIMUM_COUNT:
+            raise ValueError(f"count of {label} must be at most {MAXIMUM_COUNT}; got {count}")
+        object.__setattr__(self, "count", count)
         object.__setattr__(self, "total", check_finite(self.total, f"sum of {label}"))
         sum_of_squares = check_finite(self.sum_of_squares, f"sum of squares of {label}")
         object.__setattr__(self, "sum_of_squares", sum_of_squares)
-        if sum_of_squares < 0 or self._deviations() < -VARIANCE_RELATIVE_TOLERANCE * max(
-            sum_of_squares, 1e-300
-        ):
-            implied = self._deviations() / (self.count - 1)
+        if moments is not None:
+            mean, deviations = moments
+            object.__setattr__(self, "_mean", check_finite(mean, f"mean of {label}"))
+            object.__setattr__(self, "_variance", _finite_quotient(deviations, count - 1, label))
+            return
+        object.__setattr__(self, "_mean", self.total / count)
+        deviations = Fraction(sum_of_squares) - Fraction(self.total) ** 2 / count
+        # The inputs' own rounding: a few units in the last place of the sum of squares and
+        # of sum**2 / count (at most the sum of squares when the variance is not negative).
+        uncertainty = Fraction(SUMS_RELATIVE_ERROR) * abs(Fraction(sum_of_squares))
+        if sum_of_squares < 0 or deviations < -uncertainty:
+            implied = float(deviations / (count - 1))
             raise ValueError(
                 f"impossible variance in {label}: sum of squares {self.sum_of_squares!r} with "
-                f"sum {self.total!r} and count {self.count} implies variance {implied:.6g}"
+                f"sum {self.total!r} and count {count} implies variance {implied:.6g}"
             )
+        if deviations != 0 and uncertainty > VARIANCE_RELATIVE_PRECISION * abs(deviations):
+            raise ValueError(
+                f"too little precision in the sums of {label}: with mean {self.total / count:.9g}"
+                f" the sum of squares {sum_of_squares!r} leaves the variance uncertain beyond "
+                f"rounding (the spread is too small beside the mean for count, sum and sum of "
+                f"squares); give the count, mean and standard deviation instead"
+            )
+        object.__setattr__(self, "_variance", _finite_quotient(deviations, count - 1, label))
 
-    def _deviations(self) -> float:
-        return self.sum_of_squares - self.total * self.total / self.count
+    @classmethod
+    def from_mean_and_standard_deviation(
+        cls, count: int, mean: float, standard_deviation: float, name: str = "group"
+    ) -> GroupSummary:
+        """A summary from the count, mean and sample standard deviation (divisor count - 1):
+        exact for any spread, where sums of squares lose a small spread beside a large mean."""
+        label = f"group {name!r}"
+        count = check_count(count, f"count of {label}", 2)
+        mean = check_finite(mean, f"mean of {label}")
+        deviation = check_finite(standard_deviation, f"standard deviation of {label}")
+        if deviation < 0:
+            raise ValueError(
+                f"standard deviation of {label} must not be negative; got {standard_deviation!r}"
+            )
+        deviations = Fraction(deviation) ** 2 * (count - 1)
+        exact_total = Fraction(mean) * count
+        total = _finite_float(exact_total, f"sum of {label} (count times mean)")
+        sum_of_squares = _finite_float(
+            deviations + exact_total**2 / count, f"sum of squares of {label}"
+        )
+        return cls(
+            count=count,
+            total=total,
+            sum_of_squares=sum_of_squares,
+            name=name,
+            moments=(mean, _finite_float(deviations, f"variance of {label}")),
+        )
 
     @property
     def mean(self) -> float:
-        return self.total / self.count
+        return self._mean  # type: ignore[attr-defined,no-any-return]
 
     @property
     def variance(self) -> float:
-        """Sample variance (divisor count - 1); zero when within rounding of zero."""
-        deviations = self._deviations()
-        if deviations <= VARIANCE_RELATIVE_TOLERANCE * self.sum_of_squares:
-            return 0.0
-        return deviations / (self.count - 1)
+        """Sample variance (divisor count - 1)."""
+        return self._variance  # type: ignore[attr-defined,no-any-return]
 
     @property
     def standard_deviation(self) -> float:
@@ -146,6 +206,21 @@ class GroupSummary(ExperimentResult):
     def standard_error(self) -> float:
         """Standard error of the mean, sqrt(variance / count)."""
         return math.sqrt(self.variance / self.count)
+
+
+def _finite_float(value: Fraction | float, name: str) -> float:
+    """``value`` as a float; ValueError naming it when it is beyond the floating-point range."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{name} is too large to compute with (beyond about 1.8e308)")
+    return number
+
+
+def _finite_quotient(deviations: Fraction | float, degrees: int, label: str) -> float:
+    return _finite_float(Fraction(deviations) / degrees, f"variance of {label}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,12 +259,24 @@ def summarise(values: npt.ArrayLike, name: str = "group") -> GroupSummary:
         raise ValueError(
             f"values of group {name!r} must be finite; row {position} is {float(array[position])}"
         )
+    total = math.fsum(array.tolist())
+    if not math.isfinite(total):
+        raise ValueError(f"values of group {name!r} are too large to add up (beyond 1.8e308)")
+    mean = total / array.size if array.size else 0.0
     return GroupSummary(
         count=int(array.size),
-        total=float(array.sum()),
+        total=total,
         sum_of_squares=float(np.dot(array, array)),
         name=name,
+        moments=(mean, _deviations_about(array, mean)) if array.size else None,
     )
+
+
+def _deviations_about(values: npt.NDArray[np.float64], mean: float) -> float:
+    """Sum of squared deviations about ``mean`` by the corrected two-pass algorithm (Chan,
+    Golub & LeVeque 1983): the second term removes what an inexact mean adds."""
+    shifted = values - mean
+    return max(0.0, float(np.dot(shifted, shifted)) - float(shifted.sum()) ** 2 / values.size)
 
 
 def summarise_by_group(
@@ -231,6 +318,16 @@ def summarise_by_group(
         np.bincount(codes, weights=np.square(matrix[:, j]), minlength=len(group_labels))
         for j in range(len(names))
     ]
+    # The spread from the values themselves (corrected two-pass), not from the sums: exact
+    # for a small spread beside a large mean, where sums of squares lose it.
+    safe_counts = np.maximum(counts, 1)
+    deviations = []
+    for j in range(len(names)):
+        means = sums[j] / safe_counts
+        shifted = matrix[:, j] - means[codes]
+        correction = np.bincount(codes, weights=shifted, minlength=len(group_labels))
+        spread = np.bincount(codes, weights=np.square(shifted), minlength=len(group_labels))
+        deviations.append((means, np.maximum(spread - correction**2 / safe_counts, 0.0)))
     for index, label in enumerate(group_labels):
         result[label] = {
             metric: GroupSummary(
@@ -238,6 +335,9 @@ def summarise_by_group(
                 total=float(sums[j][index]),
                 sum_of_squares=float(squares[j][index]),
                 name=f"{label}/{metric}",
+                moments=(float(deviations[j][0][index]), float(deviations[j][1][index]))
+                if counts[index] >= 2
+                else None,
             )
             for j, metric in enumerate(names)
         }

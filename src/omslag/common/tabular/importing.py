@@ -84,9 +84,15 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows that were read but left out on purpose (nothing in them to save), each with a note.
+    skipped: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     problems_total: int = 0
     headers: list[str] = field(default_factory=list)
+    # Rows skipped or only partly used, with the reason: an import that goes through still
+    # says what it did not take over. Not problems: they do not stop the import.
+    notes: list[RowProblem] = field(default_factory=list)
+    notes_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -96,6 +102,12 @@ class ImportReport:
         self.problems_total += 1
         if len(self.problems) < MAX_REPORTED_PROBLEMS:
             self.problems.append(problem)
+
+    def note(self, note: RowProblem) -> None:
+        """Record a row that is skipped or partly used, and why."""
+        self.notes_total += 1
+        if len(self.notes) < MAX_REPORTED_PROBLEMS:
+            self.notes.append(note)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -139,7 +151,7 @@ class ImportSpec:
         return []
 
     def save_row(self, values: dict, context: ImportContext) -> str:
-        """Save one checked row; return 'created', 'updated' or 'unchanged'."""
+        """Save one checked row; return 'created', 'updated', 'unchanged' or 'skipped'."""
         raise NotImplementedError
 
     def save_all(

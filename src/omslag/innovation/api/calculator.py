@@ -3,6 +3,8 @@ signed-in person. Nothing is stored. Input errors name the field; numbers the co
 (zero variance in both groups, an effect that cannot reach the power) answer 400 with the
 core's own message."""
 
+import math
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -69,6 +71,24 @@ def _difference(result, data: dict, degrees_of_freedom) -> dict:
     }
 
 
+def answered(serializer_class, body: dict) -> Response:
+    """The answer, after a last check that every number in it is finite: a result the
+    floating-point range cannot hold is refused (400 naming the field), never sent as
+    non-JSON or turned into a 500."""
+    data = serializer_class(body).data
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, float) and not math.isfinite(item) for item in values):
+            raise CalculationRefused(
+                _(
+                    "The %(field)s of this calculation lies beyond the range of numbers that "
+                    "can be computed; check the inputs for values far too large or too small."
+                )
+                % {"field": name}
+            )
+    return Response(data)
+
+
 # --- views ----------------------------------------------------------------------------------
 
 
@@ -101,7 +121,7 @@ class MeanDifferenceApi(_CalculatorApi):
         )
         body = _difference(result, data, result.degrees_of_freedom)
         body |= {"control_mean": result.control.mean, "treatment_mean": result.treatment.mean}
-        return Response(MeanDifferenceOut(body).data)
+        return answered(MeanDifferenceOut, body)
 
 
 @extend_schema(tags=["analysis"])
@@ -134,7 +154,7 @@ class ProportionDifferenceApi(_CalculatorApi):
             "treatment_rate_interval": [result.treatment_rate.low, result.treatment_rate.high],
             "test_standard_error": result.test_standard_error,
         }
-        return Response(ProportionDifferenceOut(body).data)
+        return answered(ProportionDifferenceOut, body)
 
 
 @extend_schema(tags=["analysis"])
@@ -193,7 +213,7 @@ class PowerApi(_CalculatorApi):
                 "method": result.method,
                 "method_version": result.method_version,
             }
-        return Response(PowerOut(body).data)
+        return answered(PowerOut, body)
 
 
 @extend_schema(tags=["analysis"])
@@ -213,17 +233,16 @@ class AdjustPValuesApi(_CalculatorApi):
         data = validated(MultipleTestingIn, request.data)
         adjust = holm if data["method"] == "holm" else benjamini_hochberg
         result = calculated(adjust, data["p_values"], alpha=data["alpha"])
-        return Response(
-            MultipleTestingOut(
-                {
-                    "method": result.method,
-                    "method_version": result.method_version,
-                    "alpha": result.alpha,
-                    "p_values": result.p_values,
-                    "adjusted_p_values": result.adjusted,
-                    "rejected": result.rejected,
-                }
-            ).data
+        return answered(
+            MultipleTestingOut,
+            {
+                "method": result.method,
+                "method_version": result.method_version,
+                "alpha": result.alpha,
+                "p_values": result.p_values,
+                "adjusted_p_values": result.adjusted,
+                "rejected": result.rejected,
+            },
         )
 
 
@@ -252,20 +271,19 @@ class DifferenceInDifferencesApi(_CalculatorApi):
             alternative=data["alternative"],
             confidence=data["confidence_level"],
         )
-        return Response(
-            DifferenceInDifferencesOut(
-                {
-                    "estimate": result.estimate,
-                    "standard_error": result.standard_error,
-                    "degrees_of_freedom": result.degrees_of_freedom,
-                    "statistic": result.statistic,
-                    "p_value": result.p_value,
-                    "confidence_interval": open_interval(result.low, result.high),
-                    "confidence_level": result.confidence,
-                    "alternative": result.alternative,
-                    "observations": result.observations,
-                    "method": result.method,
-                    "method_version": result.method_version,
-                }
-            ).data
+        return answered(
+            DifferenceInDifferencesOut,
+            {
+                "estimate": result.estimate,
+                "standard_error": result.standard_error,
+                "degrees_of_freedom": result.degrees_of_freedom,
+                "statistic": result.statistic,
+                "p_value": result.p_value,
+                "confidence_interval": open_interval(result.low, result.high),
+                "confidence_level": result.confidence,
+                "alternative": result.alternative,
+                "observations": result.observations,
+                "method": result.method,
+                "method_version": result.method_version,
+            },
         )

@@ -28,31 +28,87 @@ def _confidence():
     return OpenUnitIntervalField(default=0.95, help_text="Strictly between 0 and 1.")
 
 
-class GroupSummaryIn(CamelSerializer):
-    """One group's numbers: how many units, the sum of their values and of their squares."""
+# The largest magnitude any number of the calculator may have. Beyond it squares and products
+# leave the floating-point range (about 1.8e308); a 400 naming the field is clearer than an
+# answer that overflows.
+LARGEST = 1e150
+LARGEST_COUNT = 2**53  # beyond it a count is no longer exact as a floating-point number
 
-    count = serializers.IntegerField(
-        min_value=2,
+
+class FiniteFloatField(serializers.FloatField):
+    """A finite number of at most ``LARGEST`` in magnitude (JSON's 1e999 reads as infinity)."""
+
+    default_error_messages = {
+        "not_finite": gettext_lazy("Give a finite number of at most 1e150 in magnitude."),
+    }
+
+    def to_internal_value(self, data):
+        number = super().to_internal_value(data)
+        if not math.isfinite(number) or abs(number) > LARGEST:
+            self.fail("not_finite")
+        return number
+
+
+def _count(minimum: int):
+    return serializers.IntegerField(
+        min_value=minimum,
+        max_value=LARGEST_COUNT,
         error_messages={"min_value": gettext_lazy("A group needs at least {min_value} units.")},
     )
-    sum = serializers.FloatField(help_text="Sum of the values.")
-    sum_of_squares = serializers.FloatField(help_text="Sum of the squared values.")
+
+
+class GroupSummaryIn(CamelSerializer):
+    """One group's numbers: how many units, and either the sum of their values and of their
+    squares, or their mean and (sample) standard deviation. With a large mean and a small
+    spread the sums cannot carry the variance precisely; the answer is then a 400 that says so,
+    and the mean and standard deviation give the exact result."""
+
+    count = _count(2)
+    sum = FiniteFloatField(required=False, help_text="Sum of the values.")
+    sum_of_squares = FiniteFloatField(required=False, help_text="Sum of the squared values.")
+    mean = FiniteFloatField(required=False, help_text="Mean of the values, instead of sum.")
+    standard_deviation = FiniteFloatField(
+        required=False,
+        min_value=0,
+        help_text="Sample standard deviation (divisor count - 1), with mean, instead of "
+        "sumOfSquares.",
+    )
 
     def validate(self, attrs):
-        try:
-            return GroupSummary(
-                count=attrs["count"],
-                total=attrs["sum"],
-                sum_of_squares=attrs["sum_of_squares"],
-                name=self.field_name or "group",
+        sums = [name for name in ("sum", "sum_of_squares") if name in attrs]
+        moments = [name for name in ("mean", "standard_deviation") if name in attrs]
+        if sums and moments:
+            raise serializers.ValidationError(
+                {"mean": [_("Give sum and sumOfSquares, or mean and standardDeviation; not both.")]}
             )
-        except ValueError as error:  # the only check left: the variance the sums imply
-            raise serializers.ValidationError({"sumOfSquares": [str(error)]}) from None
+        if len(moments) == 2:
+            build, field = GroupSummary.from_mean_and_standard_deviation, "standardDeviation"
+            arguments = (attrs["mean"], attrs["standard_deviation"])
+        elif len(sums) == 2:
+            build, field = GroupSummary, "sumOfSquares"
+            arguments = (attrs["sum"], attrs["sum_of_squares"])
+        else:
+            missing = {
+                "sum": "sumOfSquares",
+                "sum_of_squares": "sum",
+                "mean": "standardDeviation",
+                "standard_deviation": "mean",
+            }
+            given = (sums or moments or ["sum_of_squares"])[0]
+            raise serializers.ValidationError(
+                {missing[given]: [_("Give sum and sumOfSquares, or mean and standardDeviation.")]}
+            )
+        try:
+            return build(attrs["count"], *arguments, name=self.field_name or "group")
+        except ValueError as error:  # the only check left: the variance the numbers imply
+            raise serializers.ValidationError({field: [str(error)]}) from None
 
 
 class ProportionSummaryIn(CamelSerializer):
-    count = serializers.IntegerField(min_value=1)
-    successes = serializers.IntegerField(min_value=0, help_text="Units with the outcome.")
+    count = serializers.IntegerField(min_value=1, max_value=LARGEST_COUNT)
+    successes = serializers.IntegerField(
+        min_value=0, max_value=LARGEST_COUNT, help_text="Units with the outcome."
+    )
 
     def validate(self, attrs):
         try:
@@ -89,12 +145,16 @@ class ProportionDifferenceIn(CamelSerializer):
 
 
 TESTS = ["two-sample-t", "two-proportions"]
+# Cohen's d or h beyond this is no experiment (h is at most pi); the power is 1 long before.
+LARGEST_EFFECT = 1000
 
 
 class PowerIn(CamelSerializer):
     test = serializers.ChoiceField(choices=TESTS)
     effect_size = serializers.FloatField(
         required=False,
+        min_value=-LARGEST_EFFECT,
+        max_value=LARGEST_EFFECT,
         help_text="Cohen's d (two-sample-t) or Cohen's h (two-proportions); negative for a "
         "decrease.",
     )
@@ -104,10 +164,13 @@ class PowerIn(CamelSerializer):
     )
     treatment_rate = OpenUnitIntervalField(required=False)
     count_per_group = serializers.FloatField(
-        required=False, min_value=2, help_text="Units in each group; gives the power."
+        required=False,
+        min_value=2,
+        max_value=LARGEST_COUNT,
+        help_text="Units in each group; gives the power.",
     )
-    count_control = serializers.FloatField(required=False, min_value=2)
-    count_treatment = serializers.FloatField(required=False, min_value=2)
+    count_control = serializers.FloatField(required=False, min_value=2, max_value=LARGEST_COUNT)
+    count_treatment = serializers.FloatField(required=False, min_value=2, max_value=LARGEST_COUNT)
     power = OpenUnitIntervalField(
         required=False, help_text="Target power instead of counts; gives the units per group."
     )

@@ -56,6 +56,11 @@ class ForecastQueryIn(ProjectForecastQueryIn):
     iterations = serializers.IntegerField(
         default=10_000, min_value=100, max_value=MAX_ITERATIONS, help_text="Monte Carlo draws"
     )
+    include_no_longer_reported = serializers.BooleanField(
+        default=False,
+        help_text="Also add up the projects their register no longer reports (left out by "
+        "default: a project missing from a later snapshot is not known to be running).",
+    )
 
 
 # The forecast report of the selector already has the CLI's camelCase keys, so these
@@ -78,6 +83,11 @@ class ForecastProjectOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=Project.Status.choices)
     currency = serializers.CharField()
     currentEstimate = serializers.FloatField(allow_null=True)
+    notReportedAfter = serializers.DateField(
+        allow_null=True,
+        help_text="The last date its register reported it, when a later snapshot no longer "
+        "lists it; null while it is reported.",
+    )
     p50 = serializers.FloatField(required=False)
     p80 = serializers.FloatField(required=False)
     p90 = serializers.FloatField(required=False)
@@ -101,6 +111,14 @@ class PortfolioForecastOut(serializers.Serializer):
     )
 
 
+class NoLongerReportedOut(serializers.Serializer):
+    count = serializers.IntegerField(
+        help_text="Running projects with an estimate that their register no longer reports."
+    )
+    included = serializers.BooleanField(help_text="Whether the portfolio adds them up.")
+    leftOut = serializers.IntegerField(help_text="How many the portfolio leaves out.")
+
+
 class ForecastReportOut(serializers.Serializer):
     """The forecast of every project of the organisation (and those below it) and of the
     portfolio: the same document as ``omslag forecast --format json``."""
@@ -111,6 +129,7 @@ class ForecastReportOut(serializers.Serializer):
     iterations = serializers.IntegerField()
     projects = ForecastProjectOut(many=True)
     portfolio = PortfolioForecastOut()
+    noLongerReported = NoLongerReportedOut()
 
 
 class ReferenceClassRefOut(CamelSerializer):
@@ -166,6 +185,7 @@ class OrganisationForecastApi(generics.GenericAPIView):
                 data["reference_class"],
                 seed=data.get("seed"),
                 iterations=data["iterations"],
+                include_no_longer_reported=data["include_no_longer_reported"],
             )
         except ValueError as error:  # no running project with an estimate
             raise RuleViolation(

@@ -28,12 +28,25 @@ def _forecast(request, organisation, currencies):
     if request.GET.get("reference-class"):
         chosen = selectors.reference_class_choice(organisation, request.GET["reference-class"])
     chosen = chosen or shipped
-    box = {"classes": classes, "chosen": chosen, "result": None, "chart": None, "bins": []}
+    include = request.GET.get("include-no-longer-reported") == "1"
+    box = {
+        "classes": classes,
+        "chosen": chosen,
+        "result": None,
+        "chart": None,
+        "bins": [],
+        "include_no_longer_reported": include,
+        "no_longer_reported": selectors.no_longer_reported_count(organisation),
+    }
     if not currencies:
         return box
     try:
         result = selectors.portfolio_forecast(
-            organisation, chosen, iterations=ITERATIONS, seed=SEED
+            organisation,
+            chosen,
+            iterations=ITERATIONS,
+            seed=SEED,
+            include_no_longer_reported=include,
         )
     except ValueError:  # no running project with an estimate
         return box

@@ -89,9 +89,16 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} {report.rows_total} row(s): {report.created} created, "
-                f"{report.updated} updated, {report.unchanged} unchanged."
+                f"{report.updated} updated, {report.unchanged} unchanged, "
+                f"{report.skipped} skipped."
             )
         )
+        for note in report.notes:
+            where = f"row {note.row}, column {note.column}" if note.row else note.column
+            value = f" (value {note.value!r})" if note.value else ""
+            self.stdout.write(f"{file}: {where}{value}: {note.reason}")
+        if report.notes_total > len(report.notes):
+            self.stdout.write(f"... and {report.notes_total - len(report.notes)} more notes.")
 
     def import_targeted(self, targeted, file, options, actor, dry_run):
         target = options.get(targeted.target_option)

@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, help="makes the Monte Carlo repeatable")
         parser.add_argument("--iterations", type=int, default=10_000)
         parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument(
+            "--include-no-longer-reported",
+            action="store_true",
+            help="also add up projects their register no longer reports (left out by default)",
+        )
 
     def handle(self, *args, org, reference_class, seed, iterations, **options):
         if iterations < 100:
@@ -27,7 +32,11 @@ class Command(BaseCommand):
         chosen = reference_class_named(organisation, reference_class)
         try:
             result = selectors.forecast_report(
-                organisation, chosen, seed=seed, iterations=iterations
+                organisation,
+                chosen,
+                seed=seed,
+                iterations=iterations,
+                include_no_longer_reported=options["include_no_longer_reported"],
             )
         except (DomainError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None
