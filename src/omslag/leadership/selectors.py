@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_can_read
-from omslag.organisations.models import Organisation
+from omslag.organisations.models import Membership, Organisation, Role
 from omslag.organisations.selectors import organisation_subtree
 
 from .tiles import DecisionWaiting, Freshness, TileData, tiles_registered
@@ -42,6 +42,24 @@ class Dashboard:
 
     def tile(self, key: str) -> TileResult | None:
         return next((t for t in self.tiles if t.key == key), None)
+
+
+BOARD_ROLES = frozenset({Role.BOARD, Role.AUDITOR})
+
+
+def board_organisations(person) -> list[Organisation] | None:
+    """For a person whose only roles are board member or auditor: the organisations they hold
+    those roles on (their home page is the dashboard). None for anyone else."""
+    if not person.is_authenticated or person.is_superuser:
+        return None
+    memberships = list(
+        Membership.objects.filter(person=person, organisation__deleted_at__isnull=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    if not memberships or any(m.role not in BOARD_ROLES for m in memberships):
+        return None
+    return list({m.organisation_id: m.organisation for m in memberships}.values())
 
 
 def scope_ids(organisation: Organisation, with_children: bool) -> list[int]:
