@@ -148,3 +148,11 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_organisations(db
     person = type(person).objects.get(pk=person.pk)  # forget cached memberships
     many = _queries(root, person)
     assert many <= few, (few, many)
+
+
+def test_the_dashboard_is_dutch_by_default(world):
+    client = Client()
+    client.force_login(world["board"])
+    html = client.get("/organisations/ministerie/dashboard").content.decode()
+    assert "Bestuursdashboard van Ministerie van Zaken" in html
+    assert "Besluiten die op het bestuur wachten" in html and "Grote projecten" in html

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from omslag.common import charts
@@ -121,7 +122,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
     summary = _(
         "In %(year)s run was %(run)s%%, change %(change)s%% and innovate %(innovate)s%% "
         "of the actual ICT spend."
-    ) % {"year": year, **{c: shares[c] for c in CATEGORIES}}
+    ) % {"year": year, **{c: number_format(shares[c], 1) for c in CATEGORIES}}
     if target_innovate is not None:
         summary += " " + _("The target is innovate at least %(target)s%% by %(target_year)s.") % {
             "target": target_innovate,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
 from omslag.portfolio.selectors import applications_for
+from omslag.portfolio.templatetags.portfolio_format import euro
 
 from . import Chart, Table, TileData
 
@@ -79,9 +80,9 @@ def legacy_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDat
         },
         summary=_(
             "%(count)s applications are past or within 12 months of the end of support; "
-            "their run cost in %(year)s was € %(cost)s."
+            "their run cost in %(year)s was %(cost)s."
         )
-        % {"count": len(applications), "year": as_of.year - 1, "cost": f"{run_cost:,.0f}"},
+        % {"count": len(applications), "year": as_of.year - 1, "cost": euro(run_cost)},
         table=Table(
             [_("Application"), _("Organisation"), _("End of support"), _("Support"), _("Run cost")],
             rows,

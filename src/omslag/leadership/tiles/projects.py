@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from omslag.analysis.projects import portfolio_monte_carlo
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
+from omslag.portfolio.templatetags.portfolio_format import euro
 from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
@@ -123,13 +124,13 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             "staleReports": len(stale),
         },
         summary=_(
-            "%(count)s projects; together € %(current)s now against € %(original)s at "
+            "%(count)s projects; together %(current)s now against %(original)s at "
             "their first report; %(red)s red."
         )
         % {
             "count": len(projects),
-            "current": f"{current:,.0f}",
-            "original": f"{original:,.0f}",
+            "current": euro(current),
+            "original": euro(original),
             "red": len(red),
         },
         table=Table(
