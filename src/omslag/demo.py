@@ -1,6 +1,7 @@
 """Demo data: invented organisations and one person per role. Loading twice changes nothing."""
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -51,6 +52,26 @@ PEOPLE = [
     ("bestuurder@omslag.example", "Bo Bestuurder", Role.BOARD, "gemeente-wadderveen"),
     ("auditor@omslag.example", "Aya Auditor", Role.AUDITOR, "ministerie-van-digitale-zaken"),
     ("privacy@omslag.example", "Pim Privacy", Role.SAFEGUARD_OFFICER, "gemeente-wadderveen"),
+    (
+        "bestuurder-rijk@omslag.example",
+        "Sanne Secretaris-Generaal",
+        Role.BOARD,
+        "ministerie-van-digitale-zaken",
+    ),
+    ("redacteur-rijk@omslag.example", "Ruben Rijk", Role.EDITOR, "ministerie-van-digitale-zaken"),
+    (
+        "privacy-rijk@omslag.example",
+        "Priya Privacy",
+        Role.SAFEGUARD_OFFICER,
+        "ministerie-van-digitale-zaken",
+    ),
+]
+# The applications and spend of each organisation: seed, applications, annual ICT spend.
+PORTFOLIOS = [
+    ("gemeente-wadderveen", 2026, 150, Decimal("18000000")),
+    ("ministerie-van-digitale-zaken", 2031, 70, Decimal("42000000")),
+    ("dienst-digitale-dienstverlening", 2032, 45, Decimal("26000000")),
+    ("uitvoeringsorganisatie-basisgegevens", 2033, 45, Decimal("31000000")),
 ]
 PLATFORM_ADMIN = ("platform@omslag.example", "Pia Platformbeheer")
 
@@ -109,7 +130,10 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
         logins.append((email, str(role.label), organisation.name))
     from omslag.portfolio.demo import portfolio_demo_load
 
-    portfolio_demo_load(by_slug["gemeente-wadderveen"])
+    for slug, seed, applications, annual_total in PORTFOLIOS:
+        portfolio_demo_load(
+            by_slug[slug], seed=seed, applications=applications, annual_total=annual_total
+        )
     from omslag.projects.demo import projects_demo_load
 
     projects_demo_load(by_slug)
@@ -118,10 +142,20 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
 
     # The demo respects every gate: experiments get their approved assessments before they run.
     innovation_demo_load(by_slug["gemeente-wadderveen"], prepare=safeguards_demo_clear_gates)
+    from omslag.innovation.demo import MINISTRY_CHALLENGE, MINISTRY_EXPERIMENTS
+
+    innovation_demo_load(
+        by_slug["ministerie-van-digitale-zaken"],
+        prepare=safeguards_demo_clear_gates,
+        experiments=MINISTRY_EXPERIMENTS,
+        challenge=MINISTRY_CHALLENGE,
+        seed=2031,
+    )
     from omslag.algorithms.demo import algorithms_demo_load
 
     algorithms_demo_load(by_slug["gemeente-wadderveen"])
     from omslag.safeguards.demo import safeguards_demo_load
 
     safeguards_demo_load(by_slug["gemeente-wadderveen"])
+    safeguards_demo_load(by_slug["ministerie-van-digitale-zaken"])
     return logins

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "omslag.innovation",
     "omslag.algorithms",
     "omslag.safeguards",
+    "omslag.leadership",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ requirements and measures that apply to an algorithm, and their states by lifecy
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .applicability import profile_values, requirement_applies
 from .models import AlgorithmRecord, Measure, MeasureState, Phase, Requirement
@@ -21,6 +21,15 @@ def algorithms_of(organisation) -> QuerySet:
     return AlgorithmRecord.objects.filter(organisation=organisation).select_related(
         "organisation", "experiment", "application"
     )
+
+
+def algorithm_publication_counts(organisation_ids) -> tuple[int, int]:
+    """Algorithms registered by these organisations, and how many of them are published
+    (have a link to their public page in the national Algorithm Register)."""
+    counts = AlgorithmRecord.objects.filter(organisation_id__in=organisation_ids).aggregate(
+        registered=Count("pk"), published=Count("pk", filter=~Q(link=""))
+    )
+    return counts["registered"], counts["published"]
 
 
 def algorithm_list(organisation, filters: AlgorithmFilters) -> QuerySet:

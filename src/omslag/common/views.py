@@ -17,9 +17,14 @@ from .history import history_entries, history_tracked
 def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
+    from omslag.leadership.selectors import board_organisations
     from omslag.organisations.selectors import organisation_tree
 
-    return render(request, "home.html", {"tree": organisation_tree(request.user)})
+    # A board member or auditor (and nothing else) starts on their board dashboard.
+    boards = board_organisations(request.user)
+    if boards and len(boards) == 1:
+        return redirect("leadership:dashboard", slug=boards[0].slug)
+    return render(request, "home.html", {"tree": organisation_tree(request.user), "boards": boards})
 
 
 def _tracked_record(request, key, pk):

@@ -199,37 +199,115 @@ def _walk(experiment, to_stage, stopped_reason, prepare=None):
     return experiment
 
 
+CHALLENGE = (
+    "Sneller antwoord op vragen van inwoners",
+    "Inwoners wachten te lang op antwoord over vergunningen en afval.",
+    [("Antwoorden via WhatsApp", "submitted"), ("Spreekuur in de bibliotheek", "under_review")],
+)
+MINISTRY_CHALLENGE = (
+    "Eenmalige gegevensuitvraag aan ondernemers",
+    "Ondernemers leveren dezelfde gegevens vaak aan meerdere overheden.",
+    [
+        ("Gegevens hergebruiken uit het handelsregister", "submitted"),
+        ("Vooringevulde formulieren voor subsidies", "under_review"),
+    ],
+)
+MINISTRY_EXPERIMENTS = [
+    # title, team, furthest stage, metric, kind, effect, budget, stopped reason
+    (
+        "Vooringevulde aangifte voor zzp'ers",
+        "Digilab",
+        Stage.IN_OPERATION,
+        "aangiften zonder correctie",
+        "proportion",
+        0.07,
+        450_000,
+        "",
+    ),
+    (
+        "Berichtenbox in gewone taal",
+        "Team Dienstverlening",
+        Stage.DECISION,
+        "vragen aan het contactcentrum per 1000 berichten",
+        "mean",
+        -2.0,
+        220_000,
+        "",
+    ),
+    (
+        "Proactief melden van toeslagrechten",
+        "Digilab",
+        Stage.EVALUATION,
+        "aanvragen binnen een maand",
+        "mean",
+        1.5,
+        380_000,
+        "",
+    ),
+    (
+        "Adrescontrole met open data",
+        "Team Basisgegevens",
+        Stage.RUNNING,
+        "onjuiste adressen per 1000",
+        "mean",
+        -1.0,
+        150_000,
+        "",
+    ),
+    (
+        "Generatieve AI voor beleidsnotities",
+        "Digilab",
+        Stage.STOPPED,
+        "",
+        "mean",
+        None,
+        90_000,
+        "Gestopt na de AI-verordeningstoets: de herkomst van teksten was niet te borgen.",
+    ),
+    (
+        "Wallet voor bevoegdheden",
+        "Team Identiteit",
+        Stage.IDEA,
+        "",
+        "mean",
+        None,
+        None,
+        "",
+    ),
+]
+
+
 @transaction.atomic
-def innovation_demo_load(organisation, prepare=None) -> None:
+def innovation_demo_load(
+    organisation, prepare=None, *, experiments=EXPERIMENTS, challenge=CHALLENGE, seed=2026
+) -> None:
     if Experiment.all_objects.filter(organisation=organisation).exists():
         return
-    rng = np.random.default_rng(2026)
-    challenge = services.challenge_create(
+    rng = np.random.default_rng(seed)
+    title, problem, ideas = challenge
+    created_challenge = services.challenge_create(
         actor=None,
         organisation=organisation,
-        title="Sneller antwoord op vragen van inwoners",
-        problem_statement="Inwoners wachten te lang op antwoord over vergunningen en afval.",
+        title=title,
+        problem_statement=problem,
         visibility=Challenge.Visibility.PUBLIC,
         opens_on=D(2025, 9, 1),
         closes_on=D(2026, 12, 31),
     )
-    for title, status in [
-        ("Antwoorden via WhatsApp", "submitted"),
-        ("Spreekuur in de bibliotheek", "under_review"),
-    ]:
+    for idea_title, status in ideas:
         idea = services.idea_submit(
             actor=None,
             organisation=organisation,
-            challenge=challenge,
-            title=title,
-            description=f"{title}: een voorstel van medewerkers.",
+            challenge=created_challenge,
+            title=idea_title,
+            description=f"{idea_title}: een voorstel van medewerkers.",
         )
         if status == "under_review":
             services.idea_review(
                 actor=None, idea=idea, expected_version=idea.version, status=status
             )
     start = timezone.now() - dt.timedelta(days=420)
-    for index, row in enumerate(EXPERIMENTS):
+    for index, row in enumerate(experiments):
         experiment = _demo_experiment(organisation, rng, index, *row, prepare=prepare)
         _backdate(experiment, start + dt.timedelta(days=9 * index))
 

@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from omslag.organisations.models import Organisation
@@ -333,3 +333,91 @@ def lessons_of(experiment) -> QuerySet:
 
 def implementation_of(experiment) -> ImplementationTrack | None:
     return ImplementationTrack.objects.filter(experiment=experiment).first()
+
+
+# --- the board dashboard's figures (over a set of organisation ids) ---------------------------
+
+
+def funnel_window(organisation_ids, *, start: dt.date, end: dt.date) -> dict:
+    """The funnel of the days after ``start`` up to and including ``end``, from the stage
+    history: ideas submitted, experiments that started running, scale decisions, experiments
+    that went into operation, and per experiment in operation the days from its first
+    transition (its creation as an idea) to operation."""
+    ideas = Idea.objects.filter(
+        organisation_id__in=organisation_ids,
+        created_at__date__gt=start,
+        created_at__date__lte=end,
+    ).count()
+    moves = StageTransition.objects.filter(
+        experiment__organisation_id__in=organisation_ids,
+        experiment__deleted_at__isnull=True,
+        to_stage__in=[Stage.RUNNING, Stage.IN_OPERATION],
+        at__date__gt=start,
+        at__date__lte=end,
+    )
+    started, into_operation = set(), {}
+    for experiment_id, to_stage, at in moves.values_list("experiment_id", "to_stage", "at"):
+        if to_stage == Stage.RUNNING:
+            started.add(experiment_id)
+        else:
+            into_operation.setdefault(experiment_id, at)
+    firsts = dict(
+        StageTransition.objects.filter(experiment_id__in=list(into_operation))
+        .values("experiment_id")
+        .annotate(first=Min("at"))
+        .values_list("experiment_id", "first")
+        .order_by()
+    )
+    scaled = (
+        Decision.objects.filter(
+            experiment__organisation_id__in=organisation_ids,
+            experiment__deleted_at__isnull=True,
+            outcome=Decision.Outcome.SCALE,
+            decided_on__gt=start,
+            decided_on__lte=end,
+        )
+        .values("experiment_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "ideas": ideas,
+        "experiments": len(started),
+        "scaled": scaled,
+        "in_operation": len(into_operation),
+        "days_to_operation": [
+            (at - firsts[pk]).total_seconds() / 86400 for pk, at in into_operation.items()
+        ],
+    }
+
+
+def gate_decisions_pending(organisation_ids) -> QuerySet:
+    """Experiments waiting in the decision stage, longest waiting first."""
+    return (
+        Experiment.objects.filter(organisation_id__in=organisation_ids, stage=Stage.DECISION)
+        .select_related("organisation")
+        .order_by("stage_changed_at", "pk")
+    )
+
+
+def scaled_without_owner(organisation_ids) -> list[tuple[Experiment, dt.date]]:
+    """Experiments the board decided to scale that have no implementation track (so no owner
+    in the line organisation), with the date of the latest scale decision."""
+    experiments = (
+        Experiment.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(stage__in=[Stage.STOPPED, Stage.IN_OPERATION])
+        .annotate(
+            scaled_on=Max(
+                "decisions__decided_on",
+                filter=Q(
+                    decisions__outcome=Decision.Outcome.SCALE,
+                    decisions__deleted_at__isnull=True,
+                ),
+            )
+        )
+        .filter(scaled_on__isnull=False)
+        .exclude(Exists(ImplementationTrack.objects.filter(experiment=OuterRef("pk"))))
+        .select_related("organisation")
+        .order_by("scaled_on", "pk")
+    )
+    return [(e, e.scaled_on) for e in experiments]

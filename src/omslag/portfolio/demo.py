@@ -85,12 +85,12 @@ FIRST_YEAR, LAST_ACTUAL, LAST_BUDGET = 2019, 2025, 2026
 ANNUAL_TOTAL = Decimal("18000000")
 
 
-def _applications(rng: random.Random) -> list[dict]:
+def _applications(rng: random.Random, count: int = 150) -> list[dict]:
     names = sorted({f"{kind} {area}" for area in AREAS for kind in KINDS})
     rng.shuffle(names)
     apps = []
     for technology, years, share, value, condition, eos in GENERATIONS:
-        for _ in range(round(150 * share)):
+        for _ in range(round(count * share)):
             go_live = rng.randint(*years)
             end = rng.randint(*eos)
             apps.append(
@@ -119,14 +119,32 @@ def _applications(rng: random.Random) -> list[dict]:
     return apps
 
 
+def _year_shares(seed: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """(change, innovate) share per year: change moves with the projects of the year (17% to
+    29%), innovate grows slowly with a wobble, as real budgets do."""
+    shares_rng = random.Random(seed + 1)  # noqa: S311 (demo data, not security)
+    shares = {}
+    for year in range(FIRST_YEAR, LAST_BUDGET + 1):
+        change = Decimal(str(round(shares_rng.uniform(0.17, 0.29), 3)))
+        innovate = Decimal("0.05") + Decimal("0.006") * (year - FIRST_YEAR)
+        innovate += Decimal(str(round(shares_rng.uniform(-0.01, 0.01), 3)))
+        shares[year] = (change, innovate)
+    return shares
+
+
 @transaction.atomic
-def portfolio_demo_load(organisation) -> None:
+def portfolio_demo_load(
+    organisation, *, seed: int = 2026, applications: int = 150, annual_total=ANNUAL_TOTAL
+) -> None:
+    """The applications and spend of one demo organisation; ``seed`` makes each organisation's
+    landscape its own."""
     if Application.all_objects.filter(organisation=organisation).exists():
         return
-    rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not security)
+    shares = _year_shares(seed)
     created = [
         services.application_create(actor=None, organisation=organisation, **fields)
-        for fields in _applications(rng)
+        for fields in _applications(rng, applications)
     ]
     created[0].status = "being_retired"
     created[0].save(update_fields=["status"])
@@ -153,8 +171,7 @@ def portfolio_demo_load(organisation) -> None:
     lines = []
     for year in range(FIRST_YEAR, LAST_BUDGET + 1):
         growth = Decimal("1.03") ** (year - FIRST_YEAR)
-        innovate_share = Decimal("0.05") + Decimal("0.006") * (year - FIRST_YEAR)
-        change_share = Decimal("0.23")
+        change_share, innovate_share = shares[year]
         run_share = 1 - innovate_share - change_share
         for kind in ("actual", "budget"):
             if (kind == "actual" and year > LAST_ACTUAL) or (
@@ -162,7 +179,7 @@ def portfolio_demo_load(organisation) -> None:
             ):
                 continue
             noise = Decimal(str(rng.uniform(0.97, 1.03))) if kind == "actual" else Decimal("1")
-            total = ANNUAL_TOTAL * growth * noise
+            total = annual_total * growth * noise
             for application, weight in zip(created, weights, strict=True):
                 amount = (total * run_share * Decimal(weight / weight_sum)).quantize(
                     Decimal("0.01")

@@ -133,6 +133,7 @@ class ApplicationFilterForm(forms.Form):
             [
                 ("past", _("already past")),
                 ("within-24-months", _("within 24 months")),
+                ("until-12-months", _("past or within 12 months")),
                 ("later", _("later than 24 months")),
                 ("unknown", _("unknown")),
             ],
@@ -152,6 +153,7 @@ class ApplicationFilterForm(forms.Form):
             _("no matter"),
         ),
     )
+    below = forms.BooleanField(label=_("Include the organisations below this one"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
 
 

@@ -136,11 +136,12 @@ class ApplicationFilters:
     end_of_support: str = ""  # past, within-24-months, later, unknown
     bio_high: str = ""  # availability, integrity, confidentiality, any
     sort: str = "name"
+    include_children: bool = False  # the applications of the organisations below it too
 
 
 def application_list(organisation, filters: ApplicationFilters, *, today=None) -> QuerySet:
     today = today or timezone.localdate()
-    queryset = applications_of(organisation)
+    queryset = applications_of(organisation, include_children=filters.include_children)
     if filters.search:
         term = filters.search
         queryset = queryset.filter(
@@ -162,6 +163,9 @@ def application_list(organisation, filters: ApplicationFilters, *, today=None) -
         queryset = queryset.filter(end_of_support__lt=today)
     elif filters.end_of_support == "within-24-months":
         queryset = queryset.filter(end_of_support__gte=today, end_of_support__lte=window_end)
+    elif filters.end_of_support == "until-12-months":
+        # The board dashboard's legacy: past, or ending within the coming 12 months.
+        queryset = queryset.filter(end_of_support__lte=_add_months(today, 12))
     elif filters.end_of_support == "later":
         queryset = queryset.filter(end_of_support__gt=window_end)
     elif filters.end_of_support == "unknown":
@@ -256,6 +260,30 @@ def dependency_edges(organisation, include_children=False) -> list[tuple[int, in
 
 
 # --- balance ------------------------------------------------------------------------------
+
+
+def spend_totals_for(
+    organisation_ids, *, kind: str, before_year: int | None = None
+) -> dict[int, dict[str, Decimal]]:
+    """Spend of ``kind`` per year and category over the organisations with these ids, in one
+    grouped query: {year: {"run": …, "change": …, "innovate": …}}, years before
+    ``before_year`` only when given."""
+    lines = SpendLine.objects.filter(organisation_id__in=organisation_ids, kind=kind)
+    if before_year is not None:
+        lines = lines.filter(year__lt=before_year)
+    totals: dict[int, dict[str, Decimal]] = {}
+    for row in lines.values("year", "category").annotate(total=Sum("amount")).order_by():
+        year = totals.setdefault(row["year"], dict.fromkeys(SPEND_CATEGORIES, Decimal("0.00")))
+        year[row["category"]] += Decimal(row["total"]).quantize(CENT)
+    return totals
+
+
+def applications_for(organisation_ids, *, run_cost_year: int | None) -> QuerySet:
+    """Live applications of the organisations with these ids, annotated with ``run_cost``:
+    the actual run spend of ``run_cost_year`` booked on them."""
+    return Application.objects.filter(organisation_id__in=organisation_ids).annotate(
+        run_cost=Coalesce(_run_cost_subquery(run_cost_year), Value(Decimal("0.00")))
+    )
 
 
 def spend_items(organisation, include_children=True) -> list[SpendItem]:

@@ -1,5 +1,6 @@
-"""Demo projects of the demo ministry and its agencies: invented names, figures chosen to
-show the difference between the original baseline and the last re-baseline."""
+"""Demo projects of the demo ministry, its agencies and the demo municipality: invented names,
+figures chosen to show the difference between the original baseline and the last
+re-baseline."""
 
 import datetime as dt
 from decimal import Decimal
@@ -73,6 +74,40 @@ PROJECTS = [
         [
             (D(2024, 6, 30), 3_100_000, D(2026, 6, 30), ""),
             (D(2025, 6, 30), 3_250_000, D(2026, 9, 30), ""),
+        ],
+    ),
+    (
+        "gemeente-wadderveen",
+        "GW-01",
+        "Vervanging belastingsysteem",
+        "waterfall",
+        D(2023, 1, 1),
+        [
+            (D(2023, 6, 30), 4_200_000, D(2025, 6, 30), ""),
+            (D(2024, 6, 30), 5_600_000, D(2026, 3, 31), "Conversie van oude aanslagen"),
+            (D(2025, 12, 31), 6_300_000, D(2026, 12, 31), ""),
+        ],
+    ),
+    (
+        "gemeente-wadderveen",
+        "GW-02",
+        "Nieuw zaakgericht werken",
+        "agile",
+        D(2024, 1, 1),
+        [
+            (D(2024, 6, 30), 2_400_000, D(2026, 6, 30), ""),
+            (D(2025, 12, 31), 2_500_000, D(2026, 9, 30), ""),
+        ],
+    ),
+    (
+        "gemeente-wadderveen",
+        "GW-03",
+        "Migratie naar de cloud",
+        "hybrid",
+        D(2024, 9, 1),
+        [
+            (D(2024, 12, 31), 1_800_000, D(2026, 6, 30), ""),
+            (D(2025, 6, 30), 1_750_000, D(2026, 6, 30), ""),
         ],
     ),
 ]

@@ -22,7 +22,7 @@ from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
 from .figures import figures_reports, snapshots
-from .models import Project, ProjectReport, ReferenceClass
+from .models import Project, ProjectReport, ReferenceClass, ReviewAdvice
 
 
 def projects_of(organisation, *, include_children=True) -> QuerySet:
@@ -32,6 +32,22 @@ def projects_of(organisation, *, include_children=True) -> QuerySet:
         else Q(organisation=organisation)
     )
     return Project.objects.filter(scope).select_related("organisation")
+
+
+def projects_for(organisation_ids) -> QuerySet:
+    """Live projects of the organisations with these ids (the board dashboard's scope)."""
+    return Project.objects.filter(organisation_id__in=organisation_ids).select_related(
+        "organisation"
+    )
+
+
+def open_review_advice_count(organisation_ids) -> int:
+    """Independent-review advice without a recorded follow-up, on live projects."""
+    return ReviewAdvice.objects.filter(
+        project__organisation_id__in=organisation_ids,
+        project__deleted_at__isnull=True,
+        follow_up="",
+    ).count()
 
 
 SORTS = {

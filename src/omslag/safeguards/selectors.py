@@ -83,18 +83,21 @@ class Coverage:
         return round(100 * self.covered / self.total, 1) if self.total else None
 
 
-def _subject_queryset(subject_type, organisation):
+def _subject_queryset(subject_type, organisation, organisation_ids=None):
     from omslag.innovation.models import Experiment, Stage
     from omslag.portfolio.models import Application
     from omslag.projects.models import Project
 
+    scope = (
+        {"organisation": organisation}
+        if organisation_ids is None
+        else {"organisation_id__in": organisation_ids}
+    )
     if subject_type == "experiment":
-        return Experiment.objects.filter(organisation=organisation).exclude(stage=Stage.STOPPED)
+        return Experiment.objects.filter(**scope).exclude(stage=Stage.STOPPED)
     if subject_type == "project":
-        return Project.objects.filter(organisation=organisation).exclude(
-            status=Project.Status.CANCELLED
-        )
-    return Application.objects.filter(organisation=organisation)
+        return Project.objects.filter(**scope).exclude(status=Project.Status.CANCELLED)
+    return Application.objects.filter(**scope)
 
 
 def _approved_exists(subject_type, kind, **extra):
@@ -145,13 +148,19 @@ def uncovered_filter(subject_type, requirements) -> Q | None:
     return missing
 
 
-def coverage_for(organisation, *, missing_limit: int = 20) -> Coverage:
+def coverage_for(
+    organisation, *, missing_limit: int = 20, organisation_ids=None, today=None
+) -> Coverage:
     """Per kind of subject: how many have every approved assessment their rules require;
-    plus the open high risks and overdue mitigations of the organisation."""
+    plus the open high risks and overdue mitigations of the organisation.
+
+    With ``organisation_ids`` (the board dashboard's scope, e.g. a ministry and its agencies)
+    the subjects, risks and mitigations of all those organisations count, measured against
+    the rules of ``organisation``."""
     requirements = requirements_for(organisation)
     subjects = []
     for subject_type in SUBJECTS:
-        queryset = _subject_queryset(subject_type, organisation)
+        queryset = _subject_queryset(subject_type, organisation, organisation_ids)
         uncovered = uncovered_filter(subject_type, requirements)
         if uncovered is None:
             total = queryset.count()
@@ -169,18 +178,28 @@ def coverage_for(organisation, *, missing_limit: int = 20) -> Coverage:
                 subject_type, counts["total"], counts["total"] - counts["uncovered"], missing
             )
         )
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    scope = (
+        {"organisation": organisation}
+        if organisation_ids is None
+        else {"organisation_id__in": organisation_ids}
+    )
     return Coverage(
         subjects=subjects,
-        open_high_risks=open_high_risks({"organisation": organisation}).count(),
-        overdue_mitigations=overdue_mitigations(organisation, today).count(),
+        open_high_risks=open_high_risks(scope).count(),
+        overdue_mitigations=overdue_mitigations(organisation, today, organisation_ids).count(),
         uses_defaults=not organisation.gate_requirements.exists(),
     )
 
 
-def overdue_mitigations(organisation, today: datetime.date):
+def overdue_mitigations(organisation, today: datetime.date, organisation_ids=None):
+    scope = (
+        {"risk__assessment__organisation": organisation}
+        if organisation_ids is None
+        else {"risk__assessment__organisation_id__in": organisation_ids}
+    )
     return Mitigation.objects.filter(
-        risk__assessment__organisation=organisation,
+        **scope,
         risk__assessment__deleted_at__isnull=True,
         risk__deleted_at__isnull=True,
         due_date__lt=today,

@@ -59,6 +59,7 @@ def _filters(form: ApplicationFilterForm) -> selectors.ApplicationFilters:
         end_of_support=data.get("end_of_support", ""),
         bio_high=data.get("bio_high", ""),
         sort=sort,
+        include_children=bool(data.get("below")),
     )
 
 
@@ -104,6 +105,7 @@ def application_list(request, slug):
                     filters.owner,
                     filters.end_of_support,
                     filters.bio_high,
+                    filters.include_children,
                 )
             ),  # fmt: skip
             "page": page,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from omslag.common import charts
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_subtree
 
 from .. import access, gates, selectors, services
 from ..definitions import TemplateFileInvalid
@@ -84,7 +85,12 @@ SUBJECT_LABELS = {
 @require_GET
 def coverage(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    figures = selectors.coverage_for(organisation)
+    # ?below=1 adds the organisations below (the board dashboard's roll-up links here).
+    below = request.GET.get("below") == "1"
+    organisation_ids = (
+        list(organisation_subtree(organisation).values_list("pk", flat=True)) if below else None
+    )
+    figures = selectors.coverage_for(organisation, organisation_ids=organisation_ids)
     measured = [s for s in figures.subjects if s.total]
     chart = None
     if measured:
@@ -113,6 +119,7 @@ def coverage(request, slug):
         {
             **organisation_context(organisation),
             "figures": figures,
+            "below": below,
             "chart": chart,
             "labels": SUBJECT_LABELS,
             "can_change_gates": access.gate_requirements_can_change(request.user, organisation),

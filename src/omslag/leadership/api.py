@@ -1,0 +1,155 @@
+"""The dashboard API: GET /api/v1/organisations/{slug}/dashboard. Validate the query, call
+the selector, answer the document (the same as ``omslag report board --format json``)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from omslag.common.api.helpers import money, validated
+from omslag.common.api.serializers import CamelSerializer
+from omslag.organisations.access import organisation_get_readable
+
+from .document import dashboard_document
+from .selectors import dashboard_for
+
+
+class DashboardQueryIn(CamelSerializer):
+    with_children = serializers.BooleanField(
+        default=False, help_text="Add the organisations below this one."
+    )
+    as_of = serializers.DateField(
+        required=False, help_text="The date the figures are as of (default today)."
+    )
+
+
+class OrganisationRefOut(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class TrendPointOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    runShare = serializers.FloatField(allow_null=True)
+    changeShare = serializers.FloatField(allow_null=True)
+    innovateShare = serializers.FloatField(allow_null=True)
+
+
+class BalanceOut(serializers.Serializer):
+    """Actual spend of the latest complete year (the last year before asOf with actuals)."""
+
+    year = serializers.IntegerField(allow_null=True)
+    run = money(allow_null=True)
+    change = money(allow_null=True)
+    innovate = money(allow_null=True)
+    total = money(allow_null=True)
+    runShare = serializers.FloatField(allow_null=True, help_text="Percent, one decimal")
+    changeShare = serializers.FloatField(allow_null=True)
+    innovateShare = serializers.FloatField(allow_null=True)
+    targetInnovateShare = serializers.FloatField(allow_null=True)
+    targetRunShare = serializers.FloatField(allow_null=True)
+    targetYear = serializers.IntegerField(allow_null=True)
+    gapInnovate = money(allow_null=True, help_text="Innovate spend short of the target")
+    trend = TrendPointOut(many=True)
+
+
+class LegacyApplicationOut(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.SlugField()
+    endOfSupport = serializers.DateField()
+    runCost = money()
+
+
+class LegacyOut(serializers.Serializer):
+    applications = serializers.IntegerField(help_text="Past or within 12 months of support")
+    pastEndOfSupport = serializers.IntegerField()
+    withinTwelveMonths = serializers.IntegerField()
+    runCost = money()
+    runCostYear = serializers.IntegerField()
+    highestRisks = LegacyApplicationOut(many=True)
+
+
+class ProjectsOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    originalBudget = money(help_text="Sum of the first reports' estimates")
+    currentEstimate = money(help_text="Sum of the latest reports' estimates")
+    costChange = money()
+    costChangePercent = serializers.FloatField(allow_null=True)
+    scheduleChangeMonths = serializers.FloatField(
+        allow_null=True, help_text="Mean shift of the end date in months"
+    )
+    p80Exposure = money(allow_null=True, help_text="Portfolio P80 above the current estimates")
+    red = serializers.IntegerField()
+    openReviewAdvice = serializers.IntegerField()
+    staleReports = serializers.IntegerField()
+
+
+class InnovationOut(serializers.Serializer):
+    windowStart = serializers.DateField(help_text="The 12 months after this date up to asOf")
+    ideas = serializers.IntegerField()
+    experiments = serializers.IntegerField(help_text="Experiments that started running")
+    scaled = serializers.IntegerField(help_text="Experiments with a scale decision")
+    inOperation = serializers.IntegerField()
+    conversionToPractice = serializers.FloatField(allow_null=True)
+    stuckAfterPilot = serializers.IntegerField()
+    medianDaysIdeaToOperation = serializers.FloatField(allow_null=True)
+
+
+class SafeguardsOut(serializers.Serializer):
+    coverage = serializers.FloatField(allow_null=True, help_text="Percent covered")
+    covered = serializers.IntegerField()
+    subjects = serializers.IntegerField()
+    openHighRisks = serializers.IntegerField()
+    overdueMitigations = serializers.IntegerField()
+    algorithmsRegistered = serializers.IntegerField()
+    algorithmsPublished = serializers.IntegerField()
+
+
+class DecisionWaitingOut(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["gate", "scale-owner", "review-advice", "stuck-pilot"])
+    label = serializers.CharField()
+    subject = serializers.CharField()
+    organisation = serializers.SlugField()
+    since = serializers.DateField(allow_null=True)
+    ageDays = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField()
+
+
+class FreshnessOut(serializers.Serializer):
+    label = serializers.CharField()
+    asOf = serializers.DateField(allow_null=True)
+    stale = serializers.BooleanField()
+    warning = serializers.CharField(allow_blank=True)
+
+
+class DashboardOut(serializers.Serializer):
+    """Every figure of the board dashboard. Tiles other apps register add their own key."""
+
+    organisation = OrganisationRefOut()
+    withChildren = serializers.BooleanField()
+    organisations = serializers.IntegerField(help_text="Organisations in the selection")
+    asOf = serializers.DateField()
+    balance = BalanceOut()
+    legacy = LegacyOut()
+    projects = ProjectsOut()
+    innovation = InnovationOut()
+    safeguards = SafeguardsOut()
+    decisionsWaiting = DecisionWaitingOut(many=True)
+    freshness = FreshnessOut(many=True)
+
+
+@extend_schema(tags=["leadership"])
+class DashboardApi(generics.GenericAPIView):
+    serializer_class = DashboardOut
+    pagination_class = None
+
+    @extend_schema(operation_id="dashboard_read", parameters=[DashboardQueryIn])
+    def get(self, request, slug):
+        organisation = organisation_get_readable(request.user, slug)
+        query = validated(DashboardQueryIn, request.query_params.dict())
+        dashboard = dashboard_for(
+            person=request.user,
+            organisation=organisation,
+            with_children=query["with_children"],
+            as_of=query.get("as_of"),
+        )
+        return Response(dashboard_document(dashboard))

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LeadershipConfig(AppConfig):
+    name = "omslag.leadership"
+    label = "leadership"
+    verbose_name = _("Leadership")
+
+    def ready(self):
+        from .tiles import builtin  # noqa: F401  (registers the tiles of the registers)

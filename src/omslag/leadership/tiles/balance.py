@@ -1,0 +1,168 @@
+"""Balance: run / change / innovate shares of the latest complete year, the target, the gap
+in euro and the trend over five years."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from omslag.common import charts
+from omslag.portfolio.selectors import spend_target_current, spend_totals_for
+
+from . import Chart, Freshness, Table, TileData
+
+CENT = Decimal("0.01")
+CATEGORIES = ("run", "change", "innovate")
+TREND_YEARS = 5
+
+
+def _share(part: Decimal, total: Decimal) -> float | None:
+    return round(float(part / total * 100), 1) if total else None
+
+
+def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
+    """The latest complete year is the last calendar year before ``as_of`` with actual spend."""
+    totals = spend_totals_for(organisation_ids, kind="actual", before_year=as_of.year)
+    years = sorted(totals)
+    target = spend_target_current(organisation, today=as_of)
+    target_innovate = (
+        float(target.innovate_min_percent)
+        if target is not None and target.innovate_min_percent is not None
+        else None
+    )
+    target_run = (
+        float(target.run_max_percent)
+        if target is not None and target.run_max_percent is not None
+        else None
+    )
+    complete_year = as_of.year - 1
+    freshness = [
+        Freshness(
+            _("Spend (actuals)"),
+            dt.date(years[-1], 12, 31) if years else None,
+            stale=not years or years[-1] < complete_year,
+            warning=_("No actual spend of %(year)s yet.") % {"year": complete_year}
+            if not years or years[-1] < complete_year
+            else "",
+        )
+    ]
+    if not years:
+        return TileData(
+            figures={
+                "year": None,
+                "run": None,
+                "change": None,
+                "innovate": None,
+                "total": None,
+                "runShare": None,
+                "changeShare": None,
+                "innovateShare": None,
+                "targetInnovateShare": target_innovate,
+                "targetRunShare": target_run,
+                "targetYear": target.target_year if target else None,
+                "gapInnovate": None,
+                "trend": [],
+            },
+            summary=_("No actual spend recorded."),
+            freshness=freshness,
+        )
+    year = years[-1]
+    amounts = totals[year]
+    total = sum(amounts.values(), Decimal("0.00"))
+    shares = {c: _share(amounts[c], total) for c in CATEGORIES}
+    gap = None
+    if target_innovate is not None:
+        needed = (total * Decimal(str(target_innovate)) / 100).quantize(CENT)
+        gap = max(needed - amounts["innovate"], Decimal("0.00"))
+    trend_years = years[-TREND_YEARS:]
+    trend = []
+    for trend_year in trend_years:
+        year_total = sum(totals[trend_year].values(), Decimal("0.00"))
+        trend.append(
+            {
+                "year": trend_year,
+                **{f"{c}Share": _share(totals[trend_year][c], year_total) for c in CATEGORIES},
+            }
+        )
+    rows = [
+        [
+            t["year"],
+            totals[t["year"]]["run"],
+            totals[t["year"]]["change"],
+            totals[t["year"]]["innovate"],
+            t["runShare"],
+            t["changeShare"],
+            t["innovateShare"],
+        ]
+        for t in trend
+    ]
+    chart = None
+    if len(trend) >= 2:
+        image = charts.lines(
+            x=[t["year"] for t in trend],
+            series=[
+                charts.Series(_("run"), [t["runShare"] for t in trend], charts.BLUE, "", "-", "s"),
+                charts.Series(
+                    _("change"), [t["changeShare"] for t in trend], charts.ORANGE, "", "-.", "^"
+                ),
+                charts.Series(
+                    _("innovate"), [t["innovateShare"] for t in trend], charts.GREEN, "", ":", "o"
+                ),
+            ],
+            x_label=_("year"),
+            y_label=_("share of actual ICT spend"),
+        )
+        chart = Chart(
+            image,
+            _("Line chart of the run, change and innovate shares from %(first)s to %(last)s.")
+            % {"first": trend[0]["year"], "last": trend[-1]["year"]},
+        )
+    summary = _(
+        "In %(year)s run was %(run)s%%, change %(change)s%% and innovate %(innovate)s%% "
+        "of the actual ICT spend."
+    ) % {"year": year, **{c: number_format(shares[c], 1) for c in CATEGORIES}}
+    if target_innovate is not None:
+        summary += " " + _("The target is innovate at least %(target)s%% by %(target_year)s.") % {
+            "target": target_innovate,
+            "target_year": target.target_year,
+        }
+    return TileData(
+        figures={
+            "year": year,
+            "run": amounts["run"],
+            "change": amounts["change"],
+            "innovate": amounts["innovate"],
+            "total": total,
+            "runShare": shares["run"],
+            "changeShare": shares["change"],
+            "innovateShare": shares["innovate"],
+            "targetInnovateShare": target_innovate,
+            "targetRunShare": target_run,
+            "targetYear": target.target_year if target else None,
+            "gapInnovate": gap,
+            "trend": trend,
+        },
+        summary=summary,
+        table=Table(
+            [
+                _("Year"),
+                _("Run"),
+                _("Change"),
+                _("Innovate"),
+                _("Run %"),
+                _("Change %"),
+                _("Innovate %"),
+            ],
+            rows,
+        ),
+        chart=chart,
+        freshness=freshness,
+    )
+
+
+def balance_link(organisation, with_children: bool) -> str:
+    return reverse("portfolio:balance", args=[organisation.slug]) + (
+        "?below=1" if with_children else "?below=0"
+    )

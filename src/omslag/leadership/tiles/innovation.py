@@ -1,0 +1,127 @@
+"""Innovation: the funnel of the last 12 months from the experiments' stage history (ideas →
+experiments → scale decisions → in operation), conversion to practice, experiments stuck after
+a pilot and the median days from idea to operation."""
+
+import datetime as dt
+import statistics
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from omslag.common import charts
+from omslag.innovation.selectors import (
+    experiments_stuck_after_pilot,
+    funnel_window,
+    gate_decisions_pending,
+    scaled_without_owner,
+)
+
+from . import Chart, DecisionWaiting, Table, TileData
+
+WINDOW_DAYS = 365
+
+
+def _age(since, as_of: dt.date) -> tuple[dt.date | None, int | None]:
+    if since is None:
+        return None, None
+    day = since.date() if isinstance(since, dt.datetime) else since
+    return day, (as_of - day).days
+
+
+def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
+    start = as_of - dt.timedelta(days=WINDOW_DAYS)
+    window = funnel_window(organisation_ids, start=start, end=as_of)
+    stuck = list(
+        experiments_stuck_after_pilot(organisation, today=as_of).filter(
+            organisation_id__in=organisation_ids
+        )
+    )
+    medians = window["days_to_operation"]
+    conversion = (
+        round(window["in_operation"] / window["experiments"] * 100, 1)
+        if window["experiments"]
+        else None
+    )
+    decisions = []
+    for experiment in gate_decisions_pending(organisation_ids):
+        since, age = _age(experiment.stage_changed_at, as_of)
+        decisions.append(
+            DecisionWaiting(
+                "gate",
+                _("Gate decision pending"),
+                experiment.title,
+                experiment.organisation.slug,
+                since,
+                age,
+                reverse("innovation:experiment", args=[experiment.pk]),
+            )
+        )
+    for experiment, decided_on in scaled_without_owner(organisation_ids):
+        since, age = _age(decided_on, as_of)
+        decisions.append(
+            DecisionWaiting(
+                "scale-owner",
+                _("Scale decision without an implementation owner"),
+                experiment.title,
+                experiment.organisation.slug,
+                since,
+                age,
+                reverse("innovation:experiment", args=[experiment.pk]),
+            )
+        )
+    for experiment in stuck:
+        since, age = _age(experiment.stage_changed_at, as_of)
+        decisions.append(
+            DecisionWaiting(
+                "stuck-pilot",
+                _("Pilot stuck: positive result, no implementation"),
+                experiment.title,
+                experiment.organisation.slug,
+                since,
+                age,
+                reverse("innovation:experiment", args=[experiment.pk]),
+            )
+        )
+    labels = [_("ideas"), _("experiments started"), _("scale decisions"), _("in operation")]
+    values = [
+        window["ideas"],
+        window["experiments"],
+        window["scaled"],
+        window["in_operation"],
+    ]
+    chart = Chart(
+        charts.funnel_bars(labels=labels, values=values, notes=[""] * 4, x_label=_("number")),
+        _("Funnel of the last 12 months: ")
+        + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)),
+    )
+    median = round(statistics.median(medians), 1) if medians else None
+    return TileData(
+        figures={
+            "windowStart": start.isoformat(),
+            "ideas": window["ideas"],
+            "experiments": window["experiments"],
+            "scaled": window["scaled"],
+            "inOperation": window["in_operation"],
+            "conversionToPractice": conversion,
+            "stuckAfterPilot": len(stuck),
+            "medianDaysIdeaToOperation": median,
+        },
+        summary=_(
+            "In the 12 months up to %(as_of)s: %(ideas)s ideas, %(experiments)s experiments "
+            "started, %(scaled)s scale decisions, %(operation)s into operation."
+        )
+        % {
+            "as_of": as_of.isoformat(),
+            "ideas": window["ideas"],
+            "experiments": window["experiments"],
+            "scaled": window["scaled"],
+            "operation": window["in_operation"],
+        },
+        table=Table([_("Step"), _("Number")], [list(p) for p in zip(labels, values, strict=True)]),
+        chart=chart,
+        decisions=decisions,
+    )
+
+
+def innovation_link(organisation, with_children: bool) -> str:
+    return reverse("innovation:funnel", args=[organisation.slug])

@@ -1,0 +1,170 @@
+"""Large projects: count, original budget, current estimate, cost and schedule change against
+the original baseline, the portfolio's P80 exposure, red projects and open review advice.
+
+The figures per project are those its register keeps from its published reports (the first
+report is the original baseline, the latest the current estimate)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from omslag.analysis.projects import portfolio_monte_carlo
+from omslag.analysis.projects.figures import add_months
+from omslag.common import charts
+from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.projects.models import Project, ReferenceClass
+from omslag.projects.selectors import (
+    open_review_advice_count,
+    projects_for,
+    reference_classes_usable,
+    reference_ratios,
+)
+
+from . import Chart, DecisionWaiting, Freshness, Table, TileData
+
+STALE_MONTHS = 6
+P80_ITERATIONS = 4_000
+P80_SEED = 80  # the same data gives the same exposure on the page, the API and the report
+
+
+def _p80_exposure(organisation, estimates: list[float]) -> Decimal | None:
+    """What the P80 of the portfolio (Monte Carlo over the organisation's first cost
+    reference class) lies above the sum of the current estimates."""
+    reference_class = (
+        reference_classes_usable(organisation).filter(kind=ReferenceClass.Kind.COST).first()
+    )
+    if reference_class is None or not estimates:
+        return None
+    ratios = reference_ratios(reference_class)
+    if len(ratios) == 0:
+        return None
+    result = portfolio_monte_carlo(estimates, ratios, iterations=P80_ITERATIONS, seed=P80_SEED)
+    p80 = result.values[list(result.quantiles).index(0.8)]
+    return Decimal(p80 - result.total_estimate).quantize(Decimal("1"))
+
+
+def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
+    projects = list(
+        projects_for(organisation_ids)
+        .exclude(status=Project.Status.CANCELLED)
+        .only(
+            "name",
+            "status",
+            "organisation__slug",
+            "original_estimate",
+            "current_estimate",
+            "end_date_shift_months",
+            "colour",
+            "latest_peildatum",
+            "review_threshold_met",
+            "has_review_advice",
+            "created_at",
+        )
+        .order_by("name", "pk")
+    )
+    reported = [p for p in projects if p.original_estimate is not None]
+    original = sum((p.original_estimate for p in reported), Decimal("0.00"))
+    current = sum((p.current_estimate for p in reported), Decimal("0.00"))
+    shifts = [p.end_date_shift_months for p in projects if p.end_date_shift_months is not None]
+    red = [p for p in projects if p.colour == Project.Colour.RED]
+    running = [
+        p
+        for p in reported
+        if p.status != Project.Status.COMPLETED and p.current_estimate is not None
+    ]
+    exposure = _p80_exposure(organisation, [float(p.current_estimate) for p in running])
+    stale_before = add_months(as_of, -STALE_MONTHS)
+    stale = [
+        p
+        for p in projects
+        if p.status != Project.Status.COMPLETED
+        and (p.latest_peildatum is None or p.latest_peildatum < stale_before)
+    ]
+    latest = max((p.latest_peildatum for p in projects if p.latest_peildatum), default=None)
+    decisions = [
+        DecisionWaiting(
+            "review-advice",
+            _("Above the review threshold without independent advice"),
+            p.name,
+            p.organisation.slug,
+            p.created_at.date(),
+            (as_of - p.created_at.date()).days,
+            reverse("projects:project", args=[p.pk]),
+        )
+        for p in projects
+        if p.review_threshold_met and not p.has_review_advice
+    ]
+    colours = {c: sum(1 for p in projects if p.colour == c) for c in Project.Colour.values}
+    unreported = sum(1 for p in projects if not p.colour)
+    chart = None
+    if projects:
+        labels = [_("green"), _("amber"), _("red"), _("no report yet")]
+        values = [colours["green"], colours["amber"], colours["red"], unreported]
+        chart = Chart(
+            charts.funnel_bars(labels=labels, values=values, notes=[""] * 4, x_label=_("projects")),
+            _("Bar chart of projects by status: ")
+            + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)),
+        )
+    cost_change = current - original
+    return TileData(
+        figures={
+            "count": len(projects),
+            "originalBudget": original,
+            "currentEstimate": current,
+            "costChange": cost_change,
+            "costChangePercent": round(float(cost_change / original * 100), 1)
+            if original
+            else None,
+            "scheduleChangeMonths": round(sum(shifts) / len(shifts), 1) if shifts else None,
+            "p80Exposure": exposure,
+            "red": len(red),
+            "openReviewAdvice": open_review_advice_count(organisation_ids),
+            "staleReports": len(stale),
+        },
+        summary=_(
+            "%(count)s projects; together %(current)s now against %(original)s at "
+            "their first report; %(red)s red."
+        )
+        % {
+            "count": len(projects),
+            "current": euro(current),
+            "original": euro(original),
+            "red": len(red),
+        },
+        table=Table(
+            [_("Project"), _("Original"), _("Current"), _("Months later"), _("Status")],
+            [
+                [
+                    p.name,
+                    p.original_estimate,
+                    p.current_estimate,
+                    p.end_date_shift_months,
+                    p.get_colour_display() if p.colour else "—",
+                ]
+                for p in sorted(projects, key=lambda p: -(p.current_estimate or 0))[:10]
+            ],
+        ),
+        chart=chart,
+        freshness=[
+            Freshness(
+                _("Project reports"),
+                latest,
+                stale=bool(stale),
+                warning=_("%(count)s running projects have no report of the last six months.")
+                % {"count": len(stale)}
+                if stale
+                else "",
+            )
+        ],
+        decisions=decisions,
+    )
+
+
+def projects_link(organisation, with_children: bool) -> str:
+    statuses = "&".join(
+        f"status={status}" for status in Project.Status.values if status != Project.Status.CANCELLED
+    )
+    url = reverse("projects:project-list", args=[organisation.slug]) + "?" + statuses
+    return url if with_children else f"{url}&organisation={organisation.slug}"

@@ -1,0 +1,74 @@
+"""Safeguards: coverage (subjects with every approved assessment their rules require), open
+high risks, overdue mitigations, and algorithms registered versus published."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from omslag.algorithms.selectors import algorithm_publication_counts
+from omslag.common import charts
+from omslag.safeguards.selectors import coverage_for
+
+from . import Chart, Table, TileData
+
+SUBJECT_LABELS = {
+    "experiment": lambda: _("Experiments"),
+    "project": lambda: _("Projects"),
+    "application": lambda: _("Applications"),
+}
+
+
+def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
+    coverage = coverage_for(
+        organisation, missing_limit=0, organisation_ids=organisation_ids, today=as_of
+    )
+    registered, published = algorithm_publication_counts(organisation_ids)
+    measured = [s for s in coverage.subjects if s.total]
+    chart = None
+    if measured:
+        labels = [SUBJECT_LABELS[s.subject]() for s in measured]
+        chart = Chart(
+            charts.share_bars(
+                labels=labels,
+                shares=[s.share for s in measured],
+                notes=[f"{s.covered} / {s.total}" for s in measured],
+                x_label=_("share with every required assessment approved"),
+            ),
+            _("Bar chart of safeguard coverage: ")
+            + "; ".join(
+                f"{label} {s.share}% ({s.covered} / {s.total})"
+                for label, s in zip(labels, measured, strict=True)
+            ),
+        )
+    return TileData(
+        figures={
+            "coverage": coverage.share,
+            "covered": coverage.covered,
+            "subjects": coverage.total,
+            "openHighRisks": coverage.open_high_risks,
+            "overdueMitigations": coverage.overdue_mitigations,
+            "algorithmsRegistered": registered,
+            "algorithmsPublished": published,
+        },
+        summary=_(
+            "%(covered)s of %(total)s experiments, projects and applications have every "
+            "approved assessment their rules require; %(risks)s open high risks."
+        )
+        % {
+            "covered": coverage.covered,
+            "total": coverage.total,
+            "risks": coverage.open_high_risks,
+        },
+        table=Table(
+            [_("Subject"), _("Total"), _("Covered"), _("Share")],
+            [[SUBJECT_LABELS[s.subject](), s.total, s.covered, s.share] for s in coverage.subjects],
+        ),
+        chart=chart,
+    )
+
+
+def safeguards_link(organisation, with_children: bool) -> str:
+    return reverse("safeguards:coverage", args=[organisation.slug]) + (
+        "?below=1" if with_children else ""
+    )
