@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "omslag.innovation",
     "omslag.algorithms",
     "omslag.safeguards",
+    "omslag.maturity",
 ]
 
 MIDDLEWARE = [
