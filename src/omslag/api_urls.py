@@ -11,6 +11,7 @@ from omslag.common.api.history import history_views
 from omslag.exchange import api as exchange_api
 from omslag.innovation import api_urls as innovation_api_urls
 from omslag.leadership import api_urls as leadership_api_urls
+from omslag.maturity import api_urls as maturity_api_urls
 from omslag.organisations import access as organisation_access
 from omslag.organisations import api as organisations_api
 from omslag.portfolio import access as portfolio_access
@@ -159,4 +160,5 @@ urlpatterns = [
     *algorithms_api_urls.urlpatterns,
     *safeguards_api_urls.urlpatterns,
     *leadership_api_urls.urlpatterns,
+    *maturity_api_urls.urlpatterns,
 ]

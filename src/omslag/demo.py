@@ -158,4 +158,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
 
     safeguards_demo_load(by_slug["gemeente-wadderveen"])
     safeguards_demo_load(by_slug["ministerie-van-digitale-zaken"])
+    from omslag.maturity.demo import maturity_demo_load
+
+    maturity_demo_load(by_slug, password)
     return logins

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "omslag.algorithms",
     "omslag.safeguards",
     "omslag.leadership",
+    "omslag.maturity",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("omslag.safeguards.urls")),
     path("", include("omslag.algorithms.urls")),
     path("", include("omslag.leadership.urls")),
+    path("", include("omslag.maturity.urls")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]
 

@@ -1,0 +1,158 @@
+"""Median, spread and trend of a closed round, computed here from the raw scores with
+statistics.median and compared with the results page, the API and the board selector."""
+
+import datetime as dt
+import re
+import statistics
+
+from omslag.maturity import selectors, services
+from omslag.maturity.scan import current_scan
+
+from ..conftest import api_client_for
+from ..factories import PersonFactory, member
+from .conftest import answered_round
+
+
+def score_table(people, offset):
+    """{person: {statement code: score}} with a varied, known pattern."""
+    codes = [s.code for s in current_scan().statements]
+    return {
+        person: {code: 1 + (i * 2 + j * 3 + offset) % 5 for j, code in enumerate(codes)}
+        for i, person in enumerate(people)
+    }
+
+
+def expected(table):
+    """Per dimension: median, min, max of every score given to its statements."""
+    out = {}
+    for dimension in current_scan().dimensions:
+        codes = {s.code for s in dimension.statements}
+        scores = [
+            score for answers in table.values() for code, score in answers.items() if code in codes
+        ]
+        out[dimension.code] = (float(statistics.median(scores)), min(scores), max(scores))
+    return out
+
+
+def run_round(org, table, title):
+    return answered_round(
+        org, {p: (lambda s, t=t: t[s.code]) for p, t in table.items()}, title=title
+    )
+
+
+def test_results_match_an_independent_computation_on_page_api_and_selector(board, client):
+    org, _admin, members = board
+    first_table = score_table(members, offset=0)
+    first = run_round(org, first_table, "Scan 2025")
+    second_table = score_table(members, offset=2)
+    second = run_round(org, second_table, "Scan 2026")
+    # The second round closed later than the first: make that explicit in the dates.
+    type(first).objects.filter(pk=first.pk).update(
+        closed_on=second.closed_on - dt.timedelta(days=200)
+    )
+    want, before = expected(second_table), expected(first_table)
+
+    client.force_login(members[0])
+    html = client.get(f"/maturity/rounds/{second.pk}/results").content.decode()
+    for code, (median, low, high) in want.items():
+        row = re.search(rf'<tr data-dimension="{code}">(.*?)</tr>', html, re.S).group(1)
+        assert re.search(r'class="number median">([^<]+)<', row).group(
+            1
+        ) == f"{median:.1f}".replace(".", ",")
+        assert re.search(r'class="number minimum">([^<]+)<', row).group(1) == str(low)
+        assert re.search(r'class="number maximum">([^<]+)<', row).group(1) == str(high)
+        previous = re.search(r'class="number previous">([^<]+)<', row).group(1)
+        assert previous == f"{before[code][0]:.1f}".replace(".", ",")
+        assert ("2 points or more apart" in row or "2 punten of meer" in row) == (high - low >= 2)
+
+    body = api_client_for(members[1]).get(f"/api/v1/maturity-rounds/{second.pk}/results").json()
+    assert body["respondents"] == 3 and body["spreadShown"] is True
+    for dimension in body["dimensions"]:
+        median, low, high = want[dimension["code"]]
+        assert dimension["median"] == median
+        assert (dimension["minimum"], dimension["maximum"]) == (low, high)
+        assert dimension["disagreement"] == (high - low >= 2)
+        assert dimension["previousMedian"] == before[dimension["code"]][0]
+        assert [p["median"] for p in dimension["trend"]] == [
+            before[dimension["code"]][0],
+            median,
+        ]
+
+    summary = selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None)
+    assert summary.round_id == second.pk and summary.respondents == 3
+    assert {d.code: (d.median, d.minimum, d.maximum) for d in summary.dimensions} == want
+    assert {d.code: d.previous_median for d in summary.dimensions} == {
+        code: values[0] for code, values in before.items()
+    }
+    # as_of before the second round closed: the first round, without a previous median.
+    earlier = selectors.maturity_board_summary(
+        organisation_ids=[org.pk], as_of=second.closed_on - dt.timedelta(days=1)
+    )
+    assert earlier.round_id == first.pk
+    assert all(d.previous_median is None for d in earlier.dimensions)
+
+
+def test_board_summary_takes_the_first_organisation_in_the_list_that_has_a_round(board):
+    org, _admin, members = board
+    from ..factories import organisation
+
+    empty = organisation("gemeente-leeg", kind="municipality")
+    scan_round = run_round(org, score_table(members, 1), "Scan")
+    summary = selectors.maturity_board_summary(organisation_ids=[empty.pk, org.pk], as_of=None)
+    assert summary.round_id == scan_round.pk
+    assert selectors.maturity_board_summary(organisation_ids=[empty.pk], as_of=None) is None
+
+
+def test_an_open_round_is_not_in_the_board_summary_and_has_no_results(board, client):
+    org, _admin, members = board
+    scan_round = answered_round(org, {m: (lambda s: 3) for m in members}, close=False)
+    assert selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None) is None
+    client.force_login(members[0])
+    html = client.get(f"/maturity/rounds/{scan_round.pk}/results").content.decode()
+    assert 'id="summary"' not in html
+    response = api_client_for(members[0]).get(f"/api/v1/maturity-rounds/{scan_round.pk}/results")
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_fewer_than_three_respondents_show_no_spread(board, client):
+    org, _admin, members = board
+    # Three participants, two answer: the lowest and highest would be one person's answers.
+    scan_round = services.round_create(
+        actor=None,
+        organisation=org,
+        title="Klein",
+        opens_on=dt.date.today() - dt.timedelta(days=5),
+        closes_on=dt.date.today() + dt.timedelta(days=5),
+        participants=members,
+    )
+    from .conftest import answers_for
+
+    services.answers_submit(
+        actor=members[0], scan_round=scan_round, answers=answers_for(lambda s: 1)
+    )
+    services.answers_submit(
+        actor=members[1], scan_round=scan_round, answers=answers_for(lambda s: 5)
+    )
+    services.round_close(actor=None, scan_round=scan_round)
+
+    client.force_login(members[0])
+    html = client.get(f"/maturity/rounds/{scan_round.pk}/results").content.decode()
+    assert 'id="no-spread"' in html and 'class="number minimum"' not in html
+    body = api_client_for(members[0]).get(f"/api/v1/maturity-rounds/{scan_round.pk}/results").json()
+    assert body["respondents"] == 2 and body["spreadShown"] is False
+    assert all(d["minimum"] is None and d["maximum"] is None for d in body["dimensions"])
+    assert all(d["median"] == 3.0 for d in body["dimensions"])
+    summary = selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None)
+    assert all(d.minimum is None and not d.disagreement for d in summary.dimensions)
+
+
+def test_an_auditor_reads_the_results_of_a_closed_round(board, client):
+    org, _admin, members = board
+    scan_round = run_round(org, score_table(members, 0), "Scan")
+    auditor = member("auditor", org, PersonFactory())
+    client.force_login(auditor)
+    assert client.get(f"/maturity/rounds/{scan_round.pk}/results").status_code == 200
+    # The auditor takes no part: no answer form, and no answers of their own to read.
+    assert client.get(f"/maturity/rounds/{scan_round.pk}/answer").status_code == 403
+    assert client.get(f"/maturity/rounds/{scan_round.pk}/answers/{auditor.pk}").status_code == 404
