@@ -49,7 +49,23 @@ class RecordOut(serializers.Serializer):
     version = serializers.IntegerField(source="number")
     title = serializers.CharField()
     publishedAt = serializers.DateTimeField(source="decided_at")  # noqa: N815
+    url = serializers.SerializerMethodField()
+    apiUrl = serializers.SerializerMethodField()  # noqa: N815
     data = serializers.SerializerMethodField()
+
+    def _absolute(self, name, publication) -> str:
+        request, slug = self.context["request"], self.context["slug"]
+        segment = selectors.KIND_SEGMENTS[publication.kind]
+        return request.build_absolute_uri(
+            reverse(name, args=[slug, segment, publication.source_id])
+        )
+
+    def get_url(self, publication) -> str:
+        """The public page of the record."""
+        return self._absolute("open:record", publication)
+
+    def get_apiUrl(self, publication) -> str:  # noqa: N802
+        return self._absolute("api:open-record", publication)
 
     def get_data(self, publication) -> dict:
         return camel_keys(publication.snapshot)
@@ -175,11 +191,12 @@ class OpenDatasetApi(OpenApiBase):
             facet=request.query_params.get("facet", "")[:100],
         )
         records = selectors.published_list(organisation, kind, filters).only(
-            "source_id", "number", "title", "decided_at", "snapshot"
+            "source_id", "number", "title", "decided_at", "snapshot", "kind"
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(records, request, view=self)
-        return paginator.get_paginated_response(RecordOut(page, many=True).data)
+        context = {"request": request, "slug": slug}
+        return paginator.get_paginated_response(RecordOut(page, many=True, context=context).data)
 
 
 @extend_schema(tags=["open"])
@@ -219,8 +236,10 @@ class OpenRecordApi(OpenApiBase):
             return cached
         return Response(
             {
-                "current": VersionOut(latest).data,
-                "versions": VersionOut(versions, many=True).data,
+                "current": VersionOut(latest, context={"request": request, "slug": slug}).data,
+                "versions": VersionOut(
+                    versions, many=True, context={"request": request, "slug": slug}
+                ).data,
             }
         )
 
