@@ -124,4 +124,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.safeguards.demo import safeguards_demo_load
 
     safeguards_demo_load(by_slug["gemeente-wadderveen"])
+    from omslag.publication.demo import publication_demo_load
+
+    publication_demo_load(by_slug)
     return logins

@@ -129,13 +129,16 @@ def download_url(organisation, kind, fmt: str) -> str:
     )
 
 
-def catalogue(base_url: str) -> dict:
+def catalogue(base_url: str, only=None) -> dict:
     """Every public dataset with its licence, publisher, modification date and one
     distribution per format, shaped after DCAT (camelCase keys for the JSON API)."""
     from .services import publication_settings_of
 
     datasets = []
-    for organisation in selectors.publishing_organisations():
+    organisations = selectors.publishing_organisations()
+    if only is not None:
+        organisations = organisations.filter(pk=only.pk)
+    for organisation in organisations:
         licence = publication_settings_of(organisation).licence
         modified = {
             row["kind"]: row["at"]
