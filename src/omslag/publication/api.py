@@ -211,7 +211,8 @@ class OpenRecordApi(OpenApiBase):
             )
         },
     )
-    def get(self, request, slug, dataset, source_id):
+    def get(self, request, slug, dataset, sourceId):  # noqa: N803 (camelCase path parameter)
+        source_id = sourceId
         kind = selectors.SEGMENT_KINDS.get(dataset)
         organisation, problem = _organisation_or_404(request, slug)
         if problem or kind is None:

@@ -17,7 +17,7 @@ urlpatterns = [
         name="open-dataset",
     ),
     path(
-        "open/organisations/<slug:slug>/<str:dataset>/<int:source_id>",
+        "open/organisations/<slug:slug>/<str:dataset>/<int:sourceId>",
         api.OpenRecordApi.as_view(),
         name="open-record",
     ),
