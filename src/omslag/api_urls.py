@@ -17,6 +17,7 @@ from omslag.organisations import api as organisations_api
 from omslag.portfolio import access as portfolio_access
 from omslag.portfolio import api as portfolio_api
 from omslag.projects import api_urls as projects_api_urls
+from omslag.publication import api_urls as publication_api_urls
 from omslag.safeguards import api_urls as safeguards_api_urls
 
 OrganisationHistory, OrganisationRestore = history_views(
@@ -161,4 +162,5 @@ urlpatterns = [
     *safeguards_api_urls.urlpatterns,
     *leadership_api_urls.urlpatterns,
     *maturity_api_urls.urlpatterns,
+    *publication_api_urls.urlpatterns,
 ]

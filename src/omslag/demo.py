@@ -161,4 +161,7 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
     from omslag.maturity.demo import maturity_demo_load
 
     maturity_demo_load(by_slug, password)
+    from omslag.publication.demo import publication_demo_load
+
+    publication_demo_load(by_slug)
     return logins

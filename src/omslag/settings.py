@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "omslag.safeguards",
     "omslag.leadership",
     "omslag.maturity",
+    "omslag.publication",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "omslag.common.middleware.ApiVersionMiddleware",
+    "omslag.publication.middleware.OpenCorsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -292,6 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("OMSLAG_API_THROTTLE_ANON", "60/minute"),
         "user": env("OMSLAG_API_THROTTLE_USER", "1200/minute"),
+        "open": env("OMSLAG_OPEN_API_THROTTLE", "600/minute"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # ?format= is the export endpoint's own parameter (csv, xlsx, ods, json), not DRF's

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from omslag.common import views as common_views
+from omslag.publication.urls import open_urlpatterns
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", include("omslag.algorithms.urls")),
     path("", include("omslag.leadership.urls")),
     path("", include("omslag.maturity.urls")),
+    path("", include("omslag.publication.urls")),
+    path("open/", include(open_urlpatterns, namespace="open")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]
 

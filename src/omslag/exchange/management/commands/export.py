@@ -16,10 +16,19 @@ class Command(BaseCommand):
     help = "Export a register as CSV, XLSX, ODS or JSON (to a file or standard output)."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="what to export: " + ", ".join(export_kinds()))
+        parser.add_argument(
+            "kind", help="what to export: " + ", ".join(export_kinds()) + ", open (a folder)"
+        )
         parser.add_argument("--org", help="short name of the organisation")
         parser.add_argument("--format", choices=FORMATS, default="csv")
-        parser.add_argument("-o", "--output", type=Path, help="file to write; default: stdout")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file to write (open: a folder); default: stdout"
+        )
+        parser.add_argument(
+            "--base-url",
+            default="http://localhost:8000",
+            help="open: the site's address, for the catalogue's links",
+        )
         parser.add_argument(
             "--reference-class", help="projects: add the forecast P50/P80/P90 from this class"
         )
@@ -29,6 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, org, format, output, reference_class, standard, **options):
+        if kind == "open":
+            return self.export_open(org, format, output, options["base_url"])
         if standard:
             return self.export_standard(kind, standard, org, format, output)
         document = document_export(kind)
@@ -61,6 +72,16 @@ class Command(BaseCommand):
         else:
             sys.stdout.buffer.write(exported.content)
             sys.stdout.flush()
+
+    def export_open(self, org, fmt, output, base_url):
+        """Every public dataset of the organisation and the catalogue, into a folder."""
+        from omslag.publication.exports import open_export_write
+
+        if not org or not output:
+            raise CommandError("Exporting open data needs --org SLUG and -o FOLDER.")
+        organisation, _person = command_context(org, None)
+        written = open_export_write(organisation, fmt, output, base_url)
+        self.stderr.write(f"Wrote {len(written)} file(s) to {output}.")
 
     def export_standard(self, kind, standard, org, fmt, output):
         spec = standard_export(kind, standard)

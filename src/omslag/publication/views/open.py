@@ -1,0 +1,188 @@
+"""The public pages under /open/: no sign-in, read only from published snapshots."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS
+
+from .. import datasets, selectors
+from ..models import Kind
+
+PAGE_SIZE = 50
+
+
+def _organisation(slug):
+    organisation = selectors.publishing_organisation_get(slug)
+    if organisation is None:
+        raise Http404(_("This organisation publishes nothing."))
+    return organisation
+
+
+def _kind(segment):
+    kind = selectors.SEGMENT_KINDS.get(segment)
+    if kind is None:
+        raise Http404(_("Nothing here; check the address."))
+    return kind
+
+
+def _filters(request) -> selectors.PublicFilters:
+    return selectors.PublicFilters(
+        search=request.GET.get("q", "").strip()[:200], facet=request.GET.get("facet", "")[:100]
+    )
+
+
+@require_safe
+def start(request):
+    return render(
+        request,
+        "publication/open/start.html",
+        {"organisations": selectors.publishing_organisations()},
+    )
+
+
+@require_safe
+def organisation_page(request, slug):
+    organisation = selectors.organisation_with_publications(slug)
+    if organisation is None:
+        raise Http404(_("This organisation publishes nothing."))
+    counts = selectors.kind_counts(organisation)
+    sections = [
+        {
+            "segment": selectors.KIND_SEGMENTS[kind],
+            "title": datasets.TITLES[kind],
+            "description": datasets.DESCRIPTIONS[kind],
+            "count": counts[kind],
+        }
+        for kind in Kind.values
+        if counts.get(kind)
+    ]
+    notices = list(selectors.withdrawn_notices(organisation))
+    for item in notices:
+        item.segment = selectors.KIND_SEGMENTS[item.kind]
+    return render(
+        request,
+        "publication/open/organisation.html",
+        {
+            "organisation": organisation,
+            "sections": sections,
+            "notices": notices,
+        },
+    )
+
+
+@require_safe
+def dataset_list(request, slug, segment):
+    organisation, kind = _organisation(slug), _kind(segment)
+    filters = _filters(request)
+    records = selectors.published_list(organisation, kind, filters).only(
+        "source_id", "number", "title", "snapshot", "organisation_id", "kind"
+    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = datasets.COLUMNS[kind]
+    rows = [{"record": p, "cells": [(c, c.value(p.snapshot)) for c in columns]} for p in page]
+    return render(
+        request,
+        "publication/open/list.html",
+        {
+            "organisation": organisation,
+            "kind": kind,
+            "segment": segment,
+            "title": datasets.TITLES[kind],
+            "description": datasets.DESCRIPTIONS[kind],
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "filters": filters,
+            "facets": selectors.published_facets(organisation, kind),
+            "formats": FORMATS,
+        },
+    )
+
+
+@require_safe
+def download(request, slug, segment, fmt):
+    organisation, kind = _organisation(slug), _kind(segment)
+    if fmt not in FORMATS:
+        raise Http404(_("Unknown format."))
+    content = datasets.dataset_file(organisation, kind, fmt, _filters(request))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{segment}.{fmt}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _facts(snapshot: dict) -> list[tuple[str, str]]:
+    return [
+        (key, ", ".join(map(str, value)) if isinstance(value, list) else value)
+        for key, value in snapshot.items()
+        if key not in {"name", "description_short"}
+    ]
+
+
+def record_context(organisation, publication, versions) -> dict:
+    kind = publication.kind
+    return {
+        "facts": _facts(publication.snapshot) if kind == Kind.ALGORITHM else [],
+        "organisation": organisation,
+        "publication": publication,
+        "kind": kind,
+        "segment": selectors.KIND_SEGMENTS[kind],
+        "list_title": datasets.TITLES[kind],
+        "s": publication.snapshot,
+        "versions": versions,
+        "kind_template": f"publication/open/kinds/{kind}.html",
+    }
+
+
+@require_safe
+def record(request, slug, segment, source_id):
+    kind = _kind(segment)
+    organisation = selectors.organisation_with_publications(slug)
+    if organisation is None:
+        raise Http404(_("This record is not published."))
+    versions = selectors.published_versions(organisation, kind, source_id)
+    if not versions:
+        raise Http404(_("This record is not published."))
+    latest = versions[0]
+    if latest.is_withdrawn:
+        return render(
+            request,
+            "publication/open/notice.html",
+            {"organisation": organisation, "publication": latest, "segment": segment},
+            status=404,
+        )
+    shown = latest
+    wanted = request.GET.get("version", "")
+    if wanted.isdigit():
+        shown = next((v for v in versions if v.number == int(wanted)), None)
+        if shown is None:
+            raise Http404(_("There is no such version."))
+    return render(
+        request, "publication/open/record.html", record_context(organisation, shown, versions)
+    )
+
+
+@require_safe
+def notice(request, slug, segment, source_id):
+    kind = _kind(segment)
+    versions = selectors.withdrawn_notices_of_record(slug, kind, source_id)
+    if not versions:
+        raise Http404(_("There is no withdrawal notice for this record."))
+    latest = versions[0]
+    return render(
+        request,
+        "publication/open/notice.html",
+        {"organisation": latest.organisation, "publication": latest, "segment": segment},
+    )
+
+
+@require_safe
+def catalogue_page(request):
+    return render(
+        request,
+        "publication/open/catalogue.html",
+        {"catalogue": datasets.catalogue(request.build_absolute_uri("/").rstrip("/"))},
+    )

@@ -1,0 +1,81 @@
+"""The public pages: no sign-in, search, filters, pagination, downloads with formula
+injection neutralised, and a query count that does not grow with the list."""
+
+import csv
+import io
+import json
+
+import pytest
+import tablib
+
+from omslag.projects import services as project_services
+from omslag.publication.models import Kind
+from omslag.publication.services import publication_publish_now
+
+pytestmark = pytest.mark.django_db
+
+
+def publish_projects(org, names):
+    for name in names:
+        project = project_services.project_create(actor=None, organisation=org, name=name)
+        publication_publish_now(organisation=org, kind=Kind.PROJECT, source_id=project.pk)
+
+
+def test_the_public_pages_need_no_sign_in(client, org, registers):
+    for kind, source_id in registers.items():
+        publication_publish_now(organisation=org, kind=kind, source_id=source_id)
+    start = client.get("/open/", HTTP_ACCEPT_LANGUAGE="en")
+    assert start.status_code == 200
+    assert "Gemeente Wadderveen" in start.content.decode()
+    organisation_page = client.get(f"/open/{org.slug}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for title in ("Large ICT projects", "Algorithms", "Open challenges", "Yearly balance"):
+        assert title in organisation_page
+    balance = client.get(f"/open/{org.slug}/balance-years/2024").content.decode()
+    assert "800000" in balance and "50000" in balance
+    assert "5%" in balance  # 50,000 of 1,000,000 is innovate
+
+
+def test_search_filter_and_pagination(client, org):
+    publish_projects(org, [f"Project {n:02d}" for n in range(55)] + ["Belastingportaal"])
+    found = client.get(f"/open/{org.slug}/projects?q=belasting").content.decode()
+    assert "Belastingportaal" in found and "Project 01" not in found
+    first = client.get(f"/open/{org.slug}/projects").content.decode()
+    assert "Belastingportaal" in first and "Project 48" in first and "Project 49" not in first
+    second = client.get(f"/open/{org.slug}/projects?page=2").content.decode()
+    assert "Project 49" in second and "Project 54" in second
+
+
+def test_the_list_takes_the_same_number_of_queries_for_more_records(
+    client, org, django_assert_max_num_queries
+):
+    publish_projects(org, ["Een"])
+    with django_assert_max_num_queries(8) as few:
+        client.get(f"/open/{org.slug}/projects")
+    publish_projects(org, [f"Nog {n}" for n in range(30)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/open/{org.slug}/projects")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json"])
+def test_every_list_downloads_with_formulas_neutralised(client, org, fmt):
+    publish_projects(org, ['=HYPERLINK("http://evil.example")', "Gewoon project"])
+    response = client.get(f"/open/{org.slug}/projects/download/{fmt}")
+    assert response.status_code == 200
+    if fmt == "json":
+        rows = json.loads(response.content)
+        names = {row["name"] for row in rows}
+        assert names == {'=HYPERLINK("http://evil.example")', "Gewoon project"}
+        return
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        rows = tablib.Dataset().load(response.content, format=fmt).dict
+    names = {row["name"] for row in rows}
+    assert names == {'\'=HYPERLINK("http://evil.example")', "Gewoon project"}
+
+
+def test_an_unknown_list_or_format_is_404(client, org, registers):
+    publication_publish_now(organisation=org, kind=Kind.PROJECT, source_id=registers[Kind.PROJECT])
+    assert client.get(f"/open/{org.slug}/ideas").status_code == 404
+    assert client.get(f"/open/{org.slug}/projects/download/exe").status_code == 404
+    assert client.get("/open/nobody").status_code == 404
