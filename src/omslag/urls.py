@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("omslag.innovation.urls")),
     path("", include("omslag.safeguards.urls")),
     path("", include("omslag.algorithms.urls")),
+    path("", include("omslag.participation.urls")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]
 

@@ -149,7 +149,7 @@ class Tour:
         since axe-core skips what is hidden and forms hide there."""
         if open_details:
             self.page.evaluate(_OPEN_DETAILS)
-        report = accessibility_report(self.page, label)
+        report = accessibility_report(self.page, label, who=self.who)
         self.checked.append(label)
         if report.violations or report.broken_idrefs:
             self.failures.append(report)
@@ -206,7 +206,19 @@ def assert_styled(page, label: str) -> None:
     assert not unloaded, f"{label} ({page.url}): stylesheet did not load: {', '.join(unloaded)}"
 
 
-def accessibility_report(page, label: str) -> PageReport:
+@dataclass
+class AxeRecord:
+    """Every page checked in this run, for the accessibility statement (see
+    docs/participation.md): written when OMSLAG_ACCESSIBILITY_REPORT=1."""
+
+    pages: list[tuple[str, str, int]] = field(default_factory=list)  # who, url, violations
+    tool: str = "axe-core"
+
+
+AXE_RECORD = AxeRecord()
+
+
+def accessibility_report(page, label: str, *, who: str = "") -> PageReport:
     global _axe
     assert_styled(page, label)
     if _axe is None:
@@ -214,12 +226,18 @@ def accessibility_report(page, label: str) -> PageReport:
 
         _axe = Axe()
     results = _axe.run(page, options=AXE_OPTIONS)
-    return PageReport(
+    report = PageReport(
         label=label,
         url=page.url,
         violations=results.response["violations"],
         broken_idrefs=page.evaluate(_BROKEN_IDREFS),
     )
+    engine = results.response.get("testEngine") or {}
+    AXE_RECORD.tool = f"{engine.get('name', 'axe-core')} {engine.get('version', '')}".strip()
+    AXE_RECORD.pages.append(
+        (who or "page", page.url, len(report.violations) + len(report.broken_idrefs))
+    )
+    return report
 
 
 def assert_accessible(page, label: str) -> None:
