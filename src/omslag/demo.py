@@ -118,6 +118,9 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
 
     # The demo respects every gate: experiments get their approved assessments before they run.
     innovation_demo_load(by_slug["gemeente-wadderveen"], prepare=safeguards_demo_clear_gates)
+    from omslag.participation.demo import participation_demo_load
+
+    participation_demo_load(by_slug["gemeente-wadderveen"])
     from omslag.algorithms.demo import algorithms_demo_load
 
     algorithms_demo_load(by_slug["gemeente-wadderveen"])

@@ -114,4 +114,3 @@ def test_accessibility_statement_without_recorded_results(monkeypatch, tmp_path)
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/open/accessibility")
     assert page.status_code == 200
     assert "No check has been recorded yet." in page.content.decode()
-
