@@ -151,6 +151,9 @@ def demo_load(password: str | None = None) -> list[tuple[str, str, str]]:
         challenge=MINISTRY_CHALLENGE,
         seed=2031,
     )
+    from omslag.participation.demo import participation_demo_load
+
+    participation_demo_load(by_slug["gemeente-wadderveen"])
     from omslag.algorithms.demo import algorithms_demo_load
 
     algorithms_demo_load(by_slug["gemeente-wadderveen"])

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "omslag.leadership",
     "omslag.maturity",
     "omslag.publication",
+    "omslag.participation",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,32 @@ IMPORT_MAX_BYTES = env_int("OMSLAG_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 MEASUREMENT_MAX_BYTES = env_int("OMSLAG_MEASUREMENT_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# E-mail (proposers of public challenges get a confirmation link and every status change).
+# The demo writes each message as a file into the data directory instead of sending it.
+EMAIL_BACKEND = env(
+    "OMSLAG_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = env("OMSLAG_EMAIL_FILE_PATH") or str(DATA_DIR / "mail")
+EMAIL_HOST = env("OMSLAG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("OMSLAG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("OMSLAG_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("OMSLAG_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("OMSLAG_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("OMSLAG_EMAIL_FROM", "omslag <noreply@localhost>")
+# Links in e-mails sent outside a request (the notify command) start with this address.
+SITE_URL = env("OMSLAG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Proposals to public challenges (participation): abuse limits and how long personal data stays.
+PROPOSAL_RETENTION_DAYS = env_int("OMSLAG_PROPOSAL_RETENTION_DAYS", 365)
+PROPOSAL_CONFIRM_HOURS = env_int("OMSLAG_PROPOSAL_CONFIRM_HOURS", 48)
+PROPOSAL_MIN_SECONDS = env_int("OMSLAG_PROPOSAL_MIN_SECONDS", 5)
+PROPOSAL_MAX_CHARS = env_int("OMSLAG_PROPOSAL_MAX_CHARS", 5000)
+PROPOSAL_LIMIT_PER_ADDRESS = env_int("OMSLAG_PROPOSAL_LIMIT_PER_ADDRESS", 10)
+PROPOSAL_LIMIT_PER_EMAIL = env_int("OMSLAG_PROPOSAL_LIMIT_PER_EMAIL", 3)
 
 API_VERSION = "1.0.0"
 REST_FRAMEWORK = {

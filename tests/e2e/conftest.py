@@ -118,3 +118,27 @@ def capabilities(django_db_setup, django_db_blocker):
             call_command("flush", interactive=False, verbosity=0)
             if own_database is not None:
                 teardown_databases(own_database, verbosity=0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With OMSLAG_ACCESSIBILITY_REPORT=1, record what the axe checks of this run saw, for
+    the public accessibility statement (src/omslag/participation/accessibility_results.json).
+    Run it over the whole e2e directory so that every page of every role is counted."""
+    import datetime as dt
+    import os
+
+    from .support import AXE_RECORD
+
+    if os.environ.get("OMSLAG_ACCESSIBILITY_REPORT") != "1" or not AXE_RECORD.pages:
+        return
+    from omslag.participation import accessibility
+
+    accessibility.results_write(
+        accessibility.RESULTS_FILE,
+        checked_on=dt.date.today(),
+        pages=len(AXE_RECORD.pages),
+        roles={who for who, _url, _count in AXE_RECORD.pages},
+        violations=sum(count for _who, _url, count in AXE_RECORD.pages),
+        pages_with_violations=sum(1 for _who, _url, count in AXE_RECORD.pages if count),
+        tool=AXE_RECORD.tool,
+    )

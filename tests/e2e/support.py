@@ -148,7 +148,7 @@ class Tour:
         since axe-core skips what is hidden and forms hide there."""
         if open_details:
             self.page.evaluate(_OPEN_DETAILS)
-        report = accessibility_report(self.page, label)
+        report = accessibility_report(self.page, label, who=self.who)
         self.checked.append(label)
         if report.violations or report.broken_idrefs:
             self.failures.append(report)
@@ -205,7 +205,19 @@ def assert_styled(page, label: str) -> None:
     assert not unloaded, f"{label} ({page.url}): stylesheet did not load: {', '.join(unloaded)}"
 
 
-def accessibility_report(page, label: str) -> PageReport:
+@dataclass
+class AxeRecord:
+    """Every page checked in this run, for the accessibility statement (see
+    docs/participation.md): written when OMSLAG_ACCESSIBILITY_REPORT=1."""
+
+    pages: list[tuple[str, str, int]] = field(default_factory=list)  # who, url, violations
+    tool: str = "axe-core"
+
+
+AXE_RECORD = AxeRecord()
+
+
+def accessibility_report(page, label: str, *, who: str = "") -> PageReport:
     global _axe
     assert_styled(page, label)
     if _axe is None:
@@ -214,19 +226,27 @@ def accessibility_report(page, label: str) -> PageReport:
         _axe = Axe()
     size = page.viewport_size or VIEWPORT
     violations = []
+    engine: dict = {}
     try:
         for width in (NARROW_WIDTH, size["width"]):
             page.set_viewport_size({"width": width, "height": size["height"]})
-            for violation in _axe.run(page, options=AXE_OPTIONS).response["violations"]:
+            results = _axe.run(page, options=AXE_OPTIONS)
+            engine = results.response.get("testEngine") or engine
+            for violation in results.response["violations"]:
                 violations.append({**violation, "viewport": width})
     finally:
         page.set_viewport_size(size)
-    return PageReport(
+    report = PageReport(
         label=label,
         url=page.url,
         violations=violations,
         broken_idrefs=page.evaluate(_BROKEN_IDREFS),
     )
+    AXE_RECORD.tool = f"{engine.get('name', 'axe-core')} {engine.get('version', '')}".strip()
+    AXE_RECORD.pages.append(
+        (who or "page", page.url, len(report.violations) + len(report.broken_idrefs))
+    )
+    return report
 
 
 def assert_accessible(page, label: str) -> None:

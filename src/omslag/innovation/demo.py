@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .models import Challenge, Decision, Experiment, Stage, StageTransition
+from .models import Challenge, Decision, Experiment, Idea, Stage, StageTransition
 
 D = dt.date
 EXPERIMENTS = [
@@ -306,19 +306,49 @@ def innovation_demo_load(
             services.idea_review(
                 actor=None, idea=idea, expected_version=idea.version, status=status
             )
+    # The experiment now in operation began as a proposal from outside (see participation).
+    public_idea = services.idea_submit(
+        actor=None,
+        organisation=organisation,
+        challenge=created_challenge,
+        title=experiments[0][0],
+        description="Een chatbot die eenvoudige vragen over vergunningen beantwoordt.",
+        source=Idea.Source.PUBLIC,
+        author_name="Fatima",
+    )
     start = timezone.now() - dt.timedelta(days=420)
     for index, row in enumerate(experiments):
-        experiment = _demo_experiment(organisation, rng, index, *row, prepare=prepare)
+        experiment = _demo_experiment(
+            organisation,
+            rng,
+            index,
+            *row,
+            prepare=prepare,
+            idea=public_idea if index == 0 else None,
+        )
         _backdate(experiment, start + dt.timedelta(days=9 * index))
 
 
 def _demo_experiment(
-    organisation, rng, index, title, team, stage, metric, kind, effect, budget, reason, prepare
+    organisation,
+    rng,
+    index,
+    title,
+    team,
+    stage,
+    metric,
+    kind,
+    effect,
+    budget,
+    reason,
+    prepare,
+    idea,
 ):
     experiment = services.experiment_create(
         actor=None,
         organisation=organisation,
         title=title,
+        idea=idea,
         owner_team=team,
         hypothesis=f"Met '{title.lower()}' verbetert {metric or 'de dienstverlening'}.",
         intervention=title,

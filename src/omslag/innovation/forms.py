@@ -439,6 +439,7 @@ class ChallengeForm(VersionedModelForm):
         fields = tuple(f for f in CHALLENGE_FIELDS if f != "owner")
         widgets = {
             "problem_statement": forms.Textarea(attrs={"rows": 6}),
+            "offer": forms.Textarea(attrs={"rows": 3}),
             "opens_on": forms.DateInput(**DATE_WIDGET),
             "closes_on": forms.DateInput(**DATE_WIDGET),
         }

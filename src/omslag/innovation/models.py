@@ -26,6 +26,12 @@ class Challenge(DomainModel):
     )
     title = models.CharField(_("title"), max_length=200)
     problem_statement = models.TextField(_("problem statement"), max_length=8000)
+    offer = models.TextField(
+        _("what the organisation offers"),
+        blank=True,
+        max_length=4000,
+        help_text=_("For example a pilot budget, data, a place to test, or a team to work with."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -24,7 +24,15 @@ from ..models import (
     StageTransition,
 )
 
-CHALLENGE_FIELDS = ("title", "problem_statement", "owner", "visibility", "opens_on", "closes_on")
+CHALLENGE_FIELDS = (
+    "title",
+    "problem_statement",
+    "offer",
+    "owner",
+    "visibility",
+    "opens_on",
+    "closes_on",
+)
 IDEA_FIELDS = ("title", "description", "challenge", "author", "author_name", "source")
 EXPERIMENT_FIELDS = (
     "title",

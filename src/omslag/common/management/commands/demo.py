@@ -26,6 +26,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
         for email, role, organisation in logins:
             self.stdout.write(f"  {email:<32} {role:<24} {organisation}")
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(
+                "\nE-mails to proposers of public challenges are written to "
+                + str(settings.EMAIL_FILE_PATH)
+            )
         if no_serve:
             return
         self.stdout.write(
