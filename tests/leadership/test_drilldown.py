@@ -63,5 +63,8 @@ def test_every_tile_links_to_a_register_page_with_the_same_total(world, with_chi
                 organisation__path__startswith=world["ministry"].path
             ).count()
             assert f"Of {total} experiments" in shown
+        elif tile.key == "maturity":
+            if figures["roundId"] is not None:
+                assert figures["round"] in shown
         followed.add(tile.key)
-    assert followed == {"balance", "legacy", "projects", "innovation", "safeguards"}
+    assert followed == {"balance", "legacy", "projects", "innovation", "safeguards", "maturity"}

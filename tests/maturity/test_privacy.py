@@ -170,6 +170,7 @@ def test_an_administrator_opens_a_round_with_board_and_chosen_management(board, 
             "participants": [outsider.pk],
         },
         format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert refused.status_code == 422 and "role" in refused.json()["detail"]
     # On the page: the board members are ticked already.

@@ -6,3 +6,8 @@ class MaturityConfig(AppConfig):
     name = "omslag.maturity"
     label = "maturity"
     verbose_name = _("Digital maturity")
+
+    def ready(self):
+        from .board_tile import maturity_tile_register
+
+        maturity_tile_register()
