@@ -472,9 +472,26 @@ def test_gate_refusal_lists_what_is_missing(org, editor):
     assert response.status_code == 422
     page = text_of(response)
     assert "The experiment cannot move to running yet" in page
-    assert "The design is not complete:" in page and "hypothesis" in page
-    assert "units per group" in page
+    assert (
+        "The design is not complete. Not filled in yet: hypothesis, intervention, primary "
+        "metric, design, planned start, planned end, minimum detectable effect and units per "
+        "group."
+    ) in page
     assert experiment_refresh(exp).stage == Stage.DESIGN
+
+
+def test_one_missing_part_of_the_design_is_named_in_dutch(org):
+    exp = experiment(org, "Bijna af", Stage.DESIGN)
+    design = {key: value for key, value in DESIGN.items() if key != "planned_end"}
+    exp = services.experiment_update(
+        actor=None, experiment=exp, expected_version=exp.version, **design
+    )
+    dutch = client_for(member("editor", org), language="nl")
+    response = dutch.post(
+        f"/experiments/{exp.pk}/move", {"to_stage": "running", "version": exp.version}
+    )
+    assert response.status_code == 422
+    assert "De opzet is niet compleet. Nog niet ingevuld: gepland einde." in text_of(response)
 
 
 def test_stopping_needs_a_reason_shown_on_the_field(org, editor):
