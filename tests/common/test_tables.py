@@ -58,3 +58,32 @@ def test_a_rendered_page_names_every_frame_after_its_table(tree, make_member, cl
     captions = re.findall(r"<caption[^>]*>(.*?)</caption>", page, re.DOTALL)
     labels = re.findall(r'class="table-wrapper"[^>]*aria-label="([^"]*)"', page)
     assert labels == [" ".join(re.sub(r"<[^>]+>", "", c).split()) for c in captions]
+
+
+def test_a_chart_image_sits_in_a_focusable_frame_named_by_the_caption():
+    html = render(
+        '{% chartframe %}<figure class="chart"><figcaption>Balans <span>(€)</span>'
+        '</figcaption><img src="x.svg" alt="Grafiek"><p>Samenvatting</p></figure>'
+        "{% endchartframe %}"
+    )
+    assert html == (
+        '<figure class="chart"><figcaption>Balans <span>(€)</span></figcaption>'
+        '<div class="chart__frame" tabindex="0" role="region" aria-label="Balans (€)">'
+        '<img src="x.svg" alt="Grafiek"></div><p>Samenvatting</p></figure>'
+    )
+
+
+def test_every_chart_is_framed_and_keeps_a_readable_width_on_a_phone():
+    """A 864-pixel chart drawn with 10-point text (13.3 px) shows its legend at 13.3 x w / 864
+    px when drawn w pixels wide; at 390 px (about 358 px of content) that is 5.5 px. The frame
+    keeps at least 37rem (592 px): 9.1 px, and scrolls sideways."""
+    figures = [
+        (path, text.count("<figure"), text.count("{% chartframe %}"))
+        for path in SRC.rglob("*.html")
+        if "<figure" in (text := path.read_text())
+    ]
+    assert figures and all(found == framed for _path, found, framed in figures), figures
+    css = (SRC / "static" / "omslag" / "omslag.css").read_text()
+    minimum = re.search(r"\.chart__frame img \{ min-width: ([\d.]+)rem; \}", css)
+    assert minimum and float(minimum.group(1)) * 16 * 13.3 / 864 >= 9
+    assert ".chart__frame { overflow-x: auto; }" in css

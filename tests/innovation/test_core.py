@@ -295,6 +295,24 @@ def test_similar_experiments_share_title_words(org, make_member):
     assert [e.title for e, _score in similar] == ["Chatbot voor vergunningen"]
 
 
+def test_one_shared_common_word_does_not_make_titles_similar(org, make_member):
+    for title in (
+        "Slimme straatverlichting",
+        "Digitale balie voor vergunningen",
+        "Sensoren in afvalbakken bij scholen, parken, pleinen en sportvelden",
+    ):
+        services.experiment_create(actor=None, organisation=org, title=title)
+    person = make_member("viewer", org)
+    # shares only "slimme" / "digitale" / "voor": common words
+    assert selectors.similar_experiments(person, "Slimme digitale parkeerborden voor") == []
+    # shares one specific word, but it is one of seven: not alike
+    long_title = "Vragen van ouders over scholen via een spraakassistent beantwoorden"
+    assert selectors.similar_experiments(person, long_title) == []
+    # two meaningful words in common of two: alike
+    similar = selectors.similar_experiments(person, "Balie vergunningen op afspraak")
+    assert [(e.title, score) for e, score in similar] == [("Digitale balie voor vergunningen", 2)]
+
+
 def test_cli_import_measurements(org, tmp_path, capsys):
     exp = experiment(org, Stage.RUNNING)
     path = tmp_path / "m.csv"

@@ -472,9 +472,26 @@ def test_gate_refusal_lists_what_is_missing(org, editor):
     assert response.status_code == 422
     page = text_of(response)
     assert "The experiment cannot move to running yet" in page
-    assert "The design is not complete:" in page and "hypothesis" in page
-    assert "units per group" in page
+    assert (
+        "The design is not complete. Not filled in yet: hypothesis, intervention, primary "
+        "metric, design, planned start, planned end, minimum detectable effect and units per "
+        "group."
+    ) in page
     assert experiment_refresh(exp).stage == Stage.DESIGN
+
+
+def test_one_missing_part_of_the_design_is_named_in_dutch(org):
+    exp = experiment(org, "Bijna af", Stage.DESIGN)
+    design = {key: value for key, value in DESIGN.items() if key != "planned_end"}
+    exp = services.experiment_update(
+        actor=None, experiment=exp, expected_version=exp.version, **design
+    )
+    dutch = client_for(member("editor", org), language="nl")
+    response = dutch.post(
+        f"/experiments/{exp.pk}/move", {"to_stage": "running", "version": exp.version}
+    )
+    assert response.status_code == 422
+    assert "De opzet is niet compleet. Nog niet ingevuld: gepland einde." in text_of(response)
 
 
 def test_stopping_needs_a_reason_shown_on_the_field(org, editor):
@@ -960,3 +977,57 @@ def test_every_role_may_propose_an_idea_and_follow_it(org, make_member):
     stranger = Client()
     stranger.force_login(type(viewer).objects.get(pk=viewer.pk))
     assert stranger.get(f"/ideas/{idea.pk}").status_code == 200
+
+
+# --- the design's measure, unit and direction -------------------------------------------------
+
+
+def test_results_use_the_designs_measure_unit_and_direction_for_a_files_one_column(org, viewer):
+    """The file's one value column is called "metric"; the design measures "wachttijd" in
+    minutes, lower is better. The page speaks of the design's measure, the chance that the
+    treatment is lower, and shows "positive" only with that chance high."""
+    exp = experiment(org, "Digitale wachtrij", Stage.RUNNING, metric_unit="minuten")
+    content = per_unit_csv(control_mean=25.0, treatment_mean=18.0).replace(
+        b"unit,group,wachttijd", b"unit,group,metric"
+    )
+    services.upload_save(
+        actor=None, experiment=exp, stream=io.BytesIO(content), filename="metingen.csv"
+    )
+    services.experiment_evaluate(actor=None, experiment=exp)
+    welch = Evaluation.objects.get(experiment=exp, method="welch")
+    # independent of the page: the treatment's mean is lower, so the chance it is lower is high
+    assert welch.result["difference"] < 0 and welch.positive
+    assert welch.result["chance_better"] == pytest.approx(
+        1 - welch.result["chance_to_beat_control"]
+    )
+
+    response = viewer.get(f"/experiments/{exp.pk}")
+    text = text_of(response)
+    assert "Effect on wachttijd (minuten), treatment minus control" in text
+    assert "Chance the treatment is lower (better)" in text
+    assert "higher (better)" not in text
+    assert f"{welch.result['chance_better'] * 100:.1f}%" in text
+    assert "positive" in text
+    assert not re.search(r"<h3 id=\"metric-\d+\">metric</h3>", response.content.decode())
+
+
+def test_other_metrics_count_higher_as_better_when_the_design_says_lower(org):
+    exp = experiment(org, "Twee maten", Stage.RUNNING)
+    lines = ["unit,group,wachttijd,tevredenheid"]
+    for group, wait, happy in (("control", 25, 6), ("treatment", 19, 8)):
+        for index in range(40):
+            lines.append(f"{group}-{index},{group},{wait + index % 5},{happy + index % 3}")
+    services.upload_save(
+        actor=None,
+        experiment=exp,
+        stream=io.BytesIO("\n".join(lines).encode()),
+        filename="twee.csv",
+    )
+    services.experiment_evaluate(actor=None, experiment=exp)
+    welch = {e.metric: e for e in Evaluation.objects.filter(experiment=exp, method="welch")}
+    # wachttijd 6 lower (the design's direction), tevredenheid 2 higher (higher is better)
+    assert welch["wachttijd"].result["difference"] == pytest.approx(-6.0)
+    assert welch["tevredenheid"].result["difference"] == pytest.approx(2.0)
+    assert welch["wachttijd"].positive and welch["tevredenheid"].positive
+    assert welch["wachttijd"].inputs["lower_is_better"] is True
+    assert welch["tevredenheid"].inputs["lower_is_better"] is False

@@ -6,6 +6,7 @@ downloads."""
 import json
 
 import pytest
+from django.test import Client
 
 from omslag.safeguards import services
 
@@ -189,3 +190,11 @@ tasks:
     login(client, editor)
     page = client.get(f"/assessment-templates/{template.pk}").content.decode()
     assert "<script>alert(1)" not in page and '<a href="https://example.org">' not in page
+
+
+def test_the_assessment_page_leads_back_to_its_experiment_in_the_readers_language(prescan, editor):
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client.force_login(editor)
+    page = client.get(f"/assessments/{prescan.pk}").content.decode()
+    experiment = prescan.experiment
+    assert f'<a href="/experiments/{experiment.pk}">{experiment.title}</a> (experiment)' in page

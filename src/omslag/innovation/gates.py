@@ -8,6 +8,7 @@ gate opens.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from .models import Decision, Experiment, Stage
@@ -60,7 +61,11 @@ def _design_complete(experiment: Experiment) -> list[str]:
             missing.append(label)
     if not missing:
         return []
-    return [_("The design is not complete: %(fields)s missing.") % {"fields": ", ".join(missing)}]
+    # A list after a colon reads right for one part or several, in English and in Dutch.
+    return [
+        _("The design is not complete. Not filled in yet: %(fields)s.")
+        % {"fields": get_text_list([str(label) for label in missing], _("and"))}
+    ]
 
 
 def _decision_recorded(experiment: Experiment) -> list[str]:

@@ -190,9 +190,33 @@ def funnel(organisation) -> dict:
 
 _WORD = re.compile(r"[\wÀ-ÿ]{4,}")
 
+# Words of four letters or more that titles share without being about the same thing: Dutch and
+# English function words, and the words every title of this domain may carry.
+STOP_WORDS = frozenset(
+    """
+    aan aanpak about after als ander andere approach beter better binnen deze digitaal digital
+    digitale dit door een elke experiment experimenten extra from geen gemeente hun idee ideeën
+    into inwoner inwoners jaar less meer minder more municipality naar niet nieuw nieuwe omdat
+    onder onze over pilot proef project residents slim slimme smart sneller tegen than that
+    their them then these this those trial tussen under vanuit veel voor what when where which
+    while with without worden wordt your zijn zoals zonder
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text or "")}
+    return {w.lower() for w in _WORD.findall(text or "")} - STOP_WORDS
+
+
+def _similar(words: set[str], title: str) -> int:
+    """How many meaningful words (not stop words) ``title`` shares with ``words``, or 0 when
+    they are less than a third of the shorter title's: one shared word makes two short titles
+    alike, not two long ones."""
+    other = _words(title)
+    shared = len(words & other)
+    if not shared or 3 * shared < min(len(words), len(other)):
+        return 0
+    return shared
 
 
 def similar_experiments(
@@ -212,7 +236,7 @@ def similar_experiments(
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     scored = [
-        (e, len(words & _words(e.title))) for e in candidates.select_related("organisation")[:200]
+        (e, _similar(words, e.title)) for e in candidates.select_related("organisation")[:200]
     ]
     return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
 
@@ -229,7 +253,7 @@ def similar_ideas(person, title: str, *, exclude=None, limit=5) -> list[tuple[Id
     )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
-    scored = [(i, len(words & _words(i.title))) for i in candidates[:200]]
+    scored = [(i, _similar(words, i.title)) for i in candidates[:200]]
     return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
 
 

@@ -51,3 +51,39 @@ def tablewrapper(parser, token):
     nodelist = parser.parse(("endtablewrapper",))
     parser.delete_first_token()
     return TableWrapperNode(nodelist)
+
+
+FIGCAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.DOTALL | re.IGNORECASE)
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+class ChartFrameNode(template.Node):
+    """Wraps the chart's image in a frame that scrolls sideways on a phone, where the picture
+    keeps enough of its width for its text and legend to stay readable (omslag.css); like a
+    table's frame it is focusable and named after the figure's caption."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        inner = self.nodelist.render(context)
+        caption = FIGCAPTION.search(inner)
+        image = IMAGE.search(inner)
+        if caption is None or image is None:
+            raise template.TemplateSyntaxError(
+                "{% chartframe %} needs a figure with a figcaption and an img"
+            )
+        label = " ".join(html.unescape(strip_tags(caption.group(1))).split())
+        opening = format_html(
+            '<div class="chart__frame" tabindex="0" role="region" aria-label="{}">', label
+        )
+        return mark_safe(  # noqa: S308 (rendered and escaped by the template; label escaped)
+            inner[: image.start()] + opening + image.group(0) + "</div>" + inner[image.end() :]
+        )
+
+
+@register.tag("chartframe")
+def chartframe(parser, token):
+    nodelist = parser.parse(("endchartframe",))
+    parser.delete_first_token()
+    return ChartFrameNode(nodelist)

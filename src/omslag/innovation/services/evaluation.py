@@ -111,15 +111,29 @@ def _plain(row) -> dict:
     }
 
 
-def _positive(experiment, method: str, result: dict, metric: str = "") -> bool:
+def design_measure(experiment, metric: str, metrics) -> bool:
+    """Whether ``metric`` is the measure the design names (its primary metric, with its unit
+    and direction): it has that name, or it is the only metric measured (a file's one value
+    column, whatever its heading). Other metrics count higher as better."""
+    primary = experiment.primary_metric.strip().lower()
+    if primary and metric.strip().lower() == primary:
+        return True
+    return len(set(metrics)) == 1
+
+
+def _lower_is_better(experiment, is_design_measure: bool) -> bool:
+    return is_design_measure and experiment.direction == Experiment.Direction.DECREASE
+
+
+def _positive(experiment, method: str, result: dict, is_design_measure: bool) -> bool:
+    """Significant in the desired direction: the design's direction for its measure, higher
+    for the other metrics."""
     if method not in ("welch", "proportions", "did-cells", "did-panel"):
         return False
     estimate = result.get("difference", result.get("estimate"))
     if estimate is None or result.get("p_value") is None:
         return False
-    right_way = (
-        estimate > 0 if experiment.direction == Experiment.Direction.INCREASE else estimate < 0
-    )
+    right_way = estimate < 0 if _lower_is_better(experiment, is_design_measure) else estimate > 0
     return right_way and result["p_value"] < experiment.alpha
 
 
@@ -132,7 +146,7 @@ def _period_role(label: str) -> str | None:
     return None
 
 
-def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
+def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list[tuple[str, dict]]:
     """Which methods apply to one metric's cells, with their inputs."""
     control, treatment = experiment.control_label, experiment.treatment_label
     periods = sorted({period for _group, period in cells})
@@ -140,9 +154,9 @@ def _plan(experiment, metric: str, cells: dict) -> list[tuple[str, dict]]:
     common = {
         "alternative": _alternative(experiment),
         "confidence": confidence,
-        # The design's direction belongs to the primary metric; others count higher as better.
-        "lower_is_better": metric == experiment.primary_metric
-        and experiment.direction == Experiment.Direction.DECREASE,
+        # The design's direction belongs to its measure; others count higher as better.
+        "lower_is_better": _lower_is_better(experiment, is_design_measure),
+        "design_measure": is_design_measure,
     }
     roles = {p: _period_role(p) for p in periods}
     if experiment.design_type == Experiment.DesignType.PILOT_CONTROL and sorted(
@@ -240,7 +254,8 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
     stored, tests = [], []
     problems = []
     for metric, cells in sorted(by_metric.items()):
-        plans = _plan(experiment, metric, cells)
+        is_design_measure = design_measure(experiment, metric, by_metric)
+        plans = _plan(experiment, metric, cells, is_design_measure)
         if not plans:
             problems.append(
                 _(
@@ -263,7 +278,7 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
                 method_version=result.get("method_version", "1"),
                 inputs=inputs,
                 result=result,
-                positive=_positive(experiment, method, result, metric),
+                positive=_positive(experiment, method, result, is_design_measure),
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
             stored.append(evaluation)
@@ -310,6 +325,7 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
     post = post_by_code[arrays["period"]]
     stored = []
     for name in upload.metrics:
+        is_design_measure = design_measure(experiment, name, upload.metrics)
         values = arrays[f"metric:{name}"]
         keep = ~np.isnan(values)
         try:
@@ -328,9 +344,15 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
                 metric=name,
                 method="did-panel",
                 method_version=result.get("method_version", "1"),
-                inputs={"upload": upload.pk, "metric": name, "confidence": 1 - experiment.alpha},
+                inputs={
+                    "upload": upload.pk,
+                    "metric": name,
+                    "confidence": 1 - experiment.alpha,
+                    "lower_is_better": _lower_is_better(experiment, is_design_measure),
+                    "design_measure": is_design_measure,
+                },
                 result=result,
-                positive=_positive(experiment, "did-panel", result, name),
+                positive=_positive(experiment, "did-panel", result, is_design_measure),
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
         )

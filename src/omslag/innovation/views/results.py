@@ -133,6 +133,7 @@ class Effect:
 @dataclass
 class MetricResults:
     metric: str
+    label: str = ""  # as the page names it: the design's measure with its unit, or the metric
     lower_is_better: bool = False
     effects: list[Effect] = field(default_factory=list)
     srm: dict | None = None
@@ -180,6 +181,20 @@ def evaluation_lower_is_better(experiment: Experiment, evaluation) -> bool:
     if "lower_is_better" in evaluation.inputs:
         return bool(evaluation.inputs["lower_is_better"])
     return lower_is_better(experiment, evaluation.metric)
+
+
+def measure_label(experiment: Experiment, evaluation) -> str:
+    """The design's measure with its unit ("wachttijd (minuten)") for an evaluation of the
+    measure the design names, else the metric as measured. Evaluations stored before they kept
+    ``design_measure`` count as the design's measure when the names match."""
+    primary = experiment.primary_metric.strip()
+    is_design = evaluation.inputs.get("design_measure")
+    if is_design is None:
+        is_design = bool(primary) and evaluation.metric.strip().lower() == primary.lower()
+    if not is_design or not primary:
+        return evaluation.metric
+    unit = experiment.metric_unit.strip()
+    return f"{primary} ({unit})" if unit else primary
 
 
 def _effect(experiment: Experiment, evaluation) -> Effect:
@@ -344,10 +359,13 @@ def experiment_results(experiment, evaluations) -> tuple[list[MetricResults], li
                 )
             )
             continue
-        results = metrics.setdefault(evaluation.metric, MetricResults(evaluation.metric))
+        results = metrics.setdefault(
+            evaluation.metric, MetricResults(evaluation.metric, label=evaluation.metric)
+        )
         if evaluation.method in EFFECT_METHODS:
             results.effects.append(_effect(experiment, evaluation))
             results.lower_is_better = evaluation_lower_is_better(experiment, evaluation)
+            results.label = measure_label(experiment, evaluation)
         elif evaluation.method == "srm":
             results.srm = evaluation.result
         elif evaluation.method == "sequential":
@@ -356,9 +374,12 @@ def experiment_results(experiment, evaluations) -> tuple[list[MetricResults], li
     for results in metrics.values():
         order = {method: index for index, method in enumerate(EFFECT_METHODS)}
         results.effects.sort(key=lambda e: order[e.method])
-        results.chart = effect_chart(results.metric, results.effects)
+        results.chart = effect_chart(results.label, results.effects)
         results.sequence_chart = sequence_chart(
-            results.metric, results.sequence, results.sequence_confidence
+            results.label, results.sequence, results.sequence_confidence
         )
+    labels = {name: results.label for name, results in metrics.items()}
+    for adjustment in adjustments:
+        adjustment.rows = [(labels.get(row[0], row[0]), *row[1:]) for row in adjustment.rows]
     adjustments.sort(key=lambda a: ADJUSTMENT_METHODS.index(a.method))
     return sorted(metrics.values(), key=lambda m: m.metric), adjustments
