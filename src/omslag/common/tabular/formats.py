@@ -176,6 +176,32 @@ def _read_csv(stream: IO[bytes]) -> Table:
     return Table(headers, rows(), "csv", encoding=encoding, delimiter=delimiter)
 
 
+def _unreadable(kind: str, exc: BaseException) -> FileProblem:
+    """Why a spreadsheet cannot be read, in words for people: never the exception's own text,
+    which can hold a server path or a library's internals."""
+    line = getattr(exc, "position", None) or (
+        (exc.getLineNumber(), exc.getColumnNumber()) if hasattr(exc, "getLineNumber") else None
+    )
+    if isinstance(exc, zipfile.BadZipFile):
+        reason = _("it is not a zip archive, as every XLSX and ODS file is")
+    elif isinstance(exc, KeyError | IndexError | AttributeError):
+        reason = _("a part of the file is missing")
+    elif line:
+        reason = _("its XML is broken at line %(line)s, column %(column)s") % {
+            "line": line[0],
+            "column": line[1],
+        }
+    else:
+        reason = _("it is damaged or of another kind")
+    return FileProblem(
+        _(
+            "This is not a readable %(kind)s file: %(reason)s. Save it again from the spreadsheet "
+            "program and upload that copy."
+        )
+        % {"kind": kind.upper(), "reason": reason}
+    )
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -218,10 +244,7 @@ def _check_spreadsheet_zip(stream: IO[bytes], kind: str) -> None:
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileProblem(
-            _("This is not a readable %(kind)s file: %(error)s")
-            % {"kind": kind.upper(), "error": exc}
-        ) from None
+        raise _unreadable(kind, exc) from None
     with archive:
         for info in archive.infolist():
             if not info.filename.endswith(".xml"):
@@ -238,10 +261,7 @@ def _check_spreadsheet_zip(stream: IO[bytes], kind: str) -> None:
                 with archive.open(info) as member:
                     longest = _longest_text_run(member)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-                raise FileProblem(
-                    _("This is not a readable %(kind)s file: %(error)s")
-                    % {"kind": kind.upper(), "error": exc}
-                ) from None
+                raise _unreadable(kind, exc) from None
             if longest > MAX_CELL_BYTES:
                 raise FileProblem(
                     _(
@@ -259,25 +279,26 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
     _check_spreadsheet_zip(stream, "xlsx")
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(
-            _("This is not a readable XLSX file: %(error)s") % {"error": exc}
-        ) from None
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
+        sheet = workbook.worksheets[0]
+        iterator = sheet.iter_rows(values_only=True)
         headers = [cell_text(v) for v in next(iterator)]
     except StopIteration:
         raise FileProblem(_("The file is empty.")) from None
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds on broken files
+        raise _unreadable("xlsx", exc) from None
     while headers and not headers[-1]:
         headers.pop()
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for row_number, values in enumerate(iterator, start=2):
-            texts = [cell_text(v) for v in values]
-            if any(texts):
-                yield row_number, texts
-        workbook.close()
+        try:
+            for row_number, values in enumerate(iterator, start=2):
+                texts = [cell_text(v) for v in values]
+                if any(texts):
+                    yield row_number, texts
+        except Exception as exc:  # a sheet broken further down
+            raise _unreadable("xlsx", exc) from None
+        finally:
+            workbook.close()
 
     return Table(headers, rows(), "xlsx")
 
@@ -289,9 +310,7 @@ def _read_ods(stream: IO[bytes]) -> Table:
     try:
         dataset = tablib.Dataset().load(stream.read(), format="ods")
     except Exception as exc:  # odfpy raises many kinds of errors on broken files
-        raise FileProblem(
-            _("This is not a readable ODS file: %(error)s") % {"error": exc}
-        ) from None
+        raise _unreadable("ods", exc) from None
     headers = [cell_text(h) for h in (dataset.headers or [])]
     while headers and not headers[-1]:
         headers.pop()

@@ -169,6 +169,32 @@ def _columns(headers: list[str]) -> _Columns:
     )
 
 
+def _repeated_units(units, groups, periods, row_numbers):
+    """(row, first row, unit code) of the first rows that repeat a unit in the same group and
+    period, and how many do: counted twice, a unit would weigh double in the summaries. One
+    sort of a 64-bit key per row, so memory stays at a few bytes per row."""
+    if not units:
+        return [], 0
+    keys = (
+        (np.asarray(units, dtype=np.int64) << 24)
+        | (np.asarray(periods, dtype=np.int64) << 8)
+        | np.asarray(groups, dtype=np.int64)
+    )
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    repeated = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    if not len(repeated):
+        return [], 0
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first_of = starts[np.searchsorted(starts, repeated, side="right") - 1]
+    rows = np.asarray(row_numbers, dtype=np.int64)
+    shown = [
+        (int(rows[order[i]]), int(rows[order[f]]), int(units[order[i]]))
+        for i, f in zip(repeated[:MAX_REPORTED_PROBLEMS], first_of, strict=False)
+    ]
+    return shown, len(repeated)
+
+
 def upload_read(experiment: Experiment, stream, filename: str, progress=None):
     """Stream a per-unit file into compact arrays; raise MeasurementProblems listing every bad
     row. Memory grows with the number of rows (8 bytes per value), never with the file's text."""
@@ -178,6 +204,7 @@ def upload_read(experiment: Experiment, stream, filename: str, progress=None):
     unit_codes: dict[str, int] = {}
     period_codes: dict[str, int] = {}
     units, groups, periods = array("l"), array("b"), array("h")
+    row_numbers = array("l")
     values = {name: array("d") for name in columns.metrics}
     problems: list[RowProblem] = []
     total_problems = 0
@@ -228,10 +255,25 @@ def upload_read(experiment: Experiment, stream, filename: str, progress=None):
         units.append(unit_codes.setdefault(unit, len(unit_codes)))
         groups.append(group_codes[group])
         periods.append(period_codes.setdefault(period, len(period_codes)))
+        row_numbers.append(row_number)
         for name, number in numbers.items():
             values[name].append(number)
+    repeats, repeats_total = _repeated_units(units, groups, periods, row_numbers)
+    total_problems += repeats_total
+    unit_names = {code: name for name, code in unit_codes.items()} if repeats else {}
+    for row_number, first, unit_code in repeats:
+        if len(problems) < MAX_REPORTED_PROBLEMS:
+            problems.append(
+                RowProblem(
+                    row_number,
+                    "unit",
+                    unit_names.get(unit_code, ""),
+                    _("the same unit, group and period as row %(row)s") % {"row": first},
+                )
+            )
     if total_problems:
-        raise MeasurementProblems(problems, total_problems)
+        problems.sort(key=lambda p: p.row)
+        raise MeasurementProblems(problems[:MAX_REPORTED_PROBLEMS], total_problems)
     if rows == 0:
         raise MeasurementProblems([RowProblem(2, "", "", _("the file has no data rows"))], 1)
     arrays = {

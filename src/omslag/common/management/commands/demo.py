@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "omslag.wsgi:application",
+                "--config",
+                "python:omslag.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

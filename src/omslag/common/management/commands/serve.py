@@ -21,6 +21,8 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "omslag.wsgi:application",
+                "--config",
+                "python:omslag.gunicorn_conf",
                 "--bind",
                 bind,
                 "--workers",
