@@ -2,6 +2,7 @@
 safeguard officer, omslag's own templates loaded, and helpers to fill in an assessment."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from omslag.safeguards.models import AssessmentTemplate
 from tests.factories import member, organisation
 
 REPO = Path(__file__).resolve().parents[2]
-DPIA_FILE = REPO / ".." / "shared" / "data" / "safeguards" / "par-dpia-form" / "dpia.yaml"
+# The shared data beside the repository, or where OMSLAG_SHARED_DATA says (a worktree).
+SHARED = Path(os.environ.get("OMSLAG_SHARED_DATA", REPO / ".." / "shared" / "data"))
+DPIA_FILE = SHARED / "safeguards" / "par-dpia-form" / "dpia.yaml"
 
 DESIGN = {
     "hypothesis": "Sneller",

@@ -76,8 +76,10 @@ def step_rows(
     errors: dict | None = None,
     *,
     editable: bool = True,
+    every_item: bool = False,
 ) -> list[Row]:
-    """The rows of one step (or of every step), shown items only."""
+    """The rows of one step (or of every step), shown items only; with ``every_item`` also
+    those a condition hides (the overview of a template lists every question)."""
     errors = errors or {}
     rows: list[Row] = []
     open_groups: list[int] = []
@@ -85,7 +87,7 @@ def step_rows(
         while open_groups and open_groups[-1] >= slot.depth:
             open_groups.pop()
             rows.append(Row("close"))
-        if not slot.visible:
+        if not slot.visible and not every_item:
             continue
         item = slot.item
         label = localised(item, "label")
