@@ -9,6 +9,7 @@ from django.test import Client
 
 from omslag.safeguards import services
 from omslag.safeguards.models import TemplateItem
+from omslag.safeguards.presentation import field_name
 from omslag.safeguards.questionnaire import Questionnaire
 
 from .conftest import new_experiment
@@ -101,3 +102,73 @@ def test_the_template_page_says_that_all_conditions_must_hold(org, editor):
     page = client.get(f"/assessment-templates/{template.pk}").content.decode()
     assert "alleen als alle 2 voorwaarden gelden" in page
     assert TemplateItem.objects.filter(template=template).count() == 6
+
+
+# --- markup, informational blocks, and everything else kept ----------------------------------
+
+
+@pytest.fixture
+def markup_assessment(org, editor):
+    template = imported("markup-and-information.yaml")
+    return services.assessment_create(actor=editor, template=template, subject=new_experiment(org))
+
+
+@pytest.mark.django_db
+def test_markup_is_rendered_as_safe_html_never_as_escaped_tags(markup_assessment, editor):
+    client = Client()
+    client.force_login(editor)
+    page = client.get(f"/assessments/{markup_assessment.pk}/steps/1").content.decode()
+    assert "<strong>belangrijk</strong>" in page and "<em>nadrukkelijk</em>" in page
+    assert "<ul><li>eerste punt</li><li>tweede punt</li></ul>" in page
+    assert (
+        '<a href="https://www.example.org/model-dpia.pdf" rel="noopener noreferrer">model</a>'
+        in page
+    )
+    # The Markdown link of the format, as a link too.
+    assert '<a href="https://www.example.org/prescan" rel="noopener noreferrer">pre-scan</a>' in (
+        page
+    )
+    for never in ("<script", "alert(", "onclick", "javascript:", "&lt;strong&gt;", "_blank"):
+        assert never not in page
+
+
+@pytest.mark.django_db
+def test_an_informational_block_is_text_not_a_question(markup_assessment, editor):
+    client = Client()
+    client.force_login(editor)
+    page = client.get(f"/assessments/{markup_assessment.pk}/steps/1").content.decode()
+    info = markup_assessment.template.items.get(source_id="1.1")
+    assert info.type == "info"
+    assert 'class="notice"' in page and "Lees dit eerst" in page
+    question = markup_assessment.template.items.get(source_id="1.2")
+    # The question has a field; the informational block has none.
+    assert f'name="{field_name(question, "")}"' in page
+    assert f'name="{field_name(info, "")}"' not in page
+
+
+@pytest.mark.django_db
+def test_urn_version_ids_options_repeatable_and_sources_survive_import_and_export():
+    from omslag.safeguards.exports import template_document
+
+    template = imported("markup-and-information.yaml")
+    data = yaml.safe_load((FIXTURES / "markup-and-information.yaml").read_text())
+    document = template_document(template)
+    assert (document["urn"], document["version"]) == (data["urn"], data["version"])
+    items = {item["id"]: item for item in document["items"]}
+
+    def walk(tasks, parent=None):
+        for task in tasks:
+            yield task, parent
+            yield from walk(task.get("tasks", []), task["id"])
+
+    for task, parent in walk(data["tasks"]):
+        item = items[task["id"]]
+        assert item["parent"] == parent and item["label"] == task["task"]
+        assert item["repeatable"] == task["repeatable"]
+        assert [o["value"] for o in item["options"]] == [
+            o["value"] for o in task.get("options", [])
+        ]
+        for key in ("sources", "references", "item_name"):
+            if key in task:
+                assert item["extra"][key] == task[key]
+    assert items["1.1"]["description"].startswith("Dit is <strong>belangrijk</strong>")
