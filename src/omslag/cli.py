@@ -1,6 +1,8 @@
 """The ``omslag`` command: Django's management commands with omslag's settings.
 
 ``omslag demo`` switches on demo mode before the settings load, so it needs no configuration.
+``--language nl|en`` (anywhere on the line) chooses the language of the messages; without it
+they follow the locale (``LANG`` and friends, see ``omslag.common.commands``).
 """
 
 import os
@@ -9,6 +11,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    from omslag.common.commands import CHOSEN, split_language_option
+
+    try:
+        language, argv = split_language_option(argv)
+    except ValueError as error:
+        sys.stderr.write(f"omslag: {error}\n")
+        sys.exit(2)
+    if language:
+        os.environ[CHOSEN] = language
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omslag.settings")
     if len(argv) > 1 and argv[1] == "demo":
         os.environ["OMSLAG_DEMO"] = "1"

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from omslag.organisations.models import Organisation
 
@@ -22,12 +23,17 @@ def command_context(org_slug: str | None, actor_email: str | None):
     if org_slug:
         organisation = Organisation.objects.filter(slug=org_slug).first()
         if organisation is None:
-            raise CommandError(f"Unknown organisation {org_slug!r} (--org takes a short name).")
+            raise CommandError(
+                _("Unknown organisation %(slug)r (--org takes a short name).") % {"slug": org_slug}
+            )
     actor = None
     if actor_email:
         actor = get_user_model().objects.filter(email__iexact=actor_email).first()
         if actor is None:
-            raise CommandError(f"Unknown person {actor_email!r} (--actor takes an e-mail address).")
+            raise CommandError(
+                _("Unknown person %(email)r (--actor takes an e-mail address).")
+                % {"email": actor_email}
+            )
     return organisation, actor
 
 

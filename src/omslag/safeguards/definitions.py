@@ -217,6 +217,13 @@ def _json_type(value) -> str:
     return type(value).__name__
 
 
+def condition_rules(condition: dict | None) -> list[dict]:
+    """The rules of a condition: none, one, or the several of ``{"all": [...]}``."""
+    if not condition:
+        return []
+    return list(condition["all"]) if "all" in condition else [condition]
+
+
 # --- the government format (assessment-definition v2) ---------------------------------------
 
 
@@ -369,7 +376,11 @@ def _show(value) -> str:
 
 
 def _v2_dependencies(task, path, check, item: ItemDef) -> None:
+    """Options and instance sources into ``extra``; the conditional dependencies into the
+    item's condition. Several conditional dependencies must all hold (on items anywhere in
+    the file, also in other groups): they become ``{"all": [rule, ...]}``."""
     dependencies = check.typed(task, "dependencies", path, list, "a list")
+    rules: list[dict] = []
     for index, dependency in enumerate(dependencies or []):
         where = f"{path}.dependencies[{index}]"
         if not isinstance(dependency, dict):
@@ -405,16 +416,24 @@ def _v2_dependencies(task, path, check, item: ItemDef) -> None:
         if kind == "source_options":
             item.extra["options_from"] = target
             continue
-        if operator in ("equals", "contains"):
-            rule = {"item": target, "in": [condition.get("value")]}
-        else:  # any / all: shown once the item has an answer
-            rule = {"item": target, "answered": True}
+        answered = operator not in ("equals", "contains")  # any / all: once answered
         if action == "hide":
-            rule = {"item": target, "not_in": rule.get("in", [])}
-        if item.condition is not None:
-            check.add(where, "a second condition; only one per item is supported")
-            continue
-        item.condition = rule
+            rule = (
+                {"item": target, "unanswered": True}
+                if answered
+                else {"item": target, "not_in": [condition.get("value")]}
+            )
+        else:
+            rule = (
+                {"item": target, "answered": True}
+                if answered
+                else {"item": target, "in": [condition.get("value")]}
+            )
+        rules.append(rule)
+    if len(rules) == 1:
+        item.condition = rules[0]
+    elif rules:
+        item.condition = {"all": rules}
 
 
 # --- omslag's own format -----------------------------------------------------------------------
@@ -563,8 +582,8 @@ def structure_problems(definition: TemplateDef) -> list[str]:
         else:
             seen[item.source_id] = item.path
         references = []
-        if item.condition:
-            references.append(("condition", item.condition["item"]))
+        for rule in condition_rules(item.condition):
+            references.append(("condition", rule["item"]))
         for key in ("options_from", "instances_from"):
             if key in item.extra:
                 references.append((key, item.extra[key]))

@@ -26,10 +26,13 @@ def template_document(template: AssessmentTemplate, items=None) -> dict:
                 "type": item.type,
                 "label": item.label,
                 "labelEn": item.label_en,
+                "description": item.description,
                 "required": item.required,
                 "repeatable": item.repeatable,
                 "options": item.options,
                 "condition": item.condition,
+                # Everything else the file gave (sources, references, valueType, ...).
+                "extra": item.extra,
             }
             for item in sorted(items, key=lambda i: i.order)
         ],

@@ -1,10 +1,13 @@
 """Turning a template and its answers into rows for pages and the PDF: headings, questions
 with their current value, repeat labels and 'add another' buttons. Descriptions from
-imported files may hold HTML; it is stripped to text and escaped by the templates."""
+imported files may hold markup: shown as sanitised HTML (``rich``), never as escaped tags."""
 
+import re
 from dataclasses import dataclass, field
 
+import nh3
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .questionnaire import ANSWERABLE, Questionnaire, option_token
@@ -20,6 +23,35 @@ def localised(record, name: str) -> str:
 def plain(text: str) -> str:
     """Text of a description that may hold HTML (imported files): tags removed."""
     return strip_tags(text.replace("<br>", "\n").replace("<br/>", "\n")).strip()
+
+
+# The markup a questionnaire's descriptions may carry (the government format writes HTML and
+# the odd Markdown link): emphasis, lists, paragraphs and links. Everything else is removed
+# by nh3 (the Rust sanitiser ammonia), links get rel="noopener noreferrer", and only web,
+# mail and in-page (#…) addresses are kept.
+ALLOWED_TAGS = {"a", "b", "br", "code", "em", "i", "li", "ol", "p", "strong", "ul"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+_BLOCK = re.compile(r"<(ul|ol|p)>")
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\n]+)\)")
+
+
+def rich(text: str) -> SafeString:
+    """A description as safe HTML: the allowed markup kept, the rest removed, line breaks
+    kept. Safe to render unescaped; a ``<script>`` or ``onclick`` never survives."""
+    linked = _MARKDOWN_LINK.sub(
+        lambda match: f'<a href="{match.group(2).strip()}">{match.group(1)}</a>', text.strip()
+    )
+    cleaned = nh3.clean(
+        linked,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    cleaned = re.sub(r"<br>\s*", "<br>", cleaned.strip())
+    if not _BLOCK.search(cleaned):  # plain text lines: keep the line breaks
+        cleaned = cleaned.replace("\n", "<br>")
+    return mark_safe(cleaned)  # noqa: S308 (sanitised by nh3 just above)
 
 
 @dataclass
@@ -76,8 +108,10 @@ def step_rows(
     errors: dict | None = None,
     *,
     editable: bool = True,
+    every_item: bool = False,
 ) -> list[Row]:
-    """The rows of one step (or of every step), shown items only."""
+    """The rows of one step (or of every step), shown items only; with ``every_item`` also
+    those a condition hides (the overview of a template lists every question)."""
     errors = errors or {}
     rows: list[Row] = []
     open_groups: list[int] = []
@@ -85,11 +119,11 @@ def step_rows(
         while open_groups and open_groups[-1] >= slot.depth:
             open_groups.pop()
             rows.append(Row("close"))
-        if not slot.visible:
+        if not slot.visible and not every_item:
             continue
         item = slot.item
         label = localised(item, "label")
-        description = plain(localised(item, "description"))
+        description = rich(localised(item, "description"))
         repeat_label = ""
         if item.repeatable:
             index = int(slot.instance.split(".")[-1])

@@ -110,9 +110,14 @@ class Questionnaire:
                 yield from self._slots(child, instance, depth + 1, visible, answers, counts)
 
     def condition_met(self, item, instance: str, answers: dict) -> bool:
+        """Whether the item's condition holds; several rules (``all``) must each hold."""
         condition = item.condition
         if not condition:
             return True
+        rules = condition.get("all", [condition])
+        return all(self._rule_met(rule, instance, answers) for rule in rules)
+
+    def _rule_met(self, condition: dict, instance: str, answers: dict) -> bool:
         target = self.by_source.get(condition.get("item"))
         if target is None:
             return False
@@ -120,6 +125,8 @@ class Questionnaire:
         values = value if isinstance(value, list) else [value]
         if condition.get("answered"):
             return value not in (None, "", [])
+        if condition.get("unanswered"):
+            return value in (None, "", [])
         if "not_in" in condition:
             return not any(v in condition["not_in"] for v in values)
         return any(v in condition.get("in", []) for v in values if v is not None)

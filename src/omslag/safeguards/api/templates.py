@@ -49,7 +49,9 @@ class ItemOut(CamelSerializer):
     repeatable = serializers.BooleanField()
     options = OptionOut(many=True)
     condition = serializers.JSONField(
-        allow_null=True, help_text="{item, in: [values]}: shown only when that answer matches."
+        allow_null=True,
+        help_text="{item, in: [values]} (or not_in, answered, unanswered): shown only when that "
+        "answer matches; {all: [conditions]} when several must all hold.",
     )
 
 

@@ -46,7 +46,7 @@ def template_list(request):
 def template_detail(request, pk):
     template = get_object_or_404(AssessmentTemplate, pk=pk)
     questionnaire = Questionnaire(selectors.template_items(template))
-    rows = step_rows(questionnaire, {}, {}, None, editable=False)
+    rows = step_rows(questionnaire, {}, {}, None, editable=False, every_item=True)
     return render(
         request,
         "safeguards/template_detail.html",

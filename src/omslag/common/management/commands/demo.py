@@ -3,10 +3,12 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from omslag.common.commands import OmslagCommand
 
 
-class Command(BaseCommand):
+class Command(OmslagCommand):
     help = (
         "Migrate the embedded database, load the demo data, print the demo logins and serve "
         "on http://127.0.0.1:8000."
@@ -20,10 +22,16 @@ class Command(BaseCommand):
         from omslag.demo import demo_load, demo_password
 
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Database ready: " + str(settings.DATABASES["default"]["NAME"]))
+        self.stdout.write(
+            _("Database ready: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]}
+        )
         logins = demo_load()
         password = demo_password()
-        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n" + _("Demo logins (password for all: %(password)s)") % {"password": password}
+            )
+        )
         for email, role, organisation in logins:
             self.stdout.write(f"  {email:<32} {role:<24} {organisation}")
         if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
@@ -34,7 +42,11 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(
-            self.style.SUCCESS(f"\nomslag runs on http://127.0.0.1:{port} — Ctrl+C stops it.\n")
+            self.style.SUCCESS(
+                "\n"
+                + _("omslag runs on http://127.0.0.1:%(port)s — Ctrl+C stops it.") % {"port": port}
+                + "\n"
+            )
         )
         sys.stdout.flush()
         os.execvp(  # noqa: S606 (replaces this process with the server)

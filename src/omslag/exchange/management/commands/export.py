@@ -1,8 +1,10 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from omslag.common.commands import OmslagCommand
 from omslag.common.errors import DomainError
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.formats import FORMATS
@@ -12,7 +14,7 @@ from omslag.exchange.cli import Operator, command_context, reference_class_named
 from omslag.exchange.standards import standard_export, standard_export_names
 
 
-class Command(BaseCommand):
+class Command(OmslagCommand):
     help = "Export a register as CSV, XLSX, ODS or JSON (to a file or standard output)."
 
     def add_arguments(self, parser):
@@ -47,14 +49,16 @@ class Command(BaseCommand):
             return self.export_document(document, format, output)
         if kind not in export_kinds():
             known = ", ".join([*export_kinds(), *document_kinds()])
-            raise CommandError(f"Unknown kind {kind!r}; use one of: {known}.")
+            raise CommandError(
+                _("Unknown kind %(kind)r; use one of: %(known)s.") % {"kind": kind, "known": known}
+            )
         if not org:
-            raise CommandError(f"Exporting {kind} needs --org SLUG.")
+            raise CommandError(_("Exporting %(kind)s needs --org SLUG.") % {"kind": kind})
         organisation, _person = command_context(org, None)
         export_options = {}
         if reference_class:
             export_options["reference_class"] = reference_class_named(organisation, reference_class)
-        with progress_bar(f"Exporting {kind}") as bar:
+        with progress_bar(_("Exporting %(kind)s") % {"kind": kind}) as bar:
             try:
                 exported = services.export_file(
                     person=Operator(),
@@ -68,7 +72,9 @@ class Command(BaseCommand):
                 raise CommandError(error.message) from None
         if output:
             output.write_bytes(exported.content)
-            self.stderr.write(f"Wrote {exported.rows} row(s) to {output}.")
+            self.stderr.write(
+                _("Wrote %(n)s row(s) to %(path)s.") % {"n": exported.rows, "path": output}
+            )
         else:
             sys.stdout.buffer.write(exported.content)
             sys.stdout.flush()
@@ -87,11 +93,17 @@ class Command(BaseCommand):
         spec = standard_export(kind, standard)
         if spec is None:
             known = ", ".join(standard_export_names()) or "none"
-            raise CommandError(f"No export of {kind} in standard {standard!r}; known: {known}.")
+            raise CommandError(
+                _("No export of %(kind)s in standard %(standard)r; known: %(known)s.")
+                % {"kind": kind, "standard": standard, "known": known}
+            )
         if fmt not in spec.formats:
-            raise CommandError(f"The {standard} standard is written as {', '.join(spec.formats)}.")
+            raise CommandError(
+                _("The %(standard)s standard is written as %(formats)s.")
+                % {"standard": standard, "formats": ", ".join(spec.formats)}
+            )
         if spec.needs_organisation and not org:
-            raise CommandError(f"Exporting {kind} needs --org SLUG.")
+            raise CommandError(_("Exporting %(kind)s needs --org SLUG.") % {"kind": kind})
         organisation, _person = command_context(org, None)
         try:
             content, count = spec.write(Operator(), organisation, fmt)
@@ -99,7 +111,9 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         if output:
             output.write_bytes(content)
-            self.stderr.write(f"Wrote {count} record(s) to {output}.")
+            self.stderr.write(
+                _("Wrote %(n)s record(s) to %(path)s.") % {"n": count, "path": output}
+            )
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
@@ -107,11 +121,14 @@ class Command(BaseCommand):
     def export_document(self, document, fmt, output):
         """An export that belongs to no organisation (e.g. the assessment templates)."""
         if fmt not in document.formats:
-            raise CommandError(f"{document.kind} is exported as: {', '.join(document.formats)}.")
+            raise CommandError(
+                _("%(kind)s is exported as: %(formats)s.")
+                % {"kind": document.kind, "formats": ", ".join(document.formats)}
+            )
         content = document.run(fmt)
         if output:
             output.write_bytes(content)
-            self.stderr.write(f"Wrote {output}.")
+            self.stderr.write(_("Wrote %(path)s.") % {"path": output})
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.flush()

@@ -1,7 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from omslag.common.commands import OmslagCommand
 from omslag.common.errors import DomainError
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.registry import (
@@ -16,7 +18,23 @@ from omslag.exchange.cli import command_context
 from omslag.exchange.models import ColumnMapping
 
 
-class Command(BaseCommand):
+def row_line(problem) -> str:
+    """'row 3, column amount (value 'x'): reason' in the language of the command line; a note
+    about the whole file (row 0) names only the column."""
+    if problem.row and problem.column:
+        where = _("row %(row)s, column %(column)s") % {
+            "row": problem.row,
+            "column": problem.column,
+        }
+    elif problem.row:
+        where = _("row %(row)s") % {"row": problem.row}
+    else:
+        where = problem.column
+    value = _(" (value %(value)r)") % {"value": problem.value} if problem.value else ""
+    return f"{where}{value}: {problem.reason}"
+
+
+class Command(OmslagCommand):
     help = "Import a file (CSV, XLSX, ODS or JSON) into a register, all rows or none."
 
     def add_arguments(self, parser):
@@ -42,18 +60,20 @@ class Command(BaseCommand):
         document = document_import(kind)
         if kind not in import_kinds() and targeted is None and document is None:
             known = ", ".join([*import_kinds(), *targeted_kinds(), *document_kinds()])
-            raise CommandError(f"Unknown kind {kind!r}; use one of: {known}.")
+            raise CommandError(
+                _("Unknown kind %(kind)r; use one of: %(known)s.") % {"kind": kind, "known": known}
+            )
         if document is not None and document.directory:
             if not file.is_dir():
-                raise CommandError(f"No such directory: {file}")
+                raise CommandError(_("No such directory: %(path)s") % {"path": file})
         elif not file.is_file():
-            raise CommandError(f"No such file: {file}")
+            raise CommandError(_("No such file: %(path)s") % {"path": file})
         if targeted is not None:
             return self.import_targeted(targeted, file, options, actor, dry_run)
         if document is not None:
             return self.import_document(document, file, file_format, actor, dry_run)
         if not org:
-            raise CommandError(f"Importing {kind} needs --org SLUG.")
+            raise CommandError(_("Importing %(kind)s needs --org SLUG.") % {"kind": kind})
         organisation, person = command_context(org, actor)
         column_mapping = None
         if mapping:
@@ -61,8 +81,12 @@ class Command(BaseCommand):
                 organisation=organisation, kind=kind, name=mapping
             ).first()
             if column_mapping is None:
-                raise CommandError(f"No column mapping {mapping!r} for {kind} in {org}.")
-        with file.open("rb") as stream, progress_bar(f"Checking {file.name}") as bar:
+                raise CommandError(
+                    _("No column mapping %(name)r for %(kind)s in %(org)s.")
+                    % {"name": mapping, "kind": kind, "org": org}
+                )
+        checking = _("Checking %(name)s") % {"name": file.name}
+        with file.open("rb") as stream, progress_bar(checking) as bar:
             try:
                 report = services.import_file(
                     actor=person,
@@ -79,40 +103,52 @@ class Command(BaseCommand):
                 raise CommandError(f"{file}: {error.message}") from None
         if not report.ok:
             for problem in report.problems:
-                column = f", column {problem.column}" if problem.column else ""
-                value = f" (value {problem.value!r})" if problem.value else ""
-                self.stderr.write(f"{file}: row {problem.row}{column}{value}: {problem.reason}")
+                self.stderr.write(f"{file}: {row_line(problem)}")
             if report.problems_total > len(report.problems):
-                self.stderr.write(f"... and {report.problems_total - len(report.problems)} more.")
-            raise CommandError(f"{report.problems_total} problem(s); nothing was saved.")
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{verb} {report.rows_total} row(s): {report.created} created, "
-                f"{report.updated} updated, {report.unchanged} unchanged, "
-                f"{report.skipped} skipped."
+                more = report.problems_total - len(report.problems)
+                self.stderr.write(_("... and %(n)s more.") % {"n": more})
+            raise CommandError(
+                _("%(n)s problem(s); nothing was saved.") % {"n": report.problems_total}
             )
-        )
+        counts = {
+            "rows": report.rows_total,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "skipped": report.skipped,
+        }
+        if dry_run:
+            summary = _(
+                "Would import %(rows)s row(s): %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(skipped)s skipped."
+            )
+        else:
+            summary = _(
+                "Imported %(rows)s row(s): %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(skipped)s skipped."
+            )
+        self.stdout.write(self.style.SUCCESS(summary % counts))
         for note in report.notes:
-            where = f"row {note.row}, column {note.column}" if note.row else note.column
-            value = f" (value {note.value!r})" if note.value else ""
-            self.stdout.write(f"{file}: {where}{value}: {note.reason}")
+            self.stdout.write(f"{file}: {row_line(note)}")
         if report.notes_total > len(report.notes):
-            self.stdout.write(f"... and {report.notes_total - len(report.notes)} more notes.")
+            more = report.notes_total - len(report.notes)
+            self.stdout.write(_("... and %(n)s more notes.") % {"n": more})
 
     def import_targeted(self, targeted, file, options, actor, dry_run):
         target = options.get(targeted.target_option)
         if target is None:
-            raise CommandError(f"Importing {targeted.kind} needs --{targeted.target_option} ID.")
+            raise CommandError(
+                _("Importing %(kind)s needs --%(option)s ID.")
+                % {"kind": targeted.kind, "option": targeted.target_option}
+            )
         _organisation, person = command_context(None, actor)
-        with file.open("rb") as stream, progress_bar(f"Reading {file.name}") as bar:
+        reading = _("Reading %(name)s") % {"name": file.name}
+        with file.open("rb") as stream, progress_bar(reading) as bar:
             try:
                 summary = targeted.run(target, stream, file.name, person, dry_run, bar.update)
             except DomainError as error:
                 for problem in getattr(error, "problems", []):
-                    column = f", column {problem.column}" if problem.column else ""
-                    value = f" (value {problem.value!r})" if problem.value else ""
-                    self.stderr.write(f"{file}: row {problem.row}{column}{value}: {problem.reason}")
+                    self.stderr.write(f"{file}: {row_line(problem)}")
                 raise CommandError(f"{file}: {error.message}") from None
         self.stdout.write(self.style.SUCCESS(summary))
 
@@ -123,7 +159,8 @@ class Command(BaseCommand):
             return self.import_directory(document, file, actor, dry_run)
         if file_format not in document.formats:
             raise CommandError(
-                f"Importing {document.kind} needs --format, one of: {', '.join(document.formats)}."
+                _("Importing %(kind)s needs --format, one of: %(formats)s.")
+                % {"kind": document.kind, "formats": ", ".join(document.formats)}
             )
         _organisation, person = command_context(None, actor)
         with file.open("rb") as stream:

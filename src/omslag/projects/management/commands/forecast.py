@@ -1,13 +1,15 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from omslag.common.commands import OmslagCommand
 from omslag.common.errors import DomainError
 from omslag.exchange.cli import command_context, reference_class_named
 from omslag.projects import selectors
 
 
-class Command(BaseCommand):
+class Command(OmslagCommand):
     help = (
         "Forecast the cost of every running project of an organisation (and those below it) "
         "with a reference class, and the portfolio total by Monte Carlo."
@@ -27,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, org, reference_class, seed, iterations, **options):
         if iterations < 100:
-            raise CommandError("--iterations must be at least 100.")
+            raise CommandError(_("--iterations must be at least 100."))
         organisation, _actor = command_context(org, None)
         chosen = reference_class_named(organisation, reference_class)
         try:

@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from omslag.common.commands import OmslagCommand
 from omslag.common.errors import DomainError
 from omslag.safeguards import services
 
 
-class Command(BaseCommand):
+class Command(OmslagCommand):
     help = "Load omslag's own assessment templates (idempotent: unchanged files change nothing)."
 
     def handle(self, *args, **options):
@@ -16,4 +18,4 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         for template, happened in results:
             self.stdout.write(f"{template.urn} {template.version}: {happened}")
-        self.stdout.write(self.style.SUCCESS(f"{len(results)} template(s) checked."))
+        self.stdout.write(self.style.SUCCESS(_("%(n)s template(s) checked.") % {"n": len(results)}))

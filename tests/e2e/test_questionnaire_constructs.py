@@ -1,0 +1,93 @@
+"""Questionnaires in the government's format (assessment-definition v2), filled in Chromium:
+an item with several dependencies appears only when all hold (one on an item of an earlier
+step), an item hidden by a dependency disappears, and descriptions with markup show as
+formatted text. Every page passes axe-core's WCAG 2.1 A and AA rules. The fixtures are the
+small files of tests/safeguards/fixtures/dpia-form-v2."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from omslag.innovation import services as innovation_services
+from omslag.organisations.models import Organisation
+from omslag.safeguards import services as safeguard_services
+
+from .support import E2E, assert_accessible, sign_in
+
+pytestmark = E2E
+
+FIXTURES = Path(__file__).resolve().parents[1] / "safeguards" / "fixtures" / "dpia-form-v2"
+MUNICIPALITY = "gemeente-wadderveen"
+EDITOR = "redacteur@omslag.example"
+
+
+def _assessment(name: str) -> int:
+    with (FIXTURES / name).open("rb") as stream:
+        template, _happened, _count = safeguard_services.template_import_file(
+            actor=None, stream=stream, fmt="dpia-form-v2"
+        )
+    organisation = Organisation.objects.get(slug=MUNICIPALITY)
+    experiment = innovation_services.experiment_create(
+        actor=None, organisation=organisation, title=f"Proef {name}", owner_team="Lab"
+    )
+    author = get_user_model().objects.get(email=EDITOR)
+    return safeguard_services.assessment_create(
+        actor=author, template=template, subject=experiment
+    ).pk
+
+
+@pytest.fixture
+def editor_page(demo, new_page):
+    page = new_page()
+    sign_in(page, demo.url, EDITOR)
+    return demo, page
+
+
+def _save(page, value: str) -> None:
+    with page.expect_navigation():
+        page.locator(f"main button[name=go][value={value}]").click()
+
+
+def _shown(page) -> set[str]:
+    labels = page.locator("main form legend, main form label").all_inner_texts()
+    return {source for source in ("2.2", "2.3") if any(t.startswith(source) for t in labels)}
+
+
+def test_an_item_with_several_dependencies_appears_only_when_all_hold(editor_page):
+    site, page = editor_page
+    pk = _assessment("several-dependencies.yaml")
+
+    page.goto(f"{site.url}/assessments/{pk}/steps/1")
+    assert_accessible(page, "step 1")
+    page.get_by_label("Nee").check()
+    _save(page, "next")
+    assert page.url.endswith(f"/assessments/{pk}/steps/2")
+    assert _shown(page) == {"2.3"}
+    page.get_by_label("Bijzondere persoonsgegevens").check()
+    _save(page, "save")
+    # 2.1 now holds, 1.1 (on step 1) does not: 2.2 stays away; 2.3 is shown.
+    assert _shown(page) == {"2.3"}
+    assert_accessible(page, "step 2, one of two conditions")
+
+    page.goto(f"{site.url}/assessments/{pk}/steps/1")
+    page.get_by_label("Ja").check()
+    _save(page, "next")
+    # Both hold: 2.2 appears; 2.3 is hidden by 1.1 = ja.
+    assert _shown(page) == {"2.2"}
+    assert_accessible(page, "step 2, both conditions")
+
+
+def test_markup_in_descriptions_shows_as_formatted_text(editor_page):
+    site, page = editor_page
+    pk = _assessment("markup-and-information.yaml")
+
+    page.goto(f"{site.url}/assessments/{pk}/steps/1")
+
+    notice = page.locator("main .notice")
+    assert notice.locator("strong", has_text="belangrijk").count() == 1
+    assert notice.locator("li").all_inner_texts() == ["eerste punt", "tweede punt"]
+    assert notice.locator("a[href='https://www.example.org/prescan']").inner_text() == "pre-scan"
+    assert "<strong>" not in notice.inner_text()  # rendered, not shown as tags
+    assert page.locator("main script").count() == 0
+    assert_accessible(page, "step with markup")
