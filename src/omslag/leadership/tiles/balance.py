@@ -125,7 +125,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
     ) % {"year": year, **{c: number_format(shares[c], 1) for c in CATEGORIES}}
     if target_innovate is not None:
         summary += " " + _("The target is innovate at least %(target)s%% by %(target_year)s.") % {
-            "target": target_innovate,
+            "target": number_format(target_innovate, 1),
             "target_year": target.target_year,
         }
     return TileData(
