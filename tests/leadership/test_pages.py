@@ -82,7 +82,7 @@ def test_the_selector_refuses_an_organisation_the_person_may_not_read(world):
 )
 def test_an_as_of_date_in_the_future_or_before_any_data_is_refused(world, api_for, as_of, words):
     response = api_for(world["board"]).get(
-        f"/api/v1/organisations/ministerie/dashboard?asOf={as_of}"
+        f"/api/v1/organisations/ministerie/dashboard?asOf={as_of}", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"

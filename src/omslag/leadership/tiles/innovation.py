@@ -125,4 +125,6 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
 
 
 def innovation_link(organisation, with_children: bool) -> str:
-    return reverse("innovation:funnel", args=[organisation.slug])
+    return reverse("innovation:funnel", args=[organisation.slug]) + (
+        "?below=1" if with_children else "?below=0"
+    )
