@@ -239,3 +239,33 @@ def test_api_page_and_json_report_carry_the_same_figures(world, api_for, tmp_pat
     assert f"{balance['runShare']}%" in text
     legacy = expected_legacy(ids)
     assert f"Past or within 12 months of the end of support {legacy['applications']}" in text
+
+
+def test_the_balance_names_the_year_each_scenario_meets_the_target(world, api_for):
+    from omslag.portfolio import services
+    from omslag.portfolio.models import ScenarioChange
+
+    scenario = services.scenario_create(
+        actor=None, organisation=world["ministry"], name="Meer innovatie", base_year=2025
+    )
+    services.scenario_change_add(
+        actor=None,
+        scenario=scenario,
+        kind=ScenarioChange.Kind.CHANGE_INNOVATE,
+        label="Extra",
+        from_year=2027,
+        amount=Decimal("5000000"),
+    )
+    document = (
+        api_for(world["board"])
+        .get("/api/v1/organisations/ministerie/dashboard?withChildren=true")
+        .json()
+    )
+    years = {s["name"]: s["targetMetIn"] for s in document["balance"]["scenarios"]}
+    assert set(years) == {"—", "Meer innovatie"}
+    # Five million more innovation a year lifts innovate above 10% of the (about 4 million
+    # a year) spend from 2027 on; without change the 2025 split never reaches it.
+    assert years["Meer innovatie"] == 2027
+    balance = expected_balance(scope(world, True))
+    assert balance["innovateShare"] < 10
+    assert years["—"] is None

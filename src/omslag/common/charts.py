@@ -766,6 +766,7 @@ def confidence_band(
         return _data_uri(figure)
 
 
+@cached
 def funnel_bars(
     *,
     labels: Sequence[str],
@@ -813,6 +814,7 @@ def funnel_bars(
         return _data_uri(figure)
 
 
+@cached
 def share_bars(
     *,
     labels: Sequence[str],

@@ -34,6 +34,13 @@ class TrendPointOut(serializers.Serializer):
     innovateShare = serializers.FloatField(allow_null=True)
 
 
+class ScenarioTargetOut(serializers.Serializer):
+    name = serializers.CharField(help_text='The scenario\'s name; "—" is no change')
+    targetMetIn = serializers.IntegerField(
+        allow_null=True, help_text="First year the projection meets the target"
+    )
+
+
 class BalanceOut(serializers.Serializer):
     """Actual spend of the latest complete year (the last year before asOf with actuals)."""
 
@@ -50,6 +57,7 @@ class BalanceOut(serializers.Serializer):
     targetYear = serializers.IntegerField(allow_null=True)
     gapInnovate = money(allow_null=True, help_text="Innovate spend short of the target")
     trend = TrendPointOut(many=True)
+    scenarios = ScenarioTargetOut(many=True)
 
 
 class LegacyApplicationOut(serializers.Serializer):

@@ -1,13 +1,17 @@
 """The funnel: how many experiments reached each stage, the conversion from one stage to the
 next, the time spent in each, and what an innovation that reached operation cost."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from omslag.common import charts
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_subtree
 from omslag.portfolio.templatetags.portfolio_format import euro
 
 from .. import selectors
@@ -89,5 +93,21 @@ def funnel(request, slug):
             **organisation_context(request.user, organisation),
             "funnel": figures,
             "chart": funnel_chart(figures),
+            "recent": _recent_funnel(request, organisation),
         },
     )
+
+
+def _recent_funnel(request, organisation) -> dict:
+    """The last 12 months up to today, from the stage history; ``?below=0`` counts the
+    organisation alone (the board dashboard's innovation tile links here)."""
+    below = request.GET.get("below") != "0"
+    ids = (
+        list(organisation_subtree(organisation).values_list("pk", flat=True))
+        if below
+        else [organisation.pk]
+    )
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=365)
+    window = selectors.funnel_window(ids, start=start, end=end)
+    return {**window, "start": start, "end": end, "below": below}

@@ -9,7 +9,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from omslag.common import charts
-from omslag.portfolio.selectors import spend_target_current, spend_totals_for
+from omslag.portfolio.selectors import (
+    scenario_comparison,
+    spend_target_current,
+    spend_totals_for,
+)
 
 from . import Chart, Freshness, Table, TileData
 
@@ -20,6 +24,19 @@ TREND_YEARS = 5
 
 def _share(part: Decimal, total: Decimal) -> float | None:
     return round(float(part / total * 100), 1) if total else None
+
+
+def _scenario_target_years(organisation) -> list[dict]:
+    """The year each of the organisation's scenarios (and no change, "—") first meets the
+    target, as the scenarios page projects them; none when a projection fails."""
+    try:
+        projections = scenario_comparison(organisation)
+    except ValueError:
+        return []
+    return [
+        {"name": name, "targetMetIn": projection.first_year_target_met}
+        for name, projection in projections.items()
+    ]
 
 
 def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
@@ -64,6 +81,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
                 "targetYear": target.target_year if target else None,
                 "gapInnovate": None,
                 "trend": [],
+                "scenarios": [],
             },
             summary=_("No actual spend recorded."),
             freshness=freshness,
@@ -125,7 +143,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
     ) % {"year": year, **{c: number_format(shares[c], 1) for c in CATEGORIES}}
     if target_innovate is not None:
         summary += " " + _("The target is innovate at least %(target)s%% by %(target_year)s.") % {
-            "target": target_innovate,
+            "target": number_format(target_innovate, 1),
             "target_year": target.target_year,
         }
     return TileData(
@@ -143,6 +161,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
             "targetYear": target.target_year if target else None,
             "gapInnovate": gap,
             "trend": trend,
+            "scenarios": _scenario_target_years(organisation),
         },
         summary=summary,
         table=Table(

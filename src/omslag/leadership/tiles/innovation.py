@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from omslag.common import charts
@@ -111,7 +112,7 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
             "started, %(scaled)s scale decisions, %(operation)s into operation."
         )
         % {
-            "as_of": as_of.isoformat(),
+            "as_of": date_format(as_of),
             "ideas": window["ideas"],
             "experiments": window["experiments"],
             "scaled": window["scaled"],
@@ -124,4 +125,6 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
 
 
 def innovation_link(organisation, with_children: bool) -> str:
-    return reverse("innovation:funnel", args=[organisation.slug])
+    return reverse("innovation:funnel", args=[organisation.slug]) + (
+        "?below=1" if with_children else "?below=0"
+    )
