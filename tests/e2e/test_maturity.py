@@ -75,6 +75,9 @@ def test_the_auditor_sees_accessible_results_and_no_form(capabilities, new_page)
     _open(tour, MINISTRY, LATEST_CLOSED, "ministry")
     assert page.get_by_role("link", name="De scan invullen").count() == 0
     round_url = page.url.removeprefix(capabilities.url)
+    tour.visit(f"{round_url}/answer", "the statements, read only")
+    assert page.locator("main input[type=radio]").count() == 0
+    assert page.locator("main ol li").count() == STATEMENTS
     tour.visit(f"{round_url}/results", "ministry results", open_details=True)
     assert_charts(page, "ministry results", count=6)
     # Auditors read; they make no improvement actions.

@@ -153,8 +153,12 @@ def test_an_auditor_reads_the_results_of_a_closed_round(board, client):
     auditor = member("auditor", org, PersonFactory())
     client.force_login(auditor)
     assert client.get(f"/maturity/rounds/{scan_round.pk}/results").status_code == 200
-    # The auditor takes no part: no answer form, and no answers of their own to read.
-    assert client.get(f"/maturity/rounds/{scan_round.pk}/answer").status_code == 403
+    # The auditor takes no part: the statements without a form, and no answers to read.
+    page = client.get(f"/maturity/rounds/{scan_round.pk}/answer")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="radio"' not in html and current_scan().statements[0].text_nl in html
+    assert client.post(f"/maturity/rounds/{scan_round.pk}/answer", {}).status_code == 403
     assert client.get(f"/maturity/rounds/{scan_round.pk}/answers/{auditor.pk}").status_code == 404
 
 
