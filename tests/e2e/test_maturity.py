@@ -77,7 +77,7 @@ def test_the_auditor_sees_accessible_results_and_no_form(capabilities, new_page)
     round_url = page.url.removeprefix(capabilities.url)
     tour.visit(f"{round_url}/answer", "the statements, read only")
     assert page.locator("main input[type=radio]").count() == 0
-    assert page.locator("main ol li").count() == STATEMENTS
+    assert page.locator("main ol.statements li").count() == STATEMENTS
     tour.visit(f"{round_url}/results", "ministry results", open_details=True)
     assert_charts(page, "ministry results", count=6)
     # Auditors read; they make no improvement actions.
