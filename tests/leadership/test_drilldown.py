@@ -63,8 +63,7 @@ def test_every_tile_links_to_a_register_page_with_the_same_total(world, with_chi
                 ("Into operation", "inOperation"),
             ]:
                 assert f"{label} {figures[name]} " in shown, label
-        elif tile.key == "maturity":
-            if figures["roundId"] is not None:
-                assert figures["round"] in shown
+        elif tile.key == "maturity" and figures["roundId"] is not None:
+            assert figures["round"] in shown
         followed.add(tile.key)
     assert followed == {"balance", "legacy", "projects", "innovation", "safeguards", "maturity"}

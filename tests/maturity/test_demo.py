@@ -24,6 +24,9 @@ def test_demo_rounds_peers_and_idempotence(db):
         assert all(d.previous_median is not None for d in summary.dimensions)
         # A low dimension to turn into an improvement action.
         assert any(d.median < 3 for d in summary.dimensions)
+        # Disagreement on some dimensions, not on all.
+        flags = {d.disagreement for d in summary.dimensions}
+        assert flags == {True, False}
     municipality = Organisation.objects.get(slug="gemeente-wadderveen")
     comparison = selectors.peer_comparison(municipality)
     assert comparison.shown and comparison.contributors >= 5

@@ -70,7 +70,7 @@ def test_results_match_an_independent_computation_on_page_api_and_selector(board
     for dimension in body["dimensions"]:
         median, low, high = want[dimension["code"]]
         assert dimension["median"] == median
-        assert (dimension["minimum"], dimension["maximum"]) == (low, high)
+        assert (dimension["lowest"], dimension["highest"]) == (low, high)
         assert dimension["disagreement"] == (high - low >= 2)
         assert dimension["previousMedian"] == before[dimension["code"]][0]
         assert [p["median"] for p in dimension["trend"]] == [
@@ -141,7 +141,7 @@ def test_fewer_than_three_respondents_show_no_spread(board, client):
     assert 'id="no-spread"' in html and 'class="number minimum"' not in html
     body = api_client_for(members[0]).get(f"/api/v1/maturity-rounds/{scan_round.pk}/results").json()
     assert body["respondents"] == 2 and body["spreadShown"] is False
-    assert all(d["minimum"] is None and d["maximum"] is None for d in body["dimensions"])
+    assert all(d["lowest"] is None and d["highest"] is None for d in body["dimensions"])
     assert all(d["median"] == 3.0 for d in body["dimensions"])
     summary = selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None)
     assert all(d.minimum is None and not d.disagreement for d in summary.dimensions)
@@ -153,6 +153,39 @@ def test_an_auditor_reads_the_results_of_a_closed_round(board, client):
     auditor = member("auditor", org, PersonFactory())
     client.force_login(auditor)
     assert client.get(f"/maturity/rounds/{scan_round.pk}/results").status_code == 200
-    # The auditor takes no part: no answer form, and no answers of their own to read.
-    assert client.get(f"/maturity/rounds/{scan_round.pk}/answer").status_code == 403
+    # The auditor takes no part: the statements without a form, and no answers to read.
+    page = client.get(f"/maturity/rounds/{scan_round.pk}/answer")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'type="radio"' not in html and current_scan().statements[0].text_nl in html
+    assert client.post(f"/maturity/rounds/{scan_round.pk}/answer", {}).status_code == 403
     assert client.get(f"/maturity/rounds/{scan_round.pk}/answers/{auditor.pk}").status_code == 404
+
+
+def test_board_summary_and_peers_take_the_same_queries_for_one_or_many_organisations(board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..factories import organisation
+
+    org, _admin, members = board
+    run_round(org, score_table(members, 0), "Scan")
+
+    def counted(call):
+        with CaptureQueriesContext(connection) as context:
+            call()
+        return len(context.captured_queries)
+
+    few = counted(lambda: selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None))
+    few_peers = counted(lambda: selectors.peer_comparison(org))
+    others = []
+    for i in range(4):
+        other = organisation(f"gemeente-extra-{i}", kind="municipality")
+        people = [member("board", other) for _ in range(3)]
+        run_round(other, score_table(people, i), f"Scan {i}")
+        others.append(other.pk)
+    many = counted(
+        lambda: selectors.maturity_board_summary(organisation_ids=[*others, org.pk], as_of=None)
+    )
+    assert many == few == 2
+    assert counted(lambda: selectors.peer_comparison(org)) == few_peers

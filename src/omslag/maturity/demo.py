@@ -49,18 +49,27 @@ EVIDENCE = {
 }
 
 
-def _score(base: int, person: int, statement: int) -> int:
+# Dimensions on which the board does not agree: answers spread over more than two points.
+CONTESTED = {"gemeente-wadderveen": {"data", "open"}, "ministerie-van-digitale-zaken": {"platform"}}
+
+
+def _score(base: int, person: int, statement: int, contested: bool) -> int:
     """Base plus a fixed, small personal and per-statement variation, within 1-5."""
-    wobble = ((person * 7 + statement * 3) % 5) - 2  # -2..2
-    return max(1, min(5, base + (wobble if abs(wobble) < 2 else wobble // 2)))
+    pattern = (-1, 0, 1, 2) if contested else (0, 0, 1)
+    return max(1, min(5, base + pattern[(person * 7 + statement * 3) % len(pattern)]))
 
 
-def _answers(profile, person_index: int):
+def _answers(profile, person_index: int, contested=frozenset()):
     dimensions = [d.code for d in current_scan().dimensions]
     return [
         services.AnswerInput(
             statement.code,
-            _score(profile[dimensions.index(statement.dimension)], person_index, position),
+            _score(
+                profile[dimensions.index(statement.dimension)],
+                person_index,
+                position,
+                statement.dimension in contested,
+            ),
             EVIDENCE[statement.dimension],
         )
         for position, statement in enumerate(current_scan().statements)
@@ -100,7 +109,9 @@ def _round(organisation, title, people, profile, *, opens_on, closes_on, answere
     )
     for index, person in enumerate(people if answered is None else answered):
         services.answers_submit(
-            actor=person, scan_round=scan_round, answers=_answers(profile, index)
+            actor=person,
+            scan_round=scan_round,
+            answers=_answers(profile, index, CONTESTED.get(organisation.slug, frozenset())),
         )
     closed = closes_on < today
     ScanRound.objects.filter(pk=scan_round.pk).update(

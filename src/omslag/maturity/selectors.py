@@ -177,11 +177,17 @@ def peer_comparison(organisation, *, today: date | None = None) -> PeerCompariso
     scan = current_scan()
     peer_ids = Organisation.objects.filter(kind=organisation.kind).exclude(pk=organisation.pk)
     rounds = _closed_rounds([*peer_ids.values_list("pk", flat=True), organisation.pk], today=today)
-    triples = _triples(r.pk for r in rounds)
+    answered = set(
+        Answer.objects.filter(round_id__in=[r.pk for r in rounds])
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
     latest: dict[int, ScanRound] = {}
     for r in rounds:
-        if triples.get(r.pk):
+        if r.pk in answered:
             latest[r.organisation_id] = r
+    # Only the answers of each organisation's latest round are read.
+    triples = _triples(r.pk for r in latest.values())
     own_round = latest.pop(organisation.pk, None)
     contributors = len(latest)
     shown = contributors >= results.MIN_PEERS

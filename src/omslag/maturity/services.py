@@ -121,6 +121,8 @@ def answers_submit(*, actor, scan_round, answers: list[AnswerInput]) -> list[Ans
     """Store (or replace) the participant's answers to every statement, all or nothing."""
     if not Participant.objects.filter(round=scan_round, person=actor).exists():
         raise RuleViolation(_("You do not take part in this round."))
+    # Lock the round so that a close in another process waits for these answers, or wins.
+    scan_round = ScanRound.objects.select_for_update().get(pk=scan_round.pk)
     today = timezone.localdate()
     if scan_round.is_closed(today):
         raise RuleViolation(_("This round is closed; answers can no longer be given or changed."))
@@ -131,7 +133,6 @@ def answers_submit(*, actor, scan_round, answers: list[AnswerInput]) -> list[Ans
     problems = _answer_problems(answers)
     if problems:
         raise AnswersInvalid(problems)
-    ScanRound.objects.select_for_update().filter(pk=scan_round.pk).first()
     Answer.objects.filter(round=scan_round, person=actor).delete()
     now = timezone.now()
     return Answer.objects.bulk_create(

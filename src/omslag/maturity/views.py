@@ -158,7 +158,14 @@ def _rows(values: dict, problems: dict) -> list[tuple]:
 def answer_form(request, pk):
     scan_round = access.round_get_readable(request.user, pk)
     if not access.round_is_participant(request.user, scan_round):
-        raise PermissionDenied
+        # Readers who take no part see the statements, without a form.
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(
+            request,
+            "maturity/answer_form.html",
+            _round_context(request, scan_round, rows=_rows({}, {}), read_only=True),
+        )
     status, problems, error = 200, {}, ""
     if request.method == "POST":
         values = {

@@ -8,31 +8,31 @@ from ..models import ScanRound
 from ..scan import EVIDENCE_MAX, SCORES
 
 
-class StatementOut(CamelSerializer):
+class MaturityStatementOut(CamelSerializer):
     code = serializers.CharField()
     text = serializers.CharField(source="text_nl", help_text="Dutch text.")
     text_en = serializers.CharField(help_text="English text.")
 
 
-class DimensionOut(CamelSerializer):
+class MaturityDimensionOut(CamelSerializer):
     code = serializers.CharField()
     label = serializers.CharField(source="label_nl", help_text="Dutch label.")
     label_en = serializers.CharField()
-    statements = StatementOut(many=True)
+    statements = MaturityStatementOut(many=True)
 
 
-class ScanOut(CamelSerializer):
+class MaturityScanOut(CamelSerializer):
     key = serializers.CharField()
     version = serializers.CharField()
-    dimensions = DimensionOut(many=True)
+    dimensions = MaturityDimensionOut(many=True)
 
 
-class ParticipantOut(CamelSerializer):
+class MaturityParticipantOut(CamelSerializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
 
-class RoundOut(CamelSerializer):
+class MaturityRoundOut(CamelSerializer):
     id = serializers.IntegerField()
     organisation = serializers.CharField(source="organisation.slug")
     title = serializers.CharField()
@@ -45,12 +45,12 @@ class RoundOut(CamelSerializer):
     )
     closed_on = serializers.DateField(source="effective_closed_on", allow_null=True)
     scan_version = serializers.CharField()
-    participants = ParticipantOut(many=True, source="participant_people")
+    participants = MaturityParticipantOut(many=True, source="participant_people")
     respondents = serializers.IntegerField(source="respondent_total")
     version = serializers.IntegerField()
 
 
-class RoundIn(CamelSerializer):
+class MaturityRoundIn(CamelSerializer):
     title = serializers.CharField(max_length=200)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
@@ -68,23 +68,23 @@ class RoundIn(CamelSerializer):
         return attrs
 
 
-class CloseIn(CamelSerializer):
+class MaturityCloseIn(CamelSerializer):
     version = serializers.IntegerField(
         required=False, help_text="The version you read; a stale one gives 409."
     )
 
 
-class AnswerIn(CamelSerializer):
+class MaturityAnswerIn(CamelSerializer):
     statement = serializers.CharField(max_length=40)
     score = serializers.IntegerField(min_value=min(SCORES), max_value=max(SCORES))
     evidence = serializers.CharField(max_length=EVIDENCE_MAX, allow_blank=False)
 
 
-class AnswersIn(CamelSerializer):
-    answers = AnswerIn(many=True, help_text="One answer to every statement of the scan.")
+class MaturityAnswersIn(CamelSerializer):
+    answers = MaturityAnswerIn(many=True, help_text="One answer to every statement of the scan.")
 
 
-class AnswerOut(CamelSerializer):
+class MaturityAnswerOut(CamelSerializer):
     statement = serializers.CharField()
     dimension = serializers.CharField()
     score = serializers.IntegerField()
@@ -92,42 +92,43 @@ class AnswerOut(CamelSerializer):
     answered_at = serializers.DateTimeField()
 
 
-class TrendPointOut(CamelSerializer):
+class MaturityTrendPointOut(CamelSerializer):
     round_id = serializers.IntegerField()
     title = serializers.CharField()
     closed_on = serializers.DateField()
     median = serializers.FloatField()
 
 
-class DimensionResultOut(CamelSerializer):
+class MaturityDimensionResultOut(CamelSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
     median = serializers.FloatField()
-    minimum = serializers.IntegerField(allow_null=True)
-    maximum = serializers.IntegerField(allow_null=True)
+    # "lowest"/"highest" rather than "minimum"/"maximum": those are JSON Schema keywords.
+    lowest = serializers.IntegerField(source="minimum", allow_null=True)
+    highest = serializers.IntegerField(source="maximum", allow_null=True)
     disagreement = serializers.BooleanField()
     previous_median = serializers.FloatField(allow_null=True)
-    trend = TrendPointOut(many=True)
+    trend = MaturityTrendPointOut(many=True)
     challenges = serializers.ListField(child=serializers.IntegerField())
 
 
-class ResultsOut(CamelSerializer):
+class MaturityResultsOut(CamelSerializer):
     round_id = serializers.IntegerField()
     respondents = serializers.IntegerField()
     spread_shown = serializers.BooleanField(
         help_text="False below three respondents: lowest and highest are then not given."
     )
-    dimensions = DimensionResultOut(many=True)
+    dimensions = MaturityDimensionResultOut(many=True)
 
 
-class PeerDimensionOut(CamelSerializer):
+class MaturityPeerDimensionOut(CamelSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
     own_median = serializers.FloatField(allow_null=True)
     peer_median = serializers.FloatField(allow_null=True)
 
 
-class PeersOut(CamelSerializer):
+class MaturityPeersOut(CamelSerializer):
     kind = serializers.CharField()
     contributors = serializers.IntegerField(
         help_text="Other organisations of the same kind with a closed round."
@@ -135,14 +136,14 @@ class PeersOut(CamelSerializer):
     minimum_contributors = serializers.IntegerField()
     shown = serializers.BooleanField()
     message = serializers.CharField()
-    dimensions = PeerDimensionOut(many=True)
+    dimensions = MaturityPeerDimensionOut(many=True)
 
 
-class ImprovementActionIn(CamelSerializer):
+class MaturityImprovementActionIn(CamelSerializer):
     dimension = serializers.CharField(max_length=40)
 
 
-class ImprovementActionOut(CamelSerializer):
+class MaturityImprovementActionOut(CamelSerializer):
     id = serializers.IntegerField()
     round_id = serializers.IntegerField()
     dimension = serializers.CharField()

@@ -15,16 +15,16 @@ from omslag.organisations.access import organisation_get_readable
 from .. import access, results, selectors, services
 from ..scan import current_scan
 from .serializers import (
-    AnswerOut,
-    AnswersIn,
-    CloseIn,
-    ImprovementActionIn,
-    ImprovementActionOut,
-    PeersOut,
-    ResultsOut,
-    RoundIn,
-    RoundOut,
-    ScanOut,
+    MaturityAnswerOut,
+    MaturityAnswersIn,
+    MaturityCloseIn,
+    MaturityImprovementActionIn,
+    MaturityImprovementActionOut,
+    MaturityPeersOut,
+    MaturityResultsOut,
+    MaturityRoundIn,
+    MaturityRoundOut,
+    MaturityScanOut,
 )
 
 
@@ -34,7 +34,7 @@ def _round_out(scan_round) -> dict:
     scan_round.effective_closed_on = scan_round.closed_date(today)
     scan_round.participant_people = selectors.round_participants(scan_round)
     scan_round.respondent_total = selectors.round_respondent_count(scan_round)
-    return RoundOut(scan_round).data
+    return MaturityRoundOut(scan_round).data
 
 
 def _answers_out(scan_round, person) -> list:
@@ -42,25 +42,27 @@ def _answers_out(scan_round, person) -> list:
     answers = sorted(selectors.answers_of(scan_round, person).values(), key=lambda a: a.statement)
     for answer in answers:
         answer.dimension = dimension_of.get(answer.statement, "")
-    return AnswerOut(answers, many=True).data
+    return MaturityAnswerOut(answers, many=True).data
 
 
 @extend_schema(tags=["maturity"])
 class ScanApi(generics.GenericAPIView):
-    serializer_class = ScanOut
+    serializer_class = MaturityScanOut
     pagination_class = None
 
     @extend_schema(operation_id="maturity_scan", description="The dimensions and statements.")
     def get(self, request):
-        return Response(ScanOut(current_scan()).data)
+        return Response(MaturityScanOut(current_scan()).data)
 
 
 @extend_schema(tags=["maturity"])
 class RoundListApi(generics.GenericAPIView):
-    serializer_class = RoundOut
+    serializer_class = MaturityRoundOut
     pagination_class = None
 
-    @extend_schema(operation_id="maturity_rounds_list", responses={200: RoundOut(many=True)})
+    @extend_schema(
+        operation_id="maturity_rounds_list", responses={200: MaturityRoundOut(many=True)}
+    )
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         return Response([_round_out(r) for r in selectors.rounds_of(organisation)])
@@ -68,13 +70,13 @@ class RoundListApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="maturity_rounds_create",
         description="Administrators of the organisation open a round.",
-        request=RoundIn,
-        responses={201: RoundOut},
+        request=MaturityRoundIn,
+        responses={201: MaturityRoundOut},
     )
     def post(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         require(access.round_can_manage(request.user, organisation))
-        data = dict(validated(RoundIn, request.data))
+        data = dict(validated(MaturityRoundIn, request.data))
         ids = data.pop("participants", None)
         participants = None
         if ids is not None:
@@ -93,7 +95,7 @@ class RoundListApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class RoundDetailApi(generics.GenericAPIView):
-    serializer_class = RoundOut
+    serializer_class = MaturityRoundOut
 
     @extend_schema(operation_id="maturity_rounds_read")
     def get(self, request, pk):
@@ -102,13 +104,17 @@ class RoundDetailApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class RoundCloseApi(generics.GenericAPIView):
-    serializer_class = RoundOut
+    serializer_class = MaturityRoundOut
 
-    @extend_schema(operation_id="maturity_rounds_close", request=CloseIn, responses={200: RoundOut})
+    @extend_schema(
+        operation_id="maturity_rounds_close",
+        request=MaturityCloseIn,
+        responses={200: MaturityRoundOut},
+    )
     def post(self, request, pk):
         scan_round = access.round_get_readable(request.user, pk)
         require(access.round_can_manage(request.user, scan_round.organisation))
-        data = validated(CloseIn, request.data)
+        data = validated(MaturityCloseIn, request.data)
         scan_round = services.round_close(
             actor=request.user, scan_round=scan_round, expected_version=data.get("version")
         )
@@ -117,13 +123,13 @@ class RoundCloseApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class OwnAnswersApi(generics.GenericAPIView):
-    serializer_class = AnswerOut
+    serializer_class = MaturityAnswerOut
     pagination_class = None
 
     @extend_schema(
         operation_id="maturity_answers_own",
         description="Your own answers; nobody else's are ever given.",
-        responses={200: AnswerOut(many=True)},
+        responses={200: MaturityAnswerOut(many=True)},
     )
     def get(self, request, pk):
         scan_round = access.round_get_readable(request.user, pk)
@@ -134,13 +140,13 @@ class OwnAnswersApi(generics.GenericAPIView):
         operation_id="maturity_answers_put",
         description="Give or replace your answers to every statement while the round is open; "
         "all or nothing.",
-        request=AnswersIn,
-        responses={200: AnswerOut(many=True)},
+        request=MaturityAnswersIn,
+        responses={200: MaturityAnswerOut(many=True)},
     )
     def put(self, request, pk):
         scan_round = access.round_get_readable(request.user, pk)
         access.answers_get_readable(request.user, scan_round, request.user.pk)
-        data = validated(AnswersIn, request.data)
+        data = validated(MaturityAnswersIn, request.data)
         services.answers_submit(
             actor=request.user,
             scan_round=scan_round,
@@ -151,14 +157,14 @@ class OwnAnswersApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class ParticipantAnswersApi(generics.GenericAPIView):
-    serializer_class = AnswerOut
+    serializer_class = MaturityAnswerOut
     pagination_class = None
 
     @extend_schema(
         operation_id="maturity_answers_of_participant",
         description="A participant's answers: only for that participant themselves (404 "
         "for anyone else).",
-        responses={200: AnswerOut(many=True)},
+        responses={200: MaturityAnswerOut(many=True)},
     )
     def get(self, request, pk, personId):
         scan_round = access.round_get_readable(request.user, pk)
@@ -168,7 +174,7 @@ class ParticipantAnswersApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class ResultsApi(generics.GenericAPIView):
-    serializer_class = ResultsOut
+    serializer_class = MaturityResultsOut
 
     @extend_schema(
         operation_id="maturity_results",
@@ -188,7 +194,7 @@ class ResultsApi(generics.GenericAPIView):
             for d in found.dimensions
         ]
         return Response(
-            ResultsOut(
+            MaturityResultsOut(
                 {
                     "round_id": scan_round.pk,
                     "respondents": found.respondents,
@@ -201,7 +207,7 @@ class ResultsApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class PeersApi(generics.GenericAPIView):
-    serializer_class = PeersOut
+    serializer_class = MaturityPeersOut
 
     @extend_schema(
         operation_id="maturity_peers",
@@ -222,7 +228,7 @@ class PeersApi(generics.GenericAPIView):
             % {"count": comparison.contributors, "minimum": results.MIN_PEERS}
         )
         return Response(
-            PeersOut(
+            MaturityPeersOut(
                 {
                     "kind": comparison.kind,
                     "contributors": comparison.contributors,
@@ -237,20 +243,20 @@ class PeersApi(generics.GenericAPIView):
 
 @extend_schema(tags=["maturity"])
 class ImprovementActionApi(generics.GenericAPIView):
-    serializer_class = ImprovementActionOut
+    serializer_class = MaturityImprovementActionOut
 
     @extend_schema(
         operation_id="maturity_improvement_actions_create",
         description="Board members turn a low-scoring dimension (median below 3) of a closed "
         "round into a challenge of the innovation pipeline.",
-        request=ImprovementActionIn,
-        responses={201: ImprovementActionOut},
+        request=MaturityImprovementActionIn,
+        responses={201: MaturityImprovementActionOut},
     )
     def post(self, request, pk):
         scan_round = access.round_get_readable(request.user, pk)
         require(access.improvement_can_create(request.user, scan_round.organisation))
-        data = validated(ImprovementActionIn, request.data)
+        data = validated(MaturityImprovementActionIn, request.data)
         action = services.improvement_action_create(
             actor=request.user, scan_round=scan_round, dimension=data["dimension"]
         )
-        return Response(ImprovementActionOut(action).data, status=status.HTTP_201_CREATED)
+        return Response(MaturityImprovementActionOut(action).data, status=status.HTTP_201_CREATED)
