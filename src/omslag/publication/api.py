@@ -36,9 +36,20 @@ class OpenThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+_CAMEL: dict[str, str] = {}
+_DATETIME = serializers.DateTimeField()
+
+
+def _camel(key: str) -> str:
+    found = _CAMEL.get(key)
+    if found is None:
+        found = _CAMEL[key] = camel(key)
+    return found
+
+
 def camel_keys(value):
     if isinstance(value, dict):
-        return {camel(k): camel_keys(v) for k, v in value.items()}
+        return {_camel(k): camel_keys(v) for k, v in value.items()}
     if isinstance(value, list):
         return [camel_keys(v) for v in value]
     return value
@@ -190,13 +201,29 @@ class OpenDatasetApi(OpenApiBase):
             search=request.query_params.get("q", "")[:200],
             facet=request.query_params.get("facet", "")[:100],
         )
-        records = selectors.published_list(organisation, kind, filters).only(
-            "source_id", "number", "title", "decided_at", "snapshot", "kind"
+        records = selectors.published_list(organisation, kind, filters).values_list(
+            "source_id", "number", "title", "decided_at", "snapshot"
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(records, request, view=self)
-        context = {"request": request, "slug": slug}
-        return paginator.get_paginated_response(RecordOut(page, many=True, context=context).data)
+        # Built by hand rather than by RecordOut (the same fields): a full read of 25,000
+        # rows spends its time per row, and DRF's fields cost ten times a plain dict.
+        page_url = request.build_absolute_uri(reverse("open:record", args=[slug, dataset, 0]))
+        api_url = request.build_absolute_uri(reverse("api:open-record", args=[slug, dataset, 0]))
+        page_url, api_url = page_url[:-1], api_url[:-1]
+        rows = [
+            {
+                "id": source_id,
+                "version": number,
+                "title": title,
+                "publishedAt": _DATETIME.to_representation(decided_at),
+                "url": f"{page_url}{source_id}",
+                "apiUrl": f"{api_url}{source_id}",
+                "data": camel_keys(snapshot),
+            }
+            for source_id, number, title, decided_at, snapshot in page
+        ]
+        return paginator.get_paginated_response(rows)
 
 
 @extend_schema(tags=["open"])

@@ -114,6 +114,7 @@ class Publication(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "kind", "is_current", "title"]),
+            models.Index(fields=["organisation", "kind", "is_current", "facet"]),
             models.Index(fields=["organisation", "kind", "source_id", "status"]),
         ]
 
