@@ -59,6 +59,7 @@ def _seed(count: int):
     from omslag.organisations import services as org_services
     from omslag.organisations.models import Organisation
     from omslag.publication.models import Kind, Publication
+    from omslag.publication.snapshots import camel_keys
 
     organisation = Organisation.objects.filter(slug=SLUG).first()
     existing = Publication.objects.filter(organisation__slug=SLUG, kind=Kind.PROJECT)
@@ -86,6 +87,7 @@ def _seed(count: int):
                     title=snapshot["name"],
                     facet=snapshot["colour"],
                     snapshot=snapshot,
+                    public_data=camel_keys(snapshot),
                     proposed_at=now,
                     decided_at=now,
                     is_current=True,
