@@ -201,3 +201,27 @@ def test_the_catalogue_as_dcat_json_ld(client, org, published):
         "JSON",
         "API",
     }
+
+
+def test_the_answers_match_the_openapi_document(client, org, published, tmp_path):
+    from django.core.management import call_command
+
+    from tests.api.conftest import OpenApiDocument
+
+    target = tmp_path / "openapi.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(target), "--validate")
+    document = OpenApiDocument(json.loads(target.read_text()))
+    answers = {
+        "/open/organisations": "/api/v1/open/organisations",
+        "/open/organisations/{slug}/{dataset}": f"/api/v1/open/organisations/{org.slug}/projects",
+        "/open/organisations/{slug}/{dataset}/{sourceId}": (
+            f"/api/v1/open/organisations/{org.slug}/lessons/{published[Kind.LESSON]}"
+        ),
+    }
+    for template, url in answers.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        document.assert_matches(response, template, "get")
+        assert not camel_case_violations(response.json())
+    missing = client.get(f"/api/v1/open/organisations/{org.slug}/projects/99999")
+    document.assert_matches(missing, "/open/organisations/{slug}/{dataset}/{sourceId}", "get")

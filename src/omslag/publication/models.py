@@ -86,6 +86,9 @@ class Publication(models.Model):
     title = models.CharField(_("title"), max_length=300)
     facet = models.CharField(max_length=100, blank=True)
     snapshot = models.JSONField(_("published fields"))
+    # The same fields under the API's camelCase names, kept so that the public API can send
+    # the stored JSON text as it is instead of decoding and re-encoding every row.
+    public_data = models.JSONField(default=dict, editable=False)
     changes = models.JSONField(default=list, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -114,6 +117,7 @@ class Publication(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "kind", "is_current", "title"]),
+            models.Index(fields=["organisation", "kind", "is_current", "facet"]),
             models.Index(fields=["organisation", "kind", "source_id", "status"]),
         ]
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from omslag.organisations.models import Organisation
 
@@ -72,7 +72,9 @@ def _public_of(kind) -> Q:
 
 
 def publishing_organisation_get(slug: str) -> Organisation | None:
-    return publishing_organisations().filter(slug=slug).first()
+    """The organisation with ``slug`` if it has anything public (one indexed EXISTS)."""
+    public = published().filter(organisation=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(public), slug=slug).first()
 
 
 def kind_counts(organisation) -> dict[str, int]:

@@ -13,7 +13,7 @@ from omslag.common.errors import RuleViolation
 
 from . import access
 from .models import Kind, Licence, Publication, PublicationSettings
-from .snapshots import snapshot_build, snapshot_diff
+from .snapshots import camel_keys, snapshot_build, snapshot_diff
 
 
 class FourEyesViolation(PermissionDenied):
@@ -87,6 +87,7 @@ def publication_propose(*, actor, organisation, kind, source_id) -> Publication:
         title=title,
         facet=facet,
         snapshot=snapshot,
+        public_data=camel_keys(snapshot),
         changes=snapshot_diff(current.snapshot if current else None, snapshot),
         proposed_by=_person(actor),
         proposed_at=timezone.now(),

@@ -229,3 +229,23 @@ def snapshot_diff(old: dict | None, new: dict) -> list[dict]:
         for key in sorted(set(old) | set(new))
         if old.get(key) != new.get(key)
     ]
+
+
+_CAMEL: dict[str, str] = {}
+
+
+def camel_keys(value):
+    """The snapshot with camelCase keys, for the API (its values are left as they are)."""
+    from omslag.common.api.serializers import camel
+
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            name = _CAMEL.get(key)
+            if name is None:
+                name = _CAMEL[key] = camel(key)
+            out[name] = camel_keys(item)
+        return out
+    if isinstance(value, list):
+        return [camel_keys(item) for item in value]
+    return value

@@ -122,9 +122,33 @@ def _facts(snapshot: dict) -> list[tuple[str, str]]:
     ]
 
 
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or ""
+
+
+def _labels(kind, snapshot: dict) -> dict:
+    """Readable labels of the codes a snapshot stores (the codes stay in the open data)."""
+    from omslag.innovation.models import Stage
+    from omslag.projects.models import Project
+
+    if kind == Kind.PROJECT:
+        return {
+            "status": _label(Project.Status, snapshot.get("status")),
+            "colour": _label(Project.Colour, snapshot.get("colour")),
+            "approach": _label(Project.Approach, snapshot.get("approach")),
+        }
+    if kind == Kind.EXPERIMENT:
+        return {"stage": _label(Stage, snapshot.get("stage"))}
+    return {}
+
+
 def record_context(organisation, publication, versions) -> dict:
     kind = publication.kind
     return {
+        "labels": _labels(kind, publication.snapshot),
         "facts": _facts(publication.snapshot) if kind == Kind.ALGORITHM else [],
         "organisation": organisation,
         "publication": publication,
