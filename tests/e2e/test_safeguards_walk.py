@@ -15,7 +15,6 @@ no scripts of their own, so the snapshot is the page the visitor without JavaScr
 """
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
@@ -26,7 +25,7 @@ from omslag.safeguards.gates import requirement_problems
 from omslag.safeguards.models import Assessment, AssessmentTemplate, TemplateKind
 from tests.conftest import SHARED_DATA, skip_unless
 
-from .support import E2E, Tour, accessibility_report, sign_in
+from .support import E2E, SnapshotTour, Tour, sign_in
 
 pytestmark = E2E
 
@@ -52,39 +51,6 @@ def safeguards_site(demo):
     skip_unless(dpia is not None, f"no DPIA template: the model DPIA {DPIA_FILE} is missing")
     prescan = AssessmentTemplate.objects.get(source="own", key="privacy-prescan")
     return demo, prescan, dpia
-
-
-@dataclass
-class SnapshotTour(Tour):
-    """A Tour whose pages are checked by axe-core in ``checker``, a page with JavaScript."""
-
-    checker: object = None
-
-    def check(self, label: str, *, open_details: bool = False) -> None:
-        url = self.page.url
-        html = self.page.content()
-        address = url.split("#", 1)[0]
-
-        def serve(route):
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-
-        def matches(candidate: str) -> bool:
-            return candidate == address
-
-        self.checker.route(matches, serve)
-        try:
-            self.checker.goto(url)
-            if open_details:
-                self.checker.evaluate(
-                    "() => document.querySelectorAll('main details').forEach(d => d.open = true)"
-                )
-            report = accessibility_report(self.checker, label)
-        finally:
-            self.checker.unroute(matches, serve)
-        report.url = url
-        self.checked.append(label)
-        if report.violations or report.broken_idrefs:
-            self.failures.append(report)
 
 
 def _assert_accessible(*tours: Tour) -> None:

@@ -52,6 +52,8 @@ class ProposalForm(forms.ModelForm):
         limit = settings.PROPOSAL_MAX_CHARS
         self.fields["text"].help_text = _("At most %(limit)s characters.") % {"limit": limit}
         self.fields["organisation_type"].label = _("You are")
+        # a radio group needs no empty choice: nothing is chosen until the sender chooses
+        self.fields["organisation_type"].choices = Proposal.OrganisationType.choices
         if not self.is_bound:
             self.initial["opened"] = form_opened_token()
         for name, autocomplete in (("title", "off"), ("name", "name"), ("email", "email")):
