@@ -2,9 +2,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from omslag.common import views as common_views
+from omslag.organisations import views as organisation_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", organisation_views.home, name="home"),
     path("language", set_language, name="set_language"),
     path("history/<slug:key>/<int:pk>", common_views.record_history, name="record-history"),
     path(

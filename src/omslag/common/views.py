@@ -1,4 +1,4 @@
-"""Pages that belong to no single register: home, record history, error pages."""
+"""Pages that belong to no single register: record history and the error pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +12,6 @@ from omslag.common.api.problems import problem_json_response
 
 from .errors import ConflictError, RuleViolation
 from .history import history_entries, history_tracked
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    from omslag.organisations.selectors import organisation_tree
-
-    return render(request, "home.html", {"tree": organisation_tree(request.user)})
 
 
 def _tracked_record(request, key, pk):

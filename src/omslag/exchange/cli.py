@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from omslag.organisations.models import Organisation
+from omslag.organisations.selectors import organisation_by_slug
 
 
 class Operator:
@@ -20,7 +20,7 @@ def command_context(org_slug: str | None, actor_email: str | None):
     """The organisation and the person a command acts for; CommandError when unknown."""
     organisation = None
     if org_slug:
-        organisation = Organisation.objects.filter(slug=org_slug).first()
+        organisation = organisation_by_slug(org_slug)
         if organisation is None:
             raise CommandError(f"Unknown organisation {org_slug!r} (--org takes a short name).")
     actor = None
@@ -29,16 +29,3 @@ def command_context(org_slug: str | None, actor_email: str | None):
         if actor is None:
             raise CommandError(f"Unknown person {actor_email!r} (--actor takes an e-mail address).")
     return organisation, actor
-
-
-def reference_class_named(organisation, name):
-    """A reference class the organisation may use; CommandError listing the known ones."""
-    from omslag.projects.selectors import reference_classes_for
-    from omslag.projects.services import reference_class_shipped
-
-    reference_class_shipped()
-    found = reference_classes_for(organisation).filter(name=name).first()
-    if found is None:
-        known = ", ".join(repr(c.name) for c in reference_classes_for(organisation)) or "none"
-        raise CommandError(f"No reference class {name!r} for {organisation.slug}; known: {known}.")
-    return found

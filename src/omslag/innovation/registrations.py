@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy
 
 from omslag.common.errors import RuleViolation
 from omslag.common.history import TrackedModel, history_register, restore_fields
+from omslag.common.sections import (
+    RegisterLink,
+    organisation_link_register,
+    organisation_section_register,
+)
 from omslag.common.tabular.registry import (
     ExportSpec,
     TargetedImport,
@@ -109,5 +114,49 @@ history_register(
         ),
         can_restore=access.record_can_change,
         restore=services.experiment_restore,
+    )
+)
+
+
+# --- the links on the organisation page
+organisation_section_register("innovation", gettext_lazy("Innovation"), 30)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:board",
+        label=gettext_lazy("Experiments"),
+        description=gettext_lazy(
+            "The innovation pipeline: every experiment by stage, from idea to operation."
+        ),
+        order=10,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:funnel",
+        label=gettext_lazy("Funnel"),
+        description=gettext_lazy(
+            "How many experiments reach each stage, and what reaching practice costs."
+        ),
+        order=20,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:challenges",
+        label=gettext_lazy("Challenges"),
+        description=gettext_lazy("Problems the organisation wants solved."),
+        order=30,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:ideas",
+        label=gettext_lazy("Ideas"),
+        description=gettext_lazy("Proposals, their status and what became of them."),
+        order=40,
     )
 )

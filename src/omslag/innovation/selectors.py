@@ -295,6 +295,11 @@ def challenges_choosable(organisation) -> QuerySet:
     return Challenge.objects.filter(organisation=organisation)
 
 
+def experiments_choosable(organisation) -> QuerySet:
+    """The experiments a record of ``organisation`` (an algorithm) may point to: its own only."""
+    return Experiment.objects.filter(organisation=organisation)
+
+
 def ideas_choosable(organisation) -> QuerySet:
     """The ideas an experiment (or a merge) of ``organisation`` may point to: its own only."""
     return Idea.objects.filter(organisation=organisation)

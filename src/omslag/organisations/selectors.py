@@ -21,6 +21,11 @@ def organisations_readable(person) -> QuerySet[Organisation]:
     return queryset.filter(condition)
 
 
+def organisation_by_slug(slug: str) -> Organisation | None:
+    """The live organisation with this short name, for the command line (which reads all)."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
 def organisation_tree(person) -> list[tuple[Organisation, int]]:
     """Readable organisations in tree order with their depth relative to the shallowest."""
     organisations = list(organisations_readable(person).order_by("path"))
@@ -48,6 +53,16 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     ids = organisation.ancestor_ids
     found = {o.pk: o for o in Organisation.all_objects.filter(pk__in=ids)}
     return [found[i] for i in ids if i in found]
+
+
+def organisation_context(person, organisation: Organisation, can_change=None) -> dict:
+    """What every page about an organisation's register shows: the organisation, its
+    ancestors for the breadcrumbs and, given the register's ``can_change(person,
+    organisation)`` from its access module, whether the person may change it."""
+    context = {"organisation": organisation, "ancestors": organisation_ancestors(organisation)}
+    if can_change is not None:
+        context["can_change"] = can_change(person, organisation)
+    return context
 
 
 def memberships_of_organisation(organisation: Organisation) -> QuerySet[Membership]:

@@ -3,16 +3,18 @@ selector call, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.forms import ConfirmForm
+from omslag.common.sections import organisation_sections
 
 from . import access, selectors, services
 from .forms import (
-    ConfirmDeleteForm,
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationCreateForm,
@@ -20,9 +22,11 @@ from .forms import (
 )
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def home(request):
+    """The start page: the organisations the person may read, or the sign-in page."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return render(request, "home.html", {"tree": selectors.organisation_tree(request.user)})
 
 
 @login_required
@@ -54,6 +58,7 @@ def organisation_detail(request, slug):
             "can_delete": access.organisation_can_delete(user, organisation),
             "can_add_child": access.organisation_can_add_child(user, organisation),
             "can_import": access.organisation_can_import(user, organisation),
+            "sections": organisation_sections(organisation),
         },
     )
 
@@ -62,7 +67,7 @@ def organisation_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
-    _require(access.organisation_can_change(request.user, organisation))
+    require(access.organisation_can_change(request.user, organisation))
     if request.method == "POST":
         form = OrganisationForm(request.POST, instance=organisation)
         if form.is_valid():
@@ -102,9 +107,9 @@ def organisation_edit(request, slug):
 def organisation_add(request, slug=None):
     parent = access.organisation_get_readable(request.user, slug) if slug else None
     if parent is None:
-        _require(access.organisation_can_add_root(request.user))
+        require(access.organisation_can_add_root(request.user))
     else:
-        _require(access.organisation_can_add_child(request.user, parent))
+        require(access.organisation_can_add_child(request.user, parent))
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(
@@ -119,8 +124,8 @@ def organisation_add(request, slug=None):
 @require_http_methods(["GET", "POST"])
 def organisation_delete(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
-    _require(access.organisation_can_delete(request.user, organisation))
-    form = ConfirmDeleteForm(request.POST or None, initial={"version": organisation.version})
+    require(access.organisation_can_delete(request.user, organisation))
+    form = ConfirmForm(request.POST or None, initial={"version": organisation.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_delete(
@@ -151,7 +156,7 @@ def organisation_people(request, slug):
     can_manage = access.organisation_can_manage_members(request.user, organisation)
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST":
-        _require(can_manage)
+        require(can_manage)
         if form.is_valid():
             data = form.cleaned_data
             person = services.person_find_or_create(
@@ -183,7 +188,7 @@ def organisation_people(request, slug):
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
     membership = access.membership_get_readable(request.user, pk)
-    _require(access.membership_can_change(request.user, membership))
+    require(access.membership_can_change(request.user, membership))
     form = MembershipRoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
@@ -220,8 +225,8 @@ def membership_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def membership_delete(request, pk):
     membership = access.membership_get_readable(request.user, pk)
-    _require(access.membership_can_change(request.user, membership))
-    form = ConfirmDeleteForm(request.POST or None, initial={"version": membership.version})
+    require(access.membership_can_change(request.user, membership))
+    form = ConfirmForm(request.POST or None, initial={"version": membership.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_delete(

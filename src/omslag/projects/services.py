@@ -399,3 +399,28 @@ def reference_class_shipped():
         source=default.source,
         limits=default.limits,
     )
+
+
+def reference_class_named(organisation, name: str) -> ReferenceClass:
+    """A class the organisation may use, by name (the command line); the shipped class is
+    created first. RuleViolation listing the known names when there is none of that name."""
+    from .selectors import reference_classes_for
+
+    reference_class_shipped()
+    found = reference_classes_for(organisation).filter(name=name).first()
+    if found is None:
+        known = ", ".join(repr(c.name) for c in reference_classes_for(organisation)) or "none"
+        raise RuleViolation(f"No reference class {name!r} for {organisation.slug}; known: {known}.")
+    return found
+
+
+def reference_class_usable(organisation, pk: int) -> ReferenceClass:
+    """A class the organisation may use, by id (the API); RuleViolation when there is none."""
+    from .selectors import reference_classes_for
+
+    found = reference_classes_for(organisation).filter(pk=pk).first()
+    if found is None:
+        raise RuleViolation(
+            _("There is no reference class with id %(id)s for this organisation.") % {"id": pk}
+        )
+    return found

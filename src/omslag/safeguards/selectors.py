@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .gates import DPIA_REQUIRED, Need, When, open_high_risks, requirements_for
 from .models import (
@@ -185,3 +186,35 @@ def overdue_mitigations(organisation, today: datetime.date):
         risk__deleted_at__isnull=True,
         due_date__lt=today,
     ).exclude(status__in=[Mitigation.Status.IMPLEMENTED, Mitigation.Status.APPROVED])
+
+
+def subject_choices(organisation) -> list:
+    """The experiments, projects and applications of ``organisation`` an assessment can be
+    about, grouped for a choice field (value ``kind:id``)."""
+    from omslag.innovation.models import Experiment
+    from omslag.portfolio.models import Application
+    from omslag.projects.models import Project
+
+    return [
+        (
+            _("Experiments"),
+            [
+                (f"experiment:{e.pk}", e.title)
+                for e in Experiment.objects.filter(organisation=organisation)
+            ],
+        ),
+        (
+            _("Projects"),
+            [
+                (f"project:{p.pk}", p.name)
+                for p in Project.objects.filter(organisation=organisation)
+            ],
+        ),
+        (
+            _("Applications"),
+            [
+                (f"application:{a.pk}", a.name)
+                for a in Application.objects.filter(organisation=organisation)
+            ],
+        ),
+    ]

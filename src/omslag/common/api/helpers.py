@@ -1,6 +1,5 @@
-"""Small pieces every API view package uses: validate input, refuse, money, versions."""
+"""Small pieces every API view package uses: validate input, money, versions."""
 
-from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 
 from .serializers import CamelSerializer
@@ -11,12 +10,6 @@ def validated(serializer_class, data, **context) -> dict:
     serializer = serializer_class(data=data, context=context)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def require(allowed: bool) -> None:
-    """Refuse with 403 unless the access check allowed it."""
-    if not allowed:
-        raise PermissionDenied
 
 
 def money(**kwargs) -> serializers.DecimalField:

@@ -8,12 +8,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import form_errors_from
 
 from .. import access, services
 from ..forms import DecisionForm, ImplementationForm, LessonForm
 from . import queries
-from .base import form_errors_from, require
 from .experiment import render_experiment
 from .moves import _writable, experiment_url
 

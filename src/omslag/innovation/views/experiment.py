@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from omslag.organisations.selectors import organisation_context
+
 from .. import access, selectors, services
 from ..forms import (
     DecisionForm,
@@ -18,7 +20,6 @@ from ..forms import (
 )
 from ..models import STAGE_ORDER, Decision, Experiment, Stage
 from . import queries
-from .base import organisation_context
 from .results import experiment_results
 
 DESIGN_FACTS = (
@@ -109,7 +110,7 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
     ones and add the problems of a refused post."""
     person = request.user
     organisation = experiment.organisation
-    context = organisation_context(person, organisation)
+    context = organisation_context(person, organisation, access.pipeline_can_change)
     can_change = context["can_change"] and experiment.stage not in CLOSED_STAGES
     can_decide = (
         access.pipeline_can_decide(person, organisation) and experiment.stage not in CLOSED_STAGES

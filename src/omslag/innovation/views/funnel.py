@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from omslag.common import charts
+from omslag.common.templatetags.formatting import euro
 from omslag.organisations.access import organisation_get_readable
-from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.organisations.selectors import organisation_context
 
-from .. import selectors
-from .base import organisation_context
+from .. import access, selectors
 from .results import Chart, percentage
 
 
@@ -86,7 +86,7 @@ def funnel(request, slug):
         request,
         "innovation/funnel.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "funnel": figures,
             "chart": funnel_chart(figures),
         },

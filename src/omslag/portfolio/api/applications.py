@@ -4,19 +4,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Application, Dependency, TimePosition
-from .base import (
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import application_does_not_exist, record_changeable
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -193,7 +187,7 @@ class ApplicationListApi(generics.GenericAPIView):
         responses={200: ApplicationOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = _application_filters(validated(ApplicationFiltersIn, request.query_params))
         page = self.paginate_queryset(selectors.application_list(organisation, filters))
         return self.get_paginated_response(ApplicationOut(page, many=True).data)
@@ -204,7 +198,7 @@ class ApplicationListApi(generics.GenericAPIView):
         responses={201: ApplicationOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(ApplicationIn, request.data)
         application = services.application_create(
             actor=request.user, organisation=organisation, **data

@@ -10,21 +10,14 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.errors import RuleViolation
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Scenario, ScenarioChange
-from .base import (
-    PercentField,
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import PercentField, application_does_not_exist, record_changeable
 from .figures import KIND_CHOICES, SplitOut
 
 # --- serializers --------------------------------------------------------------------------
@@ -208,7 +201,7 @@ class ScenarioListApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="scenarios_list", responses={200: ScenarioListOut(many=True)})
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         # The count annotation groups the query, and Django drops Meta.ordering then.
         scenarios = selectors.scenarios_of(organisation).select_related("organisation")
         page = self.paginate_queryset(scenarios.order_by("name", "pk"))
@@ -218,7 +211,7 @@ class ScenarioListApi(generics.GenericAPIView):
         operation_id="scenarios_create", request=ScenarioIn, responses={201: ScenarioDetailOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(ScenarioIn, request.data)
         scenario = services.scenario_create(actor=request.user, organisation=organisation, **data)
         return Response(ScenarioDetailOut(scenario).data, status=status.HTTP_201_CREATED)
@@ -340,7 +333,7 @@ class ScenarioComparisonApi(generics.GenericAPIView):
         responses={200: ScenarioComparisonOut, 422: PROJECTION_REFUSED},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         # Ordered, so "the first scenario" whose base year all share is always the same one.
         scenarios = list(selectors.scenarios_of(organisation).order_by("name", "pk"))
         projections = _comparison(organisation, scenarios)

@@ -4,19 +4,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import YEAR_MAX, YEAR_MIN, SpendLine, SpendTarget
-from .base import (
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import application_does_not_exist, record_changeable
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -145,7 +139,7 @@ class SpendLineListApi(generics.GenericAPIView):
         responses={200: SpendLineOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = validated(SpendLineFiltersIn, request.query_params)
         page = self.paginate_queryset(selectors.spend_lines_of(organisation, **filters))
         return self.get_paginated_response(SpendLineOut(page, many=True).data)
@@ -154,7 +148,7 @@ class SpendLineListApi(generics.GenericAPIView):
         operation_id="spend_lines_create", request=SpendLineIn, responses={201: SpendLineOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(
             SpendLineIn, request.data, applications=selectors.applications_choosable(organisation)
         )
@@ -213,7 +207,7 @@ class SpendTargetListApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="spend_targets_list", responses={200: SpendTargetOut(many=True)})
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         page = self.paginate_queryset(selectors.spend_targets_of(organisation))
         return self.get_paginated_response(SpendTargetOut(page, many=True).data)
 
@@ -227,7 +221,7 @@ class SpendTargetListApi(generics.GenericAPIView):
         responses={200: SpendTargetOut, 201: SpendTargetOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(SpendTargetIn, request.data)
         target = services.spend_target_set(
             actor=request.user,

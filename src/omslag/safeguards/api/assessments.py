@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.organisations.access import organisation_get_readable
@@ -12,7 +14,6 @@ from omslag.organisations.access import organisation_get_readable
 from .. import access, selectors, services
 from ..models import Assessment, AssessmentStatus, AssessmentTemplate
 from ..questionnaire import AnswerInvalid
-from .base import VersionIn, require, validated
 
 SUBJECT_TYPES = ["experiment", "project", "application"]
 

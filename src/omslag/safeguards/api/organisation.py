@@ -4,12 +4,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelSerializer
 from omslag.organisations.access import organisation_get_readable
 
 from .. import gates, selectors, services
 from ..models import GateRequirement, TemplateKind
-from .base import validated
 
 
 class SubjectCoverageOut(CamelSerializer):

@@ -4,11 +4,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer
 
 from .. import access, selectors, services
 from ..models import Mitigation, Risk
-from .base import VersionIn, require, validated
 
 
 class MitigationOut(CamelModelSerializer):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omslag.common.access import require
 from omslag.common.errors import RuleViolation
 from omslag.common.history import save_with_history
 from omslag.common.locking import version_claim
@@ -28,11 +29,6 @@ RISK_FIELDS = ("description", "likelihood", "impact", "owner")
 MITIGATION_FIELDS = ("description", "owner", "due_date", "status")
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def questionnaire_of(template: AssessmentTemplate) -> Questionnaire:
     return Questionnaire(list(template.items.all()))
 
@@ -53,7 +49,7 @@ def assessment_create(*, actor, template, subject, title: str = "") -> Assessmen
     from omslag.portfolio.models import Application
     from omslag.projects.models import Project
 
-    _require(access.assessments_can_create(actor, subject.organisation))
+    require(access.assessments_can_create(actor, subject.organisation))
     assessment = Assessment(
         organisation=subject.organisation,
         template=template,
@@ -92,7 +88,7 @@ def assessment_answers_save(
     sends every field of its step). Answers to items a condition hides are removed, and the
     score and outcome are computed again.
     """
-    _require(access.assessment_can_edit(actor, assessment))
+    require(access.assessment_can_edit(actor, assessment))
     questionnaire = questionnaire_of(assessment.template)
     current = stored_answers(assessment)
     incoming: dict = {}
@@ -164,7 +160,7 @@ def _answers_store(actor, assessment, questionnaire, current, wanted) -> None:
 @transaction.atomic
 def assessment_add_instance(*, actor, assessment, item_source_id: str, parent_instance: str):
     """One more repetition of a repeatable item ('add another')."""
-    _require(access.assessment_can_edit(actor, assessment))
+    require(access.assessment_can_edit(actor, assessment))
     questionnaire = questionnaire_of(assessment.template)
     item = questionnaire.by_source.get(item_source_id)
     if item is None or not item.repeatable:
@@ -191,7 +187,7 @@ def _status_change(assessment, *, actor, expected_version, to_status, reason) ->
 @transaction.atomic
 def assessment_submit(*, actor, assessment, expected_version=None) -> Assessment:
     """Send for review; every shown required question must have an answer."""
-    _require(access.assessment_can_edit(actor, assessment))
+    require(access.assessment_can_edit(actor, assessment))
     questionnaire = questionnaire_of(assessment.template)
     answers = stored_answers(assessment)
     missing = questionnaire.missing_required(answers, assessment.repeat_counts)
@@ -212,7 +208,7 @@ def assessment_submit(*, actor, assessment, expected_version=None) -> Assessment
 
 
 def _review(assessment, *, actor, expected_version, to_status, note, reason) -> Assessment:
-    _require(access.assessment_can_review(actor, assessment))
+    require(access.assessment_can_review(actor, assessment))
     if assessment.status != AssessmentStatus.IN_REVIEW:
         raise RuleViolation(_("Only an assessment in review can be approved or rejected."))
     assessment.reviewed_by = actor
@@ -264,7 +260,7 @@ def _risk_score(risk) -> None:
 
 @transaction.atomic
 def risk_create(*, actor, assessment, **fields) -> Risk:
-    _require(access.assessment_can_manage_risks(actor, assessment))
+    require(access.assessment_can_manage_risks(actor, assessment))
     _check_fields(fields, RISK_FIELDS)
     risk = Risk(assessment=assessment, **fields)
     _risk_score(risk)
@@ -274,7 +270,7 @@ def risk_create(*, actor, assessment, **fields) -> Risk:
 
 @transaction.atomic
 def risk_update(*, actor, risk, expected_version=None, **changes) -> Risk:
-    _require(access.assessment_can_manage_risks(actor, risk.assessment))
+    require(access.assessment_can_manage_risks(actor, risk.assessment))
     _check_fields(changes, RISK_FIELDS)
     if expected_version is not None:
         version_claim(risk, expected_version)
@@ -287,7 +283,7 @@ def risk_update(*, actor, risk, expected_version=None, **changes) -> Risk:
 
 @transaction.atomic
 def risk_delete(*, actor, risk, expected_version=None) -> None:
-    _require(access.assessment_can_manage_risks(actor, risk.assessment))
+    require(access.assessment_can_manage_risks(actor, risk.assessment))
     if expected_version is not None:
         version_claim(risk, expected_version)
     risk.deleted_at = timezone.now()
@@ -303,7 +299,7 @@ def _mitigation_status_check(actor, mitigation, status) -> None:
 
 @transaction.atomic
 def mitigation_create(*, actor, risk, **fields) -> Mitigation:
-    _require(access.assessment_can_manage_risks(actor, risk.assessment))
+    require(access.assessment_can_manage_risks(actor, risk.assessment))
     _check_fields(fields, MITIGATION_FIELDS)
     mitigation = Mitigation(risk=risk, **fields)
     _mitigation_status_check(actor, mitigation, mitigation.status)
@@ -314,7 +310,7 @@ def mitigation_create(*, actor, risk, **fields) -> Mitigation:
 @transaction.atomic
 def mitigation_update(*, actor, mitigation, expected_version=None, **changes) -> Mitigation:
     """Approving a mitigation is the safeguard officer's (not the author's) call."""
-    _require(access.assessment_can_manage_risks(actor, mitigation.risk.assessment))
+    require(access.assessment_can_manage_risks(actor, mitigation.risk.assessment))
     _check_fields(changes, MITIGATION_FIELDS)
     if changes.get("status", mitigation.status) != mitigation.status:
         _mitigation_status_check(actor, mitigation, changes["status"])
@@ -333,7 +329,7 @@ def mitigation_update(*, actor, mitigation, expected_version=None, **changes) ->
 def gate_requirements_save(*, actor, organisation, rules: list[dict]) -> list[GateRequirement]:
     """Replace the organisation's requirements by ``rules`` (dicts of the model's fields);
     an empty list returns the organisation to the defaults."""
-    _require(access.gate_requirements_can_change(actor, organisation))
+    require(access.gate_requirements_can_change(actor, organisation))
     now = timezone.now()
     for old in GateRequirement.objects.filter(organisation=organisation):
         old.deleted_at = now

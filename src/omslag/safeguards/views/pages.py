@@ -13,14 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common import charts
+from omslag.common.access import require
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, gates, selectors, services
 from ..forms import GateRequirementForm
 from ..models import AssessmentTemplate, GateRequirement
 from ..presentation import step_rows
 from ..questionnaire import Questionnaire
-from .base import organisation_context, require
 
 
 @login_required
@@ -96,7 +97,7 @@ def coverage(request, slug):
         request,
         "safeguards/coverage.html",
         {
-            **organisation_context(organisation),
+            **organisation_context(request.user, organisation),
             "figures": figures,
             "chart": chart,
             "labels": SUBJECT_LABELS,
@@ -159,7 +160,7 @@ def gate_requirements(request, slug):
         request,
         "safeguards/gate_requirements.html",
         {
-            **organisation_context(organisation),
+            **organisation_context(request.user, organisation),
             "rules": current,
             "uses_defaults": gates.uses_defaults(organisation),
             "can_change": can_change,

@@ -3,12 +3,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from omslag.common.errors import DomainError
+from omslag.common.errors import DomainError, RuleViolation
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.formats import FORMATS
 from omslag.common.tabular.registry import document_export, document_kinds, export_kinds
 from omslag.exchange import services
-from omslag.exchange.cli import Operator, command_context, reference_class_named
+from omslag.exchange.cli import Operator, command_context
+from omslag.exchange.options import export_option
 from omslag.exchange.standards import standard_export, standard_export_names
 
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         organisation, _person = command_context(org, None)
         export_options = {}
         if reference_class:
-            export_options["reference_class"] = reference_class_named(organisation, reference_class)
+            export_options["reference_class"] = self.reference_class(
+                kind, organisation, reference_class
+            )
         with progress_bar(f"Exporting {kind}") as bar:
             try:
                 exported = services.export_file(
@@ -61,6 +64,15 @@ class Command(BaseCommand):
         else:
             sys.stdout.buffer.write(exported.content)
             sys.stdout.flush()
+
+    def reference_class(self, kind, organisation, name):
+        option = export_option(kind, "reference_class")
+        if option is None:
+            raise CommandError(f"Exporting {kind} takes no --reference-class.")
+        try:
+            return option.by_name(organisation, name)
+        except RuleViolation as error:
+            raise CommandError(error.message) from None
 
     def export_standard(self, kind, standard, org, fmt, output):
         spec = standard_export(kind, standard)

@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from omslag.common.errors import DomainError
-from omslag.exchange.cli import command_context, reference_class_named
-from omslag.projects import selectors
+from omslag.exchange.cli import command_context
+from omslag.projects import selectors, services
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
         if iterations < 100:
             raise CommandError("--iterations must be at least 100.")
         organisation, _actor = command_context(org, None)
-        chosen = reference_class_named(organisation, reference_class)
         try:
+            chosen = services.reference_class_named(organisation, reference_class)
             result = selectors.forecast_report(
                 organisation, chosen, seed=seed, iterations=iterations
             )
