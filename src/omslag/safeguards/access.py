@@ -70,6 +70,14 @@ def mitigation_can_approve(person, mitigation: Mitigation) -> bool:
     return assessment_can_review(person, assessment)
 
 
+def mitigation_can_set(person, risk: Risk, *, status: str | None = None) -> bool:
+    """Add or change a mitigation of ``risk``; setting it to approved is the safeguard
+    officer's call (not the author's)."""
+    if not assessment_can_manage_risks(person, risk.assessment):
+        return False
+    return status != Mitigation.Status.APPROVED or assessment_can_review(person, risk.assessment)
+
+
 def gate_requirements_can_change(person, organisation) -> bool:
     return organisation_can_manage_members(person, organisation)
 

@@ -19,7 +19,6 @@ from omslag.organisations.selectors import organisation_context
 from .. import access, selectors, services
 from ..forms import ExperimentCreateForm, ExperimentFilterForm, SearchForm
 from ..models import Experiment, Stage
-from . import queries
 
 BOARD_PER_STAGE = 50
 
@@ -56,7 +55,7 @@ def experiment_list(request, slug):
     filters = filters_of(form)
     page = paginate(
         request,
-        queries.experiment_list(
+        selectors.experiments_recently_moved(
             organisation, search=filters.get("q", ""), stage=filters.get("stage", "")
         ),
     )

@@ -15,7 +15,6 @@ from omslag.organisations.selectors import organisation_context
 from .. import access, selectors, services
 from ..forms import ChallengeForm
 from ..models import Challenge
-from . import queries
 
 
 @login_required
@@ -27,7 +26,7 @@ def challenge_list(request, slug):
         "innovation/challenge_list.html",
         {
             **organisation_context(request.user, organisation, access.pipeline_can_change),
-            "page": paginate(request, queries.challenge_list(organisation)),
+            "page": paginate(request, selectors.challenges_with_idea_counts(organisation)),
         },
     )
 

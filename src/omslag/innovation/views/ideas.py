@@ -17,7 +17,6 @@ from omslag.organisations.selectors import organisation_context
 from .. import access, selectors, services
 from ..forms import IdeaAcceptForm, IdeaFilterForm, IdeaForm, IdeaReviewForm
 from ..models import Challenge, Idea
-from . import queries
 from .board import similar_records
 
 OPEN_STATUSES = (Idea.Status.SUBMITTED, Idea.Status.UNDER_REVIEW)
@@ -53,7 +52,7 @@ def _idea_context(request, idea, **overrides) -> dict:
         {
             "idea": idea,
             "is_author": idea.author_id is not None and idea.author_id == request.user.pk,
-            "experiments": queries.idea_experiments(idea),
+            "experiments": selectors.idea_experiments(idea),
             "merged_ideas": list(idea.merged_ideas.order_by("title")),
             "review_form": IdeaReviewForm(idea=idea) if context["can_change"] and is_open else None,
             "accept_form": IdeaAcceptForm(idea=idea) if context["can_change"] and is_open else None,

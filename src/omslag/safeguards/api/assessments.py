@@ -202,7 +202,7 @@ class AssessmentAnswersApi(generics.GenericAPIView):
         return _detail(assessment)
 
 
-def _action(operation_id, service, description):
+def _action(operation_id, service, allowed, description):
     @extend_schema(tags=["safeguards"])
     class ActionApi(generics.GenericAPIView):
         serializer_class = AssessmentDetailOut
@@ -215,6 +215,7 @@ def _action(operation_id, service, description):
         )
         def post(self, request, pk):
             assessment = access.assessment_get_readable(request.user, pk)
+            require(allowed(request.user, assessment))
             data = validated(ReviewIn, request.data)
             kwargs = {"expected_version": data.get("version")}
             if service is not services.assessment_submit:
@@ -229,15 +230,18 @@ def _action(operation_id, service, description):
 AssessmentSubmitApi = _action(
     "assessments_submit",
     services.assessment_submit,
+    access.assessment_can_edit,
     "Send for review; every shown required question needs an answer.",
 )
 AssessmentApproveApi = _action(
     "assessments_approve",
     services.assessment_approve,
+    access.assessment_can_review,
     "Sign-off: only a safeguard officer of the organisation who is not the author (else 403).",
 )
 AssessmentRejectApi = _action(
     "assessments_reject",
     services.assessment_reject,
+    access.assessment_can_review,
     "Reject with a note: only a safeguard officer who is not the author (else 403).",
 )

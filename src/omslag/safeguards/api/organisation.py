@@ -6,9 +6,9 @@ from rest_framework.response import Response
 
 from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelSerializer
-from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
-from .. import gates, selectors, services
+from .. import access, gates, selectors, services
 from ..models import GateRequirement, TemplateKind
 
 
@@ -90,7 +90,9 @@ class GateRequirementListApi(generics.GenericAPIView):
         responses={200: RequirementsOut},
     )
     def put(self, request, slug):
-        organisation = organisation_get_readable(request.user, slug)
+        organisation = organisation_get_changeable(
+            request.user, slug, access.gate_requirements_can_change
+        )
         data = validated(RequirementsIn, request.data)
         services.gate_requirements_save(
             actor=request.user,

@@ -253,6 +253,11 @@ def risk_list(request, pk):
             if action == "mitigation" and mitigation_form.is_valid():
                 risk = access.risk_get_readable(request.user, request.POST.get("risk"))
                 require(risk.assessment_id == assessment.pk)
+                require(
+                    access.mitigation_can_set(
+                        request.user, risk, status=mitigation_form.cleaned_data.get("status")
+                    )
+                )
                 services.mitigation_create(
                     actor=request.user, risk=risk, **mitigation_form.cleaned_data
                 )
@@ -280,7 +285,11 @@ def mitigation_status(request, pk):
     mitigation = access.mitigation_get_readable(request.user, pk)
     form = MitigationStatusForm(request.POST)
     assessment = mitigation.risk.assessment
+    require(access.assessment_can_manage_risks(request.user, assessment))
     if form.is_valid():
+        new_status = form.cleaned_data["status"]
+        changed = new_status if new_status != mitigation.status else None
+        require(access.mitigation_can_set(request.user, mitigation.risk, status=changed))
         services.mitigation_update(
             actor=request.user, mitigation=mitigation, status=form.cleaned_data["status"]
         )
