@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.fields import ChoiceListField
 from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
@@ -118,25 +119,12 @@ class ExperimentUpdateIn(ExperimentIn):
         }
 
 
-class StageListField(serializers.ListField):
-    """``?stage=running&stage=evaluation`` or ``?stage=running,evaluation``."""
-
-    child = serializers.ChoiceField(choices=Stage.choices)
-
-    def to_internal_value(self, data):
-        values = [data] if isinstance(data, str) else list(data)
-        parts = [part.strip() for value in values for part in str(value).split(",")]
-        try:
-            return super().to_internal_value([part for part in parts if part])
-        except serializers.ValidationError as error:
-            # Name the parameter (stage), not the position in it (stage.0).
-            raise serializers.ValidationError(
-                [reason for reasons in error.detail.values() for reason in reasons]
-            ) from None
-
-
 class ExperimentFiltersIn(CamelSerializer):
-    stage = StageListField(required=False, help_text="Stage; repeat or separate by commas")
+    stage = ChoiceListField(
+        child=serializers.ChoiceField(choices=Stage.choices),
+        required=False,
+        help_text="Stage; repeat or separate by commas",
+    )
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Part of the title"
     )

@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -10,7 +9,8 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from omslag.common.api.helpers import VersionIn, money, validated
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
+from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
@@ -217,42 +217,25 @@ class ScenarioListApi(generics.GenericAPIView):
         return Response(ScenarioDetailOut(scenario).data, status=status.HTTP_201_CREATED)
 
 
+@versioned_detail_schema("scenarios", ScenarioUpdateIn, ScenarioDetailOut)
 @extend_schema(tags=["scenarios"])
-class ScenarioDetailApi(generics.GenericAPIView):
+class ScenarioDetailApi(VersionedDetailApi):
     serializer_class = ScenarioDetailOut
+    update_input = ScenarioUpdateIn
 
-    @extend_schema(operation_id="scenarios_read")
-    def get(self, request, pk):
-        return Response(ScenarioDetailOut(access.scenario_get_readable(request.user, pk)).data)
+    def readable(self, person, pk):
+        return access.scenario_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="scenarios_update",
-        request=ScenarioUpdateIn,
-        responses={200: ScenarioDetailOut},
-    )
-    def patch(self, request, pk):
-        scenario = access.scenario_get_readable(request.user, pk)
-        record_changeable(request, scenario)
-        data = validated(ScenarioUpdateIn, request.data)
-        scenario = services.scenario_update(
-            actor=request.user, scenario=scenario, expected_version=data.pop("version"), **data
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.scenario_update(
+            actor=actor, scenario=record, expected_version=expected_version, **changes
         )
-        return Response(ScenarioDetailOut(scenario).data)
 
-    @extend_schema(
-        operation_id="scenarios_delete",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        scenario = access.scenario_get_readable(request.user, pk)
-        record_changeable(request, scenario)
-        data = validated(VersionIn, request.query_params)
-        services.scenario_delete(
-            actor=request.user, scenario=scenario, expected_version=data.get("version")
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, actor, record, expected_version):
+        services.scenario_delete(actor=actor, scenario=record, expected_version=expected_version)
 
 
 @extend_schema(tags=["scenarios"])

@@ -6,13 +6,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.analysis.projects import COST_BUCKETS
+from omslag.common.api.fields import ChoiceListField
 from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Project
-from .base import ChoiceListField, RoundedField, record_changeable
+from .base import RoundedField, record_changeable
 
 COST_BUCKET_LABELS = [label for label, _lower, _upper in COST_BUCKETS]
 SHIFT_BUCKETS = ["earlier", "unchanged", "later_up_to_1_year", "later_over_1_year"]
