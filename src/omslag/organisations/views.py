@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
-from omslag.common.forms import ConfirmForm
+from omslag.common.pages import confirmed_delete
 from omslag.common.sections import organisation_sections
 
 from . import access, selectors, services
@@ -125,17 +125,17 @@ def organisation_add(request, slug=None):
 def organisation_delete(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
     require(access.organisation_can_delete(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": organisation.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_delete(
-                actor=request.user,
-                organisation=organisation,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (RuleViolation, ConflictError) as error:
-            messages.error(request, error.message)
-            return redirect("organisations:detail", slug=slug)
+    deletion = confirmed_delete(
+        request,
+        organisation,
+        lambda **version: services.organisation_delete(
+            actor=request.user, organisation=organisation, **version
+        ),
+        refusals=(RuleViolation, ConflictError),
+    )
+    if deletion.refused:
+        return redirect("organisations:detail", slug=slug)
+    if deletion.deleted:
         messages.success(
             request,
             _("%(name)s was deleted. It can be restored from its history.")
@@ -145,7 +145,7 @@ def organisation_delete(request, slug):
     return render(
         request,
         "organisations/organisation_delete.html",
-        {"organisation": organisation, "form": form},
+        {"organisation": organisation, "form": deletion.form},
     )
 
 
@@ -226,19 +226,20 @@ def membership_edit(request, pk):
 def membership_delete(request, pk):
     membership = access.membership_get_readable(request.user, pk)
     require(access.membership_can_change(request.user, membership))
-    form = ConfirmForm(request.POST or None, initial={"version": membership.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_delete(
-                actor=request.user,
-                membership=membership,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (RuleViolation, ConflictError) as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The membership was removed."))
+    deletion = confirmed_delete(
+        request,
+        membership,
+        lambda **version: services.membership_delete(
+            actor=request.user, membership=membership, **version
+        ),
+        refusals=(RuleViolation, ConflictError),
+    )
+    if deletion.deleted:
+        messages.success(request, _("The membership was removed."))
+    if deletion.finished:
         return redirect("organisations:people", slug=membership.organisation.slug)
     return render(
-        request, "organisations/membership_delete.html", {"membership": membership, "form": form}
+        request,
+        "organisations/membership_delete.html",
+        {"membership": membership, "form": deletion.form},
     )

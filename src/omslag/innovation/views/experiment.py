@@ -19,7 +19,7 @@ from ..forms import (
     UploadForm,
 )
 from ..models import STAGE_ORDER, Decision, Experiment, Stage
-from .results import experiment_results
+from ..presentation import experiment_results
 
 DESIGN_FACTS = (
     "hypothesis",

@@ -12,7 +12,7 @@ from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors
-from .results import Chart, percentage
+from ..presentation import Chart, percentage
 
 
 def funnel_summary(funnel: dict) -> str:
