@@ -11,6 +11,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.registry import (
     ExportSpec,
     TargetedImport,
@@ -19,7 +20,16 @@ from omslag.common.tabular.registry import (
 )
 
 from . import access, gates, selectors, services  # noqa: F401  (gates registers the built-in rules)
-from .models import Challenge, Decision, Experiment, Idea, ImplementationTrack, Lesson
+from .models import (
+    STAGE_ORDER,
+    Challenge,
+    Decision,
+    Experiment,
+    Idea,
+    ImplementationTrack,
+    Lesson,
+    Stage,
+)
 from .services.pipeline import CHALLENGE_FIELDS, IDEA_FIELDS, LESSON_FIELDS, TRACK_FIELDS
 
 
@@ -158,5 +168,23 @@ organisation_link_register(
         label=gettext_lazy("Ideas"),
         description=gettext_lazy("Proposals, their status and what became of them."),
         order=40,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="experiment",
+        label=gettext_lazy("Experiments"),
+        model=Experiment,
+        name_field="title",
+        live=lambda organisation: Experiment.objects.filter(organisation=organisation).exclude(
+            stage=Stage.STOPPED
+        ),
+        choosable=selectors.experiments_choosable,
+        stages=lambda: [str(stage) for stage in STAGE_ORDER],
+        ordered=True,
+        order=10,
     )
 )

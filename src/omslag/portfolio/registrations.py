@@ -18,6 +18,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
@@ -551,5 +552,21 @@ organisation_link_register(
         label=gettext_lazy("Scenarios"),
         description=gettext_lazy("Planned changes projected onto the balance."),
         order=40,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="application",
+        label=gettext_lazy("Applications"),
+        model=Application,
+        name_field="name",
+        live=selectors.applications_choosable,
+        choosable=selectors.applications_choosable,
+        stages=lambda: [""],
+        ordered=False,
+        order=30,
     )
 )

@@ -12,6 +12,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
@@ -431,5 +432,23 @@ organisation_link_register(
         label=gettext_lazy("Reference classes"),
         description=gettext_lazy("Earlier projects whose growth is the basis of the forecasts."),
         order=30,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="project",
+        label=gettext_lazy("Projects"),
+        model=Project,
+        name_field="name",
+        live=lambda organisation: Project.objects.filter(organisation=organisation).exclude(
+            status=Project.Status.CANCELLED
+        ),
+        choosable=lambda organisation: Project.objects.filter(organisation=organisation),
+        stages=lambda: list(Project.Status.values),
+        ordered=False,
+        order=20,
     )
 )

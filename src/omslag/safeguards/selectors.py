@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from omslag.common.subjects import assessment_subject, assessment_subjects
 
 from .gates import DPIA_REQUIRED, Need, When, open_high_risks, requirements_for
 from .models import (
@@ -49,9 +50,6 @@ def risks_of(assessment):
     return assessment.risks.prefetch_related("mitigations").order_by("-score", "pk")
 
 
-SUBJECTS = ("experiment", "project", "application")
-
-
 @dataclass
 class SubjectCoverage:
     subject: str
@@ -85,17 +83,7 @@ class Coverage:
 
 
 def _subject_queryset(subject_type, organisation):
-    from omslag.innovation.models import Experiment, Stage
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
-    if subject_type == "experiment":
-        return Experiment.objects.filter(organisation=organisation).exclude(stage=Stage.STOPPED)
-    if subject_type == "project":
-        return Project.objects.filter(organisation=organisation).exclude(
-            status=Project.Status.CANCELLED
-        )
-    return Application.objects.filter(organisation=organisation)
+    return assessment_subject(subject_type).live(organisation)
 
 
 def _approved_exists(subject_type, kind, **extra):
@@ -151,7 +139,8 @@ def coverage_for(organisation, *, missing_limit: int = 20) -> Coverage:
     plus the open high risks and overdue mitigations of the organisation."""
     requirements = requirements_for(organisation)
     subjects = []
-    for subject_type in SUBJECTS:
+    for subject in assessment_subjects():
+        subject_type = subject.key
         queryset = _subject_queryset(subject_type, organisation)
         uncovered = uncovered_filter(subject_type, requirements)
         if uncovered is None:
@@ -159,7 +148,7 @@ def coverage_for(organisation, *, missing_limit: int = 20) -> Coverage:
             subjects.append(SubjectCoverage(subject_type, total, total))
             continue
         counts = queryset.aggregate(total=Count("pk"), uncovered=Count("pk", filter=uncovered))
-        name_field = "title" if subject_type == "experiment" else "name"
+        name_field = subject.name_field
         missing = list(
             queryset.filter(uncovered)
             .order_by(name_field)
@@ -189,32 +178,15 @@ def overdue_mitigations(organisation, today: datetime.date):
 
 
 def subject_choices(organisation) -> list:
-    """The experiments, projects and applications of ``organisation`` an assessment can be
-    about, grouped for a choice field (value ``kind:id``)."""
-    from omslag.innovation.models import Experiment
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
+    """The records of ``organisation`` an assessment can be about, grouped by kind for a
+    choice field (value ``kind:id``); the kinds come from the apps' registrations."""
     return [
         (
-            _("Experiments"),
+            subject.label,
             [
-                (f"experiment:{e.pk}", e.title)
-                for e in Experiment.objects.filter(organisation=organisation)
+                (f"{subject.key}:{record.pk}", getattr(record, subject.name_field))
+                for record in subject.choosable(organisation)
             ],
-        ),
-        (
-            _("Projects"),
-            [
-                (f"project:{p.pk}", p.name)
-                for p in Project.objects.filter(organisation=organisation)
-            ],
-        ),
-        (
-            _("Applications"),
-            [
-                (f"application:{a.pk}", a.name)
-                for a in Application.objects.filter(organisation=organisation)
-            ],
-        ),
+        )
+        for subject in assessment_subjects()
     ]

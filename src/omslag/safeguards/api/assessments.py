@@ -9,13 +9,16 @@ from omslag.common.access import require
 from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.subjects import assessment_subjects
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Assessment, AssessmentStatus, AssessmentTemplate
 from ..questionnaire import AnswerInvalid
 
-SUBJECT_TYPES = ["experiment", "project", "application"]
+
+def subject_types() -> list[str]:
+    return [subject.key for subject in assessment_subjects()]
 
 
 class AssessmentOut(CamelModelSerializer):
@@ -23,7 +26,7 @@ class AssessmentOut(CamelModelSerializer):
     template = serializers.PrimaryKeyRelatedField(read_only=True)
     template_urn = serializers.CharField(source="template.urn", read_only=True)
     template_version = serializers.CharField(source="template.version", read_only=True)
-    subject_type = serializers.ChoiceField(choices=SUBJECT_TYPES, read_only=True)
+    subject_type = serializers.ChoiceField(choices=subject_types(), read_only=True)
     subject_id = serializers.IntegerField(source="subject.pk", read_only=True)
     author = serializers.EmailField(source="author.email", read_only=True, allow_null=True)
     reviewed_by = serializers.EmailField(
@@ -86,7 +89,7 @@ class AssessmentDetailOut(AssessmentOut):
 
 class AssessmentIn(CamelSerializer):
     template = serializers.PrimaryKeyRelatedField(queryset=AssessmentTemplate.objects.all())
-    subject_type = serializers.ChoiceField(choices=SUBJECT_TYPES)
+    subject_type = serializers.ChoiceField(choices=subject_types())
     subject_id = serializers.IntegerField()
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
 

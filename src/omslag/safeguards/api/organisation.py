@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelSerializer
+from omslag.common.subjects import assessment_subjects
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, gates, selectors, services
@@ -13,7 +14,7 @@ from ..models import GateRequirement, TemplateKind
 
 
 class SubjectCoverageOut(CamelSerializer):
-    subject = serializers.ChoiceField(choices=list(selectors.SUBJECTS))
+    subject = serializers.ChoiceField(choices=[s.key for s in assessment_subjects()])
     total = serializers.IntegerField()
     covered = serializers.IntegerField(help_text="With every approved assessment required.")
     share_percent = serializers.FloatField(source="share", allow_null=True)

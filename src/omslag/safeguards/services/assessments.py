@@ -9,6 +9,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
+from omslag.common.subjects import assessment_subject_of
 
 from ..models import (
     Answer,
@@ -42,19 +43,13 @@ def stored_answers(assessment) -> dict:
 @transaction.atomic
 def assessment_create(*, actor, template, subject, title: str = "") -> Assessment:
     """Start an assessment of an experiment, project or application on ``template``."""
-    from omslag.innovation.models import Experiment
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
     assessment = Assessment(
         organisation=subject.organisation,
         template=template,
         kind=template.kind,
         title=title.strip() or f"{template.name} — {subject}"[:300],
         author=actor if getattr(actor, "pk", None) else None,
-        experiment=subject if isinstance(subject, Experiment) else None,
-        project=subject if isinstance(subject, Project) else None,
-        application=subject if isinstance(subject, Application) else None,
+        **{assessment_subject_of(subject).key: subject},
     )
     save_with_history(assessment, actor=actor, reason=_("started"))
     return assessment

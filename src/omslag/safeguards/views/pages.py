@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common import charts
 from omslag.common.access import require
+from omslag.common.subjects import assessment_subjects
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
@@ -65,11 +65,8 @@ def _share_chart(labels, shares, notes) -> str:
     )
 
 
-SUBJECT_LABELS = {
-    "experiment": gettext_lazy("Experiments"),
-    "project": gettext_lazy("Projects"),
-    "application": gettext_lazy("Applications"),
-}
+def subject_labels() -> dict:
+    return {subject.key: subject.label for subject in assessment_subjects()}
 
 
 @login_required
@@ -80,7 +77,7 @@ def coverage(request, slug):
     measured = [s for s in figures.subjects if s.total]
     chart = None
     if measured:
-        labels = [str(SUBJECT_LABELS[s.subject]) for s in measured]
+        labels = [str(subject_labels()[s.subject]) for s in measured]
         chart = {
             "image": _share_chart(
                 labels, [s.share for s in measured], [f"{s.covered} / {s.total}" for s in measured]
@@ -100,7 +97,7 @@ def coverage(request, slug):
             **organisation_context(request.user, organisation),
             "figures": figures,
             "chart": chart,
-            "labels": SUBJECT_LABELS,
+            "labels": subject_labels(),
             "can_change_gates": access.gate_requirements_can_change(request.user, organisation),
         },
     )
