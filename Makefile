@@ -29,10 +29,11 @@ test: $(DEV_STAMP)
 	OMSLAG_SECRET_KEY=check $(BIN)/omslag makemigrations --check --dry-run
 	$(BIN)/pytest
 
-## lint: ruff, formatting, mypy on the analysis core
+## lint: ruff, formatting, the import contracts, mypy
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 ## bench: measure speed and memory; results to var/bench/results.json

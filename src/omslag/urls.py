@@ -2,10 +2,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from omslag.common import views as common_views
+from omslag.leadership import views as leadership_views
 from omslag.publication.urls import open_urlpatterns
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", leadership_views.home, name="home"),
     path("language", set_language, name="set_language"),
     path("history/<slug:key>/<int:pk>", common_views.record_history, name="record-history"),
     path(

@@ -4,15 +4,12 @@ one experiment from challenge to operation, with permissions and optimistic lock
 answer is checked against an OpenAPI document generated from the code for this run."""
 
 import datetime as dt
-import json
 import math
-from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
@@ -25,55 +22,9 @@ from statsmodels.stats.proportion import test_proportions_2indep as proportions_
 
 from omslag.innovation.models import Experiment, MeasurementSummary, Stage
 from omslag.organisations.models import Role
-from tests.api.conftest import PROBLEM_JSON, OpenApiDocument, camel_case_violations
+from tests.api.calls import call, invalid, ok, problem
 
 TODAY = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="session")
-def document(tmp_path_factory) -> OpenApiDocument:
-    """The document the code generates now (not the committed file, which the lead
-    regenerates at the end)."""
-    target = tmp_path_factory.mktemp("openapi") / "openapi.json"
-    call_command("spectacular", "--format", "openapi-json", "--file", str(target), "--validate")
-    return OpenApiDocument(json.loads(target.read_text()))
-
-
-@pytest.fixture
-def call(document):
-    def send(client, method, template, body=None, query=None, multipart=False, **path):
-        """Send a request to ``template`` (a path of the document) and check the answer
-        against it before returning it."""
-        url = "/api/v1" + template.format(**path)
-        if query:
-            url += "?" + urlencode(query, doseq=True)
-        request = getattr(client, method)
-        if multipart:
-            response = request(url, body, format="multipart")
-        elif body is not None:
-            response = request(url, body, format="json")
-        else:
-            response = request(url)
-        document.assert_matches(response, template, method)
-        assert not camel_case_violations(response.json() if response.content else {})
-        return response
-
-    return send
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def problem(response, status) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM_JSON
-    return response.json()
-
-
-def invalid(body) -> dict[str, str]:
-    return {param["name"]: param["reason"] for param in body["invalidParams"]}
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +98,7 @@ TREATMENT = RNG.normal(11.0, 3.0, 55)
 
 
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
-def test_mean_difference_is_welch_as_scipy_computes_it_on_the_raw_data(editor, call, alternative):
+def test_mean_difference_is_welch_as_scipy_computes_it_on_the_raw_data(editor, alternative):
     body = ok(
         call(
             editor,
@@ -179,7 +130,7 @@ def test_mean_difference_is_welch_as_scipy_computes_it_on_the_raw_data(editor, c
     assert body["effect"] == "absolute" and body["alternative"] == alternative
 
 
-def test_relative_effect_is_the_delta_method(editor, call):
+def test_relative_effect_is_the_delta_method(editor):
     body = ok(
         call(
             editor,
@@ -212,7 +163,9 @@ def test_relative_effect_is_the_delta_method(editor, call):
     [("two-sided", "two-sided"), ("greater", "larger"), ("less", "smaller")],
 )
 def test_proportion_difference_as_statsmodels_computes_it(
-    editor, call, alternative, statsmodels_alternative
+    editor,
+    alternative,
+    statsmodels_alternative,
 ):
     body = ok(
         call(
@@ -246,7 +199,7 @@ def test_proportion_difference_as_statsmodels_computes_it(
         assert body["confidenceInterval"][open_side] is None
 
 
-def test_power_of_the_two_sample_t_test_as_r_pwr_and_the_noncentral_t(editor, call):
+def test_power_of_the_two_sample_t_test_as_r_pwr_and_the_noncentral_t(editor):
     body = ok(
         call(
             editor,
@@ -264,7 +217,7 @@ def test_power_of_the_two_sample_t_test_as_r_pwr_and_the_noncentral_t(editor, ca
     assert body["countPerGroup"] == 20 and body["countPerGroupCeiling"] is None
 
 
-def test_power_with_unequal_groups_as_statsmodels(editor, call):
+def test_power_with_unequal_groups_as_statsmodels(editor):
     body = ok(
         call(
             editor,
@@ -287,7 +240,7 @@ def test_power_with_unequal_groups_as_statsmodels(editor, call):
     assert (body["countControl"], body["countTreatment"]) == (30, 50)
 
 
-def test_sample_size_for_a_target_power_is_fractional_as_r_pwr(editor, call):
+def test_sample_size_for_a_target_power_is_fractional_as_r_pwr(editor):
     body = ok(
         call(
             editor,
@@ -304,7 +257,7 @@ def test_sample_size_for_a_target_power_is_fractional_as_r_pwr(editor, call):
     assert body["achievedPower"] >= 0.8 and body["power"] == 0.8
 
 
-def test_power_of_two_proportions_from_rates(editor, call):
+def test_power_of_two_proportions_from_rates(editor):
     body = ok(
         call(
             editor,
@@ -340,7 +293,7 @@ def test_power_of_two_proportions_from_rates(editor, call):
 @pytest.mark.parametrize(
     ("method", "reference"), [("holm", "holm"), ("benjamini-hochberg", "fdr_bh")]
 )
-def test_adjusted_p_values_as_statsmodels_in_input_order(editor, call, method, reference):
+def test_adjusted_p_values_as_statsmodels_in_input_order(editor, method, reference):
     p_values = [0.04, 0.001, 0.3, 0.012, 0.049, 0.8]
 
     body = ok(
@@ -358,7 +311,7 @@ def test_adjusted_p_values_as_statsmodels_in_input_order(editor, call, method, r
     assert body["pValues"] == p_values and body["method"] == method
 
 
-def test_difference_in_differences_from_four_cells(editor, call):
+def test_difference_in_differences_from_four_cells(editor):
     rng = np.random.default_rng(5)
     cells = {
         "controlBefore": rng.normal(20, 4, 30),
@@ -542,7 +495,7 @@ GOOD = {"count": 10, "sum": 100.0, "sumOfSquares": 1090.0}
         ),
     ],
 )
-def test_bad_calculator_input_is_400_naming_the_field(editor, call, path, body, field, words):
+def test_bad_calculator_input_is_400_naming_the_field(editor, path, body, field, words):
     answer = problem(call(editor, "post", path, body), 400)
 
     reasons = invalid(answer)
@@ -590,15 +543,13 @@ def test_bad_calculator_input_is_400_naming_the_field(editor, call, path, body, 
         ),
     ],
 )
-def test_numbers_the_analysis_core_refuses_are_400_with_its_message(
-    editor, call, path, body, words
-):
+def test_numbers_the_analysis_core_refuses_are_400_with_its_message(editor, path, body, words):
     answer = problem(call(editor, "post", path, body), 400)
 
     assert words in answer["detail"]
 
 
-def test_the_calculator_needs_a_signed_in_person(db, call):
+def test_the_calculator_needs_a_signed_in_person(db):
     from rest_framework.test import APIClient
 
     problem(APIClient().post("/api/v1/analysis/power", {}, format="json"), 401)
@@ -622,14 +573,14 @@ DESIGN = {
 }
 
 
-def move(call, client, pk, to_stage, version, reason=""):
+def move(client, pk, to_stage, version, reason=""):
     body = {"toStage": to_stage, "version": version}
     if reason:
         body["reason"] = reason
     return call(client, "post", "/experiments/{id}/move", body, id=pk)
 
 
-def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
+def test_an_experiment_from_challenge_to_operation(orgs, editor, board):
     agency = orgs[1]
 
     challenge = ok(
@@ -681,11 +632,11 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
     assert experiment["allowedMoves"] == ["design", "stopped"]
     assert ok(call(editor, "get", "/ideas/{id}", id=idea["id"]))["status"] == "accepted"
 
-    experiment = ok(move(call, editor, pk, "design", experiment["version"]))
+    experiment = ok(move(editor, pk, "design", experiment["version"]))
     assert experiment["gateProblems"][0]["toStage"] == "running"
     assert "hypothesis" in experiment["gateProblems"][0]["problems"][0]
 
-    refused = problem(move(call, editor, pk, "running", experiment["version"]), 422)
+    refused = problem(move(editor, pk, "running", experiment["version"]), 422)
     assert len(refused["problems"]) == 1
     assert "The design is not complete" in refused["problems"][0]
     assert "units per group" in refused["problems"][0]
@@ -702,7 +653,7 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
     )
     assert experiment["budget"] == "25000.00" and experiment["sampleSizePerGroup"] == 150
     assert experiment["gateProblems"] == [{"toStage": "running", "problems": []}]
-    experiment = ok(move(call, editor, pk, "running", experiment["version"]))
+    experiment = ok(move(editor, pk, "running", experiment["version"]))
     assert experiment["stage"] == "running"
 
     # Measurements as summaries: the sums of two groups of handling times.
@@ -728,7 +679,7 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
     listed = ok(call(editor, "get", "/experiments/{id}/measurements", id=pk))
     assert listed["count"] == 2 and listed["results"][0]["sum"] == pytest.approx(control.sum())
 
-    experiment = ok(move(call, editor, pk, "evaluation", experiment["version"]))
+    experiment = ok(move(editor, pk, "evaluation", experiment["version"]))
     evaluations = ok(call(editor, "post", "/experiments/{id}/evaluate", {}, id=pk), 201)
     by_method = {e["method"]: e for e in evaluations}
     assert set(by_method) == {"welch", "srm"}
@@ -742,7 +693,7 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
     assert read == welch
     assert ok(call(editor, "get", "/experiments/{id}/evaluations", id=pk))["count"] == 2
 
-    experiment = ok(move(call, editor, pk, "decision", experiment["version"]))
+    experiment = ok(move(editor, pk, "decision", experiment["version"]))
     decision = ok(
         call(
             board,
@@ -798,7 +749,7 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
     )
     assert changed["adoptionMeasured"] == 640 and changed["version"] == opened["version"] + 1
 
-    experiment = ok(move(call, editor, pk, "in_operation", experiment["version"]))
+    experiment = ok(move(editor, pk, "in_operation", experiment["version"]))
     assert experiment["stage"] == "in_operation" and experiment["allowedMoves"] == []
     frozen = problem(
         call(
@@ -846,7 +797,7 @@ def test_an_experiment_from_challenge_to_operation(orgs, editor, board, call):
 
 
 @pytest.fixture
-def running(orgs, editor, call):
+def running(orgs, editor):
     """An experiment of the agency with a complete design, running."""
     created = ok(
         call(
@@ -858,11 +809,11 @@ def running(orgs, editor, call):
         ),
         201,
     )
-    moved = ok(move(call, editor, created["id"], "design", created["version"]))
-    return ok(move(call, editor, created["id"], "running", moved["version"]))
+    moved = ok(move(editor, created["id"], "design", created["version"]))
+    return ok(move(editor, created["id"], "running", moved["version"]))
 
 
-def test_impossible_summaries_are_422_per_row_and_nothing_is_saved(editor, call, running):
+def test_impossible_summaries_are_422_per_row_and_nothing_is_saved(editor, running):
     answer = problem(
         call(
             editor,
@@ -892,7 +843,7 @@ def test_impossible_summaries_are_422_per_row_and_nothing_is_saved(editor, call,
     assert not MeasurementSummary.objects.filter(experiment_id=running["id"]).exists()
 
 
-def test_malformed_summaries_are_400_naming_the_row_and_field(editor, call, running):
+def test_malformed_summaries_are_400_naming_the_row_and_field(editor, running):
     answer = problem(
         call(
             editor,
@@ -907,7 +858,7 @@ def test_malformed_summaries_are_400_naming_the_row_and_field(editor, call, runn
     assert set(invalid(answer)) == {"0.count", "0.sumOfSquares"}  # the index in the list
 
 
-def test_a_per_unit_file_is_reduced_to_summaries(editor, call, running):
+def test_a_per_unit_file_is_reduced_to_summaries(editor, running):
     rows = ["unit,group,handling_minutes"] + [
         f"u{i},{'control' if i % 2 else 'treatment'},{20 + i % 7}" for i in range(40)
     ]
@@ -933,7 +884,7 @@ def test_a_per_unit_file_is_reduced_to_summaries(editor, call, running):
     assert first["source"] == "upload"
 
 
-def test_a_file_with_bad_rows_is_422_per_file_row(editor, call, running):
+def test_a_file_with_bad_rows_is_422_per_file_row(editor, running):
     content = "unit,group,handling_minutes\nu1,control,12\nu2,pilot,13\nu3,treatment,many\n"
     upload = SimpleUploadedFile("units.csv", content.encode(), content_type="text/csv")
 
@@ -956,7 +907,7 @@ def test_a_file_with_bad_rows_is_422_per_file_row(editor, call, running):
     assert not MeasurementSummary.objects.filter(experiment_id=running["id"]).exists()
 
 
-def test_an_unreadable_file_is_422(editor, call, running):
+def test_an_unreadable_file_is_422(editor, running):
     upload = SimpleUploadedFile("units.pdf", b"%PDF-1.4", content_type="application/pdf")
 
     answer = problem(
@@ -974,7 +925,7 @@ def test_an_unreadable_file_is_422(editor, call, running):
     assert "unknown file type" in answer["detail"] and answer["errors"] == []
 
 
-def test_an_upload_sent_as_json_is_415(editor, call, running):
+def test_an_upload_sent_as_json_is_415(editor, running):
     problem(
         call(
             editor,
@@ -987,7 +938,7 @@ def test_an_upload_sent_as_json_is_415(editor, call, running):
     )
 
 
-def test_evaluating_without_measurements_is_422(editor, call, running):
+def test_evaluating_without_measurements_is_422(editor, running):
     answer = problem(call(editor, "post", "/experiments/{id}/evaluate", {}, id=running["id"]), 422)
 
     assert "no measurements" in answer["detail"]
@@ -997,7 +948,9 @@ def test_evaluating_without_measurements_is_422(editor, call, running):
 
 
 def test_declining_needs_a_reason_and_merging_an_idea_of_the_same_organisation(
-    orgs, editor, outsider, call
+    orgs,
+    editor,
+    outsider,
 ):
     agency, municipality = orgs[1], orgs[2]
 
@@ -1067,7 +1020,7 @@ def test_declining_needs_a_reason_and_merging_an_idea_of_the_same_organisation(
     assert "merged" in again["detail"]
 
 
-def test_an_idea_cannot_answer_another_organisations_challenge(orgs, editor, outsider, call):
+def test_an_idea_cannot_answer_another_organisations_challenge(orgs, editor, outsider):
     foreign = ok(
         call(
             outsider,
@@ -1096,7 +1049,7 @@ def test_an_idea_cannot_answer_another_organisations_challenge(orgs, editor, out
 # --- lists, filters, similar, stuck after pilot -----------------------------------------------
 
 
-def _experiment(call, client, organisation, title, **fields):
+def _experiment(client, organisation, title, **fields):
     return ok(
         call(
             client,
@@ -1110,13 +1063,15 @@ def _experiment(call, client, organisation, title, **fields):
 
 
 def test_experiment_list_filters_by_stage_and_title_in_few_queries(
-    orgs, editor, call, django_assert_max_num_queries
+    orgs,
+    editor,
+    django_assert_max_num_queries,
 ):
     agency = orgs[1]
     for index in range(12):
-        _experiment(call, editor, agency, f"Pilot {index:02d}")
-    stopped = _experiment(call, editor, agency, "Parking sensors")
-    ok(move(call, editor, stopped["id"], "stopped", stopped["version"], "No supplier"))
+        _experiment(editor, agency, f"Pilot {index:02d}")
+    stopped = _experiment(editor, agency, "Parking sensors")
+    ok(move(editor, stopped["id"], "stopped", stopped["version"], "No supplier"))
 
     # 8 for the token and the rate limit's cache; then organisation, roles, count, page.
     with django_assert_max_num_queries(13):
@@ -1154,13 +1109,16 @@ def test_experiment_list_filters_by_stage_and_title_in_few_queries(
 
 
 def test_similar_experiments_come_from_organisations_you_may_read(
-    orgs, editor, outsider, client_as, call
+    orgs,
+    editor,
+    outsider,
+    client_as,
 ):
     ministry, agency, municipality = orgs
     ministry_editor = client_as(Role.EDITOR, ministry)
-    mine = _experiment(call, editor, agency, "Chatbot for permits")
-    _experiment(call, ministry_editor, ministry, "Chatbot for taxes")
-    _experiment(call, outsider, municipality, "Chatbot for parking permits")
+    mine = _experiment(editor, agency, "Chatbot for permits")
+    _experiment(ministry_editor, ministry, "Chatbot for taxes")
+    _experiment(outsider, municipality, "Chatbot for parking permits")
 
     similar = ok(call(ministry_editor, "get", "/experiments/{id}/similar", id=mine["id"]))
 
@@ -1168,9 +1126,7 @@ def test_similar_experiments_come_from_organisations_you_may_read(
     assert similar[0]["sharedWords"] == 1 and similar[0]["organisation"] == ministry.slug
 
 
-def test_a_positive_pilot_without_implementation_is_stuck_after_six_months(
-    orgs, editor, call, running
-):
+def test_a_positive_pilot_without_implementation_is_stuck_after_six_months(orgs, editor, running):
     rng = np.random.default_rng(3)
     control, treatment = rng.normal(30, 5, 200), rng.normal(25, 5, 200)
     with time_machine.travel(dt.datetime(2025, 9, 1, tzinfo=dt.UTC), tick=False):
@@ -1195,7 +1151,10 @@ def test_a_positive_pilot_without_implementation_is_stuck_after_six_months(
 
 
 def test_lessons_are_searched_across_the_organisations_you_may_read(
-    orgs, editor, outsider, call, running
+    orgs,
+    editor,
+    outsider,
+    running,
 ):
     ok(
         call(
@@ -1217,7 +1176,7 @@ def test_lessons_are_searched_across_the_organisations_you_may_read(
 # --- permissions, locking, delete and restore ------------------------------------------------
 
 
-def test_who_may_do_what(orgs, editor, viewer, board, outsider, call, running):
+def test_who_may_do_what(orgs, editor, viewer, board, outsider, running):
     pk = running["id"]
     agency = orgs[1]
 
@@ -1231,7 +1190,7 @@ def test_who_may_do_what(orgs, editor, viewer, board, outsider, call, running):
         problem(
             call(client, "patch", "/experiments/{id}", {"version": 3, "title": "X"}, id=pk), 403
         )
-        problem(move(call, client, pk, "evaluation", 3), 403)
+        problem(move(client, pk, "evaluation", 3), 403)
         problem(
             call(
                 client,
@@ -1260,7 +1219,7 @@ def test_who_may_do_what(orgs, editor, viewer, board, outsider, call, running):
     assert Experiment.objects.get(pk=pk).title == "Reminder letters"
 
 
-def test_a_stale_version_is_409_and_the_other_change_is_kept(editor, call, running):
+def test_a_stale_version_is_409_and_the_other_change_is_kept(editor, running):
     pk, version = running["id"], running["version"]
     ok(call(editor, "patch", "/experiments/{id}", {"version": version, "title": "Mine"}, id=pk))
 
@@ -1271,10 +1230,10 @@ def test_a_stale_version_is_409_and_the_other_change_is_kept(editor, call, runni
 
     assert answer["currentVersion"] == version + 1
     assert Experiment.objects.get(pk=pk).title == "Mine"
-    problem(move(call, editor, pk, "evaluation", version), 409)
+    problem(move(editor, pk, "evaluation", version), 409)
 
 
-def test_delete_and_restore_an_experiment(editor, viewer, call, running):
+def test_delete_and_restore_an_experiment(editor, viewer, running):
     pk = running["id"]
     first = ok(call(editor, "get", "/experiments/{id}/history", id=pk))["results"][-1]["id"]
 

@@ -5,7 +5,6 @@ checked against openapi.json; figures are worked out by hand in the test."""
 import datetime as dt
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -15,40 +14,11 @@ from omslag.common.errors import RuleViolation
 from omslag.organisations.models import Role
 from omslag.portfolio import services
 from omslag.portfolio.models import Application, Dependency, Scenario, SpendLine, SpendTarget
-from tests.api.conftest import PROBLEM_JSON, OpenApiDocument, camel_case_violations, load_document
+from tests.api.calls import call, invalid, ok, problem
 
 from .factories import application, spend
 
-OPENAPI = OpenApiDocument(load_document())
 TODAY = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
-
-
-def call(client, method, template, body=None, query=None, **path):
-    """Send a request to ``template`` (a path of openapi.json) and check the answer against
-    the document before returning it."""
-    url = "/api/v1" + template.format(**path)
-    if query:
-        url += "?" + urlencode(query, doseq=True)
-    send = getattr(client, method)
-    response = send(url, body, format="json") if body is not None else send(url)
-    OPENAPI.assert_matches(response, template, method)
-    assert not camel_case_violations(response.json() if response.content else {})
-    return response
-
-
-def ok(response, status=200) -> dict:
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def problem(response, status) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM_JSON
-    return response.json()
-
-
-def invalid(body) -> dict[str, str]:
-    return {param["name"]: param["reason"] for param in body["invalidParams"]}
 
 
 @pytest.fixture(autouse=True)

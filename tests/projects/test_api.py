@@ -18,9 +18,8 @@ from rest_framework.test import APIClient
 from omslag.organisations.models import Organisation, Role
 from omslag.projects import services
 from omslag.projects.models import Project, ProjectReport, ReferenceClass, ReviewAdvice
+from tests.api.calls import call, invalid, ok, problem
 from tests.conftest import SHARED_DATA, skip_unless
-
-from .conftest import invalid, ok, problem
 
 DATA = SHARED_DATA / "canada"
 RATIOS = [0.8, 0.95, 1.0, 1.1, 1.2, 1.25, 1.4, 1.6, 2.0, 3.5, 1.05, 0.9]
@@ -60,7 +59,7 @@ def reference_class(organisation, ratios=RATIOS, name="test"):
 # --- projects: CRUD, history, optimistic locking ---------------------------------------------
 
 
-def test_project_lifecycle_through_the_api(orgs, editor, call):
+def test_project_lifecycle_through_the_api(orgs, editor):
     _ministry, agency, _municipality = orgs
 
     created = ok(
@@ -123,7 +122,7 @@ def test_project_lifecycle_through_the_api(orgs, editor, call):
     assert back["status"] == "in_progress" and back["goal"] == ""
 
 
-def test_project_field_errors_are_400_naming_the_field(orgs, editor, call):
+def test_project_field_errors_are_400_naming_the_field(orgs, editor):
     agency = orgs[1]
 
     body = problem(
@@ -141,7 +140,7 @@ def test_project_field_errors_are_400_naming_the_field(orgs, editor, call):
     assert not Project.objects.exists()
 
 
-def test_an_external_identifier_twice_in_an_organisation_is_422(orgs, editor, call):
+def test_an_external_identifier_twice_in_an_organisation_is_422(orgs, editor):
     agency = orgs[1]
     project(agency, "Eerste", external_id="X-1")
 
@@ -162,7 +161,7 @@ def test_an_external_identifier_twice_in_an_organisation_is_422(orgs, editor, ca
 # --- figures -------------------------------------------------------------------------------
 
 
-def test_project_shows_stored_figures_and_both_baselines(orgs, editor, call):
+def test_project_shows_stored_figures_and_both_baselines(orgs, editor):
     agency = orgs[1]
     pk = services.project_create(
         actor=None, organisation=agency, name="P", start_date=dt.date(2020, 1, 1)
@@ -257,7 +256,7 @@ def portfolio(orgs):
         ({"sort": "cost-change"}, ["Alpha", "Charlie", "Bravo", "Delta"]),
     ],
 )
-def test_project_list_filters_as_the_web_list(orgs, portfolio, client_as, call, query, expected):
+def test_project_list_filters_as_the_web_list(orgs, portfolio, client_as, query, expected):
     ministry = orgs[0]
     reader = client_as(Role.VIEWER, ministry)
 
@@ -268,7 +267,7 @@ def test_project_list_filters_as_the_web_list(orgs, portfolio, client_as, call, 
     assert [p["name"] for p in listed["results"]] == expected
 
 
-def test_project_list_refuses_unknown_filter_values(orgs, viewer, call):
+def test_project_list_refuses_unknown_filter_values(orgs, viewer):
     body = problem(
         call(
             viewer,
@@ -301,7 +300,7 @@ def test_project_list_takes_the_same_number_of_queries_for_more_projects(orgs, v
 # --- reports -------------------------------------------------------------------------------
 
 
-def test_report_workflow_and_published_reports_never_change(orgs, editor, call):
+def test_report_workflow_and_published_reports_never_change(orgs, editor):
     pk = project(orgs[1], "P").pk
     report = ok(
         call(
@@ -375,7 +374,7 @@ def test_report_workflow_and_published_reports_never_change(orgs, editor, call):
     assert len(history["results"]) == 4  # created, changed, checked, published
 
 
-def test_a_concept_report_is_deleted_and_a_correction_only_of_a_published_one(orgs, editor, call):
+def test_a_concept_report_is_deleted_and_a_correction_only_of_a_published_one(orgs, editor):
     pk = project(orgs[1], "P").pk
     rid = ok(
         call(
@@ -408,7 +407,7 @@ def test_a_concept_report_is_deleted_and_a_correction_only_of_a_published_one(or
         ({}, "totalCostEstimate"),
     ],
 )
-def test_bad_report_fields_are_400_and_nothing_is_saved(orgs, editor, call, body, field):
+def test_bad_report_fields_are_400_and_nothing_is_saved(orgs, editor, body, field):
     pk = project(orgs[1], "P").pk
 
     response = call(
@@ -431,9 +430,7 @@ def test_bad_report_fields_are_400_and_nothing_is_saved(orgs, editor, call, body
         ({"totalCostEstimate": 100, "ictComponentCost": 101}, "ictComponentCost", "more than"),
     ],
 )
-def test_reports_that_break_a_rule_are_422_naming_the_field(
-    orgs, editor, call, body, field, reason
-):
+def test_reports_that_break_a_rule_are_422_naming_the_field(orgs, editor, body, field, reason):
     pk = project(orgs[1], "P").pk
 
     response = call(
@@ -481,9 +478,7 @@ PARTS = [
 
 
 @pytest.mark.parametrize(("path", "body", "change"), PARTS)
-def test_parts_of_a_project_through_the_api(
-    orgs, editor, viewer, outsider, call, path, body, change
-):
+def test_parts_of_a_project_through_the_api(orgs, editor, viewer, outsider, path, body, change):
     pk = project(orgs[1], "P").pk
 
     created = ok(call(editor, "post", f"/projects/{{id}}/{path}", body, id=pk), 201)
@@ -513,7 +508,7 @@ def test_parts_of_a_project_through_the_api(
     assert ok(call(viewer, "get", f"/projects/{{id}}/{path}", id=pk))["count"] == 0
 
 
-def test_review_advice_marks_the_project(orgs, editor, call):
+def test_review_advice_marks_the_project(orgs, editor):
     pk = project(orgs[1], "P").pk
     advice = ok(
         call(
@@ -532,7 +527,7 @@ def test_review_advice_marks_the_project(orgs, editor, call):
     assert ok(call(editor, "get", "/projects/{id}", id=pk))["hasReviewAdvice"] is False
 
 
-def test_a_bad_part_field_is_400_naming_it(orgs, editor, call):
+def test_a_bad_part_field_is_400_naming_it(orgs, editor):
     pk = project(orgs[1], "P").pk
 
     body = problem(
@@ -545,7 +540,7 @@ def test_a_bad_part_field_is_400_naming_it(orgs, editor, call):
 # --- who may do what -------------------------------------------------------------------------
 
 
-def test_viewers_read_and_may_not_write(orgs, viewer, call):
+def test_viewers_read_and_may_not_write(orgs, viewer):
     agency = orgs[1]
     existing = project(agency, "P", 1_000_000)
     report = existing.reports.get()
@@ -597,7 +592,7 @@ def test_viewers_read_and_may_not_write(orgs, viewer, call):
     )
 
 
-def test_other_organisations_projects_are_not_found(orgs, outsider, call):
+def test_other_organisations_projects_are_not_found(orgs, outsider):
     _ministry, agency, _municipality = orgs
     existing = project(agency, "P", 1_000_000)
     own = reference_class(agency)
@@ -619,14 +614,14 @@ def test_other_organisations_projects_are_not_found(orgs, outsider, call):
     )
 
 
-def test_without_a_token_the_answer_is_401(orgs, call):
+def test_without_a_token_the_answer_is_401(orgs):
     problem(call(APIClient(), "get", "/organisations/{slug}/projects", slug=orgs[1].slug), 401)
 
 
 # --- reference classes ----------------------------------------------------------------------
 
 
-def test_reference_classes_own_ancestors_and_shipped(orgs, editor, client_as, call):
+def test_reference_classes_own_ancestors_and_shipped(orgs, editor, client_as):
     ministry, agency, municipality = orgs
     reference_class(ministry, name="ministerie")
     reference_class(municipality, name="gemeente")
@@ -644,7 +639,7 @@ def test_reference_classes_own_ancestors_and_shipped(orgs, editor, client_as, ca
     assert len(detail["pairs"]) == 99 and detail["ratios"]["count"] == 99
 
 
-def test_a_reference_class_from_pairs_with_its_ratio_deciles(orgs, editor, call):
+def test_a_reference_class_from_pairs_with_its_ratio_deciles(orgs, editor):
     agency = orgs[1]
     body = {
         "name": "eigen",
@@ -682,7 +677,7 @@ def test_a_reference_class_from_pairs_with_its_ratio_deciles(orgs, editor, call)
     assert replaced.json()["ratios"]["shareOverrun50Percent"] == 1.0
 
 
-def test_too_few_pairs_is_422_too_little_to_forecast(orgs, editor, call):
+def test_too_few_pairs_is_422_too_little_to_forecast(orgs, editor):
     agency = orgs[1]
 
     body = problem(
@@ -709,7 +704,7 @@ def test_too_few_pairs_is_422_too_little_to_forecast(orgs, editor, call):
         ({"later": 1}, 400, "pairs.10.earlier"),
     ],
 )
-def test_a_bad_pair_is_refused_saying_which(orgs, editor, call, pair, status, where):
+def test_a_bad_pair_is_refused_saying_which(orgs, editor, pair, status, where):
     body = {"name": "fout", "pairs": [*pairs(RATIOS[:10]), pair]}
 
     found = problem(
@@ -721,7 +716,7 @@ def test_a_bad_pair_is_refused_saying_which(orgs, editor, call, pair, status, wh
     assert not ReferenceClass.objects.filter(name="fout").exists()
 
 
-def test_a_reference_class_built_from_own_projects(orgs, editor, call):
+def test_a_reference_class_built_from_own_projects(orgs, editor):
     agency = orgs[1]
     slug = agency.slug
 
@@ -758,7 +753,7 @@ def test_a_reference_class_built_from_own_projects(orgs, editor, call):
 # --- forecasts -----------------------------------------------------------------------------
 
 
-def test_project_forecast_is_the_estimate_times_the_numpy_quantiles(orgs, editor, call):
+def test_project_forecast_is_the_estimate_times_the_numpy_quantiles(orgs, editor):
     _ministry, agency, municipality = orgs
     own = reference_class(agency)
     pk = project(agency, "P", 1_500_000, 2_000_000).pk
@@ -793,7 +788,7 @@ def test_project_forecast_is_the_estimate_times_the_numpy_quantiles(orgs, editor
     )
 
 
-def test_a_class_of_an_ancestor_may_be_used(orgs, editor, call):
+def test_a_class_of_an_ancestor_may_be_used(orgs, editor):
     ministry, agency, _municipality = orgs
     inherited = reference_class(ministry, name="ministerie")
     pk = project(agency, "P", 1_000_000).pk
@@ -807,9 +802,7 @@ def test_a_class_of_an_ancestor_may_be_used(orgs, editor, call):
     assert found["p50"] == pytest.approx(1_000_000 * np.quantile(RATIOS, 0.5))
 
 
-def test_portfolio_forecast_is_repeatable_with_a_seed_and_the_cli_document(
-    orgs, editor, call, capsys
-):
+def test_portfolio_forecast_is_repeatable_with_a_seed_and_the_cli_document(orgs, editor, capsys):
     agency = orgs[1]
     own = reference_class(agency, name="eigen")
     project(agency, "Alpha", 1_000_000, 1_200_000)
@@ -840,7 +833,7 @@ def test_portfolio_forecast_is_repeatable_with_a_seed_and_the_cli_document(
     assert json.loads(capsys.readouterr().out) == first  # the same document as the CLI's
 
 
-def test_portfolio_forecast_refuses_bad_parameters_and_an_empty_portfolio(orgs, editor, call):
+def test_portfolio_forecast_refuses_bad_parameters_and_an_empty_portfolio(orgs, editor):
     agency = orgs[1]
     own = reference_class(agency)
     url = "/organisations/{slug}/forecast"
@@ -862,7 +855,7 @@ def upload(name, content: bytes):
     return SimpleUploadedFile(name, content, content_type="text/csv")
 
 
-def test_table_import_with_unparseable_money_names_row_column_and_value(orgs, client_as, call):
+def test_table_import_with_unparseable_money_names_row_column_and_value(orgs, client_as):
     agency = orgs[1]
     admin = client_as(Role.ADMIN, agency)
     text = (
@@ -895,7 +888,7 @@ def test_table_import_with_unparseable_money_names_row_column_and_value(orgs, cl
     assert not Project.objects.exists()
 
 
-def test_table_import_then_export_with_the_forecast_columns(orgs, client_as, call):
+def test_table_import_then_export_with_the_forecast_columns(orgs, client_as):
     agency = orgs[1]
     admin = client_as(Role.ADMIN, agency)
     text = (
@@ -948,7 +941,7 @@ def test_table_import_then_export_with_the_forecast_columns(orgs, client_as, cal
         ("organisations", None, "takes no reference class"),
     ],
 )
-def test_an_export_with_a_wrong_reference_class_is_400(orgs, client_as, call, kind, value, reason):
+def test_an_export_with_a_wrong_reference_class_is_400(orgs, client_as, kind, value, reason):
     agency = orgs[1]
     admin = client_as(Role.ADMIN, agency)
     if value is None:
@@ -968,7 +961,7 @@ def test_an_export_with_a_wrong_reference_class_is_400(orgs, client_as, call, ki
     assert reason in invalid(body)["referenceClass"]
 
 
-def test_an_import_format_another_kind_does_not_have_is_422(orgs, client_as, call):
+def test_an_import_format_another_kind_does_not_have_is_422(orgs, client_as):
     agency = orgs[1]
     admin = client_as(Role.ADMIN, agency)
 
@@ -1014,7 +1007,9 @@ def canada_files():
 
 
 def test_canadian_snapshots_through_the_api_and_reimport_changes_nothing(
-    orgs, client_as, call, canada_files
+    orgs,
+    client_as,
+    canada_files,
 ):
     agency = orgs[1]
     admin = client_as(Role.ADMIN, agency)

@@ -198,3 +198,38 @@ def test_the_assessment_page_leads_back_to_its_experiment_in_the_readers_languag
     page = client.get(f"/assessments/{prescan.pk}").content.decode()
     experiment = prescan.experiment
     assert f'<a href="/experiments/{experiment.pk}">{experiment.title}</a> (experiment)' in page
+
+
+def test_rights_are_checked_where_the_request_enters(
+    api_for, client, prescan, editor, officer, org
+):
+    """The services trust their caller; every page and API view asks access.py first."""
+    risk = services.risk_create(
+        actor=editor, assessment=prescan, description="Koppeling", likelihood=2, impact=2
+    )
+    mitigation = services.mitigation_create(actor=editor, risk=risk, description="Minimaliseren")
+    client.force_login(editor)
+    response = client.post(f"/mitigations/{mitigation.pk}/status", {"status": "approved"})
+    assert response.status_code == 403
+    mitigation.refresh_from_db()
+    assert mitigation.status == "open"
+    created = api_for(editor).post(
+        f"/api/v1/risks/{risk.pk}/mitigations",
+        {"description": "Zelf goedgekeurd", "status": "approved"},
+        format="json",
+    )
+    assert created.status_code == 403
+    assert risk.mitigations.count() == 1
+    gates = api_for(editor).put(
+        f"/api/v1/organisations/{org.slug}/gate-requirements",
+        {"requirements": []},
+        format="json",
+    )
+    assert gates.status_code == 403
+    submit = api_for(officer).post(f"/api/v1/assessments/{prescan.pk}/submit", {}, format="json")
+    assert submit.status_code == 403
+    client.force_login(officer)
+    response = client.post(f"/mitigations/{mitigation.pk}/status", {"status": "approved"})
+    assert response.status_code == 302
+    mitigation.refresh_from_db()
+    assert mitigation.status == "approved"

@@ -5,15 +5,13 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.tabular.formats import FORMATS
-from omslag.innovation.models import Experiment
-from omslag.portfolio.models import Application
+from omslag.common.forms import VersionedModelForm
+from omslag.innovation.selectors import experiments_choosable
+from omslag.portfolio.selectors import applications_choosable
 
 from . import standard
 from .models import AlgorithmRecord, MeasureState, RiskGroup
 from .services import ALGORITHM_FIELDS
-
-EXPORT_FORMATS = [(f, f.upper()) for f in FORMATS]
 
 
 class AlgorithmFilterForm(forms.Form):
@@ -56,7 +54,7 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class AlgorithmForm(forms.ModelForm):
+class AlgorithmForm(VersionedModelForm):
     FIELDSETS = (
         (
             _("General information"),
@@ -115,6 +113,7 @@ class AlgorithmForm(forms.ModelForm):
         ),
         (_("Linked records"), ("experiment", "application")),
     )
+    # Optional: a client that leaves it out saves over the current version.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     theme = ThemeField(label=_("themes"), help_text=_("Policy areas, separated by commas."))
 
@@ -125,17 +124,9 @@ class AlgorithmForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        elif "version" not in self.initial:
-            self.initial["version"] = self.instance.version
         organisation_id = self.instance.organisation_id
-        self.fields["experiment"].queryset = Experiment.objects.filter(
-            organisation_id=organisation_id
-        )
-        self.fields["application"].queryset = Application.objects.filter(
-            organisation_id=organisation_id
-        )
+        self.fields["experiment"].queryset = experiments_choosable(organisation_id)
+        self.fields["application"].queryset = applications_choosable(organisation_id)
         for name, limit in standard.MAX_LENGTHS.items():
             field = self.fields.get(name)
             if field is not None:
@@ -151,9 +142,6 @@ class AlgorithmForm(forms.ModelForm):
 
     def fieldsets(self):
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
-
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ALGORITHM_FIELDS}
 
 
 class MeasureStateForm(forms.Form):
@@ -174,7 +162,3 @@ class MeasureStateForm(forms.Form):
         ):
             self.add_error("reason", _("Say why this measure does not apply to this algorithm."))
         return data
-
-
-class ConfirmForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)

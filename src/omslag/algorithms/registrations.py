@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from omslag.common.errors import RuleViolation
 from omslag.common.history import TrackedModel, history_register
+from omslag.common.sections import RegisterLink, organisation_link_register
 from omslag.common.tabular.registry import (
     DocumentImport,
     ExportSpec,
@@ -101,5 +102,19 @@ history_register(
         ),
         can_restore=access.algorithm_can_change,
         restore=services.algorithm_restore,
+    )
+)
+
+
+# --- the links on the organisation page
+organisation_link_register(
+    RegisterLink(
+        section="safeguards",
+        url_name="algorithms:list",
+        label=gettext_lazy("Algorithm register"),
+        description=gettext_lazy(
+            "Algorithms in use, their Algoritmekader measures and their publication."
+        ),
+        order=40,
     )
 )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
-from omslag.common.records import fields_check as _check_fields
+from omslag.common.records import fields_check
 
 from . import framework
 from .models import AlgorithmRecord, FrameworkRole, Measure, MeasureState, Phase, Requirement
@@ -73,7 +73,7 @@ TRANSITIONS = {
 
 @transaction.atomic
 def algorithm_create(*, actor, organisation, **fields) -> AlgorithmRecord:
-    _check_fields(fields, ALGORITHM_FIELDS)
+    fields_check(fields, ALGORITHM_FIELDS)
     algorithm = AlgorithmRecord(organisation=organisation, **fields)
     save_with_history(algorithm, actor=actor)
     return algorithm
@@ -81,7 +81,7 @@ def algorithm_create(*, actor, organisation, **fields) -> AlgorithmRecord:
 
 @transaction.atomic
 def algorithm_update(*, actor, algorithm, expected_version: int, **changes) -> AlgorithmRecord:
-    _check_fields(changes, ALGORITHM_FIELDS)
+    fields_check(changes, ALGORITHM_FIELDS)
     version_claim(algorithm, expected_version)
     for name, value in changes.items():
         setattr(algorithm, name, value)

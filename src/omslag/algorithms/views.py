@@ -3,44 +3,26 @@ one service or selector call, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import EXPORT_FORMATS, confirmed_delete, form_errors_from, paginate
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.selectors import organisation_ancestors
+from omslag.organisations.selectors import organisation_context
 
 from . import access, exports, selectors, services
-from .forms import EXPORT_FORMATS, AlgorithmFilterForm, AlgorithmForm, ConfirmForm, MeasureStateForm
+from .forms import (
+    AlgorithmFilterForm,
+    AlgorithmForm,
+    MeasureStateForm,
+)
 from .models import AlgorithmRecord, Measure, MeasureState
 from .services import TRANSITIONS
-
-PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _context(person, organisation) -> dict:
-    return {
-        "organisation": organisation,
-        "ancestors": organisation_ancestors(organisation),
-        "can_change": access.algorithms_can_change(person, organisation),
-    }
-
-
-def _form_errors_from(form, error) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -53,14 +35,12 @@ def algorithm_list(request, slug):
         risk_group=tuple(data.get("risk_group") or ()),
         status=tuple(data.get("status") or ()),
     )
-    page = Paginator(selectors.algorithm_list(organisation, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.algorithm_list(organisation, filters))
     return render(
         request,
         "algorithms/algorithm_list.html",
         {
-            **_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.algorithms_can_change),
             "form": form,
             "filtered": any((filters.search, filters.risk_group, filters.status)),
             "page": page,
@@ -91,7 +71,9 @@ def algorithm_detail(request, pk):
         request,
         "algorithms/algorithm_detail.html",
         {
-            **_context(request.user, algorithm.organisation),
+            **organisation_context(
+                request.user, algorithm.organisation, access.algorithms_can_change
+            ),
             "algorithm": algorithm,
             "standard": exports.algorithm_as_standard(algorithm),
             "overview": overview,
@@ -107,7 +89,7 @@ def algorithm_detail(request, pk):
 @require_POST
 def measure_state_change(request, pk, key):
     algorithm = access.algorithm_get_readable(request.user, pk)
-    _require(access.algorithm_can_change(request.user, algorithm))
+    require(access.algorithm_can_change(request.user, algorithm))
     measure = get_object_or_404(Measure, key=key)
     form = MeasureStateForm(request.POST, prefix=f"m{measure.pk}")
     if not form.is_valid():
@@ -155,7 +137,7 @@ def _save_form(request, form, organisation, algorithm=None):
     except ConflictError as conflict:
         return None, conflict
     except ValidationError as error:
-        _form_errors_from(form, error)
+        form_errors_from(form, error)
         return None, None
 
 
@@ -163,7 +145,7 @@ def _save_form(request, form, organisation, algorithm=None):
 @require_http_methods(["GET", "POST"])
 def algorithm_add(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    _require(access.algorithms_can_change(request.user, organisation))
+    require(access.algorithms_can_change(request.user, organisation))
     form = AlgorithmForm(request.POST or None, instance=AlgorithmRecord(organisation=organisation))
     status = 200
     if request.method == "POST":
@@ -176,7 +158,10 @@ def algorithm_add(request, slug):
     return render(
         request,
         "algorithms/algorithm_form.html",
-        {**_context(request.user, organisation), "form": form},
+        {
+            **organisation_context(request.user, organisation, access.algorithms_can_change),
+            "form": form,
+        },
         status=status,
     )
 
@@ -186,7 +171,7 @@ def algorithm_add(request, slug):
 def algorithm_edit(request, pk):
     algorithm = access.algorithm_get_readable(request.user, pk)
     organisation = algorithm.organisation
-    _require(access.algorithms_can_change(request.user, organisation))
+    require(access.algorithms_can_change(request.user, organisation))
     form = AlgorithmForm(request.POST or None, instance=algorithm)
     status = 200
     if request.method == "POST":
@@ -204,7 +189,11 @@ def algorithm_edit(request, pk):
     return render(
         request,
         "algorithms/algorithm_form.html",
-        {**_context(request.user, organisation), "form": form, "algorithm": algorithm},
+        {
+            **organisation_context(request.user, organisation, access.algorithms_can_change),
+            "form": form,
+            "algorithm": algorithm,
+        },
         status=status,
     )
 
@@ -214,24 +203,27 @@ def algorithm_edit(request, pk):
 def algorithm_delete(request, pk):
     algorithm = access.algorithm_get_readable(request.user, pk)
     organisation = algorithm.organisation
-    _require(access.algorithms_can_change(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": algorithm.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.algorithm_delete(
-                actor=request.user,
-                algorithm=algorithm,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return redirect("algorithms:detail", pk=algorithm.pk)
+    require(access.algorithms_can_change(request.user, organisation))
+    deletion = confirmed_delete(
+        request,
+        algorithm,
+        lambda **version: services.algorithm_delete(
+            actor=request.user, algorithm=algorithm, **version
+        ),
+    )
+    if deletion.refused:
+        return redirect("algorithms:detail", pk=algorithm.pk)
+    if deletion.deleted:
         messages.success(request, _("%(name)s was deleted.") % {"name": algorithm.name})
         return redirect("algorithms:list", slug=organisation.slug)
     return render(
         request,
         "algorithms/algorithm_delete.html",
-        {**_context(request.user, organisation), "algorithm": algorithm, "form": form},
+        {
+            **organisation_context(request.user, organisation, access.algorithms_can_change),
+            "algorithm": algorithm,
+            "form": deletion.form,
+        },
     )
 
 
@@ -249,7 +241,7 @@ def register_json(request, slug):
 
 @login_required
 def framework_browser(request):
-    _require(access.framework_can_read(request.user))
+    require(access.framework_can_read(request.user))
     search = request.GET.get("q", "").strip()[:200]
     phase = request.GET.get("phase", "").strip()[:80]
     show = request.GET.get("show", "requirements")
@@ -260,7 +252,7 @@ def framework_browser(request):
         if show == "requirements"
         else selectors.measure_search(search, phase)
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items)
     return render(
         request,
         "algorithms/framework.html",

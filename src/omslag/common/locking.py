@@ -1,12 +1,14 @@
 """Optimistic locking: a save must name the version it was based on."""
 
+from typing import Any
+
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .errors import ConflictError
 
 
-def version_claim(instance, expected_version: int) -> None:
+def version_claim(instance: Any, expected_version: int) -> None:
     """Raise the stored version of ``instance`` by one if it still is ``expected_version``.
 
     Done as one conditional UPDATE, so two processes can never both win. Call inside the

@@ -1,6 +1,10 @@
 """The steps every service takes on a domain record: refuse unknown fields, change with the
 expected version, soft-delete. Each app's services call these instead of their own copies."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,8 +12,10 @@ from .errors import RuleViolation
 from .history import save_with_history
 from .locking import version_claim
 
+R = TypeVar("R", bound=Model)
 
-def fields_check(changes, allowed) -> None:
+
+def fields_check(changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """RuleViolation naming every field that may not be set through this service."""
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -18,7 +24,14 @@ def fields_check(changes, allowed) -> None:
         )
 
 
-def record_update(record, *, actor, expected_version: int, allowed, changes):
+def record_update(
+    record: R,
+    *,
+    actor: Any,
+    expected_version: int,
+    allowed: Iterable[str],
+    changes: Mapping[str, Any],
+) -> R:
     """Set ``changes`` if the stored version is still ``expected_version``; history records it."""
     fields_check(changes, allowed)
     version_claim(record, expected_version)
@@ -28,7 +41,7 @@ def record_update(record, *, actor, expected_version: int, allowed, changes):
     return record
 
 
-def record_soft_delete(record, *, actor, expected_version=None) -> None:
+def record_soft_delete(record: Any, *, actor: Any, expected_version: int | None = None) -> None:
     if expected_version is not None:
         version_claim(record, expected_version)
     record.deleted_at = timezone.now()

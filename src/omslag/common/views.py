@@ -1,4 +1,4 @@
-"""Pages that belong to no single register: home, record history, error pages."""
+"""Pages that belong to no single register: record history and the error pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,19 +12,6 @@ from omslag.common.api.problems import problem_json_response
 
 from .errors import ConflictError, RuleViolation
 from .history import history_entries, history_tracked
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    from omslag.leadership.selectors import board_organisations
-    from omslag.organisations.selectors import organisation_tree
-
-    # A board member or auditor (and nothing else) starts on their board dashboard.
-    boards = board_organisations(request.user)
-    if boards and len(boards) == 1:
-        return redirect("leadership:dashboard", slug=boards[0].slug)
-    return render(request, "home.html", {"tree": organisation_tree(request.user), "boards": boards})
 
 
 def _tracked_record(request, key, pk):

@@ -8,19 +8,19 @@ from rest_framework.response import Response
 
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS, FileProblem
 from omslag.common.tabular.registry import (
     DEFAULT_FORMAT,
     export_kinds,
-    export_spec,
     import_formats,
     import_kinds,
 )
 from omslag.organisations.access import organisation_get_readable
-from omslag.projects import selectors as project_selectors
 
 from . import access, selectors, services
 from .models import ColumnMapping, ImportJob
+from .options import export_option
 
 
 class RowProblemOut(CamelSerializer):
@@ -119,29 +119,22 @@ class ExportQueryIn(CamelSerializer):
 
 
 def _export_options(request, organisation, kind) -> dict:
-    """The options of an export from its query: ``referenceClass`` (projects) names, by id, a
-    class the organisation may use (its own, its ancestors', shipped)."""
+    """The options of an export from its query: ``referenceClass`` names, by id, a class the
+    organisation may use, for the kinds that registered that option (projects)."""
     serializer = ExportQueryIn(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     pk = serializer.validated_data.get("reference_class")
     if pk is None:
         return {}
-    spec = export_spec(kind)
-    if spec is None or spec.extra_columns is None:
+    option = export_option(kind, "reference_class")
+    if option is None:
         raise serializers.ValidationError(
             {"referenceClass": [_("This export takes no reference class.")]}
         )
-    found = project_selectors.reference_classes_for(organisation).filter(pk=pk).first()
-    if found is None:
-        raise serializers.ValidationError(
-            {
-                "referenceClass": [
-                    _("There is no reference class with id %(id)s for this organisation.")
-                    % {"id": pk}
-                ]
-            }
-        )
-    return {"reference_class": found}
+    try:
+        return {"reference_class": option.by_id(organisation, pk)}
+    except RuleViolation as error:
+        raise serializers.ValidationError({"referenceClass": [error.message]}) from None
 
 
 def _report_response(request, job: ImportJob, created_status: int) -> Response:

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from omslag.organisations.models import Organisation
+from omslag.organisations.selectors import organisation_by_slug
 
 
 class Operator:
@@ -21,7 +21,7 @@ def command_context(org_slug: str | None, actor_email: str | None):
     """The organisation and the person a command acts for; CommandError when unknown."""
     organisation = None
     if org_slug:
-        organisation = Organisation.objects.filter(slug=org_slug).first()
+        organisation = organisation_by_slug(org_slug)
         if organisation is None:
             raise CommandError(
                 _("Unknown organisation %(slug)r (--org takes a short name).") % {"slug": org_slug}
@@ -35,16 +35,3 @@ def command_context(org_slug: str | None, actor_email: str | None):
                 % {"email": actor_email}
             )
     return organisation, actor
-
-
-def reference_class_named(organisation, name):
-    """A reference class the organisation may use; CommandError listing the known ones."""
-    from omslag.projects.selectors import reference_classes_for
-    from omslag.projects.services import reference_class_shipped
-
-    reference_class_shipped()
-    found = reference_classes_for(organisation).filter(name=name).first()
-    if found is None:
-        known = ", ".join(repr(c.name) for c in reference_classes_for(organisation)) or "none"
-        raise CommandError(f"No reference class {name!r} for {organisation.slug}; known: {known}.")
-    return found

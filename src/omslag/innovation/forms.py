@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import MoneyField
+from omslag.common.forms import MoneyField, VersionedModelForm
 from omslag.portfolio.selectors import applications_choosable
 
 from . import selectors
@@ -39,24 +39,6 @@ EVIDENCE_LEVEL_HELP = _(
     "confirm the result. Level 5: manuals, systems and procedures make sure others can "
     "repeat it with the same positive effect."
 )
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm with the hidden version it was based on (optimistic locking); a new record
-    has no version yet, so the field goes away."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        elif "version" not in self.initial:
-            self.initial["version"] = self.instance.version
-
-    def changes(self) -> dict:
-        """The cleaned values of the model fields, as keyword arguments for a service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class FieldsetsMixin:

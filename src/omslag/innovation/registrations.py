@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy
 
 from omslag.common.errors import RuleViolation
 from omslag.common.history import TrackedModel, history_register, restore_fields
+from omslag.common.sections import (
+    RegisterLink,
+    organisation_link_register,
+    organisation_section_register,
+)
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.registry import (
     ExportSpec,
     TargetedImport,
@@ -14,7 +20,16 @@ from omslag.common.tabular.registry import (
 )
 
 from . import access, gates, selectors, services  # noqa: F401  (gates registers the built-in rules)
-from .models import Challenge, Decision, Experiment, Idea, ImplementationTrack, Lesson
+from .models import (
+    STAGE_ORDER,
+    Challenge,
+    Decision,
+    Experiment,
+    Idea,
+    ImplementationTrack,
+    Lesson,
+    Stage,
+)
 from .services.pipeline import CHALLENGE_FIELDS, IDEA_FIELDS, LESSON_FIELDS, TRACK_FIELDS
 
 
@@ -109,5 +124,67 @@ history_register(
         ),
         can_restore=access.record_can_change,
         restore=services.experiment_restore,
+    )
+)
+
+
+# --- the links on the organisation page
+organisation_section_register("innovation", gettext_lazy("Innovation"), 30)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:board",
+        label=gettext_lazy("Experiments"),
+        description=gettext_lazy(
+            "The innovation pipeline: every experiment by stage, from idea to operation."
+        ),
+        order=10,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:funnel",
+        label=gettext_lazy("Funnel"),
+        description=gettext_lazy(
+            "How many experiments reach each stage, and what reaching practice costs."
+        ),
+        order=20,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:challenges",
+        label=gettext_lazy("Challenges"),
+        description=gettext_lazy("Problems the organisation wants solved."),
+        order=30,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="innovation",
+        url_name="innovation:ideas",
+        label=gettext_lazy("Ideas"),
+        description=gettext_lazy("Proposals, their status and what became of them."),
+        order=40,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="experiment",
+        label=gettext_lazy("Experiments"),
+        model=Experiment,
+        name_field="title",
+        live=lambda organisation_ids: Experiment.objects.filter(
+            organisation_id__in=organisation_ids
+        ).exclude(stage=Stage.STOPPED),
+        choosable=selectors.experiments_choosable,
+        stages=lambda: [str(stage) for stage in STAGE_ORDER],
+        ordered=True,
+        order=10,
     )
 )

@@ -283,6 +283,44 @@ def innovate_spend_total(organisation) -> Decimal:
 # --- lists and choices for pages and the API ------------------------------------------
 
 
+def experiments_recently_moved(organisation, *, search: str = "", stage: str = "") -> QuerySet:
+    """The organisation's experiments (and those of the organisations below), most recently
+    moved first, optionally of one stage and with ``search`` in the title."""
+    experiments = experiments_of(organisation)
+    if search:
+        experiments = experiments.filter(title__icontains=search)
+    if stage:
+        experiments = experiments.filter(stage=stage)
+    return experiments.order_by("-stage_changed_at", "title", "id")
+
+
+def challenges_with_idea_counts(organisation) -> QuerySet:
+    """Challenges with the number of live ideas each, the newest first."""
+    return (
+        challenges_of(organisation)
+        .annotate(idea_count=Count("ideas", filter=Q(ideas__deleted_at__isnull=True)))
+        .order_by("-opens_on", "title", "id")
+    )
+
+
+def idea_experiments(idea) -> list[Experiment]:
+    return list(idea.experiments.order_by("title"))
+
+
+def idea_of_experiment(experiment) -> Idea | None:
+    if experiment.idea_id is None:
+        return None
+    return Idea.objects.filter(pk=experiment.idea_id).first()
+
+
+def experiment_transitions(experiment) -> list:
+    return list(experiment.transitions.select_related("actor").order_by("at", "id"))
+
+
+def experiment_uploads(experiment) -> list:
+    return list(experiment.uploads.select_related("created_by").order_by("-created_at", "-id"))
+
+
 def experiments_filtered(organisation, *, stages=(), search="") -> QuerySet:
     """The experiments of the organisation and those below it, in the given stages, whose
     title contains ``search``; by title."""
@@ -319,6 +357,11 @@ def challenges_choosable(organisation) -> QuerySet:
     return Challenge.objects.filter(organisation=organisation)
 
 
+def experiments_choosable(organisation) -> QuerySet:
+    """The experiments a record of ``organisation`` (an algorithm) may point to: its own only."""
+    return Experiment.objects.filter(organisation=organisation)
+
+
 def ideas_choosable(organisation) -> QuerySet:
     """The ideas an experiment (or a merge) of ``organisation`` may point to: its own only."""
     return Idea.objects.filter(organisation=organisation)
@@ -346,7 +389,7 @@ def evaluations_of(experiment, *, latest=False):
 
 
 def decisions_of(experiment) -> QuerySet:
-    return Decision.objects.filter(experiment=experiment).select_related("decided_by")
+    return Decision.objects.filter(experiment=experiment).select_related("decided_by", "evaluation")
 
 
 def lessons_of(experiment) -> QuerySet:
@@ -356,7 +399,12 @@ def lessons_of(experiment) -> QuerySet:
 
 
 def implementation_of(experiment) -> ImplementationTrack | None:
-    return ImplementationTrack.objects.filter(experiment=experiment).first()
+    """The implementation track (with the application it replaces), or None."""
+    return (
+        ImplementationTrack.objects.select_related("replaces_application")
+        .filter(experiment=experiment)
+        .first()
+    )
 
 
 # --- the board dashboard's figures (over a set of organisation ids) ---------------------------

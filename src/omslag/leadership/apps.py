@@ -8,4 +8,5 @@ class LeadershipConfig(AppConfig):
     verbose_name = _("Leadership")
 
     def ready(self):
+        from . import registrations  # noqa: F401  (the board's section on the organisation page)
         from .tiles import builtin  # noqa: F401  (registers the tiles of the registers)

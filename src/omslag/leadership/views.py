@@ -3,16 +3,27 @@ selector, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.selectors import organisation_ancestors
+from omslag.organisations.selectors import organisation_ancestors, organisation_tree
 
 from .forms import DashboardForm
 from .report import REPORT_FORMATS, report_filename, report_render
-from .selectors import dashboard_for
+from .selectors import board_organisations, dashboard_for
+
+
+def home(request):
+    """The start page: a person whose only roles are board member or auditor starts on their
+    board dashboard; everyone else on the organisations they may read."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    boards = board_organisations(request.user)
+    if len(boards) == 1:
+        return redirect("leadership:dashboard", slug=boards[0].slug)
+    return render(request, "home.html", {"tree": organisation_tree(request.user), "boards": boards})
 
 
 def _selection(request):

@@ -8,6 +8,4 @@ class MaturityConfig(AppConfig):
     verbose_name = _("Digital maturity")
 
     def ready(self):
-        from .board_tile import maturity_tile_register
-
-        maturity_tile_register()
+        from . import registrations  # noqa: F401  (organisation page links, dashboard tile)

@@ -7,6 +7,8 @@ is reported as not found (404), so its existence is never revealed.
 
 from django.http import Http404
 
+from omslag.common.access import require
+
 from .models import Membership, Organisation, Role
 
 READ_ROLES = frozenset(Role.values)
@@ -91,6 +93,15 @@ def organisation_get_readable(person, slug: str, *, include_deleted: bool = Fals
     organisation = manager.filter(slug=slug).first()
     if organisation is None or not organisation_can_read(person, organisation):
         raise Http404("No organisation matches the given query.")
+    return organisation
+
+
+def organisation_get_changeable(person, slug: str, can_change) -> Organisation:
+    """The organisation with ``slug`` for a change to one of its registers: Http404 if the
+    person may not read it, 403 if ``can_change(person, organisation)`` (the register's
+    rule, from its app's access module) says no."""
+    organisation = organisation_get_readable(person, slug)
+    require(can_change(person, organisation))
     return organisation
 
 

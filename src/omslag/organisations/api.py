@@ -1,11 +1,11 @@
 """API views for organisations, memberships and their history. Each one: validate input,
 check access, call one service or selector, serialise."""
 
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from . import access, selectors, services
@@ -84,11 +84,6 @@ def _validated(serializer_class, data):
     return serializer.validated_data
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 @extend_schema(tags=["organisations"])
 class OrganisationListApi(generics.GenericAPIView):
     serializer_class = OrganisationOut
@@ -123,10 +118,10 @@ class OrganisationListApi(generics.GenericAPIView):
         parent_slug = data.pop("parent", None)
         if parent_slug:
             parent = access.organisation_get_readable(request.user, parent_slug)
-            _require(access.organisation_can_add_child(request.user, parent))
+            require(access.organisation_can_add_child(request.user, parent))
         else:
             parent = None
-            _require(access.organisation_can_add_root(request.user))
+            require(access.organisation_can_add_root(request.user))
         organisation = services.organisation_create(actor=request.user, parent=parent, **data)
         return Response(OrganisationOut(organisation).data, status=status.HTTP_201_CREATED)
 
@@ -147,7 +142,7 @@ class OrganisationDetailApi(generics.GenericAPIView):
     )
     def patch(self, request, slug):
         organisation = access.organisation_get_readable(request.user, slug)
-        _require(access.organisation_can_change(request.user, organisation))
+        require(access.organisation_can_change(request.user, organisation))
         data = _validated(OrganisationUpdateIn, request.data)
         organisation = services.organisation_update(
             actor=request.user,
@@ -165,7 +160,7 @@ class OrganisationDetailApi(generics.GenericAPIView):
     )
     def delete(self, request, slug):
         organisation = access.organisation_get_readable(request.user, slug)
-        _require(access.organisation_can_delete(request.user, organisation))
+        require(access.organisation_can_delete(request.user, organisation))
         data = _validated(VersionIn, request.query_params)
         services.organisation_delete(
             actor=request.user, organisation=organisation, expected_version=data.get("version")
@@ -205,7 +200,7 @@ class MembershipListApi(generics.GenericAPIView):
     def post(self, request):
         data = _validated(MembershipCreateIn, request.data)
         organisation = access.organisation_get_readable(request.user, data["organisation"])
-        _require(access.organisation_can_manage_members(request.user, organisation))
+        require(access.organisation_can_manage_members(request.user, organisation))
         person = services.person_find_or_create(
             email=data["person_email"], full_name=data.get("person_name", "")
         )
@@ -230,7 +225,7 @@ class MembershipDetailApi(generics.GenericAPIView):
     )
     def patch(self, request, pk):
         membership = access.membership_get_readable(request.user, pk)
-        _require(access.membership_can_change(request.user, membership))
+        require(access.membership_can_change(request.user, membership))
         data = _validated(MembershipUpdateIn, request.data)
         membership = services.membership_update(
             actor=request.user,
@@ -248,7 +243,7 @@ class MembershipDetailApi(generics.GenericAPIView):
     )
     def delete(self, request, pk):
         membership = access.membership_get_readable(request.user, pk)
-        _require(access.membership_can_change(request.user, membership))
+        require(access.membership_can_change(request.user, membership))
         data = _validated(VersionIn, request.query_params)
         services.membership_delete(
             actor=request.user, membership=membership, expected_version=data.get("version")

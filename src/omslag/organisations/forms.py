@@ -45,7 +45,3 @@ class MembershipAddForm(forms.Form):
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class ConfirmDeleteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)

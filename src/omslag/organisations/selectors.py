@@ -1,12 +1,15 @@
 """Reads of organisations and memberships, always limited to what the person may read."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from .access import readable_paths
 from .models import Membership, Organisation
 
 
-def organisations_readable(person) -> QuerySet[Organisation]:
+def organisations_readable(person: Any) -> QuerySet[Organisation]:
     queryset = Organisation.objects.all()
     if not person.is_authenticated:
         return queryset.none()
@@ -21,12 +24,17 @@ def organisations_readable(person) -> QuerySet[Organisation]:
     return queryset.filter(condition)
 
 
-def organisation_tree(person) -> list[tuple[Organisation, int]]:
+def organisation_by_slug(slug: str) -> Organisation | None:
+    """The live organisation with this short name, for the command line (which reads all)."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def organisation_tree(person: Any) -> list[tuple[Organisation, int]]:
     """Readable organisations in tree order with their depth relative to the shallowest."""
     organisations = list(organisations_readable(person).order_by("path"))
     by_id = {o.pk: o for o in organisations}
 
-    def sort_key(organisation):
+    def sort_key(organisation: Organisation) -> list[str]:
         # Sort siblings by name: the key is the names along the path.
         names = [by_id[i].name.lower() for i in organisation.ancestor_ids if i in by_id]
         return [*names, organisation.name.lower()]
@@ -50,6 +58,23 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     return [found[i] for i in ids if i in found]
 
 
+def organisation_context(
+    person: Any,
+    organisation: Organisation,
+    can_change: Callable[[Any, Organisation], bool] | None = None,
+) -> dict[str, Any]:
+    """What every page about an organisation's register shows: the organisation, its
+    ancestors for the breadcrumbs and, given the register's ``can_change(person,
+    organisation)`` from its access module, whether the person may change it."""
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "ancestors": organisation_ancestors(organisation),
+    }
+    if can_change is not None:
+        context["can_change"] = can_change(person, organisation)
+    return context
+
+
 def memberships_of_organisation(organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
@@ -58,7 +83,9 @@ def memberships_of_organisation(organisation: Organisation) -> QuerySet[Membersh
     )
 
 
-def memberships_readable(person, organisation: Organisation | None = None) -> QuerySet[Membership]:
+def memberships_readable(
+    person: Any, organisation: Organisation | None = None
+) -> QuerySet[Membership]:
     """Memberships in organisations the person may read (optionally one subtree)."""
     organisations = organisations_readable(person)
     if organisation is not None:

@@ -3,27 +3,24 @@ selector call, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import confirmed_delete
+from omslag.common.sections import organisation_sections
 
 from . import access, selectors, services
 from .forms import (
-    ConfirmDeleteForm,
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationCreateForm,
     OrganisationForm,
 )
 from .models import Role
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @login_required
@@ -57,6 +54,7 @@ def organisation_detail(request, slug):
             "can_delete": access.organisation_can_delete(user, organisation),
             "can_add_child": access.organisation_can_add_child(user, organisation),
             "can_import": access.organisation_can_import(user, organisation),
+            "sections": organisation_sections(organisation),
         },
     )
 
@@ -65,7 +63,7 @@ def organisation_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
-    _require(access.organisation_can_change(request.user, organisation))
+    require(access.organisation_can_change(request.user, organisation))
     if request.method == "POST":
         form = OrganisationForm(request.POST, instance=organisation)
         if form.is_valid():
@@ -105,9 +103,9 @@ def organisation_edit(request, slug):
 def organisation_add(request, slug=None):
     parent = access.organisation_get_readable(request.user, slug) if slug else None
     if parent is None:
-        _require(access.organisation_can_add_root(request.user))
+        require(access.organisation_can_add_root(request.user))
     else:
-        _require(access.organisation_can_add_child(request.user, parent))
+        require(access.organisation_can_add_child(request.user, parent))
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(
@@ -122,18 +120,18 @@ def organisation_add(request, slug=None):
 @require_http_methods(["GET", "POST"])
 def organisation_delete(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
-    _require(access.organisation_can_delete(request.user, organisation))
-    form = ConfirmDeleteForm(request.POST or None, initial={"version": organisation.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_delete(
-                actor=request.user,
-                organisation=organisation,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (RuleViolation, ConflictError) as error:
-            messages.error(request, error.message)
-            return redirect("organisations:detail", slug=slug)
+    require(access.organisation_can_delete(request.user, organisation))
+    deletion = confirmed_delete(
+        request,
+        organisation,
+        lambda **version: services.organisation_delete(
+            actor=request.user, organisation=organisation, **version
+        ),
+        refusals=(RuleViolation, ConflictError),
+    )
+    if deletion.refused:
+        return redirect("organisations:detail", slug=slug)
+    if deletion.deleted:
         messages.success(
             request,
             _("%(name)s was deleted. It can be restored from its history.")
@@ -143,7 +141,7 @@ def organisation_delete(request, slug):
     return render(
         request,
         "organisations/organisation_delete.html",
-        {"organisation": organisation, "form": form},
+        {"organisation": organisation, "form": deletion.form},
     )
 
 
@@ -154,7 +152,7 @@ def organisation_people(request, slug):
     can_manage = access.organisation_can_manage_members(request.user, organisation)
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST":
-        _require(can_manage)
+        require(can_manage)
         if form.is_valid():
             data = form.cleaned_data
             person = services.person_find_or_create(
@@ -186,7 +184,7 @@ def organisation_people(request, slug):
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
     membership = access.membership_get_readable(request.user, pk)
-    _require(access.membership_can_change(request.user, membership))
+    require(access.membership_can_change(request.user, membership))
     form = MembershipRoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
     )
@@ -223,20 +221,21 @@ def membership_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def membership_delete(request, pk):
     membership = access.membership_get_readable(request.user, pk)
-    _require(access.membership_can_change(request.user, membership))
-    form = ConfirmDeleteForm(request.POST or None, initial={"version": membership.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_delete(
-                actor=request.user,
-                membership=membership,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (RuleViolation, ConflictError) as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The membership was removed."))
+    require(access.membership_can_change(request.user, membership))
+    deletion = confirmed_delete(
+        request,
+        membership,
+        lambda **version: services.membership_delete(
+            actor=request.user, membership=membership, **version
+        ),
+        refusals=(RuleViolation, ConflictError),
+    )
+    if deletion.deleted:
+        messages.success(request, _("The membership was removed."))
+    if deletion.finished:
         return redirect("organisations:people", slug=membership.organisation.slug)
     return render(
-        request, "organisations/membership_delete.html", {"membership": membership, "form": form}
+        request,
+        "organisations/membership_delete.html",
+        {"membership": membership, "form": deletion.form},
     )

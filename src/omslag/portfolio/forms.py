@@ -4,8 +4,7 @@ validate input (the model's clean() runs in them too); the services do the writi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import MoneyField
-from omslag.common.tabular.formats import FORMATS
+from omslag.common.forms import MoneyField, VersionedModelForm
 
 from .models import (
     Application,
@@ -16,26 +15,6 @@ from .models import (
     TimePosition,
 )
 from .services import APPLICATION_FIELDS, CHANGE_FIELDS, SCENARIO_FIELDS, SPEND_LINE_FIELDS
-
-EXPORT_FORMATS = [(f, f.upper()) for f in FORMATS]
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm with the hidden version it was based on (optimistic locking); a new record
-    has no version yet, so the field goes away."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        elif "version" not in self.initial:
-            self.initial["version"] = self.instance.version
-
-    def changes(self) -> dict:
-        """The cleaned values of the model fields, as keyword arguments for a service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class UniqueNameMixin:
@@ -170,12 +149,6 @@ class DependencyAddForm(forms.Form):
             .exclude(pk=application.pk)
             .order_by("name")
         )
-
-
-class ConfirmForm(forms.Form):
-    """A delete or remove button: only the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # --- spend ------------------------------------------------------------------------------------

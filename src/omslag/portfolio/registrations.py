@@ -13,6 +13,12 @@ from omslag.common.history import (
     save_with_history,
 )
 from omslag.common.locking import version_claim
+from omslag.common.sections import (
+    RegisterLink,
+    organisation_link_register,
+    organisation_section_register,
+)
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
@@ -503,5 +509,66 @@ history_register(
         ),
         can_restore=access.record_can_change,
         restore=services.scenario_change_restore,
+    )
+)
+
+
+# --- the links on the organisation page
+organisation_section_register("legacy-and-spend", gettext_lazy("Legacy and spend"), 10)
+organisation_link_register(
+    RegisterLink(
+        section="legacy-and-spend",
+        url_name="portfolio:applications",
+        label=gettext_lazy("Applications"),
+        description=gettext_lazy("The application landscape and the TIME position of each system."),
+        order=10,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="legacy-and-spend",
+        url_name="portfolio:spend",
+        label=gettext_lazy("Spend"),
+        description=gettext_lazy("ICT spend per year: run, change and innovate."),
+        order=20,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="legacy-and-spend",
+        url_name="portfolio:balance",
+        label=gettext_lazy("Balance and legacy risk"),
+        description=gettext_lazy(
+            "The balance against the target, TIME positions and systems at the end of their "
+            "support."
+        ),
+        order=30,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="legacy-and-spend",
+        url_name="portfolio:scenarios",
+        label=gettext_lazy("Scenarios"),
+        description=gettext_lazy("Planned changes projected onto the balance."),
+        order=40,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="application",
+        label=gettext_lazy("Applications"),
+        model=Application,
+        name_field="name",
+        live=lambda organisation_ids: Application.objects.filter(
+            organisation_id__in=organisation_ids
+        ),
+        choosable=selectors.applications_choosable,
+        stages=lambda: [""],
+        ordered=False,
+        order=30,
     )
 )

@@ -7,9 +7,7 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
-from omslag.common.records import fields_check as _check_fields
-from omslag.common.records import record_soft_delete as _soft_delete
-from omslag.common.records import record_update as _update
+from omslag.common.records import fields_check, record_soft_delete, record_update
 
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
 
@@ -63,7 +61,7 @@ CHANGE_FIELDS = (
 
 @transaction.atomic
 def application_create(*, actor, organisation, **fields) -> Application:
-    _check_fields(fields, APPLICATION_FIELDS)
+    fields_check(fields, APPLICATION_FIELDS)
     application = Application(organisation=organisation, **fields)
     save_with_history(application, actor=actor)
     return application
@@ -71,7 +69,7 @@ def application_create(*, actor, organisation, **fields) -> Application:
 
 @transaction.atomic
 def application_update(*, actor, application, expected_version: int, **changes) -> Application:
-    return _update(
+    return record_update(
         application,
         actor=actor,
         expected_version=expected_version,
@@ -83,11 +81,11 @@ def application_update(*, actor, application, expected_version: int, **changes) 
 @transaction.atomic
 def application_delete(*, actor, application, expected_version=None) -> None:
     """Soft delete; its dependencies in both directions go with it."""
-    _soft_delete(application, actor=actor, expected_version=expected_version)
+    record_soft_delete(application, actor=actor, expected_version=expected_version)
     for dependency in Dependency.objects.filter(
         application=application
     ) | Dependency.objects.filter(depends_on=application):
-        _soft_delete(dependency, actor=actor)
+        record_soft_delete(dependency, actor=actor)
 
 
 @transaction.atomic
@@ -109,7 +107,7 @@ def dependency_add(*, actor, application, depends_on, note="") -> Dependency:
 
 @transaction.atomic
 def dependency_remove(*, actor, dependency, expected_version=None) -> None:
-    _soft_delete(dependency, actor=actor, expected_version=expected_version)
+    record_soft_delete(dependency, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -124,7 +122,7 @@ def dependency_restore(*, actor, record, history_id: int) -> Dependency:
 
 @transaction.atomic
 def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
-    _check_fields(fields, SPEND_LINE_FIELDS)
+    fields_check(fields, SPEND_LINE_FIELDS)
     line = SpendLine(organisation=organisation, **fields)
     save_with_history(line, actor=actor)
     return line
@@ -132,7 +130,7 @@ def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
 
 @transaction.atomic
 def spend_line_update(*, actor, spend_line, expected_version: int, **changes) -> SpendLine:
-    return _update(
+    return record_update(
         spend_line,
         actor=actor,
         expected_version=expected_version,
@@ -143,7 +141,7 @@ def spend_line_update(*, actor, spend_line, expected_version: int, **changes) ->
 
 @transaction.atomic
 def spend_line_delete(*, actor, spend_line, expected_version=None) -> None:
-    _soft_delete(spend_line, actor=actor, expected_version=expected_version)
+    record_soft_delete(spend_line, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -181,7 +179,7 @@ def spend_target_set(
 
 @transaction.atomic
 def spend_target_update(*, actor, target, expected_version: int, **changes) -> SpendTarget:
-    return _update(
+    return record_update(
         target,
         actor=actor,
         expected_version=expected_version,
@@ -192,7 +190,7 @@ def spend_target_update(*, actor, target, expected_version: int, **changes) -> S
 
 @transaction.atomic
 def spend_target_delete(*, actor, target, expected_version=None) -> None:
-    _soft_delete(target, actor=actor, expected_version=expected_version)
+    record_soft_delete(target, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -205,7 +203,7 @@ def spend_target_restore(*, actor, record, history_id: int) -> SpendTarget:
 
 @transaction.atomic
 def scenario_create(*, actor, organisation, **fields) -> Scenario:
-    _check_fields(fields, SCENARIO_FIELDS)
+    fields_check(fields, SCENARIO_FIELDS)
     scenario = Scenario(organisation=organisation, **fields)
     save_with_history(scenario, actor=actor)
     return scenario
@@ -213,7 +211,7 @@ def scenario_create(*, actor, organisation, **fields) -> Scenario:
 
 @transaction.atomic
 def scenario_update(*, actor, scenario, expected_version: int, **changes) -> Scenario:
-    return _update(
+    return record_update(
         scenario,
         actor=actor,
         expected_version=expected_version,
@@ -224,7 +222,7 @@ def scenario_update(*, actor, scenario, expected_version: int, **changes) -> Sce
 
 @transaction.atomic
 def scenario_delete(*, actor, scenario, expected_version=None) -> None:
-    _soft_delete(scenario, actor=actor, expected_version=expected_version)
+    record_soft_delete(scenario, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -238,7 +236,7 @@ def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
     category negative, with the change and the year named."""
     from .selectors import application_run_cost, scenario_comparison
 
-    _check_fields(fields, CHANGE_FIELDS)
+    fields_check(fields, CHANGE_FIELDS)
     if (
         fields.get("kind") == ScenarioChange.Kind.RETIRE_APPLICATION
         and fields.get("amount") is None
@@ -257,7 +255,7 @@ def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
 
 @transaction.atomic
 def scenario_change_remove(*, actor, change) -> None:
-    _soft_delete(change, actor=actor)
+    record_soft_delete(change, actor=actor)
 
 
 @transaction.atomic

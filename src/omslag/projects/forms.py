@@ -7,7 +7,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from omslag.analysis.projects import COST_BUCKETS
-from omslag.common.forms import MoneyField
+from omslag.common.forms import MoneyField, VersionedModelForm
 from omslag.common.tabular.formats import FileProblem, read_table
 
 from .models import Project, ProjectReport, ReferenceClass
@@ -16,30 +16,6 @@ from .services import PART_FIELDS, PROJECT_FIELDS, REPORT_FIELDS
 NONE = "none"  # the value of "no figures yet" in the colour and size-band filters
 UPLOAD_LIMIT_BYTES = 5_000_000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm with the hidden version it was based on (optimistic locking); a new record
-    has no version yet, so the field goes away."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        elif "version" not in self.initial:
-            self.initial["version"] = self.instance.version
-
-    def changes(self) -> dict:
-        """The cleaned values of the model fields, as keyword arguments for a service."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class ConfirmForm(forms.Form):
-    """A delete or workflow button: only the version the person saw."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # --- the project list ---------------------------------------------------------------------

@@ -8,6 +8,12 @@ from simple_history.utils import bulk_create_with_history
 from omslag.analysis.projects import forecast, parse_date, parse_money
 from omslag.common.amounts import amount_bounded
 from omslag.common.history import TrackedModel, history_register
+from omslag.common.sections import (
+    RegisterLink,
+    organisation_link_register,
+    organisation_section_register,
+)
+from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import (
     Column,
     ImportSpec,
@@ -17,6 +23,7 @@ from omslag.common.tabular.importing import (
 )
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount_upto
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
+from omslag.exchange.options import ExportOption, export_option_register
 from omslag.organisations import services as organisation_services
 from omslag.organisations.models import Organisation
 
@@ -438,6 +445,14 @@ export_spec_register(
         extra_columns=_forecast_columns,
     )
 )
+export_option_register(
+    ExportOption(
+        kind="projects",
+        key="reference_class",
+        by_id=services.reference_class_usable,
+        by_name=services.reference_class_named,
+    )
+)
 
 
 def _tracked(key, model, getter, restore):
@@ -459,4 +474,57 @@ _tracked(
     ReferenceClass,
     access.reference_class_get_readable,
     services.reference_class_restore,
+)
+
+
+# --- the links on the organisation page
+organisation_section_register("large-ict-projects", gettext_lazy("Large ICT projects"), 20)
+organisation_link_register(
+    RegisterLink(
+        section="large-ict-projects",
+        url_name="projects:project-list",
+        label=gettext_lazy("Projects"),
+        description=gettext_lazy(
+            "Every project with its figures against the original baseline and its reports."
+        ),
+        order=10,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="large-ict-projects",
+        url_name="projects:portfolio",
+        label=gettext_lazy("Project portfolio and forecast"),
+        description=gettext_lazy(
+            "Cost change and delay of all projects, and the forecast of their total cost."
+        ),
+        order=20,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="large-ict-projects",
+        url_name="projects:reference-classes",
+        label=gettext_lazy("Reference classes"),
+        description=gettext_lazy("Earlier projects whose growth is the basis of the forecasts."),
+        order=30,
+    )
+)
+
+
+# --- what an assessment can be about
+assessment_subject_register(
+    AssessmentSubject(
+        key="project",
+        label=gettext_lazy("Projects"),
+        model=Project,
+        name_field="name",
+        live=lambda organisation_ids: Project.objects.filter(
+            organisation_id__in=organisation_ids
+        ).exclude(status=Project.Status.CANCELLED),
+        choosable=lambda organisation: Project.objects.filter(organisation=organisation),
+        stages=lambda: list(Project.Status.values),
+        ordered=False,
+        order=20,
+    )
 )

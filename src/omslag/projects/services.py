@@ -16,7 +16,7 @@ from omslag.analysis.projects import (
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
-from omslag.common.records import fields_check as _check_fields
+from omslag.common.records import fields_check
 
 from .figures import choose_figure_reports, figures_reports, snapshots
 from .gates import ProjectGateRefused, project_gate_problems
@@ -150,7 +150,7 @@ def project_figures_refresh_many(projects) -> None:
 
 @transaction.atomic
 def project_create(*, actor, organisation, **fields) -> Project:
-    _check_fields(fields, PROJECT_FIELDS)
+    fields_check(fields, PROJECT_FIELDS)
     project = Project(organisation=organisation, **fields)
     save_with_history(project, actor=actor)
     return project
@@ -158,7 +158,7 @@ def project_create(*, actor, organisation, **fields) -> Project:
 
 @transaction.atomic
 def project_update(*, actor, project, expected_version: int, **changes) -> Project:
-    _check_fields(changes, PROJECT_FIELDS)
+    fields_check(changes, PROJECT_FIELDS)
     if "status" in changes and changes["status"] != project.status:
         problems = project_gate_problems(project, changes["status"])
         if problems:
@@ -191,7 +191,7 @@ def report_create(
     *, actor, project, status=ProjectReport.Status.CONCEPT, **fields
 ) -> ProjectReport:
     """A new report; imported registers may create it as published straight away."""
-    _check_fields(fields, (*REPORT_FIELDS, "corrects"))
+    fields_check(fields, (*REPORT_FIELDS, "corrects"))
     report = ProjectReport(project=project, status=status, **fields)
     if status == ProjectReport.Status.PUBLISHED:
         report.published_at = timezone.now()
@@ -207,7 +207,7 @@ def _refuse_published(report):
 
 @transaction.atomic
 def report_update(*, actor, report, expected_version: int, **changes) -> ProjectReport:
-    _check_fields(changes, REPORT_FIELDS)
+    fields_check(changes, REPORT_FIELDS)
     _refuse_published(report)
     version_claim(report, expected_version)
     for name, value in changes.items():
@@ -267,7 +267,7 @@ def report_restore(*, actor, record, history_id: int) -> ProjectReport:
 
 @transaction.atomic
 def part_create(*, actor, model, project, **fields):
-    _check_fields(fields, PART_FIELDS[model])
+    fields_check(fields, PART_FIELDS[model])
     part = model(project=project, **fields)
     save_with_history(part, actor=actor)
     if model is ReviewAdvice:
@@ -277,7 +277,7 @@ def part_create(*, actor, model, project, **fields):
 
 @transaction.atomic
 def part_update(*, actor, part, expected_version: int, **changes):
-    _check_fields(changes, PART_FIELDS[type(part)])
+    fields_check(changes, PART_FIELDS[type(part)])
     version_claim(part, expected_version)
     for name, value in changes.items():
         setattr(part, name, value)
@@ -399,3 +399,28 @@ def reference_class_shipped():
         source=default.source,
         limits=default.limits,
     )
+
+
+def reference_class_named(organisation, name: str) -> ReferenceClass:
+    """A class the organisation may use, by name (the command line); the shipped class is
+    created first. RuleViolation listing the known names when there is none of that name."""
+    from .selectors import reference_classes_for
+
+    reference_class_shipped()
+    found = reference_classes_for(organisation).filter(name=name).first()
+    if found is None:
+        known = ", ".join(repr(c.name) for c in reference_classes_for(organisation)) or "none"
+        raise RuleViolation(f"No reference class {name!r} for {organisation.slug}; known: {known}.")
+    return found
+
+
+def reference_class_usable(organisation, pk: int) -> ReferenceClass:
+    """A class the organisation may use, by id (the API); RuleViolation when there is none."""
+    from .selectors import reference_classes_for
+
+    found = reference_classes_for(organisation).filter(pk=pk).first()
+    if found is None:
+        raise RuleViolation(
+            _("There is no reference class with id %(id)s for this organisation.") % {"id": pk}
+        )
+    return found

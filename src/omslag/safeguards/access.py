@@ -8,6 +8,7 @@ administrators (and the command line) import them.
 
 from django.http import Http404
 
+from omslag.common.subjects import assessment_subject
 from omslag.organisations.access import (
     organisation_can_change,
     organisation_can_manage_members,
@@ -70,6 +71,14 @@ def mitigation_can_approve(person, mitigation: Mitigation) -> bool:
     return assessment_can_review(person, assessment)
 
 
+def mitigation_can_set(person, risk: Risk, *, status: str | None = None) -> bool:
+    """Add or change a mitigation of ``risk``; setting it to approved is the safeguard
+    officer's call (not the author's)."""
+    if not assessment_can_manage_risks(person, risk.assessment):
+        return False
+    return status != Mitigation.Status.APPROVED or assessment_can_review(person, risk.assessment)
+
+
 def gate_requirements_can_change(person, organisation) -> bool:
     return organisation_can_manage_members(person, organisation)
 
@@ -106,17 +115,12 @@ def mitigation_get_readable(person, pk) -> Mitigation:
 
 
 def subject_get_readable(person, subject_type: str, pk):
-    """The experiment, project or application an assessment is about, or Http404."""
-    from omslag.innovation.models import Experiment
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
-    model = {"experiment": Experiment, "project": Project, "application": Application}.get(
-        subject_type
-    )
-    if model is None:
+    """The record of a registered kind (experiment, project, application) an assessment is
+    about, or Http404."""
+    kind = assessment_subject(subject_type)
+    if kind is None:
         raise Http404("Unknown kind of subject.")
-    subject = model.objects.select_related("organisation").filter(pk=_pk(pk)).first()
+    subject = kind.model.objects.select_related("organisation").filter(pk=_pk(pk)).first()
     if subject is None or not organisation_can_read(person, subject.organisation):
         raise Http404("No such subject.")
     return subject

@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omslag.common.subjects import assessment_subject, assessment_subject_of
+
 from .models import (
     HIGH_RISK_SCORE,
     Assessment,
@@ -67,25 +69,17 @@ def uses_defaults(organisation) -> bool:
 
 
 def _stage_reached(requirement_stage: str, to_stage: str, subject_type: str) -> bool:
-    if subject_type != "experiment":
+    kind = assessment_subject(subject_type)
+    if kind is None or not kind.ordered:
         return requirement_stage == to_stage
-    from omslag.innovation.models import STAGE_ORDER
-
-    order = [str(s) for s in STAGE_ORDER]
+    order = kind.stages()
     if requirement_stage not in order or to_stage not in order:
         return False
     return order.index(to_stage) >= order.index(requirement_stage)
 
 
 def subject_filter(subject) -> dict:
-    from omslag.innovation.models import Experiment
-    from omslag.projects.models import Project
-
-    if isinstance(subject, Experiment):
-        return {"experiment": subject}
-    if isinstance(subject, Project):
-        return {"project": subject}
-    return {"application": subject}
+    return {assessment_subject_of(subject).key: subject}
 
 
 def _approved(subject, kind) -> Q:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omslag.common.models import DomainModel
+from omslag.common.subjects import assessment_subject, assessment_subjects
 
 
 class TemplateKind(models.TextChoices):
@@ -223,9 +224,11 @@ class Assessment(DomainModel):
 
     @property
     def subject_type(self) -> str:
-        if self.experiment_id:
-            return "experiment"
-        return "project" if self.project_id else "application"
+        return next(
+            subject.key
+            for subject in assessment_subjects()
+            if getattr(self, f"{subject.key}_id", None)
+        )
 
     def clean(self):
         subjects = [s for s in (self.experiment_id, self.project_id, self.application_id) if s]
@@ -365,16 +368,10 @@ class GateRequirement(DomainModel):
         return f"{self.subject} → {self.stage}: {self.need} {self.template_kind}"
 
     def clean(self):
-        from omslag.innovation.models import Stage
-        from omslag.projects.models import Project
-
         if self.need == self.Need.ASSESSMENT and not self.template_kind:
             raise ValidationError({"template_kind": _("Choose the assessment that is needed.")})
-        allowed = {
-            self.Subject.EXPERIMENT: [s for s in Stage.values if s != Stage.STOPPED],
-            self.Subject.PROJECT: Project.Status.values,
-            self.Subject.APPLICATION: [""],
-        }.get(self.subject, [])
+        kind = assessment_subject(self.subject)
+        allowed = kind.stages() if kind else []
         if self.stage not in allowed:
             raise ValidationError(
                 {"stage": _("Use one of: %(allowed)s.") % {"allowed": ", ".join(allowed) or "—"}}

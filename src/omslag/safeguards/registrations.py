@@ -2,8 +2,14 @@
 rules of experiments and projects, and the template import and export on the command line."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from omslag.common.history import TrackedModel, history_register
+from omslag.common.sections import (
+    RegisterLink,
+    organisation_link_register,
+    organisation_section_register,
+)
 from omslag.common.tabular.registry import (
     DocumentExport,
     DocumentImport,
@@ -56,4 +62,50 @@ document_import_register(
 )
 document_export_register(
     DocumentExport(kind="assessment-templates", formats=("json",), run=exports.templates_json)
+)
+
+
+# --- the links on the organisation page
+organisation_section_register("safeguards", gettext_lazy("Safeguards"), 40)
+organisation_link_register(
+    RegisterLink(
+        section="safeguards",
+        url_name="safeguards:list",
+        label=gettext_lazy("Assessments"),
+        description=gettext_lazy(
+            "Privacy, accessibility, security, workers, misinformation and AI Act assessments, "
+            "their risks and sign-off."
+        ),
+        order=10,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="safeguards",
+        url_name="safeguards:coverage",
+        label=gettext_lazy("Safeguard coverage"),
+        description=gettext_lazy(
+            "Which experiments, projects and applications have every assessment they need."
+        ),
+        order=20,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="safeguards",
+        url_name="safeguards:gates",
+        label=gettext_lazy("Gate requirements"),
+        description=gettext_lazy("Which approved assessments a stage or status change needs."),
+        order=30,
+    )
+)
+organisation_link_register(
+    RegisterLink(
+        section="safeguards",
+        url_name="safeguards:templates",
+        label=gettext_lazy("Assessment templates"),
+        description=gettext_lazy("The questionnaires, omslag's own and the government's."),
+        order=50,
+        per_organisation=False,
+    )
 )

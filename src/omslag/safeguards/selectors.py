@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from omslag.common.subjects import assessment_subject, assessment_subjects
+
 from .gates import DPIA_REQUIRED, Need, When, open_high_risks, requirements_for
 from .models import (
     Assessment,
@@ -48,9 +50,6 @@ def risks_of(assessment):
     return assessment.risks.prefetch_related("mitigations").order_by("-score", "pk")
 
 
-SUBJECTS = ("experiment", "project", "application")
-
-
 @dataclass
 class SubjectCoverage:
     subject: str
@@ -84,20 +83,8 @@ class Coverage:
 
 
 def _subject_queryset(subject_type, organisation, organisation_ids=None):
-    from omslag.innovation.models import Experiment, Stage
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
-    scope = (
-        {"organisation": organisation}
-        if organisation_ids is None
-        else {"organisation_id__in": organisation_ids}
-    )
-    if subject_type == "experiment":
-        return Experiment.objects.filter(**scope).exclude(stage=Stage.STOPPED)
-    if subject_type == "project":
-        return Project.objects.filter(**scope).exclude(status=Project.Status.CANCELLED)
-    return Application.objects.filter(**scope)
+    ids = [organisation.pk] if organisation_ids is None else organisation_ids
+    return assessment_subject(subject_type).live(ids)
 
 
 def _approved_exists(subject_type, kind, **extra):
@@ -159,7 +146,8 @@ def coverage_for(
     the rules of ``organisation``."""
     requirements = requirements_for(organisation)
     subjects = []
-    for subject_type in SUBJECTS:
+    for subject in assessment_subjects():
+        subject_type = subject.key
         queryset = _subject_queryset(subject_type, organisation, organisation_ids)
         uncovered = uncovered_filter(subject_type, requirements)
         if uncovered is None:
@@ -167,7 +155,7 @@ def coverage_for(
             subjects.append(SubjectCoverage(subject_type, total, total))
             continue
         counts = queryset.aggregate(total=Count("pk"), uncovered=Count("pk", filter=uncovered))
-        name_field = "title" if subject_type == "experiment" else "name"
+        name_field = subject.name_field
         missing = list(
             queryset.filter(uncovered)
             .order_by(name_field)
@@ -204,3 +192,18 @@ def overdue_mitigations(organisation, today: datetime.date, organisation_ids=Non
         risk__deleted_at__isnull=True,
         due_date__lt=today,
     ).exclude(status__in=[Mitigation.Status.IMPLEMENTED, Mitigation.Status.APPROVED])
+
+
+def subject_choices(organisation) -> list:
+    """The records of ``organisation`` an assessment can be about, grouped by kind for a
+    choice field (value ``kind:id``); the kinds come from the apps' registrations."""
+    return [
+        (
+            subject.label,
+            [
+                (f"{subject.key}:{record.pk}", getattr(record, subject.name_field))
+                for record in subject.choosable(organisation)
+            ],
+        )
+        for subject in assessment_subjects()
+    ]

@@ -7,20 +7,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
-from omslag.innovation.models import Experiment
-from omslag.portfolio.models import Application
+from omslag.innovation.selectors import experiments_choosable
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
+from omslag.portfolio.selectors import applications_choosable
 
 from .. import access, exports, selectors, services, standard
 from ..models import AlgorithmRecord, Measure, MeasureState, RiskGroup
-from .base import (
-    VersionIn,
-    organisation_changeable,
-    organisation_readable,
-    require,
-    standard_errors,
-    validated,
-)
+from .base import standard_errors
 
 _FK = {"experiment", "application"}
 # The standard's start_date and end_date are months (2023-01), not dates: the API calls them
@@ -64,13 +60,13 @@ class AlgorithmIn(CamelModelSerializer):
     start_month = _month(source="start_date")
     end_month = _month(source="end_date", required=False, allow_blank=True)
     experiment = serializers.PrimaryKeyRelatedField(
-        queryset=Experiment.objects.none(),
+        queryset=experiments_choosable(None).none(),
         required=False,
         allow_null=True,
         help_text="Id of an experiment of the same organisation.",
     )
     application = serializers.PrimaryKeyRelatedField(
-        queryset=Application.objects.none(),
+        queryset=applications_choosable(None).none(),
         required=False,
         allow_null=True,
         help_text="Id of an application of the same organisation.",
@@ -84,8 +80,8 @@ class AlgorithmIn(CamelModelSerializer):
         fields = super().get_fields()
         organisation = self.context.get("organisation")
         if organisation is not None:
-            fields["experiment"].queryset = Experiment.objects.filter(organisation=organisation)
-            fields["application"].queryset = Application.objects.filter(organisation=organisation)
+            fields["experiment"].queryset = experiments_choosable(organisation)
+            fields["application"].queryset = applications_choosable(organisation)
         for name, field in fields.items():
             # The standard's limits are checked in validate(), with the field and limit named.
             if name in standard.MAX_LENGTHS:
@@ -164,7 +160,7 @@ class AlgorithmListApi(generics.GenericAPIView):
         responses={200: AlgorithmOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         data = validated(AlgorithmFiltersIn, request.query_params)
         filters = selectors.AlgorithmFilters(
             search=data.get("search", ""),
@@ -178,7 +174,7 @@ class AlgorithmListApi(generics.GenericAPIView):
         operation_id="algorithms_create", request=AlgorithmIn, responses={201: AlgorithmOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.algorithms_can_change)
         data = validated(AlgorithmIn, request.data, organisation=organisation)
         algorithm = services.algorithm_create(actor=request.user, organisation=organisation, **data)
         return Response(AlgorithmOut(algorithm).data, status=status.HTTP_201_CREATED)
@@ -283,7 +279,7 @@ class AlgorithmRegisterExportApi(generics.GenericAPIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         records = [
             exports.algorithm_as_standard(a) for a in selectors.algorithms_for_export(organisation)
         ]

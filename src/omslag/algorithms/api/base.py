@@ -2,21 +2,10 @@
 
 from rest_framework import serializers
 
-from omslag.common.api.helpers import VersionIn, require, validated  # noqa: F401  (used by the views of this package)
+from omslag.common.access import require
 from omslag.common.api.serializers import camel
-from omslag.organisations.access import organisation_get_readable
 
 from .. import access, standard
-
-
-def organisation_readable(request, slug):
-    return organisation_get_readable(request.user, slug)
-
-
-def organisation_changeable(request, slug):
-    organisation = organisation_get_readable(request.user, slug)
-    require(access.algorithms_can_change(request.user, organisation))
-    return organisation
 
 
 def framework_readable(request) -> None:

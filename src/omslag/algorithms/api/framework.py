@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from .. import selectors
 from ..models import Measure, Requirement
-from .base import framework_readable, validated
+from .base import framework_readable
 
 
 class MeasureRefOut(CamelModelSerializer):

@@ -1,8 +1,7 @@
-"""Small pieces every API view package uses: validate input, refuse, money, versions."""
+"""Small pieces every API view package uses: validate input, money, versions."""
 
 import decimal
 
-from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 
 from ..amounts import AMOUNT_MAX_DIGITS, amount_bounded
@@ -14,12 +13,6 @@ def validated(serializer_class, data, **context) -> dict:
     serializer = serializer_class(data=data, context=context)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def require(allowed: bool) -> None:
-    """Refuse with 403 unless the access check allowed it."""
-    if not allowed:
-        raise PermissionDenied
 
 
 class MoneyField(serializers.DecimalField):

@@ -7,24 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from omslag.common.api.helpers import VersionIn, money, require, validated  # noqa: F401  (used by the views of this package)
+from omslag.common.access import require
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import camel
-from omslag.organisations.access import organisation_get_readable
 
 from .. import access
-
-
-def organisation_readable(request, slug):
-    """The organisation of the path, or 404 when the person may not read it."""
-    return organisation_get_readable(request.user, slug)
-
-
-def organisation_changeable(request, slug):
-    """The organisation of the path; 404 if unreadable, 403 if the role may not change it."""
-    organisation = organisation_get_readable(request.user, slug)
-    require(access.pipeline_can_change(request.user, organisation))
-    return organisation
 
 
 def record_changeable(request, record):

@@ -22,8 +22,9 @@ from omslag.analysis.experiments import (
     sample_size_two_proportions,
     welch_test,
 )
+from omslag.common.api.helpers import validated
 
-from .base import CalculationRefused, calculated, validated
+from .base import CalculationRefused, calculated
 from .calculator_serializers import (
     DifferenceInDifferencesIn,
     DifferenceInDifferencesOut,

@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import validated
 from omslag.common.api.parsers import JSONParser
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
@@ -12,14 +14,7 @@ from omslag.common.tabular.formats import FileProblem
 
 from .. import access, selectors, services
 from ..models import EVIDENCE_LEVELS, Decision, Evaluation, MeasurementSummary, MeasurementUpload
-from .base import (
-    CamelJsonField,
-    does_not_exist,
-    record_changeable,
-    require,
-    row_problems,
-    validated,
-)
+from .base import CamelJsonField, does_not_exist, record_changeable, row_problems
 
 # The service names the fields of a summary as Python does; the API as the request did.
 SUMMARY_COLUMNS = {"total": "sum", "sum_of_squares": "sumOfSquares"}

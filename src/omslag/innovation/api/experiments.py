@@ -5,22 +5,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.fields import ChoiceListField
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, gates, selectors, services
 from ..models import Experiment, Stage
 from ..services.pipeline import EXPERIMENT_FIELDS
-from .base import (
-    PercentField,
-    VersionIn,
-    does_not_exist,
-    gate_refused,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import PercentField, does_not_exist, gate_refused, record_changeable
 
 # --- serializers ----------------------------------------------------------------------------
 
@@ -126,25 +119,12 @@ class ExperimentUpdateIn(ExperimentIn):
         }
 
 
-class StageListField(serializers.ListField):
-    """``?stage=running&stage=evaluation`` or ``?stage=running,evaluation``."""
-
-    child = serializers.ChoiceField(choices=Stage.choices)
-
-    def to_internal_value(self, data):
-        values = [data] if isinstance(data, str) else list(data)
-        parts = [part.strip() for value in values for part in str(value).split(",")]
-        try:
-            return super().to_internal_value([part for part in parts if part])
-        except serializers.ValidationError as error:
-            # Name the parameter (stage), not the position in it (stage.0).
-            raise serializers.ValidationError(
-                [reason for reasons in error.detail.values() for reason in reasons]
-            ) from None
-
-
 class ExperimentFiltersIn(CamelSerializer):
-    stage = StageListField(required=False, help_text="Stage; repeat or separate by commas")
+    stage = ChoiceListField(
+        child=serializers.ChoiceField(choices=Stage.choices),
+        required=False,
+        help_text="Stage; repeat or separate by commas",
+    )
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Part of the title"
     )
@@ -208,7 +188,7 @@ class ExperimentListApi(generics.GenericAPIView):
         responses={200: ExperimentListOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = validated(ExperimentFiltersIn, request.query_params)
         queryset = selectors.experiments_filtered(
             organisation, stages=filters.get("stage", ()), search=filters.get("search", "")
@@ -220,7 +200,7 @@ class ExperimentListApi(generics.GenericAPIView):
         operation_id="experiments_create", request=ExperimentIn, responses={201: ExperimentOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.pipeline_can_change)
         data = validated(ExperimentIn, request.data, ideas=selectors.ideas_choosable(organisation))
         experiment = services.experiment_create(
             actor=request.user, organisation=organisation, owner=request.user, **data
@@ -337,7 +317,7 @@ class FunnelApi(generics.GenericAPIView):
         ),
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         return Response(FunnelOut(selectors.funnel(organisation)).data)
 
 
@@ -354,7 +334,7 @@ class StuckAfterPilotApi(generics.GenericAPIView):
         responses={200: ExperimentListOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         queryset = selectors.experiments_stuck_after_pilot(organisation).order_by("title", "pk")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(ExperimentListOut(page, many=True).data)

@@ -6,19 +6,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Challenge, Idea
 from ..services.pipeline import CHALLENGE_FIELDS
-from .base import (
-    does_not_exist,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    renamed_errors,
-    validated,
-)
+from .base import does_not_exist, record_changeable, renamed_errors
 from .experiments import ExperimentOut
 
 # --- serializers ----------------------------------------------------------------------------
@@ -189,7 +184,7 @@ class ChallengeListApi(generics.GenericAPIView):
         responses={200: ChallengeOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = validated(ChallengeFiltersIn, request.query_params)
         page = self.paginate_queryset(selectors.challenges_filtered(organisation, **filters))
         return self.get_paginated_response(ChallengeOut(page, many=True).data)
@@ -198,7 +193,7 @@ class ChallengeListApi(generics.GenericAPIView):
         operation_id="challenges_create", request=ChallengeIn, responses={201: ChallengeOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.pipeline_can_change)
         data = validated(ChallengeIn, request.data)
         challenge = services.challenge_create(
             actor=request.user, organisation=organisation, owner=request.user, **data
@@ -237,7 +232,7 @@ class IdeaListApi(generics.GenericAPIView):
         operation_id="ideas_list", parameters=[IdeaFiltersIn], responses={200: IdeaOut(many=True)}
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = validated(IdeaFiltersIn, request.query_params)
         page = self.paginate_queryset(
             selectors.ideas_filtered(
@@ -251,7 +246,7 @@ class IdeaListApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="ideas_create", request=IdeaIn, responses={201: IdeaOut})
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.pipeline_can_change)
         data = validated(
             IdeaIn, request.data, challenges=selectors.challenges_choosable(organisation)
         )

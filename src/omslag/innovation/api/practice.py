@@ -6,13 +6,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.portfolio import selectors as portfolio_selectors
 
 from .. import access, selectors, services
 from ..models import ImplementationTrack, Lesson
 from ..services.pipeline import LESSON_FIELDS, TRACK_FIELDS
-from .base import does_not_exist, gate_refused, record_changeable, validated
+from .base import does_not_exist, gate_refused, record_changeable
 
 # --- serializers ----------------------------------------------------------------------------
 

@@ -8,9 +8,7 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
-from omslag.common.records import fields_check as _check
-from omslag.common.records import record_soft_delete as _soft_delete
-from omslag.common.records import record_update as _update
+from omslag.common.records import fields_check, record_soft_delete, record_update
 
 from ..gates import gate_problems
 from ..models import (
@@ -103,7 +101,7 @@ class GateRefused(RuleViolation):
 
 @transaction.atomic
 def challenge_create(*, actor, organisation, **fields) -> Challenge:
-    _check(fields, CHALLENGE_FIELDS)
+    fields_check(fields, CHALLENGE_FIELDS)
     challenge = Challenge(organisation=organisation, **fields)
     save_with_history(challenge, actor=actor)
     return challenge
@@ -111,7 +109,7 @@ def challenge_create(*, actor, organisation, **fields) -> Challenge:
 
 @transaction.atomic
 def challenge_update(*, actor, challenge, expected_version, **changes) -> Challenge:
-    return _update(
+    return record_update(
         challenge,
         actor=actor,
         expected_version=expected_version,
@@ -123,7 +121,7 @@ def challenge_update(*, actor, challenge, expected_version, **changes) -> Challe
 @transaction.atomic
 def idea_submit(*, actor, organisation, **fields) -> Idea:
     """A new idea from staff, or (source='public') a proposal to a public challenge."""
-    _check(fields, IDEA_FIELDS)
+    fields_check(fields, IDEA_FIELDS)
     challenge = fields.get("challenge")
     if challenge is not None and challenge.organisation_id != organisation.id:
         raise RuleViolation(_("The challenge belongs to another organisation."))
@@ -135,7 +133,7 @@ def idea_submit(*, actor, organisation, **fields) -> Idea:
 @transaction.atomic
 def idea_update(*, actor, idea, expected_version, **changes) -> Idea:
     _same_organisation(idea.organisation, challenge=changes.get("challenge"))
-    return _update(
+    return record_update(
         idea, actor=actor, expected_version=expected_version, allowed=IDEA_FIELDS, changes=changes
     )
 
@@ -189,7 +187,7 @@ def _same_organisation(organisation, **records) -> None:
 
 @transaction.atomic
 def experiment_create(*, actor, organisation, **fields) -> Experiment:
-    _check(fields, EXPERIMENT_FIELDS)
+    fields_check(fields, EXPERIMENT_FIELDS)
     _same_organisation(organisation, idea=fields.get("idea"))
     now = timezone.now()
     experiment = Experiment(
@@ -211,7 +209,7 @@ def experiment_update(*, actor, experiment, expected_version, **changes) -> Expe
     if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
         raise RuleViolation(_("A stopped experiment or one in operation no longer changes."))
     _same_organisation(experiment.organisation, idea=changes.get("idea"))
-    return _update(
+    return record_update(
         experiment,
         actor=actor,
         expected_version=expected_version,
@@ -222,7 +220,7 @@ def experiment_update(*, actor, experiment, expected_version, **changes) -> Expe
 
 @transaction.atomic
 def experiment_delete(*, actor, experiment, expected_version=None) -> None:
-    _soft_delete(experiment, actor=actor, expected_version=expected_version)
+    record_soft_delete(experiment, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -335,7 +333,7 @@ def decision_record(
 def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
     """Open the implementation track after a scale decision and move the experiment into the
     implementation stage; the move checks every gate rule and a refusal rolls the track back."""
-    _check(fields, TRACK_FIELDS)
+    fields_check(fields, TRACK_FIELDS)
     if ImplementationTrack.objects.filter(experiment=experiment).exists():
         raise RuleViolation(_("This experiment already has an implementation track."))
     if experiment.stage != Stage.DECISION:
@@ -353,14 +351,14 @@ def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
 
 @transaction.atomic
 def implementation_update(*, actor, track, expected_version, **changes) -> ImplementationTrack:
-    return _update(
+    return record_update(
         track, actor=actor, expected_version=expected_version, allowed=TRACK_FIELDS, changes=changes
     )
 
 
 @transaction.atomic
 def lesson_add(*, actor, experiment, **fields) -> Lesson:
-    _check(fields, LESSON_FIELDS)
+    fields_check(fields, LESSON_FIELDS)
     lesson = Lesson(experiment=experiment, **fields)
     save_with_history(lesson, actor=actor)
     return lesson
@@ -368,7 +366,7 @@ def lesson_add(*, actor, experiment, **fields) -> Lesson:
 
 @transaction.atomic
 def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
-    return _update(
+    return record_update(
         lesson,
         actor=actor,
         expected_version=expected_version,
@@ -379,7 +377,7 @@ def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
 
 @transaction.atomic
 def lesson_delete(*, actor, lesson, expected_version=None) -> None:
-    _soft_delete(lesson, actor=actor, expected_version=expected_version)
+    record_soft_delete(lesson, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -8,16 +8,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from omslag.common.access import require
+from omslag.common.pages import filters_of, form_errors_from, paginate
 from omslag.organisations.access import (
     organisation_can_manage_members,
     organisation_get_readable,
 )
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors, services
 from ..forms import ExperimentCreateForm, ExperimentFilterForm, SearchForm
 from ..models import Experiment, Stage
-from . import queries
-from .base import filters_of, form_errors_from, organisation_context, paginate, require
 
 BOARD_PER_STAGE = 50
 
@@ -34,7 +35,7 @@ def board(request, slug):
         request,
         "innovation/board.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "form": form,
             "search": search,
             "columns": [{"stage": stage, **column} for stage, column in columns.items()],
@@ -54,7 +55,7 @@ def experiment_list(request, slug):
     filters = filters_of(form)
     page = paginate(
         request,
-        queries.experiment_list(
+        selectors.experiments_recently_moved(
             organisation, search=filters.get("q", ""), stage=filters.get("stage", "")
         ),
     )
@@ -63,7 +64,7 @@ def experiment_list(request, slug):
         request,
         "innovation/experiment_list.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "form": form,
             "filtered": bool(filters),
             "stage_label": Stage(stage).label if stage else "",
@@ -107,5 +108,9 @@ def experiment_add(request, slug):
     return render(
         request,
         "innovation/experiment_form.html",
-        {**organisation_context(request.user, organisation), "form": form, **similar},
+        {
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": form,
+            **similar,
+        },
     )

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from omslag.common.errors import ConflictError
+from omslag.common.access import require
+from omslag.common.pages import form_errors_from, paginate, versioned_edit
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors, services
 from ..forms import ChallengeForm
 from ..models import Challenge
-from . import queries
-from .base import form_errors_from, organisation_context, paginate, require
 
 
 @login_required
@@ -25,8 +25,8 @@ def challenge_list(request, slug):
         request,
         "innovation/challenge_list.html",
         {
-            **organisation_context(request.user, organisation),
-            "page": paginate(request, queries.challenge_list(organisation)),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "page": paginate(request, selectors.challenges_with_idea_counts(organisation)),
         },
     )
 
@@ -40,7 +40,7 @@ def challenge_detail(request, pk):
         request,
         "innovation/challenge_detail.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "challenge": challenge,
             "page": paginate(
                 request, selectors.ideas_filtered(organisation, challenge=challenge.pk)
@@ -68,7 +68,10 @@ def challenge_add(request, slug):
     return render(
         request,
         "innovation/challenge_form.html",
-        {**organisation_context(request.user, organisation), "form": form},
+        {
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": form,
+        },
     )
 
 
@@ -78,34 +81,25 @@ def challenge_edit(request, pk):
     challenge = access.challenge_get_readable(request.user, pk)
     organisation = challenge.organisation
     require(access.pipeline_can_change(request.user, organisation))
-    form = ChallengeForm(request.POST or None, instance=challenge)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.challenge_update(
-                actor=request.user,
-                challenge=challenge,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            challenge = conflict.current
-            form = ChallengeForm(instance=challenge)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(title)s was saved.") % {"title": challenge.title})
-            return redirect("innovation:challenge", pk=challenge.pk)
+    edit = versioned_edit(
+        request,
+        challenge,
+        lambda data, record: ChallengeForm(data, instance=record),
+        lambda **changes: services.challenge_update(
+            actor=request.user, challenge=challenge, **changes
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("%(title)s was saved.") % {"title": challenge.title})
+        return redirect("innovation:challenge", pk=challenge.pk)
     return render(
         request,
         "innovation/challenge_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "challenge": challenge,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": edit.form,
+            "challenge": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )

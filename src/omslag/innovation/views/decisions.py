@@ -8,12 +8,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import form_errors_from
 
-from .. import access, services
+from .. import access, selectors, services
 from ..forms import DecisionForm, ImplementationForm, LessonForm
-from . import queries
-from .base import form_errors_from, require
 from .experiment import render_experiment
 from .moves import _writable, experiment_url
 
@@ -54,7 +54,7 @@ def decision_add(request, pk):
 @require_POST
 def implementation_save(request, pk):
     experiment = _writable(request, pk)
-    track = queries.experiment_track(experiment)
+    track = selectors.implementation_of(experiment)
     form = ImplementationForm(request.POST, experiment=experiment, track=track)
     status = 200
     if form.is_valid():

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import form_errors_from
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, services
 from ..forms import ExperimentDesignForm
-from .base import form_errors_from, organisation_context, require
 from .experiment import CLOSED_STAGES
 from .moves import experiment_url
 from .power import sample_size_advice
@@ -89,7 +91,7 @@ def experiment_design(request, pk):
         request,
         "innovation/experiment_design.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "experiment": experiment,
             "form": form,
             "advice": advice,

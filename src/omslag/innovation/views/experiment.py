@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from omslag.organisations.selectors import organisation_context
+
 from .. import access, selectors, services
 from ..forms import (
     DecisionForm,
@@ -17,9 +19,7 @@ from ..forms import (
     UploadForm,
 )
 from ..models import STAGE_ORDER, Decision, Experiment, Stage
-from . import queries
-from .base import organisation_context
-from .results import experiment_results
+from ..presentation import experiment_results
 
 DESIGN_FACTS = (
     "hypothesis",
@@ -109,14 +109,14 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
     ones and add the problems of a refused post."""
     person = request.user
     organisation = experiment.organisation
-    context = organisation_context(person, organisation)
+    context = organisation_context(person, organisation, access.pipeline_can_change)
     can_change = context["can_change"] and experiment.stage not in CLOSED_STAGES
     can_decide = (
         access.pipeline_can_decide(person, organisation) and experiment.stage not in CLOSED_STAGES
     )
-    transitions = queries.experiment_transitions(experiment)
-    decisions = queries.experiment_decisions(experiment)
-    track = queries.experiment_track(experiment)
+    transitions = selectors.experiment_transitions(experiment)
+    decisions = list(selectors.decisions_of(experiment))
+    track = selectors.implementation_of(experiment)
     latest_decision = decisions[0] if decisions else None
     evaluations = selectors.latest_evaluations(experiment)
     metric_results, adjustments = experiment_results(experiment, evaluations)
@@ -131,7 +131,7 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
     context.update(
         {
             "experiment": experiment,
-            "idea": queries.idea_of_experiment(experiment),
+            "idea": selectors.idea_of_experiment(experiment),
             "steps": _stage_steps(experiment, transitions),
             "transitions": transitions,
             "moves": _move_forms(experiment, overrides.pop("move_form", None))
@@ -141,7 +141,7 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
             "can_edit": can_change,
             "can_decide": can_decide,
             "summaries": _with_means(selectors.experiment_cells(experiment)),
-            "uploads": queries.experiment_uploads(experiment),
+            "uploads": selectors.experiment_uploads(experiment),
             "upload_form": UploadForm(experiment=experiment),
             "summaries_form": SummariesForm(experiment=experiment),
             "metric_results": metric_results,
@@ -153,7 +153,7 @@ def experiment_context(request, experiment: Experiment, **overrides) -> dict:
             "track_form": ImplementationForm(experiment=experiment, track=track)
             if show_track_form
             else None,
-            "lessons": queries.experiment_lessons(experiment),
+            "lessons": list(selectors.lessons_of(experiment)),
             "lesson_form": LessonForm() if context["can_change"] else None,
         }
     )

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from omslag.common import charts
+from omslag.common.templatetags.formatting import euro
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.selectors import organisation_subtree
-from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.organisations.selectors import organisation_context, organisation_subtree
 
-from .. import selectors
-from .base import organisation_context
-from .results import Chart, percentage
+from .. import access, selectors
+from ..presentation import Chart, percentage
 
 
 def funnel_summary(funnel: dict) -> str:
@@ -90,7 +89,7 @@ def funnel(request, slug):
         request,
         "innovation/funnel.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "funnel": figures,
             "chart": funnel_chart(figures),
             "recent": _recent_funnel(request, organisation),

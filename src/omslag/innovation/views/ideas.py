@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.pages import filters_of, form_errors_from, paginate, versioned_edit
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors, services
 from ..forms import IdeaAcceptForm, IdeaFilterForm, IdeaForm, IdeaReviewForm
 from ..models import Challenge, Idea
-from . import queries
-from .base import filters_of, form_errors_from, organisation_context, paginate, require
 from .board import similar_records
 
 OPEN_STATUSES = (Idea.Status.SUBMITTED, Idea.Status.UNDER_REVIEW)
@@ -35,7 +36,7 @@ def idea_list(request, slug):
         request,
         "innovation/idea_list.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
             "form": form,
             "filtered": bool(filters),
             "page": paginate(request, ideas),
@@ -45,13 +46,13 @@ def idea_list(request, slug):
 
 def _idea_context(request, idea, **overrides) -> dict:
     organisation = idea.organisation
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.pipeline_can_change)
     is_open = idea.status in OPEN_STATUSES
     context.update(
         {
             "idea": idea,
             "is_author": idea.author_id is not None and idea.author_id == request.user.pk,
-            "experiments": queries.idea_experiments(idea),
+            "experiments": selectors.idea_experiments(idea),
             "merged_ideas": list(idea.merged_ideas.order_by("title")),
             "review_form": IdeaReviewForm(idea=idea) if context["can_change"] and is_open else None,
             "accept_form": IdeaAcceptForm(idea=idea) if context["can_change"] and is_open else None,
@@ -106,7 +107,11 @@ def idea_add(request, slug):
     return render(
         request,
         "innovation/idea_form.html",
-        {**organisation_context(request.user, organisation), "form": form, **similar},
+        {
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": form,
+            **similar,
+        },
     )
 
 
@@ -116,36 +121,25 @@ def idea_edit(request, pk):
     idea = access.idea_get_readable(request.user, pk)
     organisation = idea.organisation
     require(access.pipeline_can_change(request.user, organisation))
-    form = IdeaForm(request.POST or None, instance=idea, organisation=organisation)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.idea_update(
-                actor=request.user,
-                idea=idea,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            idea = conflict.current
-            form = IdeaForm(instance=idea, organisation=organisation)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(title)s was saved.") % {"title": idea.title})
-            return redirect("innovation:idea", pk=idea.pk)
+    edit = versioned_edit(
+        request,
+        idea,
+        lambda data, record: IdeaForm(data, instance=record, organisation=organisation),
+        lambda **changes: services.idea_update(actor=request.user, idea=idea, **changes),
+    )
+    if edit.saved:
+        messages.success(request, _("%(title)s was saved.") % {"title": idea.title})
+        return redirect("innovation:idea", pk=idea.pk)
     return render(
         request,
         "innovation/idea_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "idea": idea,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": edit.form,
+            "idea": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 

@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from omslag.common.pages import filters_of, paginate
+
 from .. import selectors
 from ..forms import SearchForm
-from .base import filters_of, paginate
 
 
 @login_required

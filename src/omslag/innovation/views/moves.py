@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
 
 from .. import access, services
 from ..forms import MoveForm
 from ..models import Experiment, Stage
-from .base import require
 from .experiment import render_experiment
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from omslag.analysis.experiments import cohens_h, sample_size_t_test, sample_size_two_proportions
 
 from ..models import Experiment
-from .results import number, percentage, tick
+from ..presentation import number, percentage, tick
 
 
 @dataclass

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from omslag.common.access import require
 from omslag.organisations.access import organisation_can_manage_members, organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import selectors, services
-from .base import organisation_context, require
+from .. import access, selectors, services
 
 
 class PipelineSettingsForm(forms.Form):
@@ -44,5 +45,8 @@ def pipeline_settings(request, slug):
     return render(
         request,
         "innovation/pipeline_settings.html",
-        {**organisation_context(request.user, organisation), "form": form},
+        {
+            **organisation_context(request.user, organisation, access.pipeline_can_change),
+            "form": form,
+        },
     )

@@ -7,7 +7,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 
-from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.common.templatetags.formatting import euro
 
 register = template.Library()
 

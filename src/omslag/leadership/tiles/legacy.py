@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
 from omslag.portfolio.selectors import applications_for
-from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.common.templatetags.formatting import euro
 
 from . import Chart, Table, TileData
 

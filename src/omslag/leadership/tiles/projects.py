@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from omslag.analysis.projects import portfolio_monte_carlo
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
-from omslag.portfolio.templatetags.portfolio_format import euro
+from omslag.common.templatetags.formatting import euro
 from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,

@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from omslag.common.api.helpers import require, validated
+from omslag.common.access import require
+from omslag.common.api.helpers import validated
 from omslag.common.api.problems import problem_response
 from omslag.organisations.access import organisation_get_readable
 

@@ -4,19 +4,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
+from omslag.common.api.fields import ChoiceListField
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Application, Dependency, TimePosition
-from .base import (
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import application_does_not_exist, record_changeable
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -67,22 +63,6 @@ class ApplicationUpdateIn(ApplicationIn):
     class Meta(ApplicationIn.Meta):
         fields = ["version", *services.APPLICATION_FIELDS]
         extra_kwargs = {name: {"required": False} for name in services.APPLICATION_FIELDS}
-
-
-class ChoiceListField(serializers.ListField):
-    """A repeatable query parameter that also takes a comma list: ``?time=migrate&time=
-    eliminate`` or ``?time=migrate,eliminate``."""
-
-    def to_internal_value(self, data):
-        values = [data] if isinstance(data, str) else list(data)
-        parts = [part.strip() for value in values for part in str(value).split(",")]
-        try:
-            return super().to_internal_value([part for part in parts if part])
-        except serializers.ValidationError as error:
-            # Name the parameter (time), not the position in it (time.0).
-            raise serializers.ValidationError(
-                [reason for reasons in error.detail.values() for reason in reasons]
-            ) from None
 
 
 SORT_CHOICES = [order for key in selectors.SORTS for order in (key, f"-{key}")]
@@ -193,7 +173,7 @@ class ApplicationListApi(generics.GenericAPIView):
         responses={200: ApplicationOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = _application_filters(validated(ApplicationFiltersIn, request.query_params))
         page = self.paginate_queryset(selectors.application_list(organisation, filters))
         return self.get_paginated_response(ApplicationOut(page, many=True).data)
@@ -204,7 +184,7 @@ class ApplicationListApi(generics.GenericAPIView):
         responses={201: ApplicationOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(ApplicationIn, request.data)
         application = services.application_create(
             actor=request.user, organisation=organisation, **data
@@ -212,46 +192,35 @@ class ApplicationListApi(generics.GenericAPIView):
         return _application_response(application, status.HTTP_201_CREATED)
 
 
+@versioned_detail_schema(
+    "applications",
+    ApplicationUpdateIn,
+    ApplicationOut,
+    delete_description="Soft delete: the history stays, and its dependencies go with it.",
+)
 @extend_schema(tags=["applications"])
-class ApplicationDetailApi(generics.GenericAPIView):
+class ApplicationDetailApi(VersionedDetailApi):
     serializer_class = ApplicationOut
+    update_input = ApplicationUpdateIn
 
-    @extend_schema(operation_id="applications_read")
-    def get(self, request, pk):
-        return _application_response(access.application_get_readable(request.user, pk))
+    def readable(self, person, pk):
+        return access.application_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="applications_update",
-        request=ApplicationUpdateIn,
-        responses={200: ApplicationOut},
-    )
-    def patch(self, request, pk):
-        application = access.application_get_readable(request.user, pk)
-        record_changeable(request, application)
-        data = validated(ApplicationUpdateIn, request.data)
-        application = services.application_update(
-            actor=request.user,
-            application=application,
-            expected_version=data.pop("version"),
-            **data,
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.application_update(
+            actor=actor, application=record, expected_version=expected_version, **changes
         )
-        return _application_response(application)
 
-    @extend_schema(
-        operation_id="applications_delete",
-        description="Soft delete: the history stays, and its dependencies go with it.",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        application = access.application_get_readable(request.user, pk)
-        record_changeable(request, application)
-        data = validated(VersionIn, request.query_params)
+    def remove(self, actor, record, expected_version):
         services.application_delete(
-            actor=request.user, application=application, expected_version=data.get("version")
+            actor=actor, application=record, expected_version=expected_version
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def respond(self, record):
+        return _application_response(record)
 
 
 @extend_schema(tags=["applications"])

@@ -4,22 +4,9 @@ types for money and percentages."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from omslag.common.api.helpers import VersionIn, money, require, validated  # noqa: F401  (used by the views of this package)
-from omslag.organisations.access import organisation_get_readable
+from omslag.common.access import require
 
 from .. import access
-
-
-def organisation_readable(request, slug):
-    """The organisation of the path, or 404 when the person may not read it."""
-    return organisation_get_readable(request.user, slug)
-
-
-def organisation_changeable(request, slug):
-    """The organisation of the path; 404 if unreadable, 403 if the role may not change it."""
-    organisation = organisation_get_readable(request.user, slug)
-    require(access.portfolio_can_change(request.user, organisation))
-    return organisation
 
 
 def record_changeable(request, record):

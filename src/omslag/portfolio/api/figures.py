@@ -5,11 +5,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelSerializer
+from omslag.organisations.access import organisation_get_readable
 
 from .. import selectors
 from ..models import SpendLine, TimePosition
-from .base import PercentField, PointsField, money, organisation_readable, validated
+from .base import PercentField, PointsField
 from .spend import SpendTargetOut
 
 KIND_CHOICES = SpendLine.Kind.choices
@@ -115,7 +117,7 @@ class BalanceApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="balance_read", parameters=[BalanceQueryIn])
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         # A plain dict: a query string without the key means the default (true), not false.
         include_children = validated(BalanceQueryIn, request.query_params.dict())[
             "include_children"
@@ -208,5 +210,5 @@ class LegacyRiskApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="legacy_risk_read")
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         return Response(LegacyRiskOut(selectors.legacy_risk(organisation)).data)

@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -10,21 +9,15 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
+from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.common.errors import RuleViolation
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Scenario, ScenarioChange
-from .base import (
-    PercentField,
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import PercentField, application_does_not_exist, record_changeable
 from .figures import KIND_CHOICES, SplitOut
 
 # --- serializers --------------------------------------------------------------------------
@@ -208,7 +201,7 @@ class ScenarioListApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="scenarios_list", responses={200: ScenarioListOut(many=True)})
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         # The count annotation groups the query, and Django drops Meta.ordering then.
         scenarios = selectors.scenarios_of(organisation).select_related("organisation")
         page = self.paginate_queryset(scenarios.order_by("name", "pk"))
@@ -218,48 +211,31 @@ class ScenarioListApi(generics.GenericAPIView):
         operation_id="scenarios_create", request=ScenarioIn, responses={201: ScenarioDetailOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(ScenarioIn, request.data)
         scenario = services.scenario_create(actor=request.user, organisation=organisation, **data)
         return Response(ScenarioDetailOut(scenario).data, status=status.HTTP_201_CREATED)
 
 
+@versioned_detail_schema("scenarios", ScenarioUpdateIn, ScenarioDetailOut)
 @extend_schema(tags=["scenarios"])
-class ScenarioDetailApi(generics.GenericAPIView):
+class ScenarioDetailApi(VersionedDetailApi):
     serializer_class = ScenarioDetailOut
+    update_input = ScenarioUpdateIn
 
-    @extend_schema(operation_id="scenarios_read")
-    def get(self, request, pk):
-        return Response(ScenarioDetailOut(access.scenario_get_readable(request.user, pk)).data)
+    def readable(self, person, pk):
+        return access.scenario_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="scenarios_update",
-        request=ScenarioUpdateIn,
-        responses={200: ScenarioDetailOut},
-    )
-    def patch(self, request, pk):
-        scenario = access.scenario_get_readable(request.user, pk)
-        record_changeable(request, scenario)
-        data = validated(ScenarioUpdateIn, request.data)
-        scenario = services.scenario_update(
-            actor=request.user, scenario=scenario, expected_version=data.pop("version"), **data
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.scenario_update(
+            actor=actor, scenario=record, expected_version=expected_version, **changes
         )
-        return Response(ScenarioDetailOut(scenario).data)
 
-    @extend_schema(
-        operation_id="scenarios_delete",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        scenario = access.scenario_get_readable(request.user, pk)
-        record_changeable(request, scenario)
-        data = validated(VersionIn, request.query_params)
-        services.scenario_delete(
-            actor=request.user, scenario=scenario, expected_version=data.get("version")
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, actor, record, expected_version):
+        services.scenario_delete(actor=actor, scenario=record, expected_version=expected_version)
 
 
 @extend_schema(tags=["scenarios"])
@@ -340,7 +316,7 @@ class ScenarioComparisonApi(generics.GenericAPIView):
         responses={200: ScenarioComparisonOut, 422: PROJECTION_REFUSED},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         # Ordered, so "the first scenario" whose base year all share is always the same one.
         scenarios = list(selectors.scenarios_of(organisation).order_by("name", "pk"))
         projections = _comparison(organisation, scenarios)

@@ -1,22 +1,17 @@
 """API views for spend lines and the organisation's spend targets."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
+from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import YEAR_MAX, YEAR_MIN, SpendLine, SpendTarget
-from .base import (
-    VersionIn,
-    application_does_not_exist,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import application_does_not_exist
 
 # --- serializers --------------------------------------------------------------------------
 
@@ -145,7 +140,7 @@ class SpendLineListApi(generics.GenericAPIView):
         responses={200: SpendLineOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = validated(SpendLineFiltersIn, request.query_params)
         page = self.paginate_queryset(selectors.spend_lines_of(organisation, **filters))
         return self.get_paginated_response(SpendLineOut(page, many=True).data)
@@ -154,7 +149,7 @@ class SpendLineListApi(generics.GenericAPIView):
         operation_id="spend_lines_create", request=SpendLineIn, responses={201: SpendLineOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(
             SpendLineIn, request.data, applications=selectors.applications_choosable(organisation)
         )
@@ -162,46 +157,30 @@ class SpendLineListApi(generics.GenericAPIView):
         return Response(SpendLineOut(line).data, status=status.HTTP_201_CREATED)
 
 
+@versioned_detail_schema("spend_lines", SpendLineUpdateIn, SpendLineOut)
 @extend_schema(tags=["spend"])
-class SpendLineDetailApi(generics.GenericAPIView):
+class SpendLineDetailApi(VersionedDetailApi):
     serializer_class = SpendLineOut
+    update_input = SpendLineUpdateIn
 
-    @extend_schema(operation_id="spend_lines_read")
-    def get(self, request, pk):
-        return Response(SpendLineOut(access.spend_line_get_readable(request.user, pk)).data)
+    def readable(self, person, pk):
+        return access.spend_line_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="spend_lines_update",
-        request=SpendLineUpdateIn,
-        responses={200: SpendLineOut},
-    )
-    def patch(self, request, pk):
-        line = access.spend_line_get_readable(request.user, pk)
-        record_changeable(request, line)
-        data = validated(
-            SpendLineUpdateIn,
-            request.data,
-            applications=selectors.applications_choosable(line.organisation),
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update_context(self, record):
+        return {"applications": selectors.applications_choosable(record.organisation)}
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.spend_line_update(
+            actor=actor, spend_line=record, expected_version=expected_version, **changes
         )
-        line = services.spend_line_update(
-            actor=request.user, spend_line=line, expected_version=data.pop("version"), **data
-        )
-        return Response(SpendLineOut(line).data)
 
-    @extend_schema(
-        operation_id="spend_lines_delete",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        line = access.spend_line_get_readable(request.user, pk)
-        record_changeable(request, line)
-        data = validated(VersionIn, request.query_params)
+    def remove(self, actor, record, expected_version):
         services.spend_line_delete(
-            actor=request.user, spend_line=line, expected_version=data.get("version")
+            actor=actor, spend_line=record, expected_version=expected_version
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -213,7 +192,7 @@ class SpendTargetListApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="spend_targets_list", responses={200: SpendTargetOut(many=True)})
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         page = self.paginate_queryset(selectors.spend_targets_of(organisation))
         return self.get_paginated_response(SpendTargetOut(page, many=True).data)
 
@@ -227,7 +206,7 @@ class SpendTargetListApi(generics.GenericAPIView):
         responses={200: SpendTargetOut, 201: SpendTargetOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.portfolio_can_change)
         data = validated(SpendTargetIn, request.data)
         target = services.spend_target_set(
             actor=request.user,
@@ -243,39 +222,22 @@ class SpendTargetListApi(generics.GenericAPIView):
         )
 
 
+@versioned_detail_schema("spend_targets", SpendTargetUpdateIn, SpendTargetOut)
 @extend_schema(tags=["spend"])
-class SpendTargetDetailApi(generics.GenericAPIView):
+class SpendTargetDetailApi(VersionedDetailApi):
     serializer_class = SpendTargetOut
+    update_input = SpendTargetUpdateIn
 
-    @extend_schema(operation_id="spend_targets_read")
-    def get(self, request, pk):
-        return Response(SpendTargetOut(access.spend_target_get_readable(request.user, pk)).data)
+    def readable(self, person, pk):
+        return access.spend_target_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="spend_targets_update",
-        request=SpendTargetUpdateIn,
-        responses={200: SpendTargetOut},
-    )
-    def patch(self, request, pk):
-        target = access.spend_target_get_readable(request.user, pk)
-        record_changeable(request, target)
-        data = validated(SpendTargetUpdateIn, request.data)
-        target = services.spend_target_update(
-            actor=request.user, target=target, expected_version=data.pop("version"), **data
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.spend_target_update(
+            actor=actor, target=record, expected_version=expected_version, **changes
         )
-        return Response(SpendTargetOut(target).data)
 
-    @extend_schema(
-        operation_id="spend_targets_delete",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        target = access.spend_target_get_readable(request.user, pk)
-        record_changeable(request, target)
-        data = validated(VersionIn, request.query_params)
-        services.spend_target_delete(
-            actor=request.user, target=target, expected_version=data.get("version")
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, actor, record, expected_version):
+        services.spend_target_delete(actor=actor, target=record, expected_version=expected_version)

@@ -14,19 +14,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.analysis.spend import end_of_support_status
 from omslag.analysis.spend.time_position import GOOD_CONDITION_THRESHOLD, HIGH_VALUE_THRESHOLD
+from omslag.common.access import require
 from omslag.common.errors import ConflictError
+from omslag.common.forms import ConfirmForm
+from omslag.common.pages import (
+    EXPORT_FORMATS,
+    confirmed_delete,
+    form_errors_from,
+    paginate,
+    versioned_edit,
+)
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors, services
 from ..forms import (
-    EXPORT_FORMATS,
     ApplicationFilterForm,
     ApplicationForm,
-    ConfirmForm,
     DependencyAddForm,
 )
 from ..models import Application
-from .base import form_errors_from, organisation_context, paginate, require
 
 # (sort key of selectors.SORTS, column heading, right-aligned number)
 COLUMNS = (
@@ -94,7 +101,7 @@ def application_list(request, slug):
         request,
         "portfolio/application_list.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
             "form": form,
             "filters": filters,
             "filtered": any(
@@ -135,7 +142,7 @@ def _spend_history(rows: list[dict]) -> list[dict]:
 def application_detail(request, pk):
     application = access.application_get_readable(request.user, pk)
     organisation = application.organisation
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.portfolio_can_change)
     form = DependencyAddForm(request.POST or None, application=application)
     if request.method == "POST":
         require(context["can_change"])
@@ -198,7 +205,10 @@ def application_add(request, slug):
     return render(
         request,
         "portfolio/application_form.html",
-        {**organisation_context(request.user, organisation), "form": form},
+        {
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "form": form,
+        },
     )
 
 
@@ -208,36 +218,27 @@ def application_edit(request, pk):
     application = access.application_get_readable(request.user, pk)
     organisation = application.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = ApplicationForm(request.POST or None, instance=application)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_update(
-                actor=request.user,
-                application=application,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            application = conflict.current
-            form = ApplicationForm(instance=application)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": application.name})
-            return redirect("portfolio:application", pk=application.pk)
+    edit = versioned_edit(
+        request,
+        application,
+        lambda data, record: ApplicationForm(data, instance=record),
+        lambda **changes: services.application_update(
+            actor=request.user, application=application, **changes
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("%(name)s was saved.") % {"name": application.name})
+        return redirect("portfolio:application", pk=application.pk)
     return render(
         request,
         "portfolio/application_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "application": application,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "form": edit.form,
+            "application": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -247,17 +248,16 @@ def application_delete(request, pk):
     application = access.application_get_readable(request.user, pk)
     organisation = application.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": application.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_delete(
-                actor=request.user,
-                application=application,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return redirect("portfolio:application", pk=application.pk)
+    deletion = confirmed_delete(
+        request,
+        application,
+        lambda **version: services.application_delete(
+            actor=request.user, application=application, **version
+        ),
+    )
+    if deletion.refused:
+        return redirect("portfolio:application", pk=application.pk)
+    if deletion.deleted:
         messages.success(
             request,
             _("%(name)s was deleted. It can be restored from its history.")
@@ -269,11 +269,11 @@ def application_delete(request, pk):
         request,
         "portfolio/application_delete.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
             "application": application,
             "needed_by": needed_by,
             "needs": needs,
-            "form": form,
+            "form": deletion.form,
         },
     )
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from omslag.common.access import require
+from omslag.common.pages import EXPORT_FORMATS, form_errors_from
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import figures, selectors, services
-from ..forms import EXPORT_FORMATS, SpendTargetForm
+from .. import access, presentation, selectors, services
+from ..forms import SpendTargetForm
 from ..models import SpendTarget
-from .base import form_errors_from, organisation_context, require
 
 
 def _age_label(bucket: str) -> str:
@@ -30,7 +32,7 @@ def _scenario_rows(projections: dict, scenarios) -> tuple[list, list]:
     """(per scenario: name, scenario, projection) and (per year: year, innovate shares)."""
     by_name = {s.name: s for s in scenarios}
     named = [
-        (figures.scenario_label(name), by_name.get(name), projection)
+        (presentation.scenario_label(name), by_name.get(name), projection)
         for name, projection in projections.items()
     ]
     if not named:
@@ -51,7 +53,7 @@ LEGACY_ROWS_SHOWN = 50
 @require_http_methods(["GET", "POST"])
 def balance(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.portfolio_can_change)
     # A hidden below=0 comes before the checkbox's below=1; the last value wins.
     include_children = request.GET.get("below", "1") != "0"
     overview = selectors.balance_overview(organisation, include_children=include_children)
@@ -72,7 +74,7 @@ def balance(request, slug):
                 return redirect(reverse("portfolio:balance", args=[slug]) + "#target")
     elif overview.target is not None:
         target_form = SpendTargetForm(instance=overview.target)
-    rows = figures.balance_rows(overview)
+    rows = presentation.balance_rows(overview)
     risk = selectors.legacy_risk(organisation)
     applications = risk.applications
     scenarios = list(selectors.scenarios_of(organisation))
@@ -90,10 +92,10 @@ def balance(request, slug):
             "include_children": include_children,
             "overview": overview,
             "rows": rows,
-            "balance_chart": figures.balance_chart(rows, overview),
+            "balance_chart": presentation.balance_chart(rows, overview),
             "trends": [
                 (
-                    figures.category_label(category),
+                    presentation.category_label(category),
                     overview.trends[("actual", category)],
                     overview.trends[("budget", category)],
                 )
@@ -103,16 +105,16 @@ def balance(request, slug):
             "risk": risk,
             "risk_rows": risk.rows[:LEGACY_ROWS_SHOWN],
             "applications_count": len(applications),
-            "time_chart": figures.time_chart(applications, risk),
-            "time_grid": figures.time_grid(applications),
+            "time_chart": presentation.time_chart(applications, risk),
+            "time_grid": presentation.time_grid(applications),
             "time_rows": [
-                (figures.time_label(p), risk.time_counts[p], risk.time_run_cost[p])
+                (presentation.time_label(p), risk.time_counts[p], risk.time_run_cost[p])
                 for p in ("invest", "tolerate", "migrate", "eliminate")
             ],
             "age_rows": [(_age_label(bucket), count) for bucket, count in risk.age.items()],
             "scenarios": scenarios,
             "scenario_error": scenario_error,
-            "scenario_chart": figures.scenario_chart(projections),
+            "scenario_chart": presentation.scenario_chart(projections),
             "named_projections": named_projections,
             "projection_years": projection_years,
             "projection_target": next(iter(projections.values())).target if projections else None,

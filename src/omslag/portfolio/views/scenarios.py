@@ -8,20 +8,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.access import require
+from omslag.common.errors import RuleViolation
+from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import access, figures, selectors, services
-from ..forms import CHANGE_FORMS, ConfirmForm, ScenarioForm
+from .. import access, presentation, selectors, services
+from ..forms import (
+    CHANGE_FORMS,
+    ScenarioForm,
+)
 from ..models import Scenario
-from .base import form_errors_from, organisation_context, require
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def scenario_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.portfolio_can_change)
     form = ScenarioForm(
         request.POST or None,
         instance=Scenario(organisation=organisation),
@@ -53,7 +58,7 @@ def _projection(scenario):
         projections = selectors.scenario_comparison(scenario.organisation, [scenario])
     except ValueError as error:
         return None, None, str(error)
-    return projections[figures.NO_CHANGE], projections[scenario.name], ""
+    return projections[presentation.NO_CHANGE], projections[scenario.name], ""
 
 
 @login_required
@@ -61,7 +66,7 @@ def _projection(scenario):
 def scenario_detail(request, pk):
     scenario = access.scenario_get_readable(request.user, pk)
     organisation = scenario.organisation
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.portfolio_can_change)
     posted_kind = request.POST.get("kind") if request.method == "POST" else None
     if request.method == "POST":
         require(context["can_change"])
@@ -126,36 +131,27 @@ def scenario_edit(request, pk):
     scenario = access.scenario_get_readable(request.user, pk)
     organisation = scenario.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = ScenarioForm(request.POST or None, instance=scenario)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scenario_update(
-                actor=request.user,
-                scenario=scenario,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            scenario = conflict.current
-            form = ScenarioForm(instance=scenario)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": scenario.name})
-            return redirect("portfolio:scenario", pk=scenario.pk)
+    edit = versioned_edit(
+        request,
+        scenario,
+        lambda data, record: ScenarioForm(data, instance=record),
+        lambda **changes: services.scenario_update(
+            actor=request.user, scenario=scenario, **changes
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("%(name)s was saved.") % {"name": scenario.name})
+        return redirect("portfolio:scenario", pk=scenario.pk)
     return render(
         request,
         "portfolio/scenario_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "scenario": scenario,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "form": edit.form,
+            "scenario": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -165,15 +161,16 @@ def scenario_delete(request, pk):
     scenario = access.scenario_get_readable(request.user, pk)
     organisation = scenario.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": scenario.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scenario_delete(
-                actor=request.user, scenario=scenario, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return redirect("portfolio:scenario", pk=scenario.pk)
+    deletion = confirmed_delete(
+        request,
+        scenario,
+        lambda **version: services.scenario_delete(
+            actor=request.user, scenario=scenario, **version
+        ),
+    )
+    if deletion.refused:
+        return redirect("portfolio:scenario", pk=scenario.pk)
+    if deletion.deleted:
         messages.success(
             request,
             _("%(name)s was deleted. It can be restored from its history.")
@@ -183,5 +180,9 @@ def scenario_delete(request, pk):
     return render(
         request,
         "portfolio/scenario_delete.html",
-        {**organisation_context(request.user, organisation), "scenario": scenario, "form": form},
+        {
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "scenario": scenario,
+            "form": deletion.form,
+        },
     )

@@ -7,20 +7,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from omslag.common.errors import ConflictError
+from omslag.common.access import require
+from omslag.common.pages import (
+    EXPORT_FORMATS,
+    confirmed_delete,
+    form_errors_from,
+    paginate,
+    versioned_edit,
+)
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors, services
-from ..forms import EXPORT_FORMATS, ConfirmForm, SpendLineFilterForm, SpendLineForm
+from ..forms import (
+    SpendLineFilterForm,
+    SpendLineForm,
+)
 from ..models import SpendLine
-from .base import form_errors_from, organisation_context, paginate, require
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def spend_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.portfolio_can_change)
     add_form = SpendLineForm(
         request.POST or None,
         instance=SpendLine(organisation=organisation),
@@ -69,36 +79,27 @@ def spend_line_edit(request, pk):
     line = access.spend_line_get_readable(request.user, pk)
     organisation = line.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = SpendLineForm(request.POST or None, instance=line, organisation=organisation)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.spend_line_update(
-                actor=request.user,
-                spend_line=line,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            line = conflict.current
-            form = SpendLineForm(instance=line, organisation=organisation)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("The spend line was saved."))
-            return redirect("portfolio:spend", slug=organisation.slug)
+    edit = versioned_edit(
+        request,
+        line,
+        lambda data, record: SpendLineForm(data, instance=record, organisation=organisation),
+        lambda **changes: services.spend_line_update(
+            actor=request.user, spend_line=line, **changes
+        ),
+    )
+    if edit.saved:
+        messages.success(request, _("The spend line was saved."))
+        return redirect("portfolio:spend", slug=organisation.slug)
     return render(
         request,
         "portfolio/spend_line_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "line": line,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "form": edit.form,
+            "line": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -108,23 +109,27 @@ def spend_line_delete(request, pk):
     line = access.spend_line_get_readable(request.user, pk)
     organisation = line.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": line.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.spend_line_delete(
-                actor=request.user, spend_line=line, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-        else:
-            messages.success(
-                request,
-                _("The spend line of %(year)s was deleted. It can be restored from its history.")
-                % {"year": line.year},
-            )
+    deletion = confirmed_delete(
+        request,
+        line,
+        lambda **version: services.spend_line_delete(
+            actor=request.user, spend_line=line, **version
+        ),
+    )
+    if deletion.deleted:
+        messages.success(
+            request,
+            _("The spend line of %(year)s was deleted. It can be restored from its history.")
+            % {"year": line.year},
+        )
+    if deletion.finished:
         return redirect("portfolio:spend", slug=organisation.slug)
     return render(
         request,
         "portfolio/spend_line_delete.html",
-        {**organisation_context(request.user, organisation), "line": line, "form": form},
+        {
+            **organisation_context(request.user, organisation, access.portfolio_can_change),
+            "line": line,
+            "form": deletion.form,
+        },
     )

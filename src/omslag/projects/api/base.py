@@ -3,22 +3,9 @@ types for money, percentages and repeatable query parameters."""
 
 from rest_framework import serializers
 
-from omslag.common.api.helpers import VersionIn, money, require, validated  # noqa: F401  (used by the views of this package)
-from omslag.organisations.access import organisation_get_readable
+from omslag.common.access import require
 
 from .. import access
-
-
-def organisation_readable(request, slug):
-    """The organisation of the path, or 404 when the person may not read it."""
-    return organisation_get_readable(request.user, slug)
-
-
-def organisation_changeable(request, slug):
-    """The organisation of the path; 404 if unreadable, 403 if the role may not change it."""
-    organisation = organisation_get_readable(request.user, slug)
-    require(access.projects_can_change(request.user, organisation))
-    return organisation
 
 
 def record_changeable(request, record):
@@ -32,19 +19,3 @@ class RoundedField(serializers.FloatField):
 
     def to_representation(self, value):
         return round(float(value), 2)
-
-
-class ChoiceListField(serializers.ListField):
-    """A repeatable query parameter that also takes a comma list: ``?colour=red&colour=amber``
-    or ``?colour=red,amber``."""
-
-    def to_internal_value(self, data):
-        values = [data] if isinstance(data, str) else list(data)
-        parts = [part.strip() for value in values for part in str(value).split(",")]
-        try:
-            return super().to_internal_value([part for part in parts if part])
-        except serializers.ValidationError as error:
-            # Name the parameter (colour), not the position in it (colour.0).
-            raise serializers.ValidationError(
-                [reason for reasons in error.detail.values() for reason in reasons]
-            ) from None

@@ -10,12 +10,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelSerializer
 from omslag.common.errors import RuleViolation
+from omslag.organisations.access import organisation_get_readable
 
 from .. import access, selectors
 from ..models import Project, ReferenceClass
-from .base import organisation_readable, validated
 
 MAX_ITERATIONS = 100_000
 NOTHING_TO_FORECAST = OpenApiResponse(
@@ -173,7 +174,7 @@ class OrganisationForecastApi(generics.GenericAPIView):
         responses={200: ForecastReportOut, 422: NOTHING_TO_FORECAST},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         data = validated(
             ForecastQueryIn,
             request.query_params.dict(),

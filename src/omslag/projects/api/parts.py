@@ -7,11 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer
 
 from .. import access, selectors, services
 from ..models import Benefit, Milestone, ParliamentaryPaper, QualityReview, ReviewAdvice
-from .base import VersionIn, record_changeable, validated
+from .base import record_changeable
 
 
 @dataclass(frozen=True)

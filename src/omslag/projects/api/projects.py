@@ -6,20 +6,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.analysis.projects import COST_BUCKETS
+from omslag.common.api.fields import ChoiceListField
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Project
-from .base import (
-    ChoiceListField,
-    RoundedField,
-    VersionIn,
-    money,
-    organisation_changeable,
-    organisation_readable,
-    record_changeable,
-    validated,
-)
+from .base import RoundedField, record_changeable
 
 COST_BUCKET_LABELS = [label for label, _lower, _upper in COST_BUCKETS]
 SHIFT_BUCKETS = ["earlier", "unchanged", "later_up_to_1_year", "later_over_1_year"]
@@ -242,7 +236,7 @@ class ProjectListApi(generics.GenericAPIView):
         responses={200: ProjectOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         filters = _project_filters(validated(ProjectFiltersIn, request.query_params))
         page = self.paginate_queryset(selectors.project_list(organisation, filters))
         return self.get_paginated_response(ProjectOut(page, many=True).data)
@@ -251,7 +245,7 @@ class ProjectListApi(generics.GenericAPIView):
         operation_id="projects_create", request=ProjectIn, responses={201: ProjectDetailOut}
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.projects_can_change)
         data = validated(ProjectIn, request.data)
         project = services.project_create(actor=request.user, organisation=organisation, **data)
         return _project_response(project, status.HTTP_201_CREATED)

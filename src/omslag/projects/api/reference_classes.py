@@ -6,11 +6,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.analysis.projects import MIN_PAIRS
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import ReferenceClass, ReferencePair
-from .base import organisation_changeable, organisation_readable, validated
 
 
 class ReferenceClassOut(CamelModelSerializer):
@@ -136,7 +137,7 @@ class ReferenceClassListApi(generics.GenericAPIView):
         responses={200: ReferenceClassOut(many=True)},
     )
     def get(self, request, slug):
-        organisation = organisation_readable(request, slug)
+        organisation = organisation_get_readable(request.user, slug)
         services.reference_class_shipped()  # created on first use
         page = self.paginate_queryset(selectors.reference_classes_usable(organisation))
         return self.get_paginated_response(ReferenceClassOut(page, many=True).data)
@@ -148,7 +149,7 @@ class ReferenceClassListApi(generics.GenericAPIView):
         responses={201: ReferenceClassDetailOut, 200: ReferenceClassDetailOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.projects_can_change)
         data = validated(ReferenceClassIn, request.data)
         saved = services.reference_class_save(
             actor=request.user,
@@ -180,7 +181,7 @@ class ReferenceClassBuildApi(generics.GenericAPIView):
         responses={201: ReferenceClassDetailOut, 200: ReferenceClassDetailOut},
     )
     def post(self, request, slug):
-        organisation = organisation_changeable(request, slug)
+        organisation = organisation_get_changeable(request.user, slug, access.projects_can_change)
         data = validated(ReferenceClassBuildIn, request.data)
         built = services.reference_class_build_from_projects(
             actor=request.user, organisation=organisation, name=data["name"]

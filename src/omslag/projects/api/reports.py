@@ -5,11 +5,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import VersionIn, money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from .. import access, selectors, services
 from ..models import ProjectReport
-from .base import VersionIn, money, record_changeable, validated
+from .base import record_changeable
 
 # --- serializers --------------------------------------------------------------------------
 

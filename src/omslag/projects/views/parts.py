@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from omslag.common.errors import ConflictError
+from omslag.common.access import require
+from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, services
-from ..forms import ConfirmForm, part_form_class
-from .base import form_errors_from, organisation_context, require
+from ..forms import (
+    part_form_class,
+)
 
 # kind: (title of the add form, of the edit form, of the delete question, message on success)
 PART_TITLES = {
@@ -90,7 +93,7 @@ def part_add(request, pk, kind):
         request,
         "projects/part_form.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "kind": kind,
             "form": form,
@@ -107,39 +110,28 @@ def part_edit(request, kind, pk):
     project = part.project
     require(access.record_can_change(request.user, part))
     form_class = part_form_class(model)
-    form = form_class(request.POST or None, instance=part, prefix=kind)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.part_update(
-                actor=request.user,
-                part=part,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            part = conflict.current
-            form = form_class(instance=part, prefix=kind)
-            status = 409
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": part})
-            return redirect(_back(project, kind))
+    edit = versioned_edit(
+        request,
+        part,
+        lambda data, record: form_class(data, instance=record, prefix=kind),
+        lambda **changes: services.part_update(actor=request.user, part=part, **changes),
+    )
+    if edit.saved:
+        messages.success(request, _("“%(name)s” was saved.") % {"name": part})
+        return redirect(_back(project, kind))
     return render(
         request,
         "projects/part_form.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "kind": kind,
-            "part": part,
-            "form": form,
-            "conflict": status == 409,
-            **_titles(kind, part),
+            "part": edit.record,
+            "form": edit.form,
+            "conflict": edit.conflict,
+            **_titles(kind, edit.record),
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -150,29 +142,27 @@ def part_delete(request, kind, pk):
     part = access.part_get_readable(request.user, model, pk)
     project = part.project
     require(access.record_can_change(request.user, part))
-    form = ConfirmForm(request.POST or None, initial={"version": part.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.part_delete(
-                actor=request.user, part=part, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-        else:
-            messages.success(
-                request,
-                _("“%(name)s” was deleted. It can be restored from its history.") % {"name": part},
-            )
+    deletion = confirmed_delete(
+        request,
+        part,
+        lambda **version: services.part_delete(actor=request.user, part=part, **version),
+    )
+    if deletion.deleted:
+        messages.success(
+            request,
+            _("“%(name)s” was deleted. It can be restored from its history.") % {"name": part},
+        )
+    if deletion.finished:
         return redirect(_back(project, kind))
     return render(
         request,
         "projects/part_delete.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "kind": kind,
             "part": part,
-            "form": form,
+            "form": deletion.form,
             **_titles(kind, part),
         },
     )

@@ -5,11 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import selectors, services
+from .. import access, presentation, selectors, services
 from ..models import ReferenceClass
-from . import charts
-from .base import organisation_context
 from .projects import thresholds
 
 ITERATIONS = 5000
@@ -53,7 +52,7 @@ def _forecast(request, organisation, currencies):
     currency = next(iter(currencies)) if len(currencies) == 1 else "/".join(sorted(currencies))
     box["result"] = result
     box["currency"] = currency
-    box["chart"], box["bins"] = charts.portfolio_fan_chart(result, chosen, currency)
+    box["chart"], box["bins"] = presentation.portfolio_fan_chart(result, chosen, currency)
     return box
 
 
@@ -68,18 +67,18 @@ def project_portfolio(request, slug):
         request,
         "projects/portfolio.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.projects_can_change),
             "colour_rows": [
-                (colour, charts.colour_label(colour), counts.get(colour, 0))
-                for colour in (*charts.COLOUR_ORDER, "none")
+                (colour, presentation.colour_label(colour), counts.get(colour, 0))
+                for colour in (*presentation.COLOUR_ORDER, "none")
             ],
             "project_count": sum(counts.values()),
-            "colour_summary": charts.colour_summary(counts),
+            "colour_summary": presentation.colour_summary(counts),
             "scatter": scatter,
             "scatter_limit": selectors.SCATTER_LIMIT,
-            "scatter_chart": charts.scatter_chart(scatter),
-            "scatter_columns": [label for label, _low, _high in charts.shift_bands()],
-            "scatter_rows": charts.scatter_rows(scatter.projects),
+            "scatter_chart": presentation.scatter_chart(scatter),
+            "scatter_columns": [label for label, _low, _high in presentation.shift_bands()],
+            "scatter_rows": presentation.scatter_rows(scatter.projects),
             "furthest": furthest[:FURTHEST_SHOWN],
             "currencies": currencies,
             "forecast": _forecast(request, organisation, currencies),

@@ -16,14 +16,26 @@ from omslag.analysis.projects import (
     RED_END_DATE_SHIFT_MONTHS,
     REVIEW_THRESHOLD_EUR,
 )
-from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.access import require
+from omslag.common.errors import RuleViolation
+from omslag.common.pages import (
+    EXPORT_FORMATS,
+    confirmed_delete,
+    form_errors_from,
+    paginate,
+    versioned_edit,
+)
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import access, selectors, services
-from ..forms import NONE, ConfirmForm, ProjectFilterForm, ProjectForm, part_form_class
+from .. import access, presentation, selectors, services
+from ..forms import (
+    NONE,
+    ProjectFilterForm,
+    ProjectForm,
+    part_form_class,
+)
 from ..models import Project, ReferenceClass
-from . import charts
-from .base import EXPORT_FORMATS, form_errors_from, organisation_context, paginate, require
 from .parts import PART_TITLES
 
 # (sort key of selectors.SORTS, column heading, right-aligned number)
@@ -144,7 +156,7 @@ def project_list(request, slug):
         request,
         "projects/project_list.html",
         {
-            **organisation_context(request.user, organisation),
+            **organisation_context(request.user, organisation, access.projects_can_change),
             "form": form,
             "filters": filters,
             "filtered": filtered,
@@ -225,7 +237,7 @@ def _part_sections(project, can_change) -> list[dict]:
 @login_required
 def project_detail(request, pk):
     project = access.project_get_readable(request.user, pk)
-    context = organisation_context(request.user, project.organisation)
+    context = organisation_context(request.user, project.organisation, access.projects_can_change)
     figures, figure_reports = selectors.project_figures_with_reports(project)
     reports = selectors.project_reports(project)
     corrected_by = {r.corrects_id: r for r in reports if r.corrects_id}
@@ -245,8 +257,8 @@ def project_detail(request, pk):
             "figure_ids": {r.pk for r in figure_reports},
             "provisional": provisional,
             "reports": reports,
-            "cost_chart": charts.cost_chart(project, figures, figure_reports),
-            "end_date_chart": charts.end_date_chart(project, figures, figure_reports),
+            "cost_chart": presentation.cost_chart(project, figures, figure_reports),
+            "end_date_chart": presentation.end_date_chart(project, figures, figure_reports),
             "thresholds": thresholds(),
             "forecast": _forecast(request, project),
             "part_sections": _part_sections(project, context["can_change"]),
@@ -277,7 +289,10 @@ def project_add(request, slug):
     return render(
         request,
         "projects/project_form.html",
-        {**organisation_context(request.user, organisation), "form": form},
+        {
+            **organisation_context(request.user, organisation, access.projects_can_change),
+            "form": form,
+        },
     )
 
 
@@ -287,38 +302,29 @@ def project_edit(request, pk):
     project = access.project_get_readable(request.user, pk)
     organisation = project.organisation
     require(access.projects_can_change(request.user, organisation))
-    form = ProjectForm(request.POST or None, instance=project)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def save(**changes):
         try:
-            services.project_update(
-                actor=request.user,
-                project=project,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            project = conflict.current
-            form = ProjectForm(instance=project)
-            status = 409
+            services.project_update(actor=request.user, project=project, **changes)
         except RuleViolation as refusal:  # e.g. a gate rule for the new status
-            form.add_error("status", refusal.message)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": project.name})
-            return redirect("projects:project", pk=project.pk)
+            raise ValidationError({"status": refusal.message}) from None
+
+    edit = versioned_edit(
+        request, project, lambda data, record: ProjectForm(data, instance=record), save
+    )
+    if edit.saved:
+        messages.success(request, _("%(name)s was saved.") % {"name": project.name})
+        return redirect("projects:project", pk=project.pk)
     return render(
         request,
         "projects/project_form.html",
         {
-            **organisation_context(request.user, organisation),
-            "form": form,
-            "project": project,
-            "conflict": status == 409,
+            **organisation_context(request.user, organisation, access.projects_can_change),
+            "form": edit.form,
+            "project": edit.record,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -328,15 +334,14 @@ def project_delete(request, pk):
     project = access.project_get_readable(request.user, pk)
     organisation = project.organisation
     require(access.projects_can_change(request.user, organisation))
-    form = ConfirmForm(request.POST or None, initial={"version": project.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_delete(
-                actor=request.user, project=project, expected_version=form.cleaned_data["version"]
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return redirect("projects:project", pk=project.pk)
+    deletion = confirmed_delete(
+        request,
+        project,
+        lambda **version: services.project_delete(actor=request.user, project=project, **version),
+    )
+    if deletion.refused:
+        return redirect("projects:project", pk=project.pk)
+    if deletion.deleted:
         messages.success(
             request,
             _("%(name)s was deleted. It can be restored from its history.")
@@ -346,5 +351,9 @@ def project_delete(request, pk):
     return render(
         request,
         "projects/project_delete.html",
-        {**organisation_context(request.user, organisation), "project": project, "form": form},
+        {
+            **organisation_context(request.user, organisation, access.projects_can_change),
+            "project": project,
+            "form": deletion.form,
+        },
     )

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from omslag.analysis.projects import MIN_PAIRS, OVERRUN_RATIO, forecast
+from omslag.common.access import require
 from omslag.common.errors import RuleViolation
+from omslag.common.pages import form_errors_from
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
-from .. import access, selectors, services
+from .. import access, presentation, selectors, services
 from ..forms import ReferenceClassBuildForm, ReferenceClassUploadForm
 from ..models import ReferenceClass
-from . import charts
-from .base import form_errors_from, organisation_context, require
 
 QUANTILES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -55,7 +56,7 @@ def _save(request, organisation, action, build_form, upload_form):
 @require_http_methods(["GET", "POST"])
 def reference_class_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    context = organisation_context(request.user, organisation)
+    context = organisation_context(request.user, organisation, access.projects_can_change)
     action = request.POST.get("action") if request.method == "POST" else None
     build_form = ReferenceClassBuildForm(
         request.POST if action == "build" else None,
@@ -118,8 +119,12 @@ def reference_class_detail(request, pk):
     chart = bins = quantiles = None
     if len(ratios) >= MIN_PAIRS:
         quantiles = forecast(1.0, ratios, QUANTILES)
-        chart, bins = charts.ratio_chart(reference_class, ratios, quantiles)
-    context = organisation_context(request.user, organisation) if organisation else {}
+        chart, bins = presentation.ratio_chart(reference_class, ratios, quantiles)
+    context = (
+        organisation_context(request.user, organisation, access.projects_can_change)
+        if organisation
+        else {}
+    )
     return render(
         request,
         "projects/reference_class_detail.html",

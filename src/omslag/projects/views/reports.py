@@ -10,12 +10,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.forms import ConfirmForm
+from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, services
-from ..forms import ConfirmForm, ReportForm
+from ..forms import (
+    ReportForm,
+)
 from ..models import ProjectReport
-from .base import form_errors_from, organisation_context, require
 
 PUBLISHED = ProjectReport.Status.PUBLISHED
 
@@ -57,7 +62,7 @@ def report_add(request, pk):
         request,
         "projects/report_form.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "form": form,
             "is_first": not project.report_count,
@@ -77,7 +82,7 @@ def report_detail(request, pk):
         request,
         "projects/report_detail.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "report": report,
             "corrections": list(report.corrections.all()),
@@ -95,39 +100,29 @@ def report_edit(request, pk):
     require(access.projects_can_change(request.user, project.organisation))
     if report.status == PUBLISHED:
         return _published_refusal(request, report)
-    form = ReportForm(request.POST or None, instance=report, currency=project.currency)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_update(
-                actor=request.user,
-                report=report,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            report = conflict.current
-            form = ReportForm(instance=report, currency=project.currency)
-            status = 409
-        except RuleViolation:
-            return _published_refusal(request, report)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            messages.success(request, _("The report was saved as a concept."))
-            return redirect("projects:report", pk=report.pk)
+    try:
+        edit = versioned_edit(
+            request,
+            report,
+            lambda data, record: ReportForm(data, instance=record, currency=project.currency),
+            lambda **changes: services.report_update(actor=request.user, report=report, **changes),
+        )
+    except RuleViolation:
+        return _published_refusal(request, report)
+    if edit.saved:
+        messages.success(request, _("The report was saved as a concept."))
+        return redirect("projects:report", pk=report.pk)
     return render(
         request,
         "projects/report_form.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
-            "report": report,
-            "form": form,
-            "conflict": status == 409,
+            "report": edit.record,
+            "form": edit.form,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
 
 
@@ -185,15 +180,15 @@ def report_delete(request, pk):
     require(access.projects_can_change(request.user, project.organisation))
     if report.status == PUBLISHED:
         return _published_refusal(request, report)
-    form = ConfirmForm(request.POST or None, initial={"version": report.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_delete(
-                actor=request.user, report=report, expected_version=form.cleaned_data["version"]
-            )
-        except (ConflictError, RuleViolation) as error:
-            messages.error(request, error.message)
-            return redirect("projects:report", pk=report.pk)
+    deletion = confirmed_delete(
+        request,
+        report,
+        lambda **version: services.report_delete(actor=request.user, report=report, **version),
+        refusals=(ConflictError, RuleViolation),
+    )
+    if deletion.refused:
+        return redirect("projects:report", pk=report.pk)
+    if deletion.deleted:
         messages.success(
             request,
             _("The report of %(date)s was deleted. It can be restored from its history.")
@@ -204,9 +199,9 @@ def report_delete(request, pk):
         request,
         "projects/report_delete.html",
         {
-            **organisation_context(request.user, project.organisation),
+            **organisation_context(request.user, project.organisation, access.projects_can_change),
             "project": project,
             "report": report,
-            "form": form,
+            "form": deletion.form,
         },
     )

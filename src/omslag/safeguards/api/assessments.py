@@ -5,16 +5,20 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.problems import problem_response
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.subjects import assessment_subjects
 from omslag.organisations.access import organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Assessment, AssessmentStatus, AssessmentTemplate
 from ..questionnaire import AnswerInvalid
-from .base import VersionIn, require, validated
 
-SUBJECT_TYPES = ["experiment", "project", "application"]
+
+def subject_types() -> list[str]:
+    return [subject.key for subject in assessment_subjects()]
 
 
 class AssessmentOut(CamelModelSerializer):
@@ -22,7 +26,7 @@ class AssessmentOut(CamelModelSerializer):
     template = serializers.PrimaryKeyRelatedField(read_only=True)
     template_urn = serializers.CharField(source="template.urn", read_only=True)
     template_version = serializers.CharField(source="template.version", read_only=True)
-    subject_type = serializers.ChoiceField(choices=SUBJECT_TYPES, read_only=True)
+    subject_type = serializers.ChoiceField(choices=subject_types(), read_only=True)
     subject_id = serializers.IntegerField(source="subject.pk", read_only=True)
     author = serializers.EmailField(source="author.email", read_only=True, allow_null=True)
     reviewed_by = serializers.EmailField(
@@ -85,7 +89,7 @@ class AssessmentDetailOut(AssessmentOut):
 
 class AssessmentIn(CamelSerializer):
     template = serializers.PrimaryKeyRelatedField(queryset=AssessmentTemplate.objects.all())
-    subject_type = serializers.ChoiceField(choices=SUBJECT_TYPES)
+    subject_type = serializers.ChoiceField(choices=subject_types())
     subject_id = serializers.IntegerField()
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
@@ -201,7 +205,7 @@ class AssessmentAnswersApi(generics.GenericAPIView):
         return _detail(assessment)
 
 
-def _action(operation_id, service, description):
+def _action(operation_id, service, allowed, description):
     @extend_schema(tags=["safeguards"])
     class ActionApi(generics.GenericAPIView):
         serializer_class = AssessmentDetailOut
@@ -214,6 +218,7 @@ def _action(operation_id, service, description):
         )
         def post(self, request, pk):
             assessment = access.assessment_get_readable(request.user, pk)
+            require(allowed(request.user, assessment))
             data = validated(ReviewIn, request.data)
             kwargs = {"expected_version": data.get("version")}
             if service is not services.assessment_submit:
@@ -228,15 +233,18 @@ def _action(operation_id, service, description):
 AssessmentSubmitApi = _action(
     "assessments_submit",
     services.assessment_submit,
+    access.assessment_can_edit,
     "Send for review; every shown required question needs an answer.",
 )
 AssessmentApproveApi = _action(
     "assessments_approve",
     services.assessment_approve,
+    access.assessment_can_review,
     "Sign-off: only a safeguard officer of the organisation who is not the author (else 403).",
 )
 AssessmentRejectApi = _action(
     "assessments_reject",
     services.assessment_reject,
+    access.assessment_can_review,
     "Reject with a note: only a safeguard officer who is not the author (else 403).",
 )

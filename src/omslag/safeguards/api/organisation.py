@@ -4,16 +4,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelSerializer
-from omslag.organisations.access import organisation_get_readable
+from omslag.common.subjects import assessment_subjects
+from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
-from .. import gates, selectors, services
+from .. import access, gates, selectors, services
 from ..models import GateRequirement, TemplateKind
-from .base import validated
 
 
 class SubjectCoverageOut(CamelSerializer):
-    subject = serializers.ChoiceField(choices=list(selectors.SUBJECTS))
+    subject = serializers.ChoiceField(choices=[s.key for s in assessment_subjects()])
     total = serializers.IntegerField()
     covered = serializers.IntegerField(help_text="With every approved assessment required.")
     share_percent = serializers.FloatField(source="share", allow_null=True)
@@ -90,7 +91,9 @@ class GateRequirementListApi(generics.GenericAPIView):
         responses={200: RequirementsOut},
     )
     def put(self, request, slug):
-        organisation = organisation_get_readable(request.user, slug)
+        organisation = organisation_get_changeable(
+            request.user, slug, access.gate_requirements_can_change
+        )
         data = validated(RequirementsIn, request.data)
         services.gate_requirements_save(
             actor=request.user,

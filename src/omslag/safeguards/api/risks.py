@@ -4,11 +4,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from omslag.common.access import require
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer
 
 from .. import access, selectors, services
 from ..models import Mitigation, Risk
-from .base import VersionIn, require, validated
 
 
 class MitigationOut(CamelModelSerializer):
@@ -149,6 +150,7 @@ class MitigationListApi(generics.GenericAPIView):
         risk = access.risk_get_readable(request.user, pk)
         require(access.assessment_can_manage_risks(request.user, risk.assessment))
         data = validated(MitigationIn, request.data)
+        require(access.mitigation_can_set(request.user, risk, status=data.get("status")))
         mitigation = services.mitigation_create(actor=request.user, risk=risk, **data)
         return Response(MitigationOut(mitigation).data, status=status.HTTP_201_CREATED)
 
@@ -168,7 +170,11 @@ class MitigationDetailApi(generics.GenericAPIView):
     )
     def patch(self, request, pk):
         mitigation = access.mitigation_get_readable(request.user, pk)
+        require(access.assessment_can_manage_risks(request.user, mitigation.risk.assessment))
         data = validated(MitigationUpdateIn, request.data)
+        new_status = data.get("status", mitigation.status)
+        changed = new_status if new_status != mitigation.status else None
+        require(access.mitigation_can_set(request.user, mitigation.risk, status=changed))
         mitigation = services.mitigation_update(
             actor=request.user,
             mitigation=mitigation,

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from omslag.common.access import require
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, exports, selectors, services
 from ..forms import AssessmentStartForm, MitigationForm, MitigationStatusForm, ReviewForm, RiskForm
@@ -21,7 +23,6 @@ from ..models import AssessmentStatus, AssessmentTemplate
 from ..presentation import answered_rows, field_name, localised, step_rows
 from ..questionnaire import ANSWERABLE, AnswerInvalid
 from ..services.assessments import questionnaire_of, stored_answers
-from .base import organisation_context, require
 
 
 @login_required
@@ -34,43 +35,13 @@ def assessment_list(request, slug):
         request,
         "safeguards/assessment_list.html",
         {
-            **organisation_context(organisation),
+            **organisation_context(request.user, organisation),
             "assessments": selectors.assessment_list(organisation, status=status)[:200],
             "status": status,
             "statuses": AssessmentStatus.choices,
             "can_create": access.assessments_can_create(request.user, organisation),
         },
     )
-
-
-def _subject_choices(organisation):
-    from omslag.innovation.models import Experiment
-    from omslag.portfolio.models import Application
-    from omslag.projects.models import Project
-
-    return [
-        (
-            _("Experiments"),
-            [
-                (f"experiment:{e.pk}", e.title)
-                for e in Experiment.objects.filter(organisation=organisation)
-            ],
-        ),
-        (
-            _("Projects"),
-            [
-                (f"project:{p.pk}", p.name)
-                for p in Project.objects.filter(organisation=organisation)
-            ],
-        ),
-        (
-            _("Applications"),
-            [
-                (f"application:{a.pk}", a.name)
-                for a in Application.objects.filter(organisation=organisation)
-            ],
-        ),
-    ]
 
 
 @login_required
@@ -82,7 +53,7 @@ def assessment_start(request, slug):
         request.POST or None,
         initial={"subject": request.GET.get("subject", "")},
         templates=AssessmentTemplate.objects.order_by("kind", "name", "version"),
-        subjects=_subject_choices(organisation),
+        subjects=selectors.subject_choices(organisation),
     )
     if request.method == "POST" and form.is_valid():
         subject_type, subject_pk = form.cleaned_data["subject"].split(":")
@@ -98,14 +69,14 @@ def assessment_start(request, slug):
     return render(
         request,
         "safeguards/assessment_start.html",
-        {**organisation_context(organisation), "form": form},
+        {**organisation_context(request.user, organisation), "form": form},
         status=400 if form.errors else 200,
     )
 
 
 def _assessment_context(request, assessment) -> dict:
     return {
-        **organisation_context(assessment.organisation),
+        **organisation_context(request.user, assessment.organisation),
         "assessment": assessment,
         "can_edit": access.assessment_can_edit(request.user, assessment),
         "can_review": access.assessment_can_review(request.user, assessment),
@@ -282,6 +253,11 @@ def risk_list(request, pk):
             if action == "mitigation" and mitigation_form.is_valid():
                 risk = access.risk_get_readable(request.user, request.POST.get("risk"))
                 require(risk.assessment_id == assessment.pk)
+                require(
+                    access.mitigation_can_set(
+                        request.user, risk, status=mitigation_form.cleaned_data.get("status")
+                    )
+                )
                 services.mitigation_create(
                     actor=request.user, risk=risk, **mitigation_form.cleaned_data
                 )
@@ -309,7 +285,11 @@ def mitigation_status(request, pk):
     mitigation = access.mitigation_get_readable(request.user, pk)
     form = MitigationStatusForm(request.POST)
     assessment = mitigation.risk.assessment
+    require(access.assessment_can_manage_risks(request.user, assessment))
     if form.is_valid():
+        new_status = form.cleaned_data["status"]
+        changed = new_status if new_status != mitigation.status else None
+        require(access.mitigation_can_set(request.user, mitigation.risk, status=changed))
         services.mitigation_update(
             actor=request.user, mitigation=mitigation, status=form.cleaned_data["status"]
         )

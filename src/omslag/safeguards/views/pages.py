@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common import charts
+from omslag.common.access import require
 from omslag.common.errors import RuleViolation
+from omslag.common.subjects import assessment_subjects
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.selectors import organisation_subtree
+from omslag.organisations.selectors import organisation_context, organisation_subtree
 
 from .. import access, gates, selectors, services
 from ..definitions import TemplateFileInvalid
@@ -25,7 +26,6 @@ from ..forms import GateRequirementForm, TemplateImportForm
 from ..models import AssessmentTemplate, GateRequirement
 from ..presentation import step_rows
 from ..questionnaire import Questionnaire
-from .base import organisation_context, require
 
 
 @login_required
@@ -74,11 +74,8 @@ def _share_chart(labels, shares, notes) -> str:
     )
 
 
-SUBJECT_LABELS = {
-    "experiment": gettext_lazy("Experiments"),
-    "project": gettext_lazy("Projects"),
-    "application": gettext_lazy("Applications"),
-}
+def subject_labels() -> dict:
+    return {subject.key: subject.label for subject in assessment_subjects()}
 
 
 @login_required
@@ -94,7 +91,7 @@ def coverage(request, slug):
     measured = [s for s in figures.subjects if s.total]
     chart = None
     if measured:
-        labels = [str(SUBJECT_LABELS[s.subject]) for s in measured]
+        labels = [str(subject_labels()[s.subject]) for s in measured]
         chart = {
             "image": _share_chart(
                 labels, [s.share for s in measured], [f"{s.covered} / {s.total}" for s in measured]
@@ -117,11 +114,11 @@ def coverage(request, slug):
         request,
         "safeguards/coverage.html",
         {
-            **organisation_context(organisation),
+            **organisation_context(request.user, organisation),
             "figures": figures,
             "below": below,
             "chart": chart,
-            "labels": SUBJECT_LABELS,
+            "labels": subject_labels(),
             "can_change_gates": access.gate_requirements_can_change(request.user, organisation),
         },
     )
@@ -181,7 +178,7 @@ def gate_requirements(request, slug):
         request,
         "safeguards/gate_requirements.html",
         {
-            **organisation_context(organisation),
+            **organisation_context(request.user, organisation),
             "rules": current,
             "uses_defaults": gates.uses_defaults(organisation),
             "can_change": can_change,

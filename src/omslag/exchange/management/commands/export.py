@@ -5,12 +5,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from omslag.common.commands import OmslagCommand
-from omslag.common.errors import DomainError
+from omslag.common.errors import DomainError, RuleViolation
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.formats import FORMATS
 from omslag.common.tabular.registry import document_export, document_kinds, export_kinds
 from omslag.exchange import services
-from omslag.exchange.cli import Operator, command_context, reference_class_named
+from omslag.exchange.cli import Operator, command_context
+from omslag.exchange.options import export_option
 from omslag.exchange.standards import standard_export, standard_export_names
 
 
@@ -57,7 +58,9 @@ class Command(OmslagCommand):
         organisation, _person = command_context(org, None)
         export_options = {}
         if reference_class:
-            export_options["reference_class"] = reference_class_named(organisation, reference_class)
+            export_options["reference_class"] = self.reference_class(
+                kind, organisation, reference_class
+            )
         with progress_bar(_("Exporting %(kind)s") % {"kind": kind}) as bar:
             try:
                 exported = services.export_file(
@@ -88,6 +91,15 @@ class Command(OmslagCommand):
         organisation, _person = command_context(org, None)
         written = open_export_write(organisation, fmt, output, base_url)
         self.stderr.write(f"Wrote {len(written)} file(s) to {output}.")
+
+    def reference_class(self, kind, organisation, name):
+        option = export_option(kind, "reference_class")
+        if option is None:
+            raise CommandError(f"Exporting {kind} takes no --reference-class.")
+        try:
+            return option.by_name(organisation, name)
+        except RuleViolation as error:
+            raise CommandError(error.message) from None
 
     def export_standard(self, kind, standard, org, fmt, output):
         spec = standard_export(kind, standard)

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from omslag.common.commands import OmslagCommand
 from omslag.common.errors import DomainError
-from omslag.exchange.cli import command_context, reference_class_named
-from omslag.projects import selectors
+from omslag.exchange.cli import command_context
+from omslag.projects import selectors, services
 
 
 class Command(OmslagCommand):
@@ -31,8 +31,8 @@ class Command(OmslagCommand):
         if iterations < 100:
             raise CommandError(_("--iterations must be at least 100."))
         organisation, _actor = command_context(org, None)
-        chosen = reference_class_named(organisation, reference_class)
         try:
+            chosen = services.reference_class_named(organisation, reference_class)
             result = selectors.forecast_report(
                 organisation,
                 chosen,

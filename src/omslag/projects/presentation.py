@@ -18,7 +18,7 @@ from omslag.analysis.projects import (
 )
 from omslag.common import charts
 
-from ..templatetags.projects_format import money, signed_months, signed_percent
+from .templatetags.projects_format import money, signed_months, signed_percent
 
 # colour category: chart colour, marker (the same shapes as the badges in the pages)
 COLOUR_STYLES = {

@@ -12,10 +12,10 @@ from django.utils.translation import ngettext
 
 from omslag.analysis.spend.time_position import HIGH_VALUE_THRESHOLD
 from omslag.common import charts
+from omslag.common.templatetags.formatting import euro, percent, points, share
 
 from .models import TimePosition
 from .selectors import BASELINE
-from .templatetags.portfolio_format import euro, percent, points, share
 
 CATEGORY_STYLES = {
     # category: colour, hatch (bottom of the stack first)

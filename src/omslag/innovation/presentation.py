@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from omslag.analysis.experiments import SRM_P_VALUE_THRESHOLD
 from omslag.common import charts
 
-from ..forms import method_label
-from ..models import Experiment
+from .forms import method_label
+from .models import Experiment
 
 EFFECT_METHODS = ("welch", "proportions", "did-cells", "did-panel")
 ADJUSTMENT_METHODS = ("holm", "benjamini-hochberg")
