@@ -27,3 +27,17 @@ def export_option_register(option: ExportOption) -> None:
 
 def export_option(kind: str, key: str) -> ExportOption | None:
     return _OPTIONS.get((kind, key))
+
+
+# Exports that write a folder of files rather than one register (``omslag export open``):
+# ``write(organisation, fmt, directory, base_url) -> [paths written]``, registered by the app
+# that owns them.
+_FOLDER_EXPORTS: dict[str, Callable[[Any, str, Any, str], list[Any]]] = {}
+
+
+def folder_export_register(kind: str, write: Callable[[Any, str, Any, str], list[Any]]) -> None:
+    _FOLDER_EXPORTS[kind] = write
+
+
+def folder_export(kind: str) -> Callable[[Any, str, Any, str], list[Any]] | None:
+    return _FOLDER_EXPORTS.get(kind)

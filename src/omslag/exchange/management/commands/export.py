@@ -11,7 +11,7 @@ from omslag.common.tabular.formats import FORMATS
 from omslag.common.tabular.registry import document_export, document_kinds, export_kinds
 from omslag.exchange import services
 from omslag.exchange.cli import Operator, command_context
-from omslag.exchange.options import export_option
+from omslag.exchange.options import export_option, folder_export
 from omslag.exchange.standards import standard_export, standard_export_names
 
 
@@ -41,8 +41,9 @@ class Command(OmslagCommand):
         )
 
     def handle(self, *args, kind, org, format, output, reference_class, standard, **options):
-        if kind == "open":
-            return self.export_open(org, format, output, options["base_url"])
+        writer = folder_export(kind)
+        if writer is not None:
+            return self.export_folder(writer, org, format, output, options["base_url"])
         if standard:
             return self.export_standard(kind, standard, org, format, output)
         document = document_export(kind)
@@ -82,14 +83,12 @@ class Command(OmslagCommand):
             sys.stdout.buffer.write(exported.content)
             sys.stdout.flush()
 
-    def export_open(self, org, fmt, output, base_url):
-        """Every public dataset of the organisation and the catalogue, into a folder."""
-        from omslag.publication.exports import open_export_write
-
+    def export_folder(self, writer, org, fmt, output, base_url):
+        """A folder of files (e.g. every public dataset of the organisation and the catalogue)."""
         if not org or not output:
-            raise CommandError("Exporting open data needs --org SLUG and -o FOLDER.")
+            raise CommandError(_("This export needs --org SLUG and -o FOLDER."))
         organisation, _person = command_context(org, None)
-        written = open_export_write(organisation, fmt, output, base_url)
+        written = writer(organisation, fmt, output, base_url)
         self.stderr.write(f"Wrote {len(written)} file(s) to {output}.")
 
     def reference_class(self, kind, organisation, name):
