@@ -21,7 +21,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     boards = board_organisations(request.user)
-    if len(boards) == 1:
+    if boards and len(boards) == 1:
         return redirect("leadership:dashboard", slug=boards[0].slug)
     return render(request, "home.html", {"tree": organisation_tree(request.user), "boards": boards})
 
