@@ -62,8 +62,8 @@ def maturity_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
                 {
                     "code": d.code,
                     "median": d.median,
-                    "minimum": d.minimum,
-                    "maximum": d.maximum,
+                    "lowest": d.minimum,
+                    "highest": d.maximum,
                     "disagreement": d.disagreement,
                     "previousMedian": d.previous_median,
                 }
