@@ -1,19 +1,20 @@
 """API views for projects: the list of an organisation (with the web list's filters), and one
 project with the figures stored on it and those computed against both baselines."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.analysis.projects import COST_BUCKETS
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
 from omslag.common.api.fields import ChoiceListField
-from omslag.common.api.helpers import VersionIn, money, validated
+from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, selectors, services
 from ..models import Project
-from .base import RoundedField, record_changeable
+from .base import RoundedField
 
 COST_BUCKET_LABELS = [label for label, _lower, _upper in COST_BUCKETS]
 SHIFT_BUCKETS = ["earlier", "unchanged", "later_up_to_1_year", "later_over_1_year"]
@@ -251,38 +252,30 @@ class ProjectListApi(generics.GenericAPIView):
         return _project_response(project, status.HTTP_201_CREATED)
 
 
+@versioned_detail_schema(
+    "projects",
+    ProjectUpdateIn,
+    ProjectDetailOut,
+    delete_description="Soft delete: the history stays, and the reports and parts with it.",
+)
 @extend_schema(tags=["projects"])
-class ProjectDetailApi(generics.GenericAPIView):
+class ProjectDetailApi(VersionedDetailApi):
     serializer_class = ProjectDetailOut
+    update_input = ProjectUpdateIn
 
-    @extend_schema(operation_id="projects_read")
-    def get(self, request, pk):
-        return _project_response(access.project_get_readable(request.user, pk))
+    def readable(self, person, pk):
+        return access.project_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="projects_update",
-        request=ProjectUpdateIn,
-        responses={200: ProjectDetailOut},
-    )
-    def patch(self, request, pk):
-        project = record_changeable(request, access.project_get_readable(request.user, pk))
-        data = validated(ProjectUpdateIn, request.data)
-        project = services.project_update(
-            actor=request.user, project=project, expected_version=data.pop("version"), **data
+    def can_change(self, person, record):
+        return access.record_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.project_update(
+            actor=actor, project=record, expected_version=expected_version, **changes
         )
-        return _project_response(project)
 
-    @extend_schema(
-        operation_id="projects_delete",
-        description="Soft delete: the history stays, and the reports and parts with it.",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        project = record_changeable(request, access.project_get_readable(request.user, pk))
-        data = validated(VersionIn, request.query_params)
-        services.project_delete(
-            actor=request.user, project=project, expected_version=data.get("version")
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def remove(self, actor, record, expected_version):
+        services.project_delete(actor=actor, project=record, expected_version=expected_version)
+
+    def respond(self, record):
+        return _project_response(record)
