@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omslag.common import charts
 from omslag.common.errors import ConflictError, RuleViolation
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_ancestors
 
 from . import access, results, selectors, services
@@ -329,7 +328,7 @@ def peers(request, slug):
             request.user,
             organisation,
             comparison=comparison,
-            kind_label=Organisation.Kind(organisation.kind).label,
+            kind_label=organisation.get_kind_display(),
             min_peers=results.MIN_PEERS,
         ),
     )

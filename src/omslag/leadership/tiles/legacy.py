@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
-from omslag.portfolio.selectors import applications_for
 from omslag.common.templatetags.formatting import euro
+from omslag.portfolio.selectors import applications_for
 
 from . import Chart, Table, TileData
 

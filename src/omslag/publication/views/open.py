@@ -10,6 +10,7 @@ from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS
 
 from .. import datasets, selectors
 from ..models import Kind
+from ..presentation import snapshot_labels
 
 PAGE_SIZE = 50
 
@@ -122,33 +123,10 @@ def _facts(snapshot: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value or ""
-
-
-def _labels(kind, snapshot: dict) -> dict:
-    """Readable labels of the codes a snapshot stores (the codes stay in the open data)."""
-    from omslag.innovation.models import Stage
-    from omslag.projects.models import Project
-
-    if kind == Kind.PROJECT:
-        return {
-            "status": _label(Project.Status, snapshot.get("status")),
-            "colour": _label(Project.Colour, snapshot.get("colour")),
-            "approach": _label(Project.Approach, snapshot.get("approach")),
-        }
-    if kind == Kind.EXPERIMENT:
-        return {"stage": _label(Stage, snapshot.get("stage"))}
-    return {}
-
-
 def record_context(organisation, publication, versions) -> dict:
     kind = publication.kind
     return {
-        "labels": _labels(kind, publication.snapshot),
+        "labels": snapshot_labels(kind, publication.snapshot),
         "facts": _facts(publication.snapshot) if kind == Kind.ALGORITHM else [],
         "organisation": organisation,
         "publication": publication,
