@@ -250,13 +250,18 @@ class UploadForm(forms.Form):
         }
 
 
+# As the calculator (api/calculator_serializers.py): beyond this squares leave the float range.
+LARGEST_NUMBER = 1e150
+
+
 def _number(label, **kwargs):
     return forms.FloatField(label=label, localize=True, **kwargs)
 
 
 class SummariesForm(forms.Form):
-    """The summaries of one metric in one period: count, sum and sum of squares of each
-    group (and the number of successes for a yes/no metric)."""
+    """The summaries of one metric in one period: for each group the count and either the sum
+    and sum of squares or the mean and standard deviation (exact for a small spread beside a
+    large mean), and the number of successes for a yes/no metric."""
 
     metric = forms.CharField(label=_("Metric"), max_length=100)
     period = forms.CharField(
@@ -266,7 +271,14 @@ class SummariesForm(forms.Form):
         help_text=_("e.g. before / after, or week-01; empty for one period."),
     )
 
-    GROUP_FIELDS = ("count", "total", "sum_of_squares", "successes")
+    GROUP_FIELDS = (
+        "count",
+        "total",
+        "sum_of_squares",
+        "mean",
+        "standard_deviation",
+        "successes",
+    )
 
     def __init__(self, *args, experiment, **kwargs):
         super().__init__(*args, prefix="summary", **kwargs)
@@ -281,9 +293,20 @@ class SummariesForm(forms.Form):
             self.fields[f"{key}_count"] = forms.IntegerField(
                 label=_("%(group)s: number of units") % {"group": label}, min_value=0
             )
-            self.fields[f"{key}_total"] = _number(_("%(group)s: sum") % {"group": label})
+            self.fields[f"{key}_total"] = _number(
+                _("%(group)s: sum") % {"group": label}, required=False
+            )
             self.fields[f"{key}_sum_of_squares"] = _number(
-                _("%(group)s: sum of squares") % {"group": label}
+                _("%(group)s: sum of squares") % {"group": label}, required=False
+            )
+            self.fields[f"{key}_mean"] = _number(
+                _("%(group)s: mean (instead of the sum)") % {"group": label}, required=False
+            )
+            self.fields[f"{key}_standard_deviation"] = _number(
+                _("%(group)s: standard deviation (instead of the sum of squares)")
+                % {"group": label},
+                required=False,
+                min_value=0,
             )
             self.fields[f"{key}_successes"] = forms.IntegerField(
                 label=_("%(group)s: successes (yes/no metrics only)") % {"group": label},
@@ -297,17 +320,59 @@ class SummariesForm(forms.Form):
             for key, _label in self.groups
         ]
 
+    def clean(self):
+        data = super().clean()
+        for key, _label in self.groups:
+            given = {
+                name
+                for name in ("total", "sum_of_squares", "mean", "standard_deviation")
+                if data.get(f"{key}_{name}") is not None
+            }
+            if given not in ({"total", "sum_of_squares"}, {"mean", "standard_deviation"}):
+                self.add_error(
+                    f"{key}_total",
+                    _("Give the sum and sum of squares, or the mean and standard deviation."),
+                )
+            for name in ("mean", "standard_deviation"):
+                value = data.get(f"{key}_{name}")
+                if value is not None and not abs(value) <= LARGEST_NUMBER:
+                    self.add_error(
+                        f"{key}_{name}", _("Give a finite number of at most 1e150 in magnitude.")
+                    )
+        return data
+
     def items(self) -> list[dict]:
+        """One summary per group, as ``services.SummaryInput`` takes it."""
+        from .services import summary_from_mean_and_deviation
+
         data = self.cleaned_data
-        return [
-            {
+        result = []
+        for key, label in self.groups:
+            cell = {
                 "metric": data["metric"].strip(),
                 "group": label,
                 "period": data["period"].strip(),
-                **{name: data[f"{key}_{name}"] for name in self.GROUP_FIELDS},
+                "count": data[f"{key}_count"],
+                "successes": data[f"{key}_successes"],
             }
-            for key, label in self.groups
-        ]
+            if data.get(f"{key}_mean") is None:
+                cell |= {
+                    "total": data[f"{key}_total"],
+                    "sum_of_squares": data[f"{key}_sum_of_squares"],
+                }
+            else:
+                summary = summary_from_mean_and_deviation(
+                    **cell,
+                    mean=data[f"{key}_mean"],
+                    standard_deviation=data[f"{key}_standard_deviation"],
+                )
+                cell |= {
+                    "total": summary.total,
+                    "sum_of_squares": summary.sum_of_squares,
+                    "squared_deviations": summary.squared_deviations,
+                }
+            result.append(cell)
+        return result
 
 
 # --- decisions, implementation, lessons -------------------------------------------------------

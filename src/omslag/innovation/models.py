@@ -359,6 +359,15 @@ class MeasurementSummary(models.Model):
     count = models.PositiveIntegerField(_("count"))
     total = models.FloatField(_("sum"))
     sum_of_squares = models.FloatField(_("sum of squares"))
+    squared_deviations = models.FloatField(
+        _("sum of squared deviations"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "About the mean, when known exactly (given as mean and standard deviation): a "
+            "small spread beside a large mean that the sum of squares cannot carry."
+        ),
+    )
     successes = models.PositiveIntegerField(_("successes"), null=True, blank=True)
     source = models.CharField(max_length=20, default="summary")  # summary | upload | api
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
 """API views for the evidence of an experiment: measurements (summaries as JSON, per-unit files
 as uploads), evaluations by the analysis core, and the decisions taken at the gates."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
@@ -15,9 +16,14 @@ from omslag.common.tabular.formats import FileProblem
 from .. import access, selectors, services
 from ..models import EVIDENCE_LEVELS, Decision, Evaluation, MeasurementSummary, MeasurementUpload
 from .base import CamelJsonField, does_not_exist, record_changeable, row_problems
+from .calculator_serializers import FiniteFloatField
 
 # The service names the fields of a summary as Python does; the API as the request did.
-SUMMARY_COLUMNS = {"total": "sum", "sum_of_squares": "sumOfSquares"}
+SUMMARY_COLUMNS = {
+    "total": "sum",
+    "sum_of_squares": "sumOfSquares",
+    "standard_deviation": "standardDeviation",
+}
 
 # --- serializers ----------------------------------------------------------------------------
 
@@ -35,6 +41,7 @@ class SummaryOut(CamelModelSerializer):
             "count",
             "sum",
             "sum_of_squares",
+            "squared_deviations",
             "successes",
             "source",
             "created_at",
@@ -54,12 +61,56 @@ class SummaryIn(CamelSerializer):
     period = serializers.CharField(
         max_length=50, required=False, allow_blank=True, default="", help_text="e.g. before"
     )
-    count = serializers.IntegerField(min_value=0)
-    sum = serializers.FloatField()
-    sum_of_squares = serializers.FloatField()
+    count = serializers.IntegerField(min_value=0, max_value=2**53)
+    sum = FiniteFloatField(required=False)
+    sum_of_squares = FiniteFloatField(required=False)
+    mean = FiniteFloatField(required=False, help_text="Instead of sum (with standardDeviation).")
+    standard_deviation = FiniteFloatField(
+        required=False,
+        min_value=0,
+        help_text="Sample standard deviation, instead of sumOfSquares (with mean): exact for a "
+        "small spread beside a large mean, which a sum of squares cannot carry.",
+    )
     successes = serializers.IntegerField(
         min_value=0, required=False, allow_null=True, default=None, help_text="Yes/no metrics."
     )
+
+    def to_internal_value(self, data):
+        """The pair not given in the mean-and-deviation form is required, reported with the
+        other field errors of the row."""
+        missing = {}
+        if isinstance(data, dict):
+            pair = (
+                ("mean", "standardDeviation")
+                if "mean" in data or "standardDeviation" in data
+                else ("sum", "sumOfSquares")
+            )
+            missing = {
+                name: [self.fields[name].error_messages["required"]]
+                for name in pair
+                if name not in data
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({**missing, **error.detail}) from None
+        if missing:
+            raise serializers.ValidationError(missing)
+        return value
+
+    def validate(self, attrs):
+        sums = "sum" in attrs and "sum_of_squares" in attrs
+        moments = "mean" in attrs and "standard_deviation" in attrs
+        given = [
+            name
+            for name in ("sum", "sum_of_squares", "mean", "standard_deviation")
+            if name in attrs
+        ]
+        if sums == moments or len(given) != 2:
+            raise serializers.ValidationError(
+                {"sum": [_("Give sum and sumOfSquares, or mean and standardDeviation.")]}
+            )
+        return attrs
 
 
 class SummariesSavedOut(CamelSerializer):
@@ -219,18 +270,26 @@ class MeasurementListApi(generics.GenericAPIView):
         experiment = record_changeable(request, access.experiment_get_readable(request.user, pk))
         serializer = SummaryIn(data=request.data, many=True, max_length=10_000)
         serializer.is_valid(raise_exception=True)
-        items = [
-            services.SummaryInput(
-                metric=item["metric"],
-                group=item["group"],
-                period=item["period"],
-                count=item["count"],
-                total=item["sum"],
-                sum_of_squares=item["sum_of_squares"],
-                successes=item["successes"],
-            )
-            for item in serializer.validated_data
-        ]
+        items = []
+        for row, item in enumerate(serializer.validated_data):
+            cell = {k: item[k] for k in ("metric", "group", "period", "count", "successes")}
+            if "mean" not in item:
+                items.append(
+                    services.SummaryInput(
+                        **cell, total=item["sum"], sum_of_squares=item["sum_of_squares"]
+                    )
+                )
+                continue
+            try:
+                items.append(
+                    services.summary_from_mean_and_deviation(
+                        **cell, mean=item["mean"], standard_deviation=item["standard_deviation"]
+                    )
+                )
+            except ValueError as error:
+                raise serializers.ValidationError(
+                    {f"{row}.standardDeviation": [str(error)]}
+                ) from None
         try:
             saved = services.summaries_save(actor=request.user, experiment=experiment, items=items)
         except services.MeasurementProblems as refused:

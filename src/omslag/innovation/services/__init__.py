@@ -5,6 +5,7 @@ from .measurements import (
     MeasurementProblems,
     SummaryInput,
     summaries_save,
+    summary_from_mean_and_deviation,
     upload_arrays,
     upload_save,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "GateRefused",
     "MeasurementProblems",
     "SummaryInput",
+    "summary_from_mean_and_deviation",
     "allowed_moves",
     "challenge_create",
     "challenge_update",

@@ -2,6 +2,7 @@
 method and method version, so re-running it gives the same result."""
 
 from collections import defaultdict
+from fractions import Fraction
 
 import numpy as np
 from django.db import transaction
@@ -23,6 +24,8 @@ from omslag.common.errors import RuleViolation
 
 from ..models import Evaluation, Experiment, MeasurementSummary
 
+# The test of a metric's effect; when one is refused the evaluation is refused as a whole.
+PRIMARY_METHODS = ("welch", "proportions", "did-cells")
 BEFORE_LABELS = ("before", "voor", "pre", "baseline", "0")
 AFTER_LABELS = ("after", "na", "post", "1")
 
@@ -32,8 +35,31 @@ def _alternative(experiment) -> str:
 
 
 def _group_summary(row: dict, name: str) -> GroupSummary:
+    """The core's summary of a stored row; its spread from ``squared_deviations`` when that
+    was given (exact), else from the sums (refused when they cannot carry it)."""
+    deviations = row.get("squared_deviations")
     return GroupSummary(
-        count=row["count"], total=row["total"], sum_of_squares=row["sum_of_squares"], name=name
+        count=row["count"],
+        total=row["total"],
+        sum_of_squares=row["sum_of_squares"],
+        name=name,
+        moments=None if deviations is None else (row["total"] / row["count"], deviations),
+    )
+
+
+def _pooled_deviations(rows: list[dict]) -> float | None:
+    """Squared deviations of several rows together (Chan, Golub & LeVeque's parallel rule),
+    in exact arithmetic; None unless every row has them."""
+    if not rows or any(r.get("squared_deviations") is None for r in rows):
+        return None
+    count = sum(r["count"] for r in rows)
+    mean = sum(Fraction(r["total"]) for r in rows) / count
+    return float(
+        sum(
+            Fraction(r["squared_deviations"])
+            + r["count"] * (Fraction(r["total"]) / r["count"] - mean) ** 2
+            for r in rows
+        )
     )
 
 
@@ -103,12 +129,21 @@ def _cells(experiment) -> dict:
 
 
 def _plain(row) -> dict:
-    return {
-        "count": row["count"],
-        "total": row["total"],
-        "sum_of_squares": row["sum_of_squares"],
-        "successes": row["successes"],
-    }
+    return _with_deviations(
+        {
+            "count": row["count"],
+            "total": row["total"],
+            "sum_of_squares": row["sum_of_squares"],
+            "successes": row["successes"],
+        },
+        row.get("squared_deviations"),
+    )
+
+
+def _with_deviations(inputs: dict, deviations: float | None) -> dict:
+    """Stored inputs carry ``squared_deviations`` only when it is known, so that those of
+    summaries given as sums stay as they were."""
+    return inputs if deviations is None else {**inputs, "squared_deviations": deviations}
 
 
 def design_measure(experiment, metric: str, metrics) -> bool:
@@ -197,12 +232,15 @@ def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list
         if not rows:
             return []
         successes = [r["successes"] for r in rows]
-        pooled[group] = {
-            "count": sum(r["count"] for r in rows),
-            "total": sum(r["total"] for r in rows),
-            "sum_of_squares": sum(r["sum_of_squares"] for r in rows),
-            "successes": None if any(x is None for x in successes) else sum(successes),
-        }
+        pooled[group] = _with_deviations(
+            {
+                "count": sum(r["count"] for r in rows),
+                "total": sum(r["total"] for r in rows),
+                "sum_of_squares": sum(r["sum_of_squares"] for r in rows),
+                "successes": None if any(x is None for x in successes) else sum(successes),
+            },
+            _pooled_deviations(rows),
+        )
     c, t = pooled[control], pooled[treatment]
     if (
         experiment.metric_type == Experiment.MetricType.PROPORTION
@@ -216,21 +254,26 @@ def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list
         plans.append(("srm", {"observed": [c["count"], t["count"]], "expected_shares": [0.5, 0.5]}))
     if len(periods) > 1 and all((g, p) in cells for p in periods for g in (control, treatment)):
         looks, cumulative = [], {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
+        seen: dict = {control: [], treatment: []}
         for period in periods:
             for group in (control, treatment):
                 row = cells[(group, period)]
+                seen[group].append(row)
                 acc = cumulative[group]
                 acc[0] += row["count"]
                 acc[1] += row["total"]
                 acc[2] += row["sum_of_squares"]
             looks.append(
                 [
-                    {
-                        "count": cumulative[g][0],
-                        "total": cumulative[g][1],
-                        "sum_of_squares": cumulative[g][2],
-                        "successes": None,
-                    }
+                    _with_deviations(
+                        {
+                            "count": cumulative[g][0],
+                            "total": cumulative[g][1],
+                            "sum_of_squares": cumulative[g][2],
+                            "successes": None,
+                        },
+                        _pooled_deviations(seen[g]),
+                    )
                     for g in (control, treatment)
                 ]
             )
@@ -252,7 +295,7 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
     if not by_metric:
         raise RuleViolation(_("There are no measurements to evaluate yet."))
     stored, tests = [], []
-    problems = []
+    problems, refused_tests = [], []
     for metric, cells in sorted(by_metric.items()):
         is_design_measure = design_measure(experiment, metric, by_metric)
         plans = _plan(experiment, metric, cells, is_design_measure)
@@ -270,6 +313,8 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
                 result = run_method(method, inputs)
             except ValueError as error:
                 problems.append(f"{metric}: {error}")
+                if method in PRIMARY_METHODS:
+                    refused_tests.append(f"{metric}: {error}")
                 continue
             evaluation = Evaluation.objects.create(
                 experiment=experiment,
@@ -308,6 +353,10 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
             )
     if not stored:
         raise RuleViolation(" ".join(problems))
+    if refused_tests:
+        # A metric's test refused (e.g. sums that cannot carry the variance) is never passed
+        # over because another method (the sample-ratio check) did run: nothing is stored.
+        raise RuleViolation(" ".join(refused_tests))
     return stored
 
 

@@ -5,6 +5,7 @@ import io
 import math
 from array import array
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 from django.conf import settings
@@ -41,6 +42,37 @@ class SummaryInput:
     total: float
     sum_of_squares: float
     successes: int | None = None
+    # The sum of squared deviations about the mean when it is known exactly (from a mean and
+    # standard deviation); None: it follows from the sums.
+    squared_deviations: float | None = None
+
+
+def summary_from_mean_and_deviation(
+    *, metric, group, period, count, mean, standard_deviation, successes=None
+) -> SummaryInput:
+    """A summary given as count, mean and sample standard deviation: the sums computed exactly
+    and rounded once, and the spread kept as given (``squared_deviations``), so that a small
+    spread beside a large mean is not lost. ValueError when the numbers leave the range."""
+    exact_total = Fraction(mean) * count
+    deviations = Fraction(standard_deviation) ** 2 * max(count - 1, 0)
+    try:
+        total = float(exact_total)
+        sum_of_squares = float(deviations + (exact_total**2 / count if count else 0))
+        squared = float(deviations)
+    except OverflowError:
+        raise ValueError("the mean or standard deviation is too large to compute with") from None
+    if not all(math.isfinite(x) for x in (total, sum_of_squares, squared)):
+        raise ValueError("the mean or standard deviation is too large to compute with")
+    return SummaryInput(
+        metric=metric,
+        group=group,
+        period=period,
+        count=count,
+        total=total,
+        sum_of_squares=sum_of_squares,
+        successes=successes,
+        squared_deviations=squared,
+    )
 
 
 def _groups(experiment: Experiment) -> tuple[str, str]:
@@ -89,7 +121,17 @@ def summary_problems(experiment: Experiment, row: int, item: SummaryInput) -> li
                 RowProblem(row, name, str(value), _("too large; at most %(n)s") % {"n": "1e100"})
             )
             sizable = False
-    if 1 <= item.count <= MAX_COUNT and sizable:
+    if item.squared_deviations is not None:
+        if not math.isfinite(item.squared_deviations) or item.squared_deviations < 0:
+            problems.append(
+                RowProblem(
+                    row,
+                    "standard_deviation",
+                    str(item.squared_deviations),
+                    _("must be a finite number, not negative"),
+                )
+            )
+    elif 1 <= item.count <= MAX_COUNT and sizable:
         deviations = item.sum_of_squares - item.total**2 / item.count
         if deviations < -1e-9 * max(1.0, abs(item.sum_of_squares)):
             problems.append(
@@ -125,6 +167,7 @@ def summaries_save(*, actor, experiment, items: list[SummaryInput], source="summ
                 "count": item.count,
                 "total": item.total,
                 "sum_of_squares": item.sum_of_squares,
+                "squared_deviations": item.squared_deviations,
                 "successes": item.successes,
                 "source": source,
             },
