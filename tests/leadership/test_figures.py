@@ -15,6 +15,7 @@ from django.test import Client
 
 from omslag.algorithms.models import AlgorithmRecord
 from omslag.innovation.models import Decision, Experiment, Idea, StageTransition
+from omslag.leadership.api import DashboardOut
 from omslag.leadership.selectors import dashboard_for
 from omslag.portfolio.models import Application, SpendLine
 from omslag.projects.models import Project, ProjectReport, ReviewAdvice
@@ -207,6 +208,8 @@ def test_api_page_and_json_report_carry_the_same_figures(world, api_for, tmp_pat
     document = response.json()
     assert document["asOf"] == TODAY.isoformat()
     assert document["withChildren"] is with_children
+    documented = DashboardOut(data=document)  # the OpenAPI description fits the answer
+    assert documented.is_valid(), documented.errors
     for name, value in expected_balance(ids).items():
         assert document["balance"][name] == as_api(value), name
     for name, value in expected_projects(ids).items():

@@ -1,7 +1,7 @@
 """The dashboard API: GET /api/v1/organisations/{slug}/dashboard. Validate the query, call
 the selector, answer the document (the same as ``omslag report board --format json``)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
@@ -11,6 +11,11 @@ from omslag.organisations.access import organisation_get_readable
 
 from .document import dashboard_document
 from .selectors import dashboard_for
+
+BAD_DATE = OpenApiResponse(
+    description="asOf lies in the future or before any data of the selection (the detail says "
+    "which)."
+)
 
 
 class DashboardQueryIn(CamelSerializer):
@@ -22,26 +27,26 @@ class DashboardQueryIn(CamelSerializer):
     )
 
 
-class OrganisationRefOut(serializers.Serializer):
+class DashboardOrganisationRefOut(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
 
 
-class TrendPointOut(serializers.Serializer):
+class DashboardTrendPointOut(serializers.Serializer):
     year = serializers.IntegerField()
     runShare = serializers.FloatField(allow_null=True)
     changeShare = serializers.FloatField(allow_null=True)
     innovateShare = serializers.FloatField(allow_null=True)
 
 
-class ScenarioTargetOut(serializers.Serializer):
+class DashboardScenarioTargetOut(serializers.Serializer):
     name = serializers.CharField(help_text='The scenario\'s name; "—" is no change')
     targetMetIn = serializers.IntegerField(
         allow_null=True, help_text="First year the projection meets the target"
     )
 
 
-class BalanceOut(serializers.Serializer):
+class DashboardBalanceOut(serializers.Serializer):
     """Actual spend of the latest complete year (the last year before asOf with actuals)."""
 
     year = serializers.IntegerField(allow_null=True)
@@ -56,27 +61,27 @@ class BalanceOut(serializers.Serializer):
     targetRunShare = serializers.FloatField(allow_null=True)
     targetYear = serializers.IntegerField(allow_null=True)
     gapInnovate = money(allow_null=True, help_text="Innovate spend short of the target")
-    trend = TrendPointOut(many=True)
-    scenarios = ScenarioTargetOut(many=True)
+    trend = DashboardTrendPointOut(many=True)
+    scenarios = DashboardScenarioTargetOut(many=True)
 
 
-class LegacyApplicationOut(serializers.Serializer):
+class DashboardLegacyApplicationOut(serializers.Serializer):
     name = serializers.CharField()
     organisation = serializers.SlugField()
     endOfSupport = serializers.DateField()
     runCost = money()
 
 
-class LegacyOut(serializers.Serializer):
+class DashboardLegacyOut(serializers.Serializer):
     applications = serializers.IntegerField(help_text="Past or within 12 months of support")
     pastEndOfSupport = serializers.IntegerField()
     withinTwelveMonths = serializers.IntegerField()
     runCost = money()
     runCostYear = serializers.IntegerField()
-    highestRisks = LegacyApplicationOut(many=True)
+    highestRisks = DashboardLegacyApplicationOut(many=True)
 
 
-class ProjectsOut(serializers.Serializer):
+class DashboardProjectsOut(serializers.Serializer):
     count = serializers.IntegerField()
     originalBudget = money(help_text="Sum of the first reports' estimates")
     currentEstimate = money(help_text="Sum of the latest reports' estimates")
@@ -91,7 +96,7 @@ class ProjectsOut(serializers.Serializer):
     staleReports = serializers.IntegerField()
 
 
-class InnovationOut(serializers.Serializer):
+class DashboardInnovationOut(serializers.Serializer):
     windowStart = serializers.DateField(help_text="The 12 months after this date up to asOf")
     ideas = serializers.IntegerField()
     experiments = serializers.IntegerField(help_text="Experiments that started running")
@@ -102,7 +107,7 @@ class InnovationOut(serializers.Serializer):
     medianDaysIdeaToOperation = serializers.FloatField(allow_null=True)
 
 
-class SafeguardsOut(serializers.Serializer):
+class DashboardSafeguardsOut(serializers.Serializer):
     coverage = serializers.FloatField(allow_null=True, help_text="Percent covered")
     covered = serializers.IntegerField()
     subjects = serializers.IntegerField()
@@ -112,7 +117,7 @@ class SafeguardsOut(serializers.Serializer):
     algorithmsPublished = serializers.IntegerField()
 
 
-class DecisionWaitingOut(serializers.Serializer):
+class DashboardDecisionWaitingOut(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["gate", "scale-owner", "review-advice", "stuck-pilot"])
     label = serializers.CharField()
     subject = serializers.CharField()
@@ -122,7 +127,7 @@ class DecisionWaitingOut(serializers.Serializer):
     url = serializers.CharField()
 
 
-class FreshnessOut(serializers.Serializer):
+class DashboardFreshnessOut(serializers.Serializer):
     label = serializers.CharField()
     asOf = serializers.DateField(allow_null=True)
     stale = serializers.BooleanField()
@@ -132,17 +137,17 @@ class FreshnessOut(serializers.Serializer):
 class DashboardOut(serializers.Serializer):
     """Every figure of the board dashboard. Tiles other apps register add their own key."""
 
-    organisation = OrganisationRefOut()
+    organisation = DashboardOrganisationRefOut()
     withChildren = serializers.BooleanField()
     organisations = serializers.IntegerField(help_text="Organisations in the selection")
     asOf = serializers.DateField()
-    balance = BalanceOut()
-    legacy = LegacyOut()
-    projects = ProjectsOut()
-    innovation = InnovationOut()
-    safeguards = SafeguardsOut()
-    decisionsWaiting = DecisionWaitingOut(many=True)
-    freshness = FreshnessOut(many=True)
+    balance = DashboardBalanceOut()
+    legacy = DashboardLegacyOut()
+    projects = DashboardProjectsOut()
+    innovation = DashboardInnovationOut()
+    safeguards = DashboardSafeguardsOut()
+    decisionsWaiting = DashboardDecisionWaitingOut(many=True)
+    freshness = DashboardFreshnessOut(many=True)
 
 
 @extend_schema(tags=["leadership"])
@@ -150,7 +155,11 @@ class DashboardApi(generics.GenericAPIView):
     serializer_class = DashboardOut
     pagination_class = None
 
-    @extend_schema(operation_id="dashboard_read", parameters=[DashboardQueryIn])
+    @extend_schema(
+        operation_id="dashboard_read",
+        parameters=[DashboardQueryIn],
+        responses={200: DashboardOut, 422: BAD_DATE},
+    )
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         query = validated(DashboardQueryIn, request.query_params.dict())
