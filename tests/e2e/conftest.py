@@ -137,7 +137,7 @@ def pytest_sessionfinish(session, exitstatus):
         accessibility.RESULTS_FILE,
         checked_on=dt.date.today(),
         pages=len(AXE_RECORD.pages),
-        roles={who for who, _url, _count in AXE_RECORD.pages},
+        roles={who for who, _url, _count in AXE_RECORD.pages if who},
         violations=sum(count for _who, _url, count in AXE_RECORD.pages),
         pages_with_violations=sum(1 for _who, _url, count in AXE_RECORD.pages if count),
         tool=AXE_RECORD.tool,

@@ -278,9 +278,7 @@ def accessibility_report(page, label: str, *, who: str = "") -> PageReport:
         broken_idrefs=page.evaluate(_BROKEN_IDREFS),
     )
     AXE_RECORD.tool = f"{engine.get('name', 'axe-core')} {engine.get('version', '')}".strip()
-    AXE_RECORD.pages.append(
-        (who or "page", page.url, len(report.violations) + len(report.broken_idrefs))
-    )
+    AXE_RECORD.pages.append((who, page.url, len(report.violations) + len(report.broken_idrefs)))
     return report
 
 

@@ -6,7 +6,9 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from omslag.innovation.models import Challenge
@@ -239,3 +241,20 @@ def test_e_mails_follow_the_language_of_the_form():
     dutch, english = mail.outbox
     assert dutch.subject == 'Bevestig uw voorstel op "Minder wachten bij het loket"'
     assert english.subject == 'Confirm your proposal to "Minder wachten bij het loket"'
+
+
+def test_the_public_list_costs_the_same_queries_for_one_or_many_challenges(
+    django_assert_max_num_queries,
+):
+    from tests.factories import organisation
+
+    public_challenge()
+    client = Client()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/open/challenges").status_code == 200
+    other = organisation("andere-gemeente", kind="municipality")
+    for number in range(4):
+        public_challenge(other, title=f"Uitdaging {number}")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get("/open/challenges")
+    assert page.content.decode().count('class="card"') == 5

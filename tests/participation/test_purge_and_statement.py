@@ -114,3 +114,12 @@ def test_accessibility_statement_without_recorded_results(monkeypatch, tmp_path)
     page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/open/accessibility")
     assert page.status_code == 200
     assert "No check has been recorded yet." in page.content.decode()
+
+
+def test_the_shipped_results_file_is_readable():
+    """The file the browser tests wrote (see docs/participation.md) is what the page shows."""
+    results = accessibility.results_load()
+    assert results is not None and results.standard == "WCAG 2.1 A/AA"
+    assert results.pages > 0 and "a visitor not signed in" in results.roles
+    page = Client().get("/open/accessibility").content.decode()
+    assert f"<dd>{results.pages}</dd>" in page
