@@ -79,3 +79,28 @@ def test_an_unknown_list_or_format_is_404(client, org, registers):
     assert client.get(f"/open/{org.slug}/ideas").status_code == 404
     assert client.get(f"/open/{org.slug}/projects/download/exe").status_code == 404
     assert client.get("/open/nobody").status_code == 404
+
+
+def test_the_filter_offers_each_value_once(client, org):
+    from django.utils import timezone
+
+    from omslag.publication.models import Publication
+    from omslag.publication.selectors import published_facets
+
+    for number, colour in enumerate(["green", "red", "green", "green"], start=1):
+        Publication.objects.create(
+            organisation=org,
+            kind=Kind.PROJECT,
+            source_id=number,
+            number=1,
+            status=Publication.Status.APPROVED,
+            title=f"Project {number}",
+            facet=colour,
+            snapshot={"name": f"Project {number}", "colour": colour},
+            proposed_at=timezone.now(),
+            decided_at=timezone.now(),
+            is_current=True,
+        )
+    assert published_facets(org, Kind.PROJECT) == ["green", "red"]
+    page = client.get(f"/open/{org.slug}/projects").content.decode()
+    assert page.count('<option value="green"') == 1

@@ -8,8 +8,4 @@ class PublicationConfig(AppConfig):
     verbose_name = _("Open government")
 
     def ready(self):
-        from omslag.exchange.options import folder_export_register
-
-        from .exports import open_export_write
-
-        folder_export_register("open", open_export_write)
+        from . import registrations  # noqa: F401  (organisation page links, export open)

@@ -48,9 +48,10 @@ def published_list(organisation, kind, filters: PublicFilters) -> QuerySet:
 
 
 def published_facets(organisation, kind) -> list[str]:
-    return sorted(
-        f for f in published(organisation, kind).values_list("facet", flat=True).distinct() if f
-    )
+    """The distinct filter values of a list (order_by() drops the model's ordering, which
+    DISTINCT would otherwise count in)."""
+    values = published(organisation, kind).order_by().values_list("facet", flat=True)
+    return sorted(f for f in values.distinct() if f)
 
 
 def publishing_organisations() -> QuerySet:

@@ -6,56 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicationSettings',
+            name="PublicationSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kinds', models.JSONField(default=list, verbose_name='published kinds')),
-                ('licence', models.CharField(choices=[('cc0-1.0', 'CC0 1.0'), ('cc-by-4.0', 'CC BY 4.0')], default='cc0-1.0', max_length=20, verbose_name='licence')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication_settings', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kinds", models.JSONField(default=list, verbose_name="published kinds")),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[("cc0-1.0", "CC0 1.0"), ("cc-by-4.0", "CC BY 4.0")],
+                        default="cc0-1.0",
+                        max_length=20,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publication_settings",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication settings',
+                "verbose_name": "publication settings",
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('project', 'project'), ('experiment', 'experiment'), ('lesson', 'lesson'), ('algorithm', 'algorithm'), ('challenge', 'challenge'), ('balance-year', 'yearly balance')], max_length=20, verbose_name='kind')),
-                ('source_id', models.PositiveIntegerField(verbose_name='record')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('proposed', 'proposed'), ('approved', 'published'), ('rejected', 'rejected')], default='proposed', max_length=10, verbose_name='status')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('facet', models.CharField(blank=True, max_length=100)),
-                ('snapshot', models.JSONField(verbose_name='published fields')),
-                ('public_data', models.JSONField(default=dict, editable=False)),
-                ('changes', models.JSONField(blank=True, default=list)),
-                ('proposed_at', models.DateTimeField(verbose_name='proposed at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('rejection_reason', models.TextField(blank=True, max_length=4000, verbose_name='reason')),
-                ('is_current', models.BooleanField(default=False)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('withdrawal_reason', models.TextField(blank=True, max_length=4000, verbose_name='reason for withdrawal')),
-                ('changed_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='organisations.organisation', verbose_name='organisation')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("project", "project"),
+                            ("experiment", "experiment"),
+                            ("lesson", "lesson"),
+                            ("algorithm", "algorithm"),
+                            ("challenge", "challenge"),
+                            ("balance-year", "yearly balance"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("source_id", models.PositiveIntegerField(verbose_name="record")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("approved", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("facet", models.CharField(blank=True, max_length=100)),
+                ("snapshot", models.JSONField(verbose_name="published fields")),
+                ("public_data", models.JSONField(default=dict, editable=False)),
+                ("changes", models.JSONField(blank=True, default=list)),
+                ("proposed_at", models.DateTimeField(verbose_name="proposed at")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, max_length=4000, verbose_name="reason"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "withdrawal_reason",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="reason for withdrawal"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication',
-                'ordering': ['kind', 'source_id', '-number'],
-                'indexes': [models.Index(fields=['organisation', 'kind', 'is_current', 'title'], name='publication_organis_42d609_idx'), models.Index(fields=['organisation', 'kind', 'is_current', 'facet'], name='publication_organis_ccb686_idx'), models.Index(fields=['organisation', 'kind', 'source_id', 'status'], name='publication_organis_8ca894_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'kind', 'source_id', 'number'), name='publication_unique_version')],
+                "verbose_name": "publication",
+                "ordering": ["kind", "source_id", "-number"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "kind", "is_current", "title"],
+                        name="publication_organis_42d609_idx",
+                    ),
+                    models.Index(
+                        fields=["organisation", "kind", "is_current", "facet"],
+                        name="publication_organis_ccb686_idx",
+                    ),
+                    models.Index(
+                        fields=["organisation", "kind", "source_id", "status"],
+                        name="publication_organis_8ca894_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "kind", "source_id", "number"),
+                        name="publication_unique_version",
+                    )
+                ],
             },
         ),
     ]
