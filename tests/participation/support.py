@@ -12,6 +12,8 @@ from omslag.innovation import services as innovation_services
 from omslag.innovation.models import Challenge
 from omslag.participation.models import Proposal
 from omslag.participation.tokens import form_opened_token
+from omslag.publication.models import Kind
+from omslag.publication.services import publication_publish_now
 from tests.factories import organisation
 
 LINK = re.compile(r"https?://\S+")
@@ -28,12 +30,19 @@ def public_challenge(org=None, *, owner=None, **fields):
         "closes_on": today + dt.timedelta(days=30),
         **fields,
     }
-    return innovation_services.challenge_create(
+    challenge = innovation_services.challenge_create(
         actor=None,
         organisation=org or organisation("gemeente-test", kind="municipality"),
         owner=owner,
         **values,
     )
+    if challenge.visibility == Challenge.Visibility.PUBLIC:
+        # A public challenge is answered only once it is published (four eyes, or the
+        # platform at once as here).
+        publication_publish_now(
+            organisation=challenge.organisation, kind=Kind.CHALLENGE, source_id=challenge.pk
+        )
+    return challenge
 
 
 def form_data(**overrides):

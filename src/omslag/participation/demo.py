@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from omslag.innovation import services as innovation_services
 from omslag.innovation.models import Challenge, Idea
+from omslag.publication.models import Kind
+from omslag.publication.services import publication_publish_now
 
 from . import services, tokens
 
@@ -97,6 +99,8 @@ def participation_demo_load(organisation) -> None:
         opens_on=min(challenge.opens_on, timezone.localdate()),
         closes_on=closes_on + dt.timedelta(days=90),
     )
+    # Only a published challenge takes proposals.
+    publication_publish_now(organisation=organisation, kind=Kind.CHALLENGE, source_id=challenge.pk)
     for number, (title, text, name, public, kind, fate) in enumerate(PROPOSALS, start=1):
         proposal = services.proposal_submit(
             challenge=challenge,

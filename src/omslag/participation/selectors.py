@@ -9,18 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omslag.innovation.models import Challenge, Idea, Stage
+from omslag.publication.models import Kind
+from omslag.publication.selectors import published_source_ids
 
 from .models import DroppedSubmission, Proposal
 
 
 def challenges_public() -> QuerySet[Challenge]:
-    """Challenges anyone may read and answer: public and open today.
-
-    The one place that decides it, so that the publication workflow can replace the rule."""
+    """Challenges anyone may read and answer: public, published through the publication
+    workflow (a current version that was not withdrawn), and open today. The one place that
+    decides it."""
     today = timezone.localdate()
     return (
         Challenge.objects.filter(
             visibility=Challenge.Visibility.PUBLIC,
+            pk__in=published_source_ids(Kind.CHALLENGE),
             opens_on__lte=today,
             organisation__deleted_at__isnull=True,
         )

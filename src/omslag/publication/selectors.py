@@ -30,6 +30,11 @@ def published(organisation=None, kind=None) -> QuerySet:
     return records
 
 
+def published_source_ids(kind) -> QuerySet:
+    """The ids of the records of ``kind`` whose current version is public (for a subquery)."""
+    return published(kind=kind).values("source_id")
+
+
 @dataclass
 class PublicFilters:
     search: str = ""

@@ -139,7 +139,7 @@ def challenge_snapshot(challenge) -> dict:
 
     if challenge.visibility != Challenge.Visibility.PUBLIC:
         raise RuleViolation(_("Only a public challenge can be published."))
-    return _pick(challenge, ("title", "problem_statement", "opens_on", "closes_on"))
+    return _pick(challenge, ("title", "problem_statement", "offer", "opens_on", "closes_on"))
 
 
 def balance_year_snapshot(organisation, year: int) -> dict:
