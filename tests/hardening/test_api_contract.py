@@ -60,7 +60,6 @@ def test_a_missing_address_is_null_not_an_empty_string(tree, document):
         ("/memberships?role=AAA", "role"),
         ("/organisations?kind=spaceship", "kind"),
         ("/organisations?pageSize=0", "pageSize"),
-        ("/organisations?pageSize=501", "pageSize"),
         ("/organisations?pageSize=ten", "pageSize"),
         ("/memberships?page=-1", "page"),
         ("/organisations/{slug}/applications?sort=", "sort"),
@@ -76,7 +75,7 @@ def test_query_parameters_outside_the_document_are_400(tree, admin, query, name)
 def test_documented_limits_of_page_size(document):
     parameters = document.operation("/organisations", "get")["parameters"]
     size = next(p for p in parameters if p["name"] == "pageSize")["schema"]
-    assert (size["minimum"], size["maximum"]) == (1, 500)
+    assert size["minimum"] == 1 and "maximum" not in size  # larger sizes are capped at 500
 
 
 def test_a_slug_of_a_deleted_organisation_is_422_not_500(tree, admin):
