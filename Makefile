@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export OMSLAG_DATA_DIR ?= var
 
-.PHONY: run test lint bench openapi messages clean
+.PHONY: run test lint bench openapi messages clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py --output var/bench/results.json
 
 ## openapi: write the committed OpenAPI document from the code
+# The API contract test with more examples per operation (set DATABASE_URL for PostgreSQL).
+fuzz: $(DEV_STAMP)
+	OMSLAG_FUZZ_EXAMPLES=$${OMSLAG_FUZZ_EXAMPLES:-25} $(BIN)/pytest tests/hardening/test_schemathesis.py -q
+
 openapi: $(DEV_STAMP)
 	OMSLAG_SECRET_KEY=openapi $(BIN)/omslag spectacular --format openapi-json --file openapi.json --validate
 

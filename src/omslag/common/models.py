@@ -1,6 +1,7 @@
 """Abstract base models for domain records: timestamps, a version for optimistic locking and
 soft delete. History itself is added per model with django-simple-history's HistoricalRecords."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,29 @@ class DomainModel(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+
+    def _perform_unique_checks(self, unique_checks):
+        """Django checks uniqueness through the default manager, which hides soft-deleted
+        records; the database still holds their values, so they count too (else a save ends
+        in an IntegrityError, a 500)."""
+        errors = super()._perform_unique_checks(unique_checks)
+        for model_class, unique_check in unique_checks:
+            lookup = {}
+            for name in unique_check:
+                value = getattr(self, model_class._meta.get_field(name).attname)
+                if value is None:
+                    break
+                lookup[name] = value
+            else:
+                deleted = model_class._base_manager.filter(deleted_at__isnull=False, **lookup)
+                if self.pk is not None:
+                    deleted = deleted.exclude(pk=self.pk)
+                key = unique_check[0] if len(unique_check) == 1 else NON_FIELD_ERRORS
+                if key not in errors and deleted.exists():
+                    errors.setdefault(key, []).append(
+                        self.unique_error_message(model_class, unique_check)
+                    )
+        return errors
 
     @property
     def is_deleted(self) -> bool:

@@ -6,6 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.common.access import require
+from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from . import access, selectors, services
@@ -78,6 +79,21 @@ class VersionIn(CamelSerializer):
     version = serializers.IntegerField(required=False)
 
 
+class OrganisationFiltersIn(CamelSerializer):
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    parent = serializers.SlugField(required=False, help_text="Short name of the parent")
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Part of the name"
+    )
+
+
+class MembershipFiltersIn(CamelSerializer):
+    organisation = serializers.SlugField(
+        required=False, help_text="Short name: this organisation and those below it"
+    )
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+
 def _validated(serializer_class, data):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -91,19 +107,16 @@ class OrganisationListApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="organisations_list",
         responses={200: OrganisationOut(many=True)},
-        parameters=[
-            OpenApiParameter("kind", str, enum=Organisation.Kind.values),
-            OpenApiParameter("parent", str, description="Short name of the parent"),
-            OpenApiParameter("search", str, description="Part of the name"),
-        ],
+        parameters=[OrganisationFiltersIn],
     )
     def get(self, request):
+        filters = validated(OrganisationFiltersIn, request.query_params)
         queryset = selectors.organisations_readable(request.user).select_related("parent")
-        if kind := request.query_params.get("kind"):
+        if kind := filters.get("kind"):
             queryset = queryset.filter(kind=kind)
-        if parent := request.query_params.get("parent"):
+        if parent := filters.get("parent"):
             queryset = queryset.filter(parent__slug=parent)
-        if search := request.query_params.get("search"):
+        if search := filters.get("search"):
             queryset = queryset.filter(name__icontains=search)
         page = self.paginate_queryset(queryset.order_by("name"))
         return self.get_paginated_response(OrganisationOut(page, many=True).data)
@@ -175,19 +188,15 @@ class MembershipListApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="memberships_list",
         responses={200: MembershipOut(many=True)},
-        parameters=[
-            OpenApiParameter(
-                "organisation", str, description="Short name: this organisation and those below it"
-            ),
-            OpenApiParameter("role", str, enum=Role.values),
-        ],
+        parameters=[MembershipFiltersIn],
     )
     def get(self, request):
+        filters = validated(MembershipFiltersIn, request.query_params)
         organisation = None
-        if slug := request.query_params.get("organisation"):
+        if slug := filters.get("organisation"):
             organisation = access.organisation_get_readable(request.user, slug)
         queryset = selectors.memberships_readable(request.user, organisation)
-        if role := request.query_params.get("role"):
+        if role := filters.get("role"):
             queryset = queryset.filter(role=role)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(MembershipOut(page, many=True).data)

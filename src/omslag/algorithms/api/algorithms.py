@@ -2,8 +2,7 @@
 publication standard."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -276,7 +275,12 @@ class AlgorithmRegisterExportApi(generics.GenericAPIView):
         description="The organisation's algorithms in the national Algorithm Register "
         "publication standard 1.0.0: a JSON array of records whose field names are the "
         "standard's own (snake_case), ready to publish.",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiResponse(
+                response={"type": "array", "items": {"type": "object"}},
+                description="One object per algorithm, in the standard's field names.",
+            )
+        },
     )
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)

@@ -87,7 +87,11 @@ class FrameworkFiltersIn(CamelSerializer):
 class RequirementListApi(generics.GenericAPIView):
     serializer_class = RequirementOut
 
-    @extend_schema(operation_id="requirements_list", parameters=[FrameworkFiltersIn])
+    @extend_schema(
+        operation_id="requirements_list",
+        parameters=[FrameworkFiltersIn],
+        responses={200: RequirementOut(many=True)},
+    )
     def get(self, request):
         framework_readable(request)
         data = validated(FrameworkFiltersIn, request.query_params)
@@ -114,7 +118,11 @@ class RequirementDetailApi(generics.GenericAPIView):
 class MeasureListApi(generics.GenericAPIView):
     serializer_class = MeasureOut
 
-    @extend_schema(operation_id="measures_list", parameters=[FrameworkFiltersIn])
+    @extend_schema(
+        operation_id="measures_list",
+        parameters=[FrameworkFiltersIn],
+        responses={200: MeasureOut(many=True)},
+    )
     def get(self, request):
         framework_readable(request)
         data = validated(FrameworkFiltersIn, request.query_params)

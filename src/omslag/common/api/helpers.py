@@ -2,6 +2,8 @@
 
 import decimal
 
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..amounts import AMOUNT_MAX_DIGITS, amount_bounded
@@ -11,8 +13,25 @@ from .serializers import CamelSerializer
 def validated(serializer_class, data, **context) -> dict:
     """The validated data of ``serializer_class`` or a 400 problem naming every bad field."""
     serializer = serializer_class(data=data, context=context)
+    if isinstance(data, QueryDict):
+        _refuse_empty_parameters(serializer, data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _refuse_empty_parameters(serializer, data: QueryDict) -> None:
+    """DRF reads ``?sort=`` as if the parameter were absent (a form's habit); the document
+    says an empty value is not allowed where a field allows no blank, so it is refused."""
+    errors = {
+        name: [_("may not be empty")]
+        for name, field in serializer.fields.items()
+        if name in data
+        and "" in data.getlist(name)
+        and not getattr(field, "allow_blank", False)
+        and not field.allow_null
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
 
 
 class MoneyField(serializers.DecimalField):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.db import models
 from rest_framework import serializers
 
 
@@ -32,8 +33,32 @@ class CamelCaseMixin:
         return renamed
 
 
+class OptionalURLField(serializers.URLField):
+    """An address that may be missing: ``null`` in answers (never ``""``, which is not a URI
+    as the document says); ``null`` or ``""`` in requests store no address."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        kwargs["allow_blank"] = True
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data is None or data == "":
+            return ""
+        return super().run_validation(data)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class CamelModelSerializer(CamelCaseMixin, serializers.ModelSerializer):
-    pass
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.URLField) and model_field.blank:
+            kwargs.pop("allow_blank", None)
+            kwargs.pop("allow_null", None)
+            field_class = OptionalURLField
+        return field_class, kwargs
 
 
 class CamelSerializer(CamelCaseMixin, serializers.Serializer):
