@@ -50,8 +50,8 @@ openapi: $(DEV_STAMP)
 
 ## messages: update and compile the Dutch translations (needs GNU gettext)
 messages: $(DEV_STAMP)
-	cd src/omslag && ../../$(BIN)/omslag makemessages -l nl --no-obsolete --no-location
-	cd src/omslag && ../../$(BIN)/omslag compilemessages -l nl
+	cd src/omslag && OMSLAG_SECRET_KEY=messages ../../$(BIN)/omslag makemessages -l nl --no-obsolete --no-location
+	cd src/omslag && OMSLAG_SECRET_KEY=messages ../../$(BIN)/omslag compilemessages -l nl
 
 clean:
 	rm -rf $(VENV) var/test
