@@ -72,7 +72,7 @@ def _confirm(tour: Tour, mailbox: Path, email: str) -> str:
 def test_a_visitor_proposes_and_follows_while_the_owner_accepts_and_declines(
     demo, new_page, mailbox, settings
 ):
-    challenge = challenges_public().get()
+    challenge = challenges_public().get(organisation__slug="gemeente-wadderveen")
     checker = new_page()  # JavaScript on: only for axe-core, never for the walk itself
     visitor = SnapshotTour(
         new_page(java_script_enabled=False), demo.url, "a visitor not signed in", checker=checker

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_challenge_is_open_with_proposals_in_every_state():
     demo_load(password="demo-password-for-tests")
-    challenge = selectors.challenges_public().get()
+    challenge = selectors.challenges_public().get(organisation__slug="gemeente-wadderveen")
     assert challenge.offer
     assert Client().get(f"/open/challenges/{challenge.pk}").status_code == 200
     statuses = {selectors.proposal_status(p).code for p in Proposal.objects.all()}

@@ -13,7 +13,9 @@ KEEP_ONE_BACK = {Kind.PROJECT, Kind.ALGORITHM}
 @transaction.atomic
 def publication_demo_load(organisations: dict) -> None:
     chosen = list(organisations.values())
-    if Publication.objects.filter(organisation__in=chosen).exists():
+    # The participation demo publishes its public challenge first (proposals need it), so only
+    # other kinds tell whether this demo ran already.
+    if Publication.objects.filter(organisation__in=chosen).exclude(kind=Kind.CHALLENGE).exists():
         return
     # One project of the ministry is proposed but not approved, to show the four-eyes step.
     ministry = organisations.get("ministerie-van-digitale-zaken")
