@@ -67,6 +67,7 @@ def test_api_import_answers_422_problem_json(tree, make_member, api_for):
             "file": SimpleUploadedFile("orgs.json", DEEP),
         },
         format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
@@ -77,7 +78,12 @@ def test_api_request_body_answers_400_problem_json(tree, make_member, api_for):
     ministry, *_ = tree
     client = api_for(make_member("admin", ministry))
     for body, message in ((DEEP, "nested more than 64"), (b'{"a": 1, "a": 2}', '"a" appears')):
-        response = client.post("/api/v1/organisations", body, content_type="application/json")
+        response = client.post(
+            "/api/v1/organisations",
+            body,
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
         assert response.status_code == 400, body[:20]
         assert response["Content-Type"] == "application/problem+json"
         assert message in response.json()["detail"]

@@ -11,6 +11,7 @@ from omslag.common.sections import RegisterLink, organisation_link_register
 # What the page must offer, written out here rather than read from the registrations: the
 # section anchors in page order, and each section's links in order.
 EXPECTED = {
+    "board": ["/organisations/{slug}/dashboard"],
     "legacy-and-spend": [
         "/organisations/{slug}/applications",
         "/organisations/{slug}/spend",
@@ -35,6 +36,11 @@ EXPECTED = {
         "/organisations/{slug}/algorithms",
         "/assessment-templates",
     ],
+    "digital-maturity": [
+        "/organisations/{slug}/maturity",
+        "/organisations/{slug}/maturity/peers",
+    ],
+    "open-government": ["/organisations/{slug}/publications", "/open/"],
 }
 
 
@@ -65,7 +71,9 @@ def test_every_app_s_registers_are_linked_in_order(page):
     expected = {
         key: [link.format(slug=agency.slug) for link in links] for key, links in EXPECTED.items()
     }
-    assert section_links(get()) == expected
+    links = section_links(get())
+    assert links == expected
+    assert list(links) == list(expected)
 
 
 def test_the_headings_and_descriptions_are_in_dutch(page):
@@ -80,20 +88,20 @@ def test_a_newly_registered_register_appears_without_editing_the_template(page):
     agency, get = page
     saved = {key: list(section.links) for key, section in sections._SECTIONS.items()}
     try:
-        sections.organisation_section_register("board", "Board", 5)
+        sections.organisation_section_register("new-app", "New app", 1)
         organisation_link_register(
             RegisterLink(
-                section="board",
+                section="new-app",
                 url_name="organisations:people",
-                label="Board dashboard",
-                description="What the board decides on.",
+                label="A new register",
+                description="What the new app keeps.",
                 order=10,
             )
         )
         links = section_links(get())
-        assert list(links)[0] == "board"
-        assert links["board"] == [f"/organisations/{agency.slug}/people"]
+        assert list(links)[0] == "new-app"
+        assert links["new-app"] == [f"/organisations/{agency.slug}/people"]
     finally:
-        sections._SECTIONS.pop("board", None)
+        sections._SECTIONS.pop("new-app", None)
         for key, links in saved.items():
             sections._SECTIONS[key].links[:] = links

@@ -41,6 +41,7 @@ class DashboardTrendPointOut(serializers.Serializer):
 
 class DashboardScenarioTargetOut(serializers.Serializer):
     name = serializers.CharField(help_text='The scenario\'s name; "—" is no change')
+    baseline = serializers.BooleanField(help_text="True for no change (the baseline)")
     targetMetIn = serializers.IntegerField(
         allow_null=True, help_text="First year the projection meets the target"
     )

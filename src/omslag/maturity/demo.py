@@ -1,5 +1,6 @@
 """Demo scan rounds: for the demo ministry and municipality two closed rounds with several
-respondents and one open round (in which bestuurder@ has not answered yet), and five invented
+respondents and one open round (in which the demo's board member, bestuurder@ or
+bestuurder-rijk@, has not answered yet), and five invented
 peer municipalities with a closed round each, so that the municipality's peer comparison
 shows. Loading twice changes nothing."""
 
@@ -16,7 +17,11 @@ from . import services
 from .models import ScanRound
 from .scan import current_scan
 
-BOARD_MEMBER = "bestuurder@omslag.example"
+# The demo's board member of each organisation (made by ``omslag.demo``) takes every round.
+BOARD_MEMBERS = {
+    "gemeente-wadderveen": "bestuurder@omslag.example",
+    "ministerie-van-digitale-zaken": "bestuurder-rijk@omslag.example",
+}
 # email, full name, organisation slug: board members added for the scan
 BOARD = [
     ("secretaris@omslag.example", "Sanne Secretaris", "gemeente-wadderveen"),
@@ -126,14 +131,13 @@ def _round(organisation, title, people, profile, *, opens_on, closes_on, answere
 def maturity_demo_load(by_slug: dict, password: str | None) -> None:
     today = timezone.localdate()
     year = today.year
-    bestuurder = get_user_model().objects.get(email=BOARD_MEMBER)
-    people: dict[str, list] = {slug: [bestuurder] for slug in PROFILES}
+    people: dict[str, list] = {
+        slug: [get_user_model().objects.get(email=BOARD_MEMBERS[slug])] for slug in PROFILES
+    }
     for email, full_name, slug in BOARD:
         person = _person(email, full_name, password)
         _board_role(person, by_slug[slug])
         people[slug].append(person)
-    # The demo board member sits on both boards, so the scan is seen from both sides.
-    _board_role(bestuurder, by_slug["ministerie-van-digitale-zaken"])
     for slug, (first, second) in PROFILES.items():
         organisation, board = by_slug[slug], people[slug]
         _round(

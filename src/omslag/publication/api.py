@@ -266,8 +266,8 @@ class OpenAlgorithmStandardApi(OpenApiBase):
     @extend_schema(
         operation_id="open_algorithms_standard",
         description="The published algorithms in the national publication standard's JSON "
-        "(its own snake_case field names, as the standard prescribes).",
-        responses={200: OpenApiTypes.OBJECT},
+        "(its own snake_case field names, as the standard prescribes): a list of records.",
+        responses={200: serializers.ListSerializer(child=serializers.DictField())},
     )
     def get(self, request, slug):
         organisation, problem = _organisation_or_404(request, slug)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from omslag.common import charts
 from omslag.portfolio.selectors import (
+    BASELINE,
     scenario_comparison,
     spend_target_current,
     spend_totals_for,
@@ -27,14 +28,19 @@ def _share(part: Decimal, total: Decimal) -> float | None:
 
 
 def _scenario_target_years(organisation) -> list[dict]:
-    """The year each of the organisation's scenarios (and no change, "—") first meets the
-    target, as the scenarios page projects them; none when a projection fails."""
+    """The year each of the organisation's scenarios (and no change: named "—" and marked
+    ``baseline``, as the scenarios API names it) first meets the target, as the scenarios page
+    projects them; none when a projection fails."""
     try:
         projections = scenario_comparison(organisation)
     except ValueError:
         return []
     return [
-        {"name": name, "targetMetIn": projection.first_year_target_met}
+        {
+            "name": "—" if name is BASELINE else name,
+            "baseline": name is BASELINE,
+            "targetMetIn": projection.first_year_target_met,
+        }
         for name, projection in projections.items()
     ]
 
