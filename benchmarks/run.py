@@ -34,6 +34,17 @@ def figure(result: dict, path: str):
     return value
 
 
+def limit_problem(value: float, limit) -> str:
+    """A limit is a number (the figure may be at most that) or a table ``{min = x}`` and/or
+    ``{max = y}`` (e.g. a throughput relative to another tool must be at least 1)."""
+    bounds = limit if isinstance(limit, dict) else {"max": limit}
+    if "max" in bounds and value > bounds["max"]:
+        return f"{value} is above the target {bounds['max']}"
+    if "min" in bounds and value < bounds["min"]:
+        return f"{value} is below the target {bounds['min']}"
+    return ""
+
+
 def target_check(results: dict, targets: dict) -> list[dict]:
     """One line per target of the benchmarks that ran: the figure, its limit and whether it
     is met. A benchmark that failed or was skipped, or a figure that is missing, is not met."""
@@ -50,12 +61,11 @@ def target_check(results: dict, targets: dict) -> list[dict]:
                 problem = f"not measured: {result['skipped']}"
             elif not isinstance(value, int | float) or isinstance(value, bool):
                 problem = "not measured: the result has no such figure"
-            elif value > limit:
-                problem = f"{value} is above the target {limit}"
             else:
-                problem = ""
+                problem = limit_problem(value, limit)
+            bounds = limit if isinstance(limit, dict) else {"max": limit}
             checks.append(
-                {"figure": f"{name}.{path}", "value": value, "max": limit, "problem": problem}
+                {"figure": f"{name}.{path}", "value": value, **bounds, "problem": problem}
             )
     return checks
 
@@ -118,7 +128,11 @@ def main() -> None:
     missed = [check for check in report["targets"] if check["problem"]]
     for check in report["targets"]:
         mark = "MISSED" if check["problem"] else "met"
-        detail = check["problem"] or f"{check['value']} ≤ {check['max']}"
+        detail = check["problem"] or " and ".join(
+            f"{check['value']} {'≥' if key == 'min' else '≤'} {check[key]}"
+            for key in ("min", "max")
+            if key in check
+        )
         print(f"{mark:>6}  {check['figure']}: {detail}", file=sys.stderr)
     if failed or missed:
         print(

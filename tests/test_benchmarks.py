@@ -49,4 +49,16 @@ def test_the_targets_file_names_existing_benchmarks_and_numeric_limits():
     assert set(targets) <= names
     assert "balance_page_cold.p95_ms" in targets["portfolio"]
     for limits in targets.values():
-        assert all(isinstance(limit, int | float) and limit > 0 for limit in limits.values())
+        for limit in limits.values():
+            bounds = limit if isinstance(limit, dict) else {"max": limit}
+            assert bounds and set(bounds) <= {"min", "max"}
+            assert all(isinstance(b, int | float) and b > 0 for b in bounds.values())
+
+
+def test_a_figure_below_its_minimum_is_missed():
+    check = runner().target_check
+    targets = {"publication": {"api_vs_datasette": {"min": 1.0}}}
+    slower = check({"publication": {"api_vs_datasette": 0.6}}, targets)
+    faster = check({"publication": {"api_vs_datasette": 1.3}}, targets)
+    assert slower[0]["problem"] == "0.6 is below the target 1.0"
+    assert faster[0]["problem"] == ""
