@@ -5,8 +5,6 @@ the Canadian register files (../shared/data/canada, or where OMSLAG_SHARED_DATA 
 
 import csv
 import io
-import os
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,20 +12,13 @@ from django.utils import translation
 
 from omslag.exchange import services as exchange
 from omslag.organisations.models import Organisation
-from tests.conftest import skip_unless
+from tests.conftest import SHARED_DATA, skip_unless
 
 from .support import E2E, assert_accessible, sign_in
 
 pytestmark = E2E
 
-DATA = (
-    Path(
-        os.environ.get(
-            "OMSLAG_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-        )
-    )
-    / "canada"
-)
+DATA = SHARED_DATA / "canada"
 MINISTRY = "ministerie-van-digitale-zaken"
 ADMIN = "beheerder@omslag.example"
 

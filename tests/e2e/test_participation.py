@@ -90,6 +90,7 @@ def test_a_visitor_proposes_and_follows_while_the_owner_accepts_and_declines(
     # An oversized proposal is refused with a clear message and the text kept.
     too_long = "te lang " * 60
     page.fill("#id_text", too_long)
+    time.sleep(1.2)  # longer than the minimum fill time, or the form is dropped as automated
     visitor.submit(page.locator("main form button[type=submit]"), "form with errors", status=400)
     summary = page.inner_text(".error-summary")
     # the length counted as a person sees it: without the trailing space Django strips

@@ -5,25 +5,16 @@ from rows of the real files in ../shared/data/canada (or where OMSLAG_SHARED_DAT
 import csv
 import datetime as dt
 import io
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from omslag.exchange import services as exchange
 from omslag.projects.models import Project, ProjectReport
-from tests.conftest import skip_unless
+from tests.conftest import SHARED_DATA, skip_unless
 
-DATA = (
-    Path(
-        os.environ.get(
-            "OMSLAG_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-        )
-    )
-    / "canada"
-)
+DATA = SHARED_DATA / "canada"
 FILES = ["gc-it-projects-2016.csv", "gc-it-projects-2019.csv"]
 
 
