@@ -97,7 +97,7 @@ def test_every_tour_command_works_as_printed_after_make_run(tmp_path):
 
     # What `make run` runs, with --no-serve so that it returns instead of serving.
     dry = subprocess.run(
-        ["make", "-n", "run"],
+        ["make", "--no-print-directory", "-n", "run"],  # also when run from `make test`
         cwd=checkout,
         env=tour_environment(checkout),
         capture_output=True,
