@@ -83,6 +83,28 @@ def test_check_names_what_is_missing_for_the_secret_key(tmp_path):
     assert "omslag demo --no-serve" in result.stderr
 
 
+def test_commands_wait_for_a_demo_that_is_still_being_prepared(tmp_path):
+    """While `make run` loads the demo, a command in the same folder says so instead of
+    running against a half-loaded database; a marker left by a demo that died is ignored."""
+    (tmp_path / "secret_key").write_text("the-demo-key")
+    (tmp_path / "omslag.sqlite3").write_bytes(b"")
+    env = {"OMSLAG_DATA_DIR": str(tmp_path)}
+    loading = subprocess.Popen(["sleep", "60"])  # stands for the running `omslag demo`
+    try:
+        (tmp_path / "demo_preparing").write_text(str(loading.pid))
+        waiting = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    finally:
+        loading.kill()
+        loading.wait()
+    assert waiting.returncode == 2 and "Traceback" not in waiting.stderr
+    assert f"the demo in {tmp_path} is still being prepared" in waiting.stderr
+    # The same marker once that process is gone: the demo's key is used, and check goes on
+    # to the (here empty, unmigrated) database.
+    after = run_omslag("check", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
+    assert "still being prepared" not in after.stderr
+    assert "migration(s) not applied" in after.stderr
+
+
 def test_the_demo_key_is_not_used_for_another_database(tmp_path):
     (tmp_path / "secret_key").write_text("the-demo-key")
     (tmp_path / "omslag.sqlite3").write_bytes(b"")

@@ -48,6 +48,20 @@ DEBUG = env_bool("OMSLAG_DEBUG")
 DATA_DIR = Path(env("OMSLAG_DATA_DIR", "var")).resolve()
 
 
+DEMO_PREPARING = DATA_DIR / "demo_preparing"  # holds the pid of `omslag demo` while it loads
+
+
+def _demo_being_prepared() -> bool:
+    """True while a running `omslag demo` is migrating and loading the demo data here (a
+    marker left by a demo that died does not count)."""
+    try:
+        pid = int(DEMO_PREPARING.read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _secret_key() -> tuple[str, str]:
     """The signing key and where it came from.
 
@@ -67,6 +81,12 @@ def _secret_key() -> tuple[str, str]:
             key_file.write_text(secrets.token_urlsafe(50))
             key_file.chmod(0o600)
         return key_file.read_text().strip(), str(key_file)
+    if not env("DATABASE_URL") and _demo_being_prepared():
+        raise ImproperlyConfigured(
+            f"OMSLAG_SECRET_KEY is not set, and the demo in {DATA_DIR} is still being prepared "
+            "(`make run` / `omslag demo`); run the command again once it has printed the demo "
+            "logins."
+        )
     if not env("DATABASE_URL") and key_file.is_file() and demo_database.is_file():
         return key_file.read_text().strip(), str(key_file)
     missing = (

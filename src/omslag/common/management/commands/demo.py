@@ -21,11 +21,17 @@ class Command(OmslagCommand):
     def handle(self, *args, port, no_serve, **options):
         from omslag.demo import demo_load, demo_password
 
-        call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(
-            _("Database ready: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]}
-        )
-        logins = demo_load()
+        # Other commands in this folder wait for the demo instead of using a half-loaded one.
+        settings.DEMO_PREPARING.parent.mkdir(parents=True, exist_ok=True)
+        settings.DEMO_PREPARING.write_text(str(os.getpid()))
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            self.stdout.write(
+                _("Database ready: %(name)s") % {"name": settings.DATABASES["default"]["NAME"]}
+            )
+            logins = demo_load()
+        finally:
+            settings.DEMO_PREPARING.unlink(missing_ok=True)
         password = demo_password()
         self.stdout.write(
             self.style.SUCCESS(
