@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
     "omslag.common",
     "omslag.accounts",
     "omslag.organisations",
@@ -188,6 +189,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (django-tasks). Until the database backend and `omslag worker` are
+# configured, a task runs at once in the process that enqueues it.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # A database cache works across processes and machines without another service to run.
 CACHES = {
