@@ -13,6 +13,8 @@ from omslag.organisations.models import Organisation, Role
 from omslag.projects import services as project_services
 from omslag.projects.models import ProjectReport
 from omslag.publication.models import Kind
+from omslag.safeguards import services as safeguard_services
+from omslag.safeguards.models import AssessmentTemplate
 from tests.algorithms.conftest import algorithm_values
 from tests.factories import PersonFactory, member, organisation
 from tests.portfolio.factories import application, spend
@@ -147,6 +149,26 @@ def build_registers(org, marker: str = MARKER) -> dict:
     algorithm = algorithm_services.algorithm_create(
         actor=None, organisation=org, **algorithm_values()
     )
+    # Unpublished assessment answers and risks, on published subjects.
+    safeguard_services.own_templates_load()
+    workers = AssessmentTemplate.objects.get(key="workers-position")
+    for subject in (experiment, project):
+        assessment = safeguard_services.assessment_create(
+            actor=None, template=workers, subject=subject, title=f"Toets {marker}"
+        )
+        safeguard_services.assessment_answers_save(
+            actor=secret_person,
+            assessment=assessment,
+            answers=[{"item": "1.1.1", "repeat": "0", "value": f"Antwoord {marker}"}],
+        )
+        safeguard_services.risk_create(
+            actor=None,
+            assessment=assessment,
+            description=f"Risico {marker}",
+            owner=f"Eigenaar {marker}",
+            likelihood=3,
+            impact=3,
+        )
     application(org, name=f"Applicatie {marker}", owner_name=f"Eigenaar {marker}")
     spend(org, 2024, 800000, "run", description=f"Regel {marker}")
     spend(org, 2024, 150000, "change")

@@ -1,6 +1,7 @@
 """The leak test: a unique marker sits in every field that must never be public (drafts,
 internal notes, personal data, internal challenges, ideas, budgets, reviewers, applications,
-spend lines, unpublished versions). Everything publishable is published, one record is corrected
+spend lines, unpublished versions, assessment answers and risks, citizens' proposals with their
+names and e-mail addresses). Everything publishable is published, one record is corrected
 and one withdrawn; then the whole public site, every public API answer and every download is
 crawled, and the marker appears nowhere."""
 
@@ -13,6 +14,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.cache import cache
 
+from omslag.innovation.models import Challenge
+from omslag.participation import services as participation_services
+from omslag.participation import tokens
 from omslag.projects import services as project_services
 from omslag.projects.models import Project
 from omslag.publication import services
@@ -94,6 +98,21 @@ def test_no_private_field_reaches_the_public_side(client, org, registers, editor
         kind=Kind.LESSON,
         source_id=registers[Kind.LESSON],
         reason="Verkeerd experiment gekoppeld.",
+    )
+    # A citizen's proposal to the public challenge: name and e-mail address stay private.
+    proposal = participation_services.proposal_submit(
+        challenge=Challenge.objects.get(pk=registers[Kind.CHALLENGE]),
+        base_url="http://testserver",
+        title="Afvalbakken met pedaal",
+        text=f"Voorstel {MARKER}",
+        name=f"Burger {MARKER}",
+        name_public=False,
+        organisation_type="citizen",
+        email=f"{MARKER.lower()}@burger.example",
+    )
+    participation_services.proposal_confirm(
+        token=tokens.confirm_token(proposal),
+        base_url="http://testserver",
     )
     # A proposal waiting for approval is not public either.
     project_services.project_update(

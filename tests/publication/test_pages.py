@@ -2,6 +2,7 @@
 injection neutralised, and a query count that does not grow with the list."""
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -104,3 +105,38 @@ def test_the_filter_offers_each_value_once(client, org):
     assert published_facets(org, Kind.PROJECT) == ["green", "red"]
     page = client.get(f"/open/{org.slug}/projects").content.decode()
     assert page.count('<option value="green"') == 1
+    assert '<option value="green">groen</option>' in page
+    # Red comes after green, as the colours run, whatever the alphabet says.
+    assert page.index('value="green"') < page.index('value="red"')
+
+
+def test_the_list_shows_labels_and_amounts_and_the_downloads_keep_the_codes(client, org):
+    from decimal import Decimal
+
+    from omslag.projects.models import ProjectReport
+
+    project = project_services.project_create(actor=None, organisation=org, name="Portaal")
+    for day, cost in ((dt.date(2024, 1, 1), "1200000"), (dt.date(2025, 1, 1), "1500000")):
+        project_services.report_create(
+            actor=None,
+            project=project,
+            status=ProjectReport.Status.PUBLISHED,
+            peildatum=day,
+            total_cost_estimate=Decimal(cost),
+            estimated_end_date=dt.date(2026, 1, 1),
+        )
+    publication_publish_now(organisation=org, kind=Kind.PROJECT, source_id=project.pk)
+    row = _row_text(client.get(f"/open/{org.slug}/projects", HTTP_ACCEPT_LANGUAGE="nl"))
+    # 1.5 million against 1.2 million is a quarter more: 25,0% in Dutch notation.
+    assert "€\u00a01.200.000" in row and "€\u00a01.500.000" in row and "25,0%" in row
+    assert "in_progress" not in row and "loopt" in row
+    english = _row_text(client.get(f"/open/{org.slug}/projects", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "€\u00a01,500,000" in english and "25.0%" in english and "in progress" in english
+    data = json.loads(client.get(f"/open/{org.slug}/projects/download/json").content)
+    record = data[0] if isinstance(data, list) else data["rows"][0]
+    assert record["status"] == "in_progress" and float(record["current_estimate"]) == 1500000
+
+
+def _row_text(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<tbody>") : html.index("</tbody>")]

@@ -15,9 +15,14 @@ from .selectors import KIND_SEGMENTS
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a public list. ``shown`` says how the list page writes its value for a
+    person (``"label"``: the code's readable name, ``"euro"``, ``"percent"``, ``"share"``);
+    downloads and the API keep the stored value."""
+
     key: str  # dotted path into the snapshot
     label: object
     numeric: bool = False
+    shown: str = ""
 
     def value(self, snapshot: dict):
         value = snapshot
@@ -32,11 +37,11 @@ COLUMNS = {
     Kind.PROJECT: (
         Column("number", _("Project number")),
         Column("name", _("Project")),
-        Column("status", _("Status")),
-        Column("colour", _("Colour")),
-        Column("original_estimate", _("Original estimate"), True),
-        Column("current_estimate", _("Current estimate"), True),
-        Column("cost_change_pct", _("Cost change (%)"), True),
+        Column("status", _("Status"), shown="label"),
+        Column("colour", _("Colour"), shown="label"),
+        Column("original_estimate", _("Original estimate"), True, "euro"),
+        Column("current_estimate", _("Current estimate"), True, "euro"),
+        Column("cost_change_pct", _("Cost change (%)"), True, "percent"),
         Column("cost_bucket", _("Cost bucket")),
         Column("original_end_date", _("Original end date")),
         Column("current_end_date", _("Current end date")),
@@ -45,7 +50,7 @@ COLUMNS = {
     ),
     Kind.EXPERIMENT: (
         Column("title", _("Experiment")),
-        Column("stage", _("Stage")),
+        Column("stage", _("Stage"), shown="label"),
         Column("hypothesis", _("Hypothesis")),
         Column("primary_metric", _("Primary metric")),
         Column("planned_start", _("Planned start")),
@@ -75,13 +80,13 @@ COLUMNS = {
     ),
     Kind.BALANCE_YEAR: (
         Column("year", _("Year")),
-        Column("budget.run", _("Budget run"), True),
-        Column("budget.change", _("Budget change"), True),
-        Column("budget.innovate", _("Budget innovate"), True),
-        Column("actual.run", _("Actual run"), True),
-        Column("actual.change", _("Actual change"), True),
-        Column("actual.innovate", _("Actual innovate"), True),
-        Column("actual.innovate_share", _("Actual innovate share"), True),
+        Column("budget.run", _("Budget run"), True, "euro"),
+        Column("budget.change", _("Budget change"), True, "euro"),
+        Column("budget.innovate", _("Budget innovate"), True, "euro"),
+        Column("actual.run", _("Actual run"), True, "euro"),
+        Column("actual.change", _("Actual change"), True, "euro"),
+        Column("actual.innovate", _("Actual innovate"), True, "euro"),
+        Column("actual.innovate_share", _("Actual innovate share"), True, "share"),
     ),
 }
 

@@ -1,5 +1,7 @@
 """How the public pages show what a snapshot stores: readable labels of its codes."""
 
+from omslag.common.templatetags.formatting import euro, percent, share
+
 from .models import Kind
 
 
@@ -24,3 +26,40 @@ def snapshot_labels(kind, snapshot: dict) -> dict:
     if kind == Kind.EXPERIMENT:
         return {"stage": _label(Stage, snapshot.get("stage"))}
     return {}
+
+
+# The snapshot fields whose codes have readable labels, per kind (as ``snapshot_labels``).
+_LABELLED = {Kind.PROJECT: ("status", "colour", "approach"), Kind.EXPERIMENT: ("stage",)}
+
+
+def shown_value(kind, column, snapshot: dict):
+    """A list cell as a person reads it: the label of a code, an amount in euros, a rounded
+    percentage. Downloads and the API keep the stored value."""
+    value = column.value(snapshot)
+    if value is None or value == "" or not column.shown:
+        return value
+    if column.shown == "label":
+        return snapshot_labels(kind, {column.key: value}).get(column.key) or value
+    try:
+        return {"euro": euro, "percent": percent, "share": share}[column.shown](value)
+    except (ArithmeticError, TypeError, ValueError):
+        return value
+
+
+def facet_options(kind, facets) -> list[tuple[str, str]]:
+    """(code, label) of a list's filter values, in the order of their choices (the pipeline's
+    stages in order, the colours from green to red)."""
+    from omslag.innovation.models import Stage
+    from omslag.projects.models import Project
+
+    field, choices = {
+        Kind.PROJECT: ("colour", Project.Colour),
+        Kind.EXPERIMENT: ("stage", Stage),
+    }.get(kind, (None, None))
+    if field is None:
+        return [(facet, facet) for facet in facets]
+    order = {code: index for index, code in enumerate(choices.values)}
+    return [
+        (facet, snapshot_labels(kind, {field: facet})[field] or facet)
+        for facet in sorted(facets, key=lambda code: (order.get(code, len(order)), code))
+    ]

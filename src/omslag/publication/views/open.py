@@ -13,7 +13,7 @@ from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS
 
 from .. import datasets, selectors
 from ..models import Kind
-from ..presentation import snapshot_labels
+from ..presentation import facet_options, shown_value, snapshot_labels
 
 PAGE_SIZE = 50
 
@@ -109,7 +109,7 @@ def dataset_list(request, slug, segment):
             _row_html(
                 f"{record_url}{p.source_id}",
                 _cell(columns[0].value(p.snapshot)) or p.title[:120],
-                [(c.numeric, _cell(c.value(p.snapshot))) for c in columns[1:]],
+                [(c.numeric, _cell(shown_value(kind, c, p.snapshot))) for c in columns[1:]],
             )
             for p in page
         )
@@ -127,7 +127,7 @@ def dataset_list(request, slug, segment):
             "body": body,
             "page": page,
             "filters": filters,
-            "facets": selectors.published_facets(organisation, kind),
+            "facets": facet_options(kind, selectors.published_facets(organisation, kind)),
             "formats": FORMATS,
         },
     )
