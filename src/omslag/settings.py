@@ -225,6 +225,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login rate limiting with lock-out (django-axes, kept in the database).
+# Proxies in front of omslag that append to X-Forwarded-For (a TLS proxy counts as one). Every
+# limit that counts per address reads the address through omslag.common.client.
+OMSLAG_PROXY_COUNT = env_int("OMSLAG_PROXY_COUNT", 1 if env_bool("OMSLAG_BEHIND_TLS_PROXY") else 0)
+AXES_CLIENT_IP_CALLABLE = "omslag.common.client.client_address"
 AXES_FAILURE_LIMIT = env_int("OMSLAG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("OMSLAG_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -339,6 +343,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "omslag.common.api.problems.problem_exception_handler",
     "DEFAULT_METADATA_CLASS": "omslag.common.api.metadata.MethodsMetadata",
+    # DRF's default (None) takes the whole X-Forwarded-For as the client: a new header, a new
+    # throttle counter. The same count of trusted proxies as everywhere else.
+    "NUM_PROXIES": OMSLAG_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from omslag.common.client import client_address
 from omslag.common.errors import RuleViolation
 from omslag.organisations.selectors import organisation_ancestors
 
@@ -58,7 +59,7 @@ def challenge_detail(request, pk):
             services.submission_drop(challenge=challenge, reason=dropped)
             return redirect("participation:sent", pk=challenge.pk)
         wait = rate_limit_retry_after(
-            "address", request.META.get("REMOTE_ADDR", ""), settings.PROPOSAL_LIMIT_PER_ADDRESS
+            "address", client_address(request), settings.PROPOSAL_LIMIT_PER_ADDRESS
         )
         if wait:
             return _too_many(request, wait)
