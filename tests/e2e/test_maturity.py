@@ -7,6 +7,7 @@ runs last."""
 
 import datetime as dt
 
+from omslag.maturity.demo import round_title
 from omslag.maturity.scan import current_scan
 
 from .support import E2E, Tour, assert_charts, screenshot, sign_in
@@ -17,10 +18,10 @@ MUNICIPALITY = "gemeente-wadderveen"
 MINISTRY = "ministerie-van-digitale-zaken"
 BOARD = "bestuurder@omslag.example"
 AUDITOR = "auditor@omslag.example"
-YEAR = dt.date.today().year
 STATEMENTS = len(current_scan().statements)
-OPEN_ROUND = f"Volwassenheidsscan {YEAR}"
-LATEST_CLOSED = f"Volwassenheidsscan najaar {YEAR - 1}"
+# The demo names its rounds after the month they opened (7 and 90 days ago).
+OPEN_ROUND = round_title(dt.date.today() - dt.timedelta(days=7))
+LATEST_CLOSED = round_title(dt.date.today() - dt.timedelta(days=90))
 
 
 def _tour(new_page, site, email, key, **options) -> Tour:

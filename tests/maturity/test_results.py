@@ -2,8 +2,10 @@
 statistics.median and compared with the results page, the API and the board selector."""
 
 import datetime as dt
+import math
 import re
 import statistics
+from fractions import Fraction
 
 from omslag.maturity import selectors, services
 from omslag.maturity.scan import current_scan
@@ -22,15 +24,28 @@ def score_table(people, offset):
     }
 
 
+def one_decimal(value: Fraction) -> float:
+    """Half up to one decimal, on exact fractions."""
+    return math.floor(value * 10 + Fraction(1, 2)) / 10
+
+
 def expected(table):
-    """Per dimension: median, min, max of every score given to its statements."""
+    """Per dimension: the median of every score given to its statements, and the lowest and
+    highest of each person's own mean on the dimension."""
     out = {}
     for dimension in current_scan().dimensions:
         codes = {s.code for s in dimension.statements}
         scores = [
             score for answers in table.values() for code, score in answers.items() if code in codes
         ]
-        out[dimension.code] = (float(statistics.median(scores)), min(scores), max(scores))
+        personal = [
+            one_decimal(Fraction(sum(own), len(own)))
+            for own in (
+                [score for code, score in answers.items() if code in codes]
+                for answers in table.values()
+            )
+        ]
+        out[dimension.code] = (float(statistics.median(scores)), min(personal), max(personal))
     return out
 
 
@@ -59,11 +74,13 @@ def test_results_match_an_independent_computation_on_page_api_and_selector(board
         assert re.search(r'class="number median">([^<]+)<', row).group(
             1
         ) == f"{median:.1f}".replace(".", ",")
-        assert re.search(r'class="number minimum">([^<]+)<', row).group(1) == str(low)
-        assert re.search(r'class="number maximum">([^<]+)<', row).group(1) == str(high)
+        shown = (f"{low:.1f}".replace(".", ","), f"{high:.1f}".replace(".", ","))
+        assert re.search(r'class="number minimum">([^<]+)<', row).group(1) == shown[0]
+        assert re.search(r'class="number maximum">([^<]+)<', row).group(1) == shown[1]
         previous = re.search(r'class="number previous">([^<]+)<', row).group(1)
         assert previous == f"{before[code][0]:.1f}".replace(".", ",")
-        assert ("2 points or more apart" in row or "2 punten of meer" in row) == (high - low >= 2)
+        apart = round(high - low, 1) >= 2
+        assert ("2 points or more apart" in row or "2 punten of meer" in row) == apart
 
     body = api_client_for(members[1]).get(f"/api/v1/maturity-rounds/{second.pk}/results").json()
     assert body["respondents"] == 3 and body["spreadShown"] is True
@@ -71,7 +88,7 @@ def test_results_match_an_independent_computation_on_page_api_and_selector(board
         median, low, high = want[dimension["code"]]
         assert dimension["median"] == median
         assert (dimension["lowest"], dimension["highest"]) == (low, high)
-        assert dimension["disagreement"] == (high - low >= 2)
+        assert dimension["disagreement"] == (round(high - low, 1) >= 2)
         assert dimension["previousMedian"] == before[dimension["code"]][0]
         assert [p["median"] for p in dimension["trend"]] == [
             before[dimension["code"]][0],
@@ -80,7 +97,9 @@ def test_results_match_an_independent_computation_on_page_api_and_selector(board
 
     summary = selectors.maturity_board_summary(organisation_ids=[org.pk], as_of=None)
     assert summary.round_id == second.pk and summary.respondents == 3
-    assert {d.code: (d.median, d.minimum, d.maximum) for d in summary.dimensions} == want
+    assert {
+        d.code: (d.median, float(d.minimum), float(d.maximum)) for d in summary.dimensions
+    } == want
     assert {d.code: d.previous_median for d in summary.dimensions} == {
         code: values[0] for code, values in before.items()
     }
@@ -113,6 +132,42 @@ def test_an_open_round_is_not_in_the_board_summary_and_has_no_results(board, cli
     response = api_client_for(members[0]).get(f"/api/v1/maturity-rounds/{scan_round.pk}/results")
     assert response.status_code == 409
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_disagreement_is_between_people_not_within_one_persons_answers(board):
+    org, _admin, members = board
+    scan = current_scan()
+    first = scan.dimensions[0]
+    codes = [s.code for s in first.statements]
+    assert len(codes) >= 2
+
+    def varied(statement):
+        # Each person gives 1 and 5 alternately on the first dimension (a mean of about 3),
+        # 3 elsewhere: the answers are 4 points apart, the people are not.
+        if statement.code in codes:
+            return 1 if codes.index(statement.code) % 2 == 0 else 5
+        return 3
+
+    scan_round = answered_round(org, dict.fromkeys(members, varied), title="Eens")
+    found = selectors.round_results(scan_round)
+    result = next(d for d in found.dimensions if d.code == first.code)
+    scores = [varied(s) for s in first.statements]
+    mean = one_decimal(Fraction(sum(scores), len(scores)))
+    assert (float(result.minimum), float(result.maximum)) == (mean, mean)
+    assert result.disagreement is False
+
+    # One person scoring everything 1 and another everything 5: they disagree.
+    def low(statement):
+        return 1
+
+    def high(statement):
+        return 5
+
+    apart = answered_round(
+        org, dict(zip(members, (low, high, varied), strict=True)), title="Oneens"
+    )
+    result = next(d for d in selectors.round_results(apart).dimensions if d.code == first.code)
+    assert (float(result.minimum), float(result.maximum), result.disagreement) == (1.0, 5.0, True)
 
 
 def test_fewer_than_three_respondents_show_no_spread(board, client):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from omslag.common import charts
+from omslag.common.templatetags.formatting import number
 from omslag.leadership.tiles import Chart, Freshness, Table, Tile, TileData, tile_register
 
 from . import selectors
@@ -31,7 +32,7 @@ def maturity_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
         [
             d.label,
             d.median,
-            "–" if d.minimum is None else f"{d.minimum}–{d.maximum}",
+            "–" if d.minimum is None else f"{number(d.minimum, 1)}–{number(d.maximum, 1)}",
             _("yes") if d.disagreement else _("no"),
             "–" if d.previous_median is None else d.previous_median,
         ]
@@ -62,8 +63,8 @@ def maturity_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
                 {
                     "code": d.code,
                     "median": d.median,
-                    "lowest": d.minimum,
-                    "highest": d.maximum,
+                    "lowest": None if d.minimum is None else float(d.minimum),
+                    "highest": None if d.maximum is None else float(d.maximum),
                     "disagreement": d.disagreement,
                     "previousMedian": d.previous_median,
                 }

@@ -54,14 +54,27 @@ EVIDENCE = {
 }
 
 
-# Dimensions on which the board does not agree: answers spread over more than two points.
+# Dimensions on which the board does not agree: people's own scores lie two points apart.
 CONTESTED = {"gemeente-wadderveen": {"data", "open"}, "ministerie-van-digitale-zaken": {"platform"}}
+# On a contested dimension each person leans one way, the same on every statement.
+LEANING = (-1, 1, 0, 1)
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def round_title(opens_on: dt.date) -> str:
+    """A demo round is named after the month it opened: "Volwassenheidsscan maart 2026"."""
+    return f"Volwassenheidsscan {MONTHS[opens_on.month - 1]} {opens_on.year}"
 
 
 def _score(base: int, person: int, statement: int, contested: bool) -> int:
-    """Base plus a fixed, small personal and per-statement variation, within 1-5."""
-    pattern = (-1, 0, 1, 2) if contested else (0, 0, 1)
-    return max(1, min(5, base + pattern[(person * 7 + statement * 3) % len(pattern)]))
+    """Base plus a fixed variation within 1-5: small and per statement where the board agrees,
+    per person where it does not."""
+    if contested:
+        return max(1, min(5, base + LEANING[person % len(LEANING)]))
+    return max(1, min(5, base + (0, 0, 1)[(person * 7 + statement * 3) % 3]))
 
 
 def _answers(profile, person_index: int, contested=frozenset()):
@@ -98,11 +111,11 @@ def _board_role(person, organisation):
         )
 
 
-def _round(organisation, title, people, profile, *, opens_on, closes_on, answered=None):
-    """A round answered by ``answered`` (default everyone), closed when ``closes_on`` lies in
-    the past. Answers are given while the round is open, then the period is set."""
-    if ScanRound.objects.filter(organisation=organisation, title=title).exists():
-        return
+def _round(organisation, people, profile, *, opens_on, closes_on, answered=None):
+    """A round named after its month, answered by ``answered`` (default everyone), closed when
+    ``closes_on`` lies in the past. Answers are given while the round is open, then the period
+    is set."""
+    title = round_title(opens_on)
     today = timezone.localdate()
     scan_round = services.round_create(
         actor=None,
@@ -130,7 +143,6 @@ def _round(organisation, title, people, profile, *, opens_on, closes_on, answere
 @transaction.atomic
 def maturity_demo_load(by_slug: dict, password: str | None) -> None:
     today = timezone.localdate()
-    year = today.year
     people: dict[str, list] = {
         slug: [get_user_model().objects.get(email=BOARD_MEMBERS[slug])] for slug in PROFILES
     }
@@ -140,9 +152,10 @@ def maturity_demo_load(by_slug: dict, password: str | None) -> None:
         people[slug].append(person)
     for slug, (first, second) in PROFILES.items():
         organisation, board = by_slug[slug], people[slug]
+        if ScanRound.objects.filter(organisation=organisation).exists():
+            continue  # loaded before (perhaps on another day: the titles follow the dates)
         _round(
             organisation,
-            f"Volwassenheidsscan voorjaar {year - 1}",
             board,
             first,
             opens_on=today - dt.timedelta(days=300),
@@ -150,7 +163,6 @@ def maturity_demo_load(by_slug: dict, password: str | None) -> None:
         )
         _round(
             organisation,
-            f"Volwassenheidsscan najaar {year - 1}",
             board,
             second,
             opens_on=today - dt.timedelta(days=90),
@@ -158,7 +170,6 @@ def maturity_demo_load(by_slug: dict, password: str | None) -> None:
         )
         _round(
             organisation,
-            f"Volwassenheidsscan {year}",
             board,
             second,
             opens_on=today - dt.timedelta(days=7),
@@ -176,6 +187,8 @@ def maturity_demo_load(by_slug: dict, password: str | None) -> None:
                 parent=None,
                 description="Verzonnen gemeente voor de vergelijking in de demo.",
             )
+        if ScanRound.objects.filter(organisation=organisation).exists():
+            continue
         board = []
         for index in range(3):
             person = _person(f"bestuur{index + 1}@{slug}.example", f"Bestuurder {index + 1}", None)
@@ -184,7 +197,6 @@ def maturity_demo_load(by_slug: dict, password: str | None) -> None:
         profile = tuple(2 + (number + d) % 3 for d in range(6))
         _round(
             organisation,
-            f"Volwassenheidsscan {year - 1}",
             board,
             profile,
             opens_on=today - dt.timedelta(days=120 + number),

@@ -1,10 +1,13 @@
 """The arithmetic of a scan result, without the database: per dimension the median of all
-scores given to its statements, the spread (lowest and highest score) and the disagreement
-flag. Works on plain (person, statement, score) triples."""
+scores given to its statements, the spread between people (the lowest and highest of each
+respondent's own score on the dimension) and the disagreement flag. Works on plain (person,
+statement, score) triples."""
 
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from .scan import Scan
 
@@ -22,6 +25,9 @@ MIN_PEERS = 5
 class DimensionScores:
     code: str
     scores: tuple[int, ...]
+    # Each respondent's own score on the dimension: the mean of their scores on its
+    # statements, to one decimal.
+    person_scores: tuple[Decimal, ...] = ()
 
     @property
     def median(self) -> float | None:
@@ -32,22 +38,43 @@ def respondents(triples: Iterable[tuple[int, str, int]]) -> int:
     return len({person for person, _statement, _score in triples})
 
 
+def person_score(scores: Iterable[int]) -> Decimal:
+    """One person's score on a dimension: the mean of their scores, to one decimal (half up)."""
+    values = list(scores)
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def dimension_scores(scan: Scan, triples: Iterable[tuple[int, str, int]]) -> list[DimensionScores]:
     """The scores per dimension, in the scan's order; answers to unknown statements (from an
     older version of the scan) are left out."""
     dimension_of = {s.code: s.dimension for s in scan.statements}
     by_dimension: dict[str, list[int]] = {d.code: [] for d in scan.dimensions}
-    for _person, statement, score in triples:
+    by_person: dict[str, dict[int, list[int]]] = {
+        d.code: defaultdict(list) for d in scan.dimensions
+    }
+    for person, statement, score in triples:
         if statement in dimension_of:
             by_dimension[dimension_of[statement]].append(int(score))
-    return [DimensionScores(code, tuple(sorted(scores))) for code, scores in by_dimension.items()]
+            by_person[dimension_of[statement]][person].append(int(score))
+    return [
+        DimensionScores(
+            code,
+            tuple(sorted(scores)),
+            tuple(sorted(person_score(own) for own in by_person[code].values())),
+        )
+        for code, scores in by_dimension.items()
+    ]
 
 
-def spread(scores: DimensionScores, respondent_count: int) -> tuple[int | None, int | None, bool]:
-    """(lowest, highest, disagreement); None and False below three respondents."""
-    if respondent_count < MIN_RESPONDENTS_FOR_SPREAD or not scores.scores:
+def spread(
+    scores: DimensionScores, respondent_count: int
+) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(lowest, highest, disagreement) of the respondents' own scores on the dimension; None and
+    False below three respondents. Disagreement: two people's scores lie 2 points or more
+    apart, whatever each person's own answers vary by."""
+    if respondent_count < MIN_RESPONDENTS_FOR_SPREAD or not scores.person_scores:
         return None, None, False
-    low, high = min(scores.scores), max(scores.scores)
+    low, high = min(scores.person_scores), max(scores.person_scores)
     return low, high, high - low >= DISAGREEMENT_POINTS
 
 

@@ -4,6 +4,7 @@ peer comparison and the summary the board dashboard shows."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,8 +21,8 @@ class DimensionResult:
     code: str
     label: str
     median: float
-    minimum: int | None
-    maximum: int | None
+    minimum: Decimal | None  # the lowest respondent's own score on the dimension
+    maximum: Decimal | None
     disagreement: bool
     previous_median: float | None
 

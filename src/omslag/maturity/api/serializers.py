@@ -104,8 +104,23 @@ class MaturityDimensionResultOut(CamelSerializer):
     label = serializers.CharField()
     median = serializers.FloatField()
     # "lowest"/"highest" rather than "minimum"/"maximum": those are JSON Schema keywords.
-    lowest = serializers.IntegerField(source="minimum", allow_null=True)
-    highest = serializers.IntegerField(source="maximum", allow_null=True)
+    lowest = serializers.DecimalField(
+        source="minimum",
+        max_digits=2,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The lowest respondent's own score on the dimension (the mean of their "
+        "scores on its statements, to one decimal).",
+    )
+    highest = serializers.DecimalField(
+        source="maximum",
+        max_digits=2,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The highest respondent's own score on the dimension.",
+    )
     disagreement = serializers.BooleanField()
     previous_median = serializers.FloatField(allow_null=True)
     trend = MaturityTrendPointOut(many=True)
