@@ -347,6 +347,8 @@ class ProjectTableImport(_ProjectImportBase):
             fields["status"] = values["status"]
         if values.get("start_date"):
             fields["start_date"] = values["start_date"]
+        if context.currency:
+            fields["currency"] = context.currency
         project, created = self._project(context, organisation, values["external_id"], **fields)
         reason = values.get("rebaseline_reason") or ""
         added = self._report(

@@ -8,13 +8,16 @@ would.
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .formats import Table
+
+if TYPE_CHECKING:
+    from .conversion import Conversion
 
 MAX_REPORTED_PROBLEMS = 1000
 
@@ -121,6 +124,8 @@ class ImportContext:
     organisation: Any
     dry_run: bool
     cache: dict = field(default_factory=dict)
+    # The currency of the file's amounts when a conversion names one (ISO 4217); empty: euro.
+    currency: str = ""
 
 
 class ImportSpec:
@@ -227,12 +232,24 @@ def import_run(
     actor,
     organisation,
     mapping: dict[str, str] | None = None,
+    conversion: "Conversion | None" = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row, then save all of them or none."""
+    """Check every row, then save all of them or none. A ``conversion`` (another system's
+    register) turns the file into omslag's columns and notation first; its problems name the
+    file's rows and columns and are reported with the rest."""
     report = ImportReport(kind=spec.kind, dry_run=dry_run, headers=list(table.headers))
-    context = ImportContext(actor=actor, organisation=organisation, dry_run=dry_run)
+    context = ImportContext(
+        actor=actor,
+        organisation=organisation,
+        dry_run=dry_run,
+        currency=conversion.currency if conversion else "",
+    )
+    if conversion is not None:
+        table = conversion.apply(table, report.add, report.note)
+        if not report.ok:
+            return report
     positions = _header_map(spec, table.headers, mapping, report)
     if not report.ok:
         return report
