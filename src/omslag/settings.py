@@ -203,9 +203,34 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.Person"
+# Sign-in through the organisation's OpenID Connect provider (omslag.accounts.oidc, with
+# mozilla-django-oidc): on when a client id is set. Local passwords can then be switched off.
+OIDC_RP_CLIENT_ID = env("OMSLAG_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OMSLAG_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OMSLAG_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OMSLAG_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OMSLAG_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OMSLAG_OIDC_JWKS_ENDPOINT", "")
+OMSLAG_OIDC_END_SESSION_ENDPOINT = env("OMSLAG_OIDC_END_SESSION_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env("OMSLAG_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OMSLAG_OIDC_SCOPES", "openid email profile")
+OIDC_STORE_ID_TOKEN = True  # the hint for ending the provider's session at logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+OIDC_OP_LOGOUT_URL_METHOD = "omslag.accounts.oidc.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "/login?provider=failed"
+# The button's label on the sign-in page, e.g. "Rijksportaal" or "Keycloak gemeente".
+OMSLAG_OIDC_PROVIDER_NAME = env("OMSLAG_OIDC_PROVIDER_NAME", "")
+# Optional: the claim with the person's groups, and JSON mapping a group to roles per
+# organisation: {"ict-editors": {"organisation": "gemeente-a", "role": "editor"}}.
+OMSLAG_OIDC_ROLES_CLAIM = env("OMSLAG_OIDC_ROLES_CLAIM", "")
+OMSLAG_OIDC_ROLE_MAP = env("OMSLAG_OIDC_ROLE_MAP", "")
+# Off: only the identity provider signs people in (API tokens keep working).
+OMSLAG_LOCAL_PASSWORDS = env_bool("OMSLAG_LOCAL_PASSWORDS", default=True)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if OMSLAG_LOCAL_PASSWORDS else []),
+    *(["omslag.accounts.oidc.ProviderBackend"] if OIDC_RP_CLIENT_ID else []),
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -271,6 +296,15 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+if OIDC_RP_CLIENT_ID:
+    # Signing out posts a form whose answer sends the browser on to the provider's logout.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _provider = _urlsplit(OMSLAG_OIDC_END_SESSION_ENDPOINT or OIDC_OP_AUTHORIZATION_ENDPOINT)
+    if _provider.scheme and _provider.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_provider.scheme}://{_provider.netloc}"
+        )
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

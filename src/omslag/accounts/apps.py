@@ -6,3 +6,51 @@ class AccountsConfig(AppConfig):
     name = "omslag.accounts"
     label = "accounts"
     verbose_name = _("People and sign-in")
+
+    def ready(self):
+        from django.core import checks
+
+        checks.register(_provider_settings_check, checks.Tags.security)
+
+
+def _provider_settings_check(app_configs, **kwargs):
+    """The identity provider's settings hang together (``omslag check`` shows this)."""
+    from django.conf import settings
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .oidc import role_map_parse
+
+    errors = []
+    if settings.OIDC_RP_CLIENT_ID:
+        missing = [
+            name
+            for name, value in (
+                ("OMSLAG_OIDC_CLIENT_SECRET", settings.OIDC_RP_CLIENT_SECRET),
+                ("OMSLAG_OIDC_AUTHORIZATION_ENDPOINT", settings.OIDC_OP_AUTHORIZATION_ENDPOINT),
+                ("OMSLAG_OIDC_TOKEN_ENDPOINT", settings.OIDC_OP_TOKEN_ENDPOINT),
+                ("OMSLAG_OIDC_USERINFO_ENDPOINT", settings.OIDC_OP_USER_ENDPOINT),
+                ("OMSLAG_OIDC_JWKS_ENDPOINT", settings.OIDC_OP_JWKS_ENDPOINT),
+            )
+            if not value
+        ]
+        if missing:
+            errors.append(
+                checks.Error(
+                    f"Sign-in through the identity provider needs {', '.join(missing)}.",
+                    id="omslag.E101",
+                )
+            )
+        try:
+            role_map_parse(settings.OMSLAG_OIDC_ROLE_MAP)
+        except ImproperlyConfigured as exc:
+            errors.append(checks.Error(str(exc), id="omslag.E102"))
+    elif not settings.OMSLAG_LOCAL_PASSWORDS:
+        errors.append(
+            checks.Error(
+                "OMSLAG_LOCAL_PASSWORDS is off but no identity provider is configured "
+                "(OMSLAG_OIDC_CLIENT_ID): nobody could sign in.",
+                id="omslag.E103",
+            )
+        )
+    return errors
