@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
 
 from omslag.common.errors import RuleViolation
 from omslag.common.jsonreader import MAX_DEPTH, JsonProblem, load_json
@@ -58,6 +59,111 @@ V2_DEPENDENCY_TYPES = ("conditional", "source_options", "instance_mapping")
 V2_OPERATORS = ("equals", "contains", "any", "all")
 V2_ACTIONS = ("show", "hide", "options", "sync_instances")
 V2_ID = re.compile(r"^[0-9]+(\.[0-9]+)*")
+# The parts of a task (and the file's evaluation rules) that omslag keeps as given and does not
+# interpret: checked against these shapes (JSON Schema, as the format defines them) so that a
+# file the format refuses is refused here too, with the path and the validator's message.
+_STRING_LIST = {"type": "array", "items": {"type": "string"}}
+_TYPED_REFERENCE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "type": {"enum": ["pre-fill", "pre-view", "direct takeover"]},
+    },
+    "required": ["id", "type"],
+    "additionalProperties": False,
+}
+V2_SHAPES = {
+    "references": {
+        "type": "object",
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "string"},
+                _STRING_LIST,
+                _TYPED_REFERENCE,
+                {"type": "array", "items": _TYPED_REFERENCE},
+            ]
+        },
+    },
+    "calculation": {
+        "type": "object",
+        "properties": {
+            "scoreKey": {"type": "string"},
+            "expression": {"type": "string"},
+            "riskScore": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"when": {"type": "string"}, "value": {"type": "number"}},
+                    "required": ["when", "value"],
+                },
+            },
+        },
+    },
+    "sources": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"source": {"type": "string"}, "description": {"type": "string"}},
+            "required": ["source"],
+        },
+    },
+    "dependencies": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "type": {"enum": ["conditional", "source_options", "instance_mapping"]},
+                "condition": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "operator": {"enum": ["equals", "contains", "any", "all"]},
+                        "value": {"type": ["string", "boolean", "number", "null"]},
+                    },
+                },
+                "source": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "mapping_type": {"enum": ["one_to_one", "one_to_many", "many_to_one"]},
+                "action": {"enum": ["show", "hide", "options", "sync_instances"]},
+            },
+        },
+    },
+    "assessments": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "levels": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "level": {"enum": ["required", "recommended"]},
+                            "expression": {"type": "string"},
+                            "result": {"type": "string"},
+                            "explanation": {"type": "string"},
+                            "criteria": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "string"},
+                                        "expression": {"type": "string"},
+                                        "explanation": {"type": "string"},
+                                    },
+                                    "required": ["id", "expression", "explanation"],
+                                },
+                            },
+                        },
+                        "required": ["level", "expression", "result"],
+                    },
+                },
+            },
+            "required": ["id", "levels"],
+        },
+    },
+}
+_SHAPE_VALIDATORS = {name: Draft202012Validator(shape) for name, shape in V2_SHAPES.items()}
 V2_VERSION = re.compile(r"^\d+(\.\d+)?(\.\d+)?$")
 V2_URN = re.compile(r"^urn:nl:[a-z]+$")
 V2_KINDS = {"urn:nl:dpia": "dpia", "urn:nl:prescan": "privacy_prescan", "urn:nl:iama": "iama"}
@@ -94,6 +200,8 @@ class TemplateDef:
     description_en: str = ""
     outcome_rules: list[dict] = field(default_factory=list)
     items: list[ItemDef] = field(default_factory=list)
+    # Everything else the file gave at the top (the format's evaluation rules), kept as given.
+    extra: dict = field(default_factory=dict)
 
     def walk(self):
         """Every item in document order."""
@@ -184,6 +292,20 @@ class _Checker:
     def add(self, path: str, reason: str) -> None:
         self.problems.append(f"{path or '(top)'}: {reason}")
 
+    def shaped(self, data: dict, key: str, path: str) -> bool:
+        """Check ``data[key]`` against its shape in V2_SHAPES; False when it does not fit."""
+        if key not in data:
+            return True
+        fits = True
+        base = f"{path}.{key}" if path else key
+        for error in _SHAPE_VALIDATORS[key].iter_errors(data[key]):
+            where = "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+            )
+            self.add(f"{base}{where}", error.message)
+            fits = False
+        return fits
+
     def typed(self, data: dict, key: str, path: str, kinds, label: str, required=False):
         prefix = f"{path}." if path else ""
         if key not in data:
@@ -237,7 +359,7 @@ def parse_dpia_form_v2(data: Any, *, key: str = "") -> TemplateDef:
     urn = check.typed(data, "urn", "", str, "a string", required=True)
     version = check.typed(data, "version", "", str, "a string")
     tasks = check.typed(data, "tasks", "", list, "a list", required=True)
-    check.typed(data, "assessments", "", list, "a list")
+    check.shaped(data, "assessments", "")
     if urn is not None and not V2_URN.match(urn):
         check.add("urn", f"{urn!r} is not a URN like urn:nl:dpia")
     if version is not None and not V2_VERSION.match(version):
@@ -254,6 +376,7 @@ def parse_dpia_form_v2(data: Any, *, key: str = "") -> TemplateDef:
         source="imported",
         source_format="dpia-form-v2",
         items=items,
+        extra={"assessments": data["assessments"]} if "assessments" in data else {},
     )
     check.problems.extend(structure_problems(definition))
     if check.problems:
@@ -276,6 +399,8 @@ def _v2_task(task: Any, path: str, check: _Checker) -> ItemDef | None:
         check.typed(task, name, path, bool, "true or false")
     if source_id is not None and not V2_ID.match(source_id):
         check.add(f"{path}.id", f"{source_id!r} is not an id like 4 or 4.1.2")
+    for name in ("references", "calculation", "sources"):
+        check.shaped(task, name, path)
     item_type = _v2_type(types, path, check)
     options = _v2_options(task, path, check, required=bool(types and "select_option" in types))
     item = ItemDef(
@@ -309,7 +434,7 @@ def _v2_task(task: Any, path: str, check: _Checker) -> ItemDef | None:
         parsed = _v2_task(child, f"{path}.tasks[{index}]", check)
         if parsed is not None:
             item.children.append(parsed)
-    if item.children and item.type != "group":
+    if item.children and item_type is not None and item_type != "group":
         check.add(f"{path}.tasks", f"only a task_group holds tasks, this is a {types[0]}")
     return item
 
@@ -379,40 +504,28 @@ def _v2_dependencies(task, path, check, item: ItemDef) -> None:
     """Options and instance sources into ``extra``; the conditional dependencies into the
     item's condition. Several conditional dependencies must all hold (on items anywhere in
     the file, also in other groups): they become ``{"all": [rule, ...]}``."""
-    dependencies = check.typed(task, "dependencies", path, list, "a list")
+    if not check.shaped(task, "dependencies", path):
+        return
     rules: list[dict] = []
-    for index, dependency in enumerate(dependencies or []):
-        where = f"{path}.dependencies[{index}]"
-        if not isinstance(dependency, dict):
-            check.add(where, f"must be an object, not {_json_type(dependency)}")
-            continue
-        kind = dependency.get("type")
+    unread: list[dict] = []
+    for dependency in task.get("dependencies") or []:
+        # The format leaves type and operator optional: a dependency says "show when" unless
+        # it says otherwise, and compares for equality unless it names another operator.
+        kind = dependency.get("type", "conditional")
         action = dependency.get("action")
-        if kind not in V2_DEPENDENCY_TYPES:
-            check.add(f"{where}.type", f"unknown dependency type {kind!r}")
-            continue
-        if action is not None and action not in V2_ACTIONS:
-            check.add(f"{where}.action", f"unknown action {action!r}")
-            continue
         condition = dependency.get("condition") or {}
         source = dependency.get("source") or {}
-        if not isinstance(condition, dict) or not isinstance(source, dict):
-            check.add(where, "condition and source must be objects")
-            continue
         if kind == "instance_mapping":
-            if not isinstance(source.get("id"), str):
-                check.add(f"{where}.source.id", "required but missing")
-                continue
-            item.extra["instances_from"] = source["id"]
+            if isinstance(source.get("id"), str):
+                item.extra["instances_from"] = source["id"]
+            else:
+                unread.append(dependency)
             continue
         target = condition.get("id")
         if not isinstance(target, str):
-            check.add(f"{where}.condition.id", "required but missing")
+            unread.append(dependency)  # nothing to depend on: kept as given, not applied
             continue
-        operator = condition.get("operator")
-        if operator not in V2_OPERATORS:
-            check.add(f"{where}.condition.operator", f"unknown operator {operator!r}")
-            continue
+        operator = condition.get("operator", "equals")
         if kind == "source_options":
             item.extra["options_from"] = target
             continue
@@ -430,6 +543,8 @@ def _v2_dependencies(task, path, check, item: ItemDef) -> None:
                 else {"item": target, "in": [condition.get("value")]}
             )
         rules.append(rule)
+    if unread:
+        item.extra["dependencies_unread"] = unread
     if len(rules) == 1:
         item.condition = rules[0]
     elif rules:

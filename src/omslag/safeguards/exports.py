@@ -19,6 +19,8 @@ def template_document(template: AssessmentTemplate, items=None) -> dict:
         "kind": template.kind,
         "source": template.source,
         "outcomeRules": template.outcome_rules,
+        # Everything else the file gave at the top (the format's evaluation rules).
+        "extra": template.extra,
         "items": [
             {
                 "id": item.source_id,

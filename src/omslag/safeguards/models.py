@@ -51,6 +51,12 @@ class AssessmentTemplate(DomainModel):
         blank=True,
         help_text=_("Score thresholds: [{min_score, outcome, label, label_en}], highest first."),
     )
+    extra = models.JSONField(
+        _("more from the file"),
+        default=dict,
+        blank=True,
+        help_text=_("What the file gave at the top that omslag keeps as given (evaluation rules)."),
+    )
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

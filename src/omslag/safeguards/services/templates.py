@@ -46,6 +46,7 @@ def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate
         "source",
         "source_format",
         "outcome_rules",
+        "extra",
     ):
         setattr(template, name, getattr(definition, name))
     template.content_hash = digest
