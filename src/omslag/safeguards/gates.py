@@ -64,6 +64,22 @@ def requirements_for(organisation) -> list[Requirement]:
     return own or list(DEFAULT_REQUIREMENTS)
 
 
+def requirements_by_organisation(organisation_ids) -> dict[frozenset, list[int]]:
+    """The organisations grouped by the rules that hold for them (their own, or the defaults):
+    {rules: [organisation ids]}, for figures over several organisations (a ministry with its
+    agencies) where each organisation is measured against its own rules."""
+    own: dict[int, set[Requirement]] = {}
+    for r in GateRequirement.objects.filter(organisation_id__in=list(organisation_ids)):
+        own.setdefault(r.organisation_id, set()).add(
+            Requirement(r.subject, r.stage, r.need, r.template_kind, r.when)
+        )
+    groups: dict[frozenset, list[int]] = {}
+    for organisation_id in organisation_ids:
+        rules = frozenset(own.get(organisation_id) or DEFAULT_REQUIREMENTS)
+        groups.setdefault(rules, []).append(organisation_id)
+    return groups
+
+
 def uses_defaults(organisation) -> bool:
     return not GateRequirement.objects.filter(organisation=organisation).exists()
 

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from omslag.common.subjects import assessment_subject, assessment_subjects
 
-from .gates import DPIA_REQUIRED, Need, When, open_high_risks, requirements_for
+from .gates import (
+    DPIA_REQUIRED,
+    Need,
+    When,
+    open_high_risks,
+    requirements_by_organisation,
+    requirements_for,
+)
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -135,6 +142,20 @@ def uncovered_filter(subject_type, requirements) -> Q | None:
     return missing
 
 
+def _uncovered_in_groups(subject_type, groups, *, single: bool) -> Q | None:
+    """One filter for subjects lacking an approved assessment their own organisation's rules
+    require: per group of organisations with the same rules, its uncovered filter."""
+    combined = None
+    for rules, organisation_ids in groups.items():
+        lacking = uncovered_filter(subject_type, sorted(rules, key=repr))
+        if lacking is None:
+            continue
+        if not single:
+            lacking = Q(organisation_id__in=organisation_ids) & lacking
+        combined = lacking if combined is None else combined | lacking
+    return combined
+
+
 def coverage_for(
     organisation, *, missing_limit: int = 20, organisation_ids=None, today=None
 ) -> Coverage:
@@ -142,14 +163,18 @@ def coverage_for(
     plus the open high risks and overdue mitigations of the organisation.
 
     With ``organisation_ids`` (the board dashboard's scope, e.g. a ministry and its agencies)
-    the subjects, risks and mitigations of all those organisations count, measured against
-    the rules of ``organisation``."""
-    requirements = requirements_for(organisation)
+    the subjects, risks and mitigations of all those organisations count, each subject measured
+    against the rules of its own organisation (its own, or the defaults)."""
+    groups = (
+        {frozenset(requirements_for(organisation)): [organisation.pk]}
+        if organisation_ids is None
+        else requirements_by_organisation(organisation_ids)
+    )
     subjects = []
     for subject in assessment_subjects():
         subject_type = subject.key
         queryset = _subject_queryset(subject_type, organisation, organisation_ids)
-        uncovered = uncovered_filter(subject_type, requirements)
+        uncovered = _uncovered_in_groups(subject_type, groups, single=organisation_ids is None)
         if uncovered is None:
             total = queryset.count()
             subjects.append(SubjectCoverage(subject_type, total, total))
