@@ -127,3 +127,21 @@ def test_text_format_has_the_request_id():
     assert config["root"]["level"] == "DEBUG"
     with pytest.raises(ValueError):
         logging_config("xml", "INFO")
+
+
+def test_a_server_error_gives_the_id_to_the_person_and_the_log(client, settings, json_lines):
+    settings.ROOT_URLCONF = "tests.operations.urls_failing"
+    client.raise_request_exception = False
+    api = client.get("/api/v1/failing", headers={"X-Request-ID": "trace-0500"})
+    page = client.get("/failing", headers={"X-Request-ID": "trace-0501"})
+    assert api.status_code == 500 and page.status_code == 500
+    assert json.loads(api.content)["requestId"] == "trace-0500"
+    assert api["X-Request-ID"] == "trace-0500"
+    assert b"trace-0501" in page.content and page["X-Request-ID"] == "trace-0501"
+    errors = {
+        line["request_id"]: line
+        for line in json_lines()
+        if line["logger"] == "django.request" and line["level"] == "ERROR"
+    }
+    assert set(errors) == {"trace-0500", "trace-0501"}
+    assert all("RuntimeError: a bug, on purpose" in line["exception"] for line in errors.values())
