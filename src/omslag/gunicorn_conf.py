@@ -42,8 +42,9 @@ logconfig_dict["loggers"].update(
         for name in ("gunicorn.error", "gunicorn.access")
     }
 )
-# Text lines end in the request id; JSON lines take every field from the atoms instead.
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" [%({x-request-id}o)s]'
+# The text of an access line (the request id comes before it, as on every line); JSON lines
+# take every field from gunicorn's atoms instead.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 # Metrics of all workers together (prometheus_client's multiprocess mode).
 _created_metrics_dir = None

@@ -145,3 +145,11 @@ def test_a_server_error_gives_the_id_to_the_person_and_the_log(client, settings,
     }
     assert set(errors) == {"trace-0500", "trace-0501"}
     assert all("RuntimeError: a bug, on purpose" in line["exception"] for line in errors.values())
+
+
+def test_gunicorn_access_lines_in_text_carry_the_id_of_the_response():
+    atoms = {"h": "10.0.0.5", "{x-request-id}o": "trace-0005"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(h)s", (atoms,), None)
+    RequestIdFilter().filter(record)
+    formatter = logging.Formatter(logging_config("text", "INFO")["formatters"]["omslag"]["format"])
+    assert formatter.format(record).endswith("INFO gunicorn.access [trace-0005] 10.0.0.5")

@@ -30,6 +30,9 @@ class RequestIdFilter(logging.Filter):
 def record_request_id(record: logging.LogRecord) -> str:
     """The id of the request being answered; Django logs 4xx/5xx responses ("Not Found: …")
     after the middleware has finished, so then the id comes from the request it passes."""
+    if record.name == "gunicorn.access" and isinstance(record.args, dict):
+        # gunicorn logs a request after it ended: the id is the one the response carries.
+        return record.args.get("{x-request-id}o") or "-"
     return (
         request_id_current() or getattr(getattr(record, "request", None), "request_id", None) or "-"
     )
@@ -49,7 +52,7 @@ def _access_fields(atoms: dict) -> dict:
         "duration_ms": round(atoms.get("D", 0) / 1000, 3),
         "user_agent": atoms.get("a"),
         # The id the application chose, read from the response (the request has ended).
-        "request_id": atoms.get("{x-request-id}o") or atoms.get("{x-request-id}i") or "-",
+        "request_id": atoms.get("{x-request-id}o") or "-",
     }
 
 
