@@ -59,6 +59,17 @@ def test_only_allowed_addresses_or_the_token(client, settings):
     assert client.get("/metrics").status_code == 200
 
 
+def test_a_request_through_the_proxy_needs_the_token(client, settings):
+    # Behind nginx or Caddy every request comes from 127.0.0.1; the proxy says so in a header.
+    settings.METRICS_ALLOW = ["127.0.0.1"]
+    settings.METRICS_TOKEN = "scrape-secret-0123456789"
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert client.get("/metrics", headers=forwarded).status_code == 403
+    assert client.get("/metrics", headers={"Forwarded": "for=203.0.113.9"}).status_code == 403
+    with_token = {**forwarded, "Authorization": "Bearer scrape-secret-0123456789"}
+    assert client.get("/metrics", headers=with_token).status_code == 200
+
+
 def test_responses_and_latency_per_view_name(client, settings):
     settings.METRICS_ALLOW = ["127.0.0.1"]
     before = scrape(client)

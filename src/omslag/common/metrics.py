@@ -143,7 +143,13 @@ def metrics_text() -> bytes:
     return generate_latest(_Together([base, *_collectors.values()]))  # type: ignore[arg-type]
 
 
-def _address_allowed(address: str) -> bool:
+def _address_allowed(request) -> bool:
+    """The client's address is in ``OMSLAG_METRICS_ALLOW``, and the request did not come
+    through a proxy: behind one every request comes from the proxy's address (127.0.0.1), so
+    a forwarded request is only let in by the token."""
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    address = request.META.get("REMOTE_ADDR", "")
     try:
         client = ipaddress.ip_address(address)
     except ValueError:
@@ -171,7 +177,7 @@ def metrics_view(request):
     """404 while metrics are off; 403 for a client neither allowed by address nor by token."""
     if not settings.METRICS_ALLOW and not settings.METRICS_TOKEN:
         raise Http404
-    if not (_address_allowed(request.META.get("REMOTE_ADDR", "")) or _token_allowed(request)):
+    if not (_address_allowed(request) or _token_allowed(request)):
         raise PermissionDenied
     response = HttpResponse(metrics_text(), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
