@@ -3,7 +3,12 @@ units are well-formed."""
 
 import configparser
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+from tests.conftest import skip_unless
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "omslag"
@@ -56,3 +61,24 @@ def test_the_systemd_units_are_well_formed():
             assert service["EnvironmentFile"] == "/etc/omslag/omslag.env"
         else:
             assert "Timer" in unit and "OnCalendar" in unit["Timer"]
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    skip_unless(analyze is not None, "systemd-analyze (systemd) is not installed")
+    names = ["omslag-web.service", "omslag-worker.service", "omslag-backup.service"]
+    names.append("omslag-backup.timer")
+    units = re.findall(r"```ini\n(.*?)```", OPERATIONS, re.DOTALL)
+    assert len(units) == len(names)
+    omslag = str(Path(sys.executable).with_name("omslag"))  # exists here, unlike /opt/omslag
+    for name, text in zip(names, units, strict=True):
+        (tmp_path / name).write_text(text.replace("/opt/omslag/bin/omslag", omslag))
+    result = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / name) for name in names)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # Unknown keys and bad values are only warned about, so any output is a failure.
+    assert result.returncode == 0 and result.stdout + result.stderr == "", result.stderr
