@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from omslag.common.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -139,6 +141,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "omslag.common.requestid.RequestIdMiddleware",
+    "omslag.common.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -449,10 +453,15 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("OMSLAG_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs: one JSON object per line (outside demo and debug mode) or text, each line with the
+# request id (omslag.common.logs; gunicorn_conf formats the access log the same way).
+LOG_FORMAT = env("OMSLAG_LOG_FORMAT", "text" if (DEMO or DEBUG) else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"OMSLAG_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logging_config(LOG_FORMAT, env("OMSLAG_LOG_LEVEL", "INFO"))
+
+# Prometheus metrics at /metrics (omslag.common.metrics): off unless one of these is set.
+# Allowed from these client addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8)
+METRICS_ALLOW = env_list("OMSLAG_METRICS_ALLOW")
+# ... or from anywhere with "Authorization: Bearer <token>".
+METRICS_TOKEN = env("OMSLAG_METRICS_TOKEN")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from omslag.common import health, metrics
 from omslag.common import views as common_views
 from omslag.leadership import views as leadership_views
 from omslag.publication.urls import open_urlpatterns
@@ -8,6 +9,9 @@ from omslag.publication.urls import open_urlpatterns
 urlpatterns = [
     path("", leadership_views.home, name="home"),
     path("language", set_language, name="set_language"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("history/<slug:key>/<int:pk>", common_views.record_history, name="record-history"),
     path(
         "history/<slug:key>/<int:pk>/restore/<int:history_id>",

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ..errors import ConflictError, RuleViolation
+from ..requestid import request_id_current
 from .serializers import camel
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ def problem_body(status_code: int, detail: str, *, instance: str = "", **extra) 
     }
     if instance:
         body["instance"] = instance
+    request_id = request_id_current()
+    if request_id:
+        # The same id as the X-Request-ID header and the log lines of this request, so a
+        # person reporting the error gives the operator the way to its traceback.
+        body["requestId"] = request_id
     body.update(extra)
     return body
 

@@ -24,6 +24,12 @@ PROBLEM_SCHEMA = {
         "status": {"type": "integer", "example": 404},
         "detail": {"type": "string", "example": "No organisation matches the given query."},
         "instance": {"type": "string", "example": "/api/v1/organisations/unknown"},
+        "requestId": {
+            "type": "string",
+            "description": "The id of the request, as in the X-Request-ID response header and "
+            "the server's log lines; quote it when reporting the error.",
+            "example": "5f0c2a9e3b8d4c1f9a7e6d5c4b3a2918",
+        },
         "invalidParams": {
             "type": "array",
             "description": "400 and 422: which field is wrong, and why.",
