@@ -13,3 +13,11 @@ _truthy = {"1", "true", "yes", "on"}
 if os.environ.get("OMSLAG_BEHIND_TLS_PROXY", "").lower() not in _truthy:
     secure_scheme_headers: dict[str, str] = {}
     forwarded_allow_ips = "127.0.0.1"  # irrelevant without scheme headers; kept narrow
+
+# Threads in each worker process (``omslag serve --threads``): a request waiting for the
+# database or the network leaves the process to another request, and connections are kept
+# alive between requests of one client (the sync worker closes every connection).
+worker_class = "gthread"
+threads = 4
+# A kept-alive connection waits this long for the client's next request.
+keepalive = 5
