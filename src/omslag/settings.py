@@ -194,10 +194,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # configured, a task runs at once in the process that enqueues it.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# A database cache works across processes and machines without another service to run.
+# A database cache works across processes and machines without another service to run
+# (Django's, with one statement per write: omslag.common.cache).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "omslag.common.cache.DatabaseCache",
         "LOCATION": "omslag_cache",
     }
 }
