@@ -125,6 +125,23 @@ def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise RuntimeError(f"the server at {base} did not answer within {seconds} s")
 
 
+def drain(base: str, limit: float = 120) -> float:
+    """Wait until the server answers the sign-in page within half a second again (the queue
+    of the previous mode is served), at most ``limit`` seconds; return how long it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        asked = time.monotonic()
+        try:
+            with urllib.request.urlopen(base + "/login", timeout=limit) as response:  # noqa: S310
+                response.read()
+        except OSError:
+            pass
+        if time.monotonic() - asked < 0.5:
+            break
+        time.sleep(1)
+    return round(time.monotonic() - started, 1)
+
+
 def has_worker_command(env: dict[str, str]) -> bool:
     done = subprocess.run(
         [PYTHON, "-m", "omslag.cli", "help", "worker"],
@@ -443,6 +460,8 @@ def measure(
                 server,
             )
         if "peak" in modes:
+            if "think" in modes:
+                results["drain_seconds"] = drain(base)
             results["peak"] = measure_mode(
                 "peak", base, accounts_file, "0", max(1, peak_users), peak_seconds, out, server
             )
