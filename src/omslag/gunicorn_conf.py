@@ -68,3 +68,12 @@ def child_exit(server, worker):
 def on_exit(server):
     if _created_metrics_dir:
         shutil.rmtree(_created_metrics_dir, ignore_errors=True)
+# Threads in each worker process (``omslag serve --threads``): a request waiting for the
+# database or the network leaves the process to another request, and connections are kept
+# alive between requests of one client (the sync worker closes every connection).
+worker_class = "gthread"
+threads = 4
+# A kept-alive connection waits this long for the client's next request: longer than a person
+# pauses between clicks, so the server does not close a connection just as the client reuses
+# it (the client then sees "connection reset"; in the load test 1 request in 400 did).
+keepalive = 20

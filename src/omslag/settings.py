@@ -198,10 +198,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # configured, a task runs at once in the process that enqueues it.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# A database cache works across processes and machines without another service to run.
+# A database cache works across processes and machines without another service to run
+# (Django's, with one statement per write: omslag.common.cache).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "omslag.common.cache.DatabaseCache",
         "LOCATION": "omslag_cache",
     }
 }
@@ -237,7 +238,7 @@ AUTHENTICATION_BACKENDS = [
     *(["omslag.accounts.oidc.ProviderBackend"] if OIDC_RP_CLIENT_ID else []),
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "omslag.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from omslag.analysis.experiments.grouping import factorise
 from omslag.analysis.experiments.means import interval, p_value, welch_satterthwaite
 from omslag.analysis.experiments.summaries import (
     Alternative,
@@ -93,8 +94,7 @@ def did_from_panel(
         raise ValueError(f"value must be finite; row {row} is {float(y[row])}")
     d = _indicator(treated, "treated")
     p = _indicator(post, "post")
-    labels, codes = np.unique(units, return_inverse=True)
-    codes = codes.ravel()
+    labels, codes = factorise(units)
     clusters = len(labels)
     per_unit_count = np.bincount(codes, minlength=clusters)
     per_unit_treated = np.bincount(codes, weights=d, minlength=clusters)

@@ -1,0 +1,196 @@
+"""Locust load test of omslag: people of every role sign in and browse the pages they use most,
+API clients read with a bearer token, editors export a register and import it back (upload and
+check).
+
+Started by ``benchmarks/bench_load.py``, which writes the accounts file and reads the results;
+on its own::
+
+    OMSLAG_LOAD_ACCOUNTS=accounts.json OMSLAG_LOAD_THINK=5-15 \\
+        locust -f benchmarks/load/locustfile.py --headless -u 200 -r 20 -t 2m \\
+        --host http://127.0.0.1:8000 --csv var/load/think
+
+``OMSLAG_LOAD_ACCOUNTS`` is a JSON list of ``{"email", "password", "role", "organisation"}``
+(organisation: the slug of the organisation the person has the role in). Every simulated
+person takes the next account of the list, so a list with one account per role gives every
+role in turn. ``OMSLAG_LOAD_THINK`` is the think time in seconds between two clicks, ``LOW-HIGH``
+(uniform) or ``0`` for the peak throughput without think time. Requests are named after the
+page (``applications``, ``api projects``), not the address, so the statistics are per page.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+from locust import HttpUser, between, constant, task
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _accounts() -> list[dict]:
+    path = os.environ.get("OMSLAG_LOAD_ACCOUNTS")
+    if not path:
+        raise RuntimeError("set OMSLAG_LOAD_ACCOUNTS to a JSON file of sign-in accounts")
+    accounts = json.loads(Path(path).read_text())
+    if not accounts:
+        raise RuntimeError(f"{path} holds no accounts")
+    return accounts
+
+
+def _wait_time():
+    think = os.environ.get("OMSLAG_LOAD_THINK", "5-15")
+    if think in {"", "0"}:
+        return constant(0)
+    low, _dash, high = think.partition("-")
+    return between(float(low), float(high or low))
+
+
+ACCOUNTS = _accounts()
+_next_person = itertools.cycle([a for a in ACCOUNTS if a.get("role") != "api"] or ACCOUNTS)
+_next_api = itertools.cycle(ACCOUNTS)
+
+# The pages each role uses most, with their weights: (name, address with {org}).
+PAGES: dict[str, list[tuple[str, str, int]]] = {
+    "viewer": [
+        ("home", "/", 2),
+        ("organisation", "/organisations/{org}", 1),
+        ("applications", "/organisations/{org}/applications", 3),
+        ("projects", "/organisations/{org}/projects", 3),
+        ("experiments", "/organisations/{org}/experiments", 2),
+        ("algorithms", "/organisations/{org}/algorithms", 2),
+    ],
+    "editor": [
+        ("home", "/", 1),
+        ("applications", "/organisations/{org}/applications", 4),
+        ("spend", "/organisations/{org}/spend", 2),
+        ("projects", "/organisations/{org}/projects", 3),
+        ("experiments", "/organisations/{org}/experiments", 2),
+        ("ideas", "/organisations/{org}/ideas", 1),
+    ],
+    "admin": [
+        ("home", "/", 1),
+        ("organisations", "/organisations", 2),
+        ("people", "/organisations/{org}/people", 2),
+        ("applications", "/organisations/{org}/applications", 2),
+        ("account", "/account", 1),
+    ],
+    "board": [
+        ("home", "/", 1),
+        ("dashboard", "/organisations/{org}/dashboard", 3),
+        ("balance", "/organisations/{org}/balance", 2),
+        ("project portfolio", "/organisations/{org}/project-portfolio", 2),
+        ("experiments", "/organisations/{org}/experiments", 1),
+    ],
+    "auditor": [
+        ("applications", "/organisations/{org}/applications", 2),
+        ("projects", "/organisations/{org}/projects", 2),
+        ("assessments", "/organisations/{org}/assessments", 2),
+        ("algorithms", "/organisations/{org}/algorithms", 2),
+    ],
+    "safeguard_officer": [
+        ("home", "/", 1),
+        ("assessments", "/organisations/{org}/assessments", 3),
+        ("safeguard coverage", "/organisations/{org}/safeguard-coverage", 2),
+        ("algorithms", "/organisations/{org}/algorithms", 2),
+    ],
+}
+API_CALLS = [
+    ("api me", "/api/v1/me", 1),
+    ("api organisations", "/api/v1/organisations", 2),
+    ("api projects", "/api/v1/organisations/{org}/projects", 3),
+    ("api applications", "/api/v1/organisations/{org}/applications", 3),
+    ("api ideas", "/api/v1/organisations/{org}/ideas", 1),
+    ("api funnel", "/api/v1/organisations/{org}/funnel", 1),
+]
+
+
+def _pick(pages):
+    return random.choices(pages, weights=[weight for _n, _a, weight in pages])[0]
+
+
+def _sign_in(client, account) -> None:
+    page = client.get("/login", name="sign-in page")
+    match = CSRF_INPUT.search(page.text)
+    with client.post(
+        "/login",
+        data={
+            "username": account["email"],
+            "password": account["password"],
+            "csrfmiddlewaretoken": match.group(1) if match else "",
+        },
+        headers={"Referer": client.base_url + "/login"},
+        name="sign in",
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code != 302:
+            response.failure(f"sign-in of {account['email']} answered {response.status_code}")
+
+
+class Person(HttpUser):
+    """Someone of one role who signs in and clicks through the pages of that role."""
+
+    weight = 9
+    wait_time = _wait_time()
+
+    def on_start(self) -> None:
+        self.account = next(_next_person)
+        self.pages = PAGES.get(self.account["role"], PAGES["viewer"])
+        _sign_in(self.client, self.account)
+
+    @task(20)
+    def browse(self) -> None:
+        name, address, _weight = _pick(self.pages)
+        self.client.get(address.format(org=self.account["organisation"]), name=name)
+
+    @task(1)
+    def export_and_import(self) -> None:
+        """An editor's round trip: export the applications as CSV, upload that file as an
+        import (checked, not confirmed, so the data stay the same run after run)."""
+        if self.account["role"] not in {"editor", "admin"}:
+            return
+        org = self.account["organisation"]
+        exported = self.client.get(
+            f"/organisations/{org}/export?kind=applications&format=csv", name="export csv"
+        )
+        if exported.status_code != 200:
+            return
+        form = self.client.get(f"/organisations/{org}/import", name="import page")
+        match = CSRF_INPUT.search(form.text)
+        self.client.post(
+            f"/organisations/{org}/import",
+            data={"kind": "applications", "csrfmiddlewaretoken": match.group(1) if match else ""},
+            files={"file": ("applications.csv", exported.content, "text/csv")},
+            headers={"Referer": f"{self.client.base_url}/organisations/{org}/import"},
+            name="import upload and check",
+        )
+
+
+class ApiClient(HttpUser):
+    """A program reading the API with a bearer token (made through the API after signing in)."""
+
+    weight = 1
+    wait_time = _wait_time()
+
+    def on_start(self) -> None:
+        self.account = next(_next_api)
+        _sign_in(self.client, self.account)
+        csrf = self.client.cookies.get("csrftoken", "")
+        created = self.client.post(
+            "/api/v1/tokens",
+            json={"name": "load test"},
+            headers={"X-CSRFToken": csrf, "Referer": self.client.base_url + "/"},
+            name="api token create",
+        )
+        self.client.cookies.clear()  # from here on only the token signs the requests
+        token = created.json().get("token", "") if created.status_code == 201 else ""
+        self.client.headers["Authorization"] = f"Bearer {token}"
+
+    @task
+    def read(self) -> None:
+        name, address, _weight = _pick(API_CALLS)
+        self.client.get(address.format(org=self.account["organisation"]), name=name)
