@@ -214,6 +214,27 @@ def import_upload(
     return _job_start(JOB_IMPORT_CHECK, actor, import_job)
 
 
+def import_queue(
+    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT, dry_run=False
+) -> ImportJob:
+    """Store a file and queue its import (check and save in one job, all rows or none), or
+    only its check with ``dry_run``: for ``omslag import --queue``."""
+    _spec(kind, fmt)
+    _size_check(upload)
+    import_job = ImportJob(
+        organisation=organisation,
+        kind=kind,
+        format=fmt,
+        filename=get_valid_filename(upload.name)[:255],
+        mapping=mapping,
+        created_by=actor,
+        status=ImportJob.Status.CHECKING if dry_run else ImportJob.Status.IMPORTING,
+    )
+    import_job.file.save(import_job.filename, upload, save=False)
+    import_job.save()
+    return _job_start(JOB_IMPORT_CHECK if dry_run else JOB_IMPORT, actor, import_job)
+
+
 def import_recheck_start(*, actor, job: ImportJob, mapping) -> ImportJob:
     """Check the file again with another column mapping, as a job."""
     if job.status in (ImportJob.Status.IMPORTED, ImportJob.Status.IMPORTING):

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0002_importjob_format'),
-        ('jobs', '0001_jobs_and_worker_heartbeats'),
+        ("exchange", "0002_importjob_format"),
+        ("jobs", "0001_jobs_and_worker_heartbeats"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='job',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job'),
+            model_name="importjob",
+            name="job",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="jobs.job",
+            ),
         ),
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('checking', 'being checked'), ('checked', 'checked, ready to import'), ('problems', 'checked, has problems'), ('importing', 'being imported'), ('imported', 'imported')], max_length=20, verbose_name='status'),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("checking", "being checked"),
+                    ("checked", "checked, ready to import"),
+                    ("problems", "checked, has problems"),
+                    ("importing", "being imported"),
+                    ("imported", "imported"),
+                ],
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]
