@@ -72,6 +72,18 @@ def _wait_for(work, client, page: str, samples: list[float], timeout: float) -> 
     raise RuntimeError(f"job {work.pk} not finished after {timeout} s")
 
 
+def _worker_ready(worker, timeout: float = 120) -> None:
+    """Wait for the worker's first heartbeat: its start-up is not part of the import."""
+    from omslag.jobs.models import WorkerHeartbeat
+
+    deadline = time.monotonic() + timeout
+    while not WorkerHeartbeat.objects.exists():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the worker did not start")
+        time.sleep(0.2)
+    time.sleep(1.5)  # the worker's random start-up delay (at most a second)
+
+
 def measure(rows: int) -> dict:
     from django.test import Client
 
@@ -89,9 +101,11 @@ def measure(rows: int) -> dict:
         [sys.executable, "-m", "omslag.cli", "worker", "--interval", "0.2"],
         env={**os.environ, "OMSLAG_TASKS_BACKEND": "database"},
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     samples: list[float] = []
     try:
+        _worker_ready(worker)
         started = time.perf_counter()
         with path.open("rb") as handle:
             upload_started = time.perf_counter()

@@ -74,10 +74,13 @@ class Command(OmslagCommand):
         )
 
 
-def serve_with_worker(server_command: list[str]) -> None:
+WORKER_COMMAND = [sys.executable, "-m", "omslag.cli", "worker"]
+
+
+def serve_with_worker(server_command: list[str], worker_command: list[str] = WORKER_COMMAND):
     """Run the web server with one `omslag worker` beside it (imports and other long work
     are jobs); when the server stops, by Ctrl+C or otherwise, the worker stops with it."""
-    worker = subprocess.Popen([sys.executable, "-m", "omslag.cli", "worker"])  # noqa: S603
+    worker = subprocess.Popen(worker_command)  # noqa: S603
     server = subprocess.Popen(server_command)  # noqa: S603
     try:
         server.wait()
