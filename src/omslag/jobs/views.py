@@ -1,3 +1,5 @@
+import html
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -49,7 +51,9 @@ def job_detail(request, pk):
 @login_required
 def job_status(request, pk):
     job = access.job_get_readable(request.user, pk)
-    state = render_to_string("jobs/_state.html", {"job": job}, request=request).strip()
+    # Plain text: the page's script puts it in with textContent.
+    state = html.unescape(render_to_string("jobs/_state.html", {"job": job}, request=request))
+    state = " ".join(state.split())
     return JsonResponse({**selectors.job_status(job), "statusText": state})
 
 
