@@ -8,6 +8,7 @@ import threading
 
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -44,7 +45,9 @@ class HeartbeatWorker(Worker):
 
     def _beat(self) -> None:
         # Its own database connection (Django's are per thread), so a job's long transaction
-        # does not hold the heartbeat back on PostgreSQL.
+        # does not hold the heartbeat back on PostgreSQL. What it writes for people (why a
+        # job was taken over) is in the site's language.
+        translation.activate(settings.LANGUAGE_CODE)
         try:
             while not self._stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
