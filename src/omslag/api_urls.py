@@ -10,6 +10,7 @@ from omslag.accounts import api_urls as accounts_api_urls
 from omslag.algorithms import api_urls as algorithms_api_urls
 from omslag.exchange import api_urls as exchange_api_urls
 from omslag.innovation import api_urls as innovation_api_urls
+from omslag.jobs import api_urls as jobs_api_urls
 from omslag.leadership import api_urls as leadership_api_urls
 from omslag.maturity import api_urls as maturity_api_urls
 from omslag.organisations import api_urls as organisations_api_urls
@@ -30,6 +31,7 @@ urlpatterns = [
     *organisations_api_urls.urlpatterns,
     *portfolio_api_urls.urlpatterns,
     *exchange_api_urls.urlpatterns,
+    *jobs_api_urls.urlpatterns,
     *projects_api_urls.urlpatterns,
     *innovation_api_urls.urlpatterns,
     *algorithms_api_urls.urlpatterns,

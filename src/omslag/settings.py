@@ -41,6 +41,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -125,9 +135,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "omslag.common",
     "omslag.accounts",
     "omslag.organisations",
+    "omslag.jobs",
     "omslag.exchange",
     "omslag.portfolio",
     "omslag.projects",
@@ -194,9 +206,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (django-tasks). Until the database backend and `omslag worker` are
-# configured, a task runs at once in the process that enqueues it.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (django-tasks with its database backend): the queue is a table in the same
+# database, so `omslag worker` processes on any machine that reaches it take the work; no other
+# server to run. `immediate` runs a task at once in the process that queues it (the tests).
+TASKS_BACKEND = env("OMSLAG_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured("OMSLAG_TASKS_BACKEND is 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# A worker writes a heartbeat this often; a worker silent for WORKER_STALE_SECONDS is taken for
+# dead, and its running job is queued again (once) or marked failed with the reason. Keep it
+# above the longest single transaction of a job on SQLite (one writer at a time).
+WORKER_HEARTBEAT_SECONDS = env_float("OMSLAG_WORKER_HEARTBEAT_SECONDS", 5.0)
+WORKER_STALE_SECONDS = env_float("OMSLAG_WORKER_STALE_SECONDS", 60.0)
+JOB_MAX_ATTEMPTS = env_int("OMSLAG_JOB_MAX_ATTEMPTS", 2)
 
 # A database cache works across processes and machines without another service to run
 # (Django's, with one statement per write: omslag.common.cache).
@@ -333,7 +362,9 @@ WHITENOISE_USE_FINDERS = STATIC_ROOT is None
 WHITENOISE_AUTOREFRESH = DEBUG or DEMO
 
 # Uploads: imports larger than this are refused with a clear message.
-IMPORT_MAX_BYTES = env_int("OMSLAG_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Imports are streamed to disk (TemporaryFileUploadHandler on the import page only) and read
+# by a worker, so memory stays bounded whatever the size.
+IMPORT_MAX_BYTES = env_int("OMSLAG_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
 # Per-unit measurement files are larger (a million rows is about 40 MB of CSV) and streamed.
 MEASUREMENT_MAX_BYTES = env_int("OMSLAG_MEASUREMENT_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

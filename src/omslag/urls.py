@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("", include("omslag.accounts.urls")),
     path("", include("omslag.organisations.urls")),
+    path("", include("omslag.jobs.urls")),
     path("", include("omslag.exchange.urls")),
     path("", include("omslag.portfolio.urls")),
     path("", include("omslag.projects.urls")),

@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "omslag"
 OPERATIONS = (ROOT / "docs" / "operations.md").read_text()
 
-# env("X"), env_bool("X"), env_int("X"), env_list("X"), os.environ.get("X"), os.environ["X"]
+# env("X"), env_bool("X"), env_int("X"), env_float("X"), env_list("X"), os.environ.get("X"), os.environ["X"]
 READ = re.compile(
-    r"""(?:env(?:_bool|_int|_list)?\(|os\.environ(?:\.get)?[\[(])\s*["']([A-Z][A-Z0-9_]+)["']"""
+    r"""(?:env(?:_bool|_int|_float|_list)?\(|os\.environ(?:\.get)?[\[(])\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
 
 

@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "omslag.exchange"
     label = "exchange"
     verbose_name = _("Import and export")
+
+    def ready(self):
+        from . import registrations  # noqa: F401  (registers the import jobs)

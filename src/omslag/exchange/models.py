@@ -39,8 +39,10 @@ class ImportJob(models.Model):
     """One uploaded file: checked first (a dry run), imported after confirmation."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("being checked")
         CHECKED = "checked", _("checked, ready to import")
         PROBLEMS = "problems", _("checked, has problems")
+        IMPORTING = "importing", _("being imported")
         IMPORTED = "imported", _("imported")
 
     organisation = models.ForeignKey(
@@ -58,6 +60,10 @@ class ImportJob(models.Model):
     mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     report = models.JSONField(_("report"), default=dict)
+    # The background job that checks or imports the file now (or did last).
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import (
@@ -23,6 +24,7 @@ from omslag.common.tabular.registry import (
     import_formats,
     import_spec,
 )
+from omslag.jobs import services as jobs
 
 from .models import ColumnMapping, ImportJob
 
@@ -50,6 +52,7 @@ def import_file(
     dry_run=False,
     progress=None,
     fmt=DEFAULT_FORMAT,
+    before_commit=None,
 ) -> ImportReport:
     """Read ``stream`` and import it all-or-nothing; FileProblem when it cannot be read."""
     spec = _spec(kind, fmt)
@@ -62,6 +65,7 @@ def import_file(
         mapping=mapping.columns if mapping else None,
         dry_run=dry_run,
         progress=progress,
+        before_commit=before_commit,
     )
     return report
 
@@ -85,7 +89,7 @@ def _job_report(report: ImportReport | None, problem: str = "") -> dict:
     return {**report.as_dict(), "file_problem": ""}
 
 
-def _check(job: ImportJob, actor) -> ImportJob:
+def _check(job: ImportJob, actor, progress=None) -> ImportJob:
     job.file.open("rb")
     try:
         report = import_file(
@@ -97,6 +101,7 @@ def _check(job: ImportJob, actor) -> ImportJob:
             mapping=job.mapping,
             dry_run=True,
             fmt=job.format,
+            progress=progress,
         )
         job.report = _job_report(report)
     except FileProblem as problem:
@@ -107,13 +112,7 @@ def _check(job: ImportJob, actor) -> ImportJob:
     return job
 
 
-def import_job_check(
-    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
-) -> ImportJob:
-    """Store an uploaded file and check it with a dry run; nothing of the register changes.
-    ``fmt`` is the layout of the file (``table``, or a register's own such as
-    ``canada-snapshot``); it is kept with the job, so the confirmation reads it the same way."""
-    _spec(kind, fmt)
+def _size_check(upload) -> None:
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise FileProblem(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
@@ -122,6 +121,16 @@ def import_job_check(
                 "limit": f"{settings.IMPORT_MAX_BYTES / 1e6:.1f}",
             }
         )
+
+
+def import_job_check(
+    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
+) -> ImportJob:
+    """Store an uploaded file and check it with a dry run; nothing of the register changes.
+    ``fmt`` is the layout of the file (``table``, or a register's own such as
+    ``canada-snapshot``); it is kept with the job, so the confirmation reads it the same way."""
+    _spec(kind, fmt)
+    _size_check(upload)
     job = ImportJob(
         organisation=organisation,
         kind=kind,
@@ -176,6 +185,190 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
         job.status = ImportJob.Status.PROBLEMS
     job.save()
     return job
+
+
+# Background work (omslag.jobs): the web page stores the upload and returns at once; a worker
+# checks the file, and after the confirmation imports it. The kinds are registered in
+# registrations.py.
+JOB_IMPORT_CHECK = "import-check"
+JOB_IMPORT = "import"
+
+
+def import_upload(
+    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
+) -> ImportJob:
+    """Store an uploaded file (already streamed to disk) and queue its check as a job."""
+    _spec(kind, fmt)
+    _size_check(upload)
+    import_job = ImportJob(
+        organisation=organisation,
+        kind=kind,
+        format=fmt,
+        filename=get_valid_filename(upload.name)[:255],
+        mapping=mapping,
+        created_by=actor,
+        status=ImportJob.Status.CHECKING,
+    )
+    import_job.file.save(import_job.filename, upload, save=False)
+    import_job.save()
+    return _job_start(JOB_IMPORT_CHECK, actor, import_job)
+
+
+def import_queue(
+    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT, dry_run=False
+) -> ImportJob:
+    """Store a file and queue its import (check and save in one job, all rows or none), or
+    only its check with ``dry_run``: for ``omslag import --queue``."""
+    _spec(kind, fmt)
+    _size_check(upload)
+    import_job = ImportJob(
+        organisation=organisation,
+        kind=kind,
+        format=fmt,
+        filename=get_valid_filename(upload.name)[:255],
+        mapping=mapping,
+        created_by=actor,
+        status=ImportJob.Status.CHECKING if dry_run else ImportJob.Status.IMPORTING,
+    )
+    import_job.file.save(import_job.filename, upload, save=False)
+    import_job.save()
+    return _job_start(JOB_IMPORT_CHECK if dry_run else JOB_IMPORT, actor, import_job)
+
+
+def import_recheck_start(*, actor, job: ImportJob, mapping) -> ImportJob:
+    """Check the file again with another column mapping, as a job."""
+    if job.status in (ImportJob.Status.IMPORTED, ImportJob.Status.IMPORTING):
+        raise RuleViolation(_("This file has already been imported."))
+    ImportJob.objects.filter(pk=job.pk).update(mapping=mapping, status=ImportJob.Status.CHECKING)
+    job.refresh_from_db()
+    return _job_start(JOB_IMPORT_CHECK, actor, job)
+
+
+def import_confirm_start(*, actor, job: ImportJob) -> ImportJob:
+    """Queue the import of a checked file; an import whose job stopped may be started again."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.IMPORTING
+    )
+    if not claimed:
+        job.refresh_from_db()
+        if job.status == ImportJob.Status.IMPORTED:
+            raise RuleViolation(_("This file has already been imported."))
+        stopped = job.status == ImportJob.Status.IMPORTING and (job.job is None or job.job.finished)
+        if not stopped:
+            if job.status == ImportJob.Status.IMPORTING:
+                raise RuleViolation(_("This file is being imported."))
+            raise RuleViolation(_("Fix the problems in the file and upload it again."))
+    return _job_start(JOB_IMPORT, actor, job)
+
+
+def _job_start(kind: str, actor, import_job: ImportJob) -> ImportJob:
+    work = jobs.start(
+        kind, person=actor, organisation=import_job.organisation, **{"import": import_job.pk}
+    )
+    ImportJob.objects.filter(pk=import_job.pk).update(job=work)
+    import_job.refresh_from_db()
+    return import_job
+
+
+def _job_progress(work, import_job: ImportJob):
+    """A progress callback for ``import_file``: the bar follows the bytes read of the file,
+    the text the rows."""
+    size = import_job.file.size or 1
+    rows = 0
+
+    def step(count: int) -> None:
+        nonlocal rows
+        rows += count
+        read = min(size, import_job.file.file.tell()) if not import_job.file.closed else size
+        message = ngettext("%(n)s row checked", "%(n)s rows checked", rows) % {"n": rows}
+        jobs.progress(work, read, size, message=message)
+
+    return step
+
+
+def import_check_run(work) -> dict:
+    """The work of a check job: a dry run of the whole file."""
+    import_job = ImportJob.objects.select_related("organisation", "mapping").get(
+        pk=work.params["import"]
+    )
+    try:
+        _check(import_job, work.person, progress=_job_progress(work, import_job))
+    except jobs.Cancelled:
+        ImportJob.objects.filter(pk=import_job.pk).update(
+            status=ImportJob.Status.PROBLEMS,
+            report=_job_report(None, _("The check was cancelled; upload the file again.")),
+        )
+        raise
+    import_job.save(update_fields=["status", "report"])
+    return _job_outcome(import_job)
+
+
+def import_run_job(work) -> dict:
+    """The work of an import job: every row or none. The rows and the import's new status are
+    committed together, so a job that is run again after a dead worker never imports twice."""
+    import_job = ImportJob.objects.select_related("organisation", "mapping").get(
+        pk=work.params["import"]
+    )
+    if import_job.status == ImportJob.Status.IMPORTED:
+        return _job_outcome(import_job)
+
+    def record(report: ImportReport) -> None:
+        ImportJob.objects.filter(pk=import_job.pk).update(
+            status=ImportJob.Status.IMPORTED,
+            report=_job_report(report),
+            imported_at=timezone.now(),
+        )
+
+    import_job.file.open("rb")
+    try:
+        report = import_file(
+            actor=work.person,
+            organisation=import_job.organisation,
+            kind=import_job.kind,
+            stream=import_job.file.file,
+            filename=import_job.filename,
+            mapping=import_job.mapping,
+            fmt=import_job.format,
+            progress=_job_progress(work, import_job),
+            before_commit=record,
+        )
+    except FileProblem as problem:
+        import_job.report = _job_report(None, problem.message)
+        report = None
+    except BaseException:  # cancelled or broken: the file may be imported again
+        ImportJob.objects.filter(pk=import_job.pk).update(status=ImportJob.Status.CHECKED)
+        raise
+    finally:
+        import_job.file.close()
+    if report is not None and report.ok:
+        import_job.refresh_from_db()
+        return _job_outcome(import_job)
+    if report is not None:
+        import_job.report = _job_report(report)
+    import_job.status = ImportJob.Status.PROBLEMS
+    import_job.save(update_fields=["status", "report"])
+    return _job_outcome(import_job)
+
+
+def _job_outcome(import_job: ImportJob) -> dict:
+    """The job's result, or JobFailed with the file's problems (values already shortened)."""
+    report = import_job.report
+    if import_job.status == ImportJob.Status.PROBLEMS:
+        if report.get("file_problem"):
+            raise jobs.JobFailed(report["file_problem"], [{"reason": report["file_problem"]}], 1)
+        total = report.get("problems_total", 0)
+        raise jobs.JobFailed(
+            ngettext(
+                "The file has %(n)s problem; nothing was saved.",
+                "The file has %(n)s problems; nothing was saved.",
+                total,
+            )
+            % {"n": total},
+            report.get("problems", []),
+            total,
+        )
+    counts = {key: report.get(key, 0) for key in ("created", "updated", "unchanged", "skipped")}
+    return {"import": import_job.pk, "rows": report.get("rows_total", 0), **counts}
 
 
 @dataclass

@@ -1,23 +1,36 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import FileProblem
 from omslag.common.tabular.registry import import_kinds, import_spec
+from omslag.jobs.views import REFRESH_SECONDS
 from omslag.organisations.access import organisation_get_readable
 
 from . import access, selectors, services
 from .forms import ExportForm, ImportUploadForm, MappingForm
 
 
+@csrf_exempt
+def import_upload(request, slug):
+    # Files are written to a temporary file on disk as they arrive, whatever their size, so a
+    # 500 MB upload does not fill the memory; the handler must be set before the CSRF check
+    # reads the form, hence the exemption here and the protection right below.
+    request.upload_handlers = [TemporaryFileUploadHandler(request)]
+    return _import_upload(request, slug)
+
+
+@csrf_protect
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request, slug):
+def _import_upload(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     if not any(access.import_allowed(request.user, organisation, k) for k in import_kinds()):
         raise PermissionDenied
@@ -33,7 +46,7 @@ def import_upload(request, slug):
             else None
         )
         try:
-            job = services.import_job_check(
+            job = services.import_upload(
                 actor=request.user,
                 organisation=organisation,
                 kind=kind,
@@ -80,17 +93,26 @@ def import_detail(request, pk):
                     name=mapping_form.cleaned_data["name"],
                     columns=mapping_form.columns(),
                 )
-                services.import_job_recheck(actor=request.user, job=job, mapping=mapping)
+                services.import_recheck_start(actor=request.user, job=job, mapping=mapping)
             except RuleViolation as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("The mapping was saved and the file checked again."))
+                messages.success(request, _("The mapping was saved; the file is checked again."))
             return redirect("exchange:import-detail", pk=job.pk)
+    work = job.job
+    busy = job.status in (job.Status.CHECKING, job.Status.IMPORTING)
     return render(
         request,
         "exchange/import_detail.html",
         {
             "job": job,
+            "work": work,
+            # The check or the import runs in a worker: the page shows its progress and
+            # refreshes itself (jobs/_follow.html) until the job has finished.
+            "working": busy and work is not None and not work.finished,
+            "stopped": busy and (work is None or work.finished),
+            "refresh_seconds": REFRESH_SECONDS,
+            "refresh_off": request.GET.get("refresh") == "off",
             "report": job.report,
             "can_confirm": can_confirm,
             "mapping_form": mapping_form,
@@ -106,19 +128,9 @@ def import_confirm(request, pk):
     if not access.import_job_can_confirm(request.user, job):
         raise PermissionDenied
     try:
-        job = services.import_job_confirm(actor=request.user, job=job)
+        services.import_confirm_start(actor=request.user, job=job)
     except RuleViolation as error:
         messages.error(request, error.message)
-    else:
-        if job.status == job.Status.IMPORTED:
-            report = job.report
-            messages.success(
-                request,
-                _("Imported: %(c)s created, %(u)s updated, %(n)s unchanged.")
-                % {"c": report["created"], "u": report["updated"], "n": report["unchanged"]},
-            )
-        else:
-            messages.error(request, _("The register changed since the check; nothing was saved."))
     return redirect("exchange:import-detail", pk=job.pk)
 
 

@@ -235,10 +235,13 @@ def import_run(
     conversion: "Conversion | None" = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Check every row, then save all of them or none. A ``conversion`` (another system's
     register) turns the file into omslag's columns and notation first; its problems name the
-    file's rows and columns and are reported with the rest."""
+    file's rows and columns and are reported with the rest. ``before_commit`` runs inside the
+    transaction of a real run that went through (to record the import with the rows), and
+    ``progress(0)`` is called there too, a last point where a cancelled job rolls back."""
     report = ImportReport(kind=spec.kind, dry_run=dry_run, headers=list(table.headers))
     context = ImportContext(
         actor=actor,
@@ -320,6 +323,11 @@ def import_run(
         spec.save_all(checked, context, report)
         if report.ok:
             spec.finish(context, report)
+        if report.ok and not dry_run:
+            if progress:
+                progress(0)
+            if before_commit:
+                before_commit(report)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
     if not report.ok:

@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 
 from django.conf import settings
@@ -55,8 +56,7 @@ class Command(OmslagCommand):
             )
         )
         sys.stdout.flush()
-        os.execvp(  # noqa: S606 (replaces this process with the server)
-            sys.executable,
+        serve_with_worker(
             [
                 sys.executable,
                 "-m",
@@ -70,5 +70,30 @@ class Command(OmslagCommand):
                 "2",
                 "--access-logfile",
                 "-",
-            ],
+            ]
         )
+
+
+WORKER_COMMAND = [sys.executable, "-m", "omslag.cli", "worker"]
+
+
+def serve_with_worker(server_command: list[str], worker_command: list[str] = WORKER_COMMAND):
+    """Run the web server with one `omslag worker` beside it (imports and other long work
+    are jobs); when the server stops, by Ctrl+C or otherwise, the worker stops with it."""
+    worker = subprocess.Popen(worker_command)  # noqa: S603
+    server = subprocess.Popen(server_command)  # noqa: S603
+    try:
+        server.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches both children too; wait for them to finish
+        server.wait()
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
+        if worker.poll() is None:
+            worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

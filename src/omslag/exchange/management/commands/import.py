@@ -1,5 +1,8 @@
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
+from django.core.files import File
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,15 @@ def row_line(problem) -> str:
     return f"{where}{value}: {problem.reason}"
 
 
+def _problem(problem: dict) -> dict:
+    return {
+        "row": problem.get("row") or 0,
+        "column": problem.get("column", ""),
+        "value": problem.get("value", ""),
+        "reason": problem.get("reason", ""),
+    }
+
+
 class Command(OmslagCommand):
     help = "Import a file (CSV, XLSX, ODS or JSON) into a register, all rows or none."
 
@@ -54,8 +66,20 @@ class Command(OmslagCommand):
         parser.add_argument("--mapping", help="name of a saved column mapping")
         parser.add_argument("--dry-run", action="store_true", help="check only; save nothing")
         parser.add_argument("--actor", help="e-mail address recorded in the history as the author")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="hand the import to a worker (omslag worker) and print the job's number",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="hand the import to a worker and follow it here until it has finished",
+        )
 
-    def handle(self, *args, kind, file, org, mapping, dry_run, actor, file_format, **options):
+    def handle(
+        self, *args, kind, file, org, mapping, dry_run, actor, file_format, queue, wait, **options
+    ):
         targeted = targeted_import(kind)
         document = document_import(kind)
         if kind not in import_kinds() and targeted is None and document is None:
@@ -85,6 +109,10 @@ class Command(OmslagCommand):
                     _("No column mapping %(name)r for %(kind)s in %(org)s.")
                     % {"name": mapping, "kind": kind, "org": org}
                 )
+        if queue or wait:
+            return self.import_queued(
+                kind, file, organisation, person, column_mapping, file_format, dry_run, wait
+            )
         checking = _("Checking %(name)s") % {"name": file.name}
         with file.open("rb") as stream, progress_bar(checking) as bar:
             try:
@@ -133,6 +161,51 @@ class Command(OmslagCommand):
         if report.notes_total > len(report.notes):
             more = report.notes_total - len(report.notes)
             self.stdout.write(_("... and %(n)s more notes.") % {"n": more})
+
+    def import_queued(self, kind, file, organisation, person, mapping, file_format, dry_run, wait):
+        """Store the file and queue the import as a job; with --wait, follow it with a bar."""
+        with file.open("rb") as stream:
+            try:
+                import_job = services.import_queue(
+                    actor=person,
+                    organisation=organisation,
+                    kind=kind,
+                    upload=File(stream, name=file.name),
+                    mapping=mapping,
+                    fmt=file_format,
+                    dry_run=dry_run,
+                )
+            except DomainError as error:
+                raise CommandError(f"{file}: {error.message}") from None
+        work = import_job.job
+        self.stdout.write(_("Queued as job %(id)s; omslag worker does it.") % {"id": work.pk})
+        if not wait:
+            return
+        following = _("Importing %(name)s") % {"name": file.name}
+        with progress_bar(following, total=100) as bar:
+            while not work.finished:
+                time.sleep(0.5)
+                work.refresh_from_db()
+                bar.n = work.percent or 0
+                bar.refresh()
+        for problem in work.problems:
+            self.stderr.write(f"{file}: {row_line(SimpleNamespace(**_problem(problem)))}")
+        if work.problems_total > len(work.problems):
+            more = work.problems_total - len(work.problems)
+            self.stderr.write(_("... and %(n)s more.") % {"n": more})
+        if work.status != work.Status.DONE:
+            raise CommandError(f"{file}: {work.message}")
+        if dry_run:
+            summary = _(
+                "Would import %(rows)s row(s): %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(skipped)s skipped."
+            )
+        else:
+            summary = _(
+                "Imported %(rows)s row(s): %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(skipped)s skipped."
+            )
+        self.stdout.write(self.style.SUCCESS(summary % work.result))
 
     def import_targeted(self, targeted, file, options, actor, dry_run):
         target = options.get(targeted.target_option)

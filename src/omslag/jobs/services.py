@@ -1,0 +1,260 @@
+"""Start, follow and cancel background jobs; run them in a worker; take over after a dead one.
+
+Other apps use ``start`` to queue work, ``progress`` inside the work, ``JobFailed`` to end it
+with problems, and ``cancel``. docs/jobs.md describes the whole life of a job.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from omslag.common.errors import ConflictError, RuleViolation
+from omslag.common.tabular.importing import excerpt
+
+from .kinds import job_kind
+from .models import Job, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# A job keeps the first problems and counts the rest; each value is cut to an excerpt, so a
+# 200 MB cell never reaches the database, a page or the API whole.
+JOB_PROBLEMS_KEPT = 1000
+PROBLEM_VALUE_CHARS = 200
+# Progress is written at most this often (seconds), so a tight loop does not hammer the
+# database; the last step (done == total) is always written.
+PROGRESS_SECONDS = 0.5
+
+
+class Cancelled(Exception):
+    """Raised by ``progress`` when the job was cancelled: the work stops and its transaction
+    rolls back."""
+
+
+class JobFailed(Exception):
+    """Raised by a job's work to end it as failed, with a message and the problems found."""
+
+    def __init__(self, message: str, problems: Iterable[dict] = (), problems_total: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+        self.problems_total = max(problems_total, len(self.problems))
+
+
+def in_work_transaction() -> bool:
+    """Whether the caller is inside a transaction of its own (a test's wrapping one aside):
+    then a job is queued at commit, and progress is not written (the row would stay locked)."""
+    from django.db import connection
+
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def problems_shortened(problems: Iterable[dict], limit: int = JOB_PROBLEMS_KEPT) -> list[dict]:
+    """The first ``limit`` problems, every value cut to a readable excerpt."""
+    kept = []
+    for problem in problems:
+        if len(kept) >= limit:
+            break
+        kept.append(
+            {
+                str(key)[:50]: (
+                    value
+                    if isinstance(value, int | float | bool) or value is None
+                    else excerpt(str(value), PROBLEM_VALUE_CHARS)
+                )
+                for key, value in problem.items()
+            }
+        )
+    return kept
+
+
+def start(kind: str, *, person=None, organisation=None, **params) -> Job:
+    """Queue work of a registered ``kind`` for ``person``; ``params`` (JSON values) reach the
+    work as ``job.params``. Queued when the caller's transaction commits."""
+    if job_kind(kind) is None:
+        raise RuleViolation(_("Unknown kind of job: %(kind)s.") % {"kind": kind})
+    job = Job.objects.create(
+        kind=kind,
+        person=person if getattr(person, "pk", None) else None,
+        organisation=organisation,
+        params=params,
+    )
+    if in_work_transaction():
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    else:
+        _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    result = job_run_task.enqueue(job_id)
+    Job.objects.filter(pk=job_id, task_result_id="").update(task_result_id=str(result.id))
+
+
+def progress(job: Job, done: int, total: int | None = None, *, message: str | None = None):
+    """Record how far ``job`` is; raises Cancelled when someone cancelled it. Cheap to call per
+    row: it reaches the database at most every PROGRESS_SECONDS."""
+    now = time.monotonic()
+    job.done, job.total = done, total
+    if message is not None:
+        job.message = message[:500]
+    last = getattr(job, "_progress_at", None)
+    if last is not None and now - last < PROGRESS_SECONDS and done != total:
+        return
+    job._progress_at = now
+    if not in_work_transaction():
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
+    if Job.objects.filter(pk=job.pk, cancel_requested_at__isnull=False).exists():
+        raise Cancelled
+
+
+def cancel(job: Job) -> Job:
+    """Cancel a queued job at once; ask a running one to stop (it rolls back at its next
+    progress step). A finished job cannot be cancelled."""
+    now = timezone.now()
+    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED,
+        cancel_requested_at=now,
+        finished_at=now,
+        message=_("Cancelled before it started."),
+    ):
+        pass
+    elif not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        cancel_requested_at=now
+    ):
+        raise ConflictError(_("This job has already finished."))
+    job.refresh_from_db()
+    return job
+
+
+def job_run(job_id: int, worker_id: str = "") -> str:
+    """Do the work of one job in this process (called by the task a worker picks up)."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        worker_id=worker_id[:64],
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:  # cancelled before it started, or taken over after a restart
+        return "skipped"
+    job = Job.objects.get(pk=job_id)
+    kind = job_kind(job.kind)
+    try:
+        if kind is None:
+            raise JobFailed(_("Unknown kind of job: %(kind)s.") % {"kind": job.kind})
+        result = kind.run(job) or {}
+    except Cancelled:
+        _finish(job, Job.Status.CANCELLED, _("Cancelled; nothing was saved."))
+        return "cancelled"
+    except JobFailed as failure:
+        _finish(
+            job,
+            Job.Status.FAILED,
+            failure.message,
+            problems=failure.problems,
+            problems_total=failure.problems_total,
+        )
+        return "failed"
+    except Exception as error:  # the reason is kept for the person; the trace for the log
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        reason = excerpt(f"{type(error).__name__}: {error}", PROBLEM_VALUE_CHARS)
+        _finish(job, Job.Status.FAILED, _("The job failed: %(reason)s") % {"reason": reason})
+        return "failed"
+    _finish(job, Job.Status.DONE, job.message, result=result)
+    return "done"
+
+
+@task(takes_context=True)
+def job_run_task(context, job_id: int) -> str:
+    """The one task on the queue: run a job (its kind says what the work is)."""
+    worker_ids = context.task_result.worker_ids
+    return job_run(job_id, worker_id=worker_ids[-1] if worker_ids else "")
+
+
+def _finish(job: Job, status: str, message: str, *, result=None, problems=(), problems_total=0):
+    # Only the worker that runs the job may end it: after a take-over, a late one changes nothing.
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker_id=job.worker_id).update(
+        status=status,
+        message=str(message)[:500],
+        result=result or {},
+        problems=problems_shortened(problems),
+        problems_total=problems_total,
+        done=F("total") if status == Job.Status.DONE and job.total else job.done,
+        total=job.total,
+        finished_at=timezone.now(),
+    )
+
+
+def worker_beat(worker_id: str, host: str, pid: int) -> None:
+    """Record that the worker is alive (a row per worker)."""
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(beat_at=timezone.now())
+    if not updated:
+        WorkerHeartbeat.objects.create(worker_id=worker_id, host=host[:255], pid=pid)
+
+
+def worker_leave(worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def workers_recover() -> list[Job]:
+    """Jobs left running by a worker that fell silent: queued again while attempts remain,
+    otherwise marked failed with the reason. What the dead worker had not committed was rolled
+    back by the database, so nothing of it is half-saved. Safe to run in every worker at once."""
+    stale_before = timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    alive = WorkerHeartbeat.objects.filter(beat_at__gte=stale_before).values("worker_id")
+    orphans = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=stale_before).exclude(
+        Q(worker_id__in=alive)
+    )
+    recovered = []
+    for job in orphans:
+        recovered.extend(_job_recover(job))
+    WorkerHeartbeat.objects.filter(beat_at__lt=stale_before).delete()
+    return recovered
+
+
+def _job_recover(job: Job) -> list[Job]:
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    worker = job.worker_id or _("an unknown worker")
+    still_running = Job.objects.filter(
+        pk=job.pk, status=Job.Status.RUNNING, worker_id=job.worker_id
+    )
+    if job.cancel_requested_at is None and job.attempts < settings.JOB_MAX_ATTEMPTS:
+        message = _(
+            "The worker %(worker)s stopped during attempt %(n)s; nothing of it was saved. "
+            "Queued again."
+        ) % {"worker": worker, "n": job.attempts}
+        if not still_running.update(
+            status=Job.Status.QUEUED, worker_id="", task_result_id="", message=message
+        ):
+            return []
+        _enqueue(job.pk)
+    else:
+        message = (
+            _("Cancelled; nothing was saved.")
+            if job.cancel_requested_at
+            else _(
+                "The worker %(worker)s stopped during attempt %(n)s of %(max)s; the job was not "
+                "finished and nothing of it was saved."
+            )
+            % {"worker": worker, "n": job.attempts, "max": settings.JOB_MAX_ATTEMPTS}
+        )
+        status = Job.Status.CANCELLED if job.cancel_requested_at else Job.Status.FAILED
+        if not still_running.update(status=status, message=message, finished_at=now):
+            return []
+    if job.task_result_id:
+        DBTaskResult.objects.filter(pk=job.task_result_id, status="RUNNING").update(
+            status="FAILED", finished_at=now
+        )
+    logger.warning("Job %s: %s", job.pk, message)
+    job.refresh_from_db()
+    return [job]

@@ -1,0 +1,79 @@
+import html
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omslag.common.access import require
+from omslag.common.errors import DomainError
+from omslag.common.pages import paginate
+
+from . import access, selectors, services
+from .kinds import job_kind
+
+# While a job runs, its page reloads itself this often (seconds), also without JavaScript.
+REFRESH_SECONDS = 2
+
+
+@login_required
+def job_list(request):
+    page = paginate(request, selectors.jobs_of_person(request.user))
+    for job in page:
+        job.kind_label = _kind_label(job)
+    return render(request, "jobs/job_list.html", {"page": page})
+
+
+@login_required
+def job_detail(request, pk):
+    job = access.job_get_readable(request.user, pk)
+    kind = job_kind(job.kind)
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "job": job,
+            "kind_label": _kind_label(job),
+            "result_url": kind.result_url(job) if kind and kind.result_url else "",
+            "problems": paginate(request, job.problems, per_page=100),
+            "can_cancel": access.job_can_cancel(request.user, job) and not job.finished,
+            "refresh_seconds": None if job.finished else REFRESH_SECONDS,
+            # Without JavaScript the page refreshes itself; a person can turn that off (WCAG
+            # 2.2.1). With JavaScript, jobs/progress.js asks the status instead.
+            "refresh_off": request.GET.get("refresh") == "off",
+        },
+    )
+
+
+@login_required
+def job_status(request, pk):
+    job = access.job_get_readable(request.user, pk)
+    # Plain text: the page's script puts it in with textContent.
+    state = html.unescape(render_to_string("jobs/_state.html", {"job": job}, request=request))
+    state = " ".join(state.split())
+    return JsonResponse({**selectors.job_status(job), "statusText": state})
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    job = access.job_get_readable(request.user, pk)
+    require(access.job_can_cancel(request.user, job))
+    try:
+        job = services.cancel(job)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if job.status == job.Status.CANCELLED:
+            messages.success(request, _("The job was cancelled."))
+        else:
+            messages.success(request, _("The job stops at its next step; nothing is saved."))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+def _kind_label(job):
+    kind = job_kind(job.kind)
+    return kind.label if kind else job.kind
