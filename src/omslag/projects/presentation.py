@@ -34,7 +34,7 @@ PX_PER_INCH = 96  # an SVG of N inches is N x 96 CSS pixels
 
 @dataclass
 class Chart:
-    image: str  # data: URI of the SVG
+    image: charts.ChartImage  # the chart: its address in the page
     alt: str
     summary: str
     width: int
@@ -75,6 +75,7 @@ def cost_chart(project, figures, reports) -> Chart | None:
     size = (5.4, 3.8)
     original = figures.against_original
     image = charts.values_over_dates(
+        name="cost",
         dates=[r.peildatum for r in reports],
         values=[float(r.total_cost_estimate) / 1e6 for r in reports],
         baseline=float(original.baseline_cost) / 1e6,
@@ -126,6 +127,7 @@ def end_date_chart(project, figures, reports) -> Chart | None:
         return None
     size = (5.4, 3.8)
     image = charts.values_over_dates(
+        name="end-date",
         dates=[r.peildatum for r in dated],
         values=[r.estimated_end_date for r in dated],
         baseline=original.baseline_end_date,
@@ -282,6 +284,7 @@ def scatter_chart(scatter) -> Chart | None:
     ]
     grey = charts.GREY
     image = charts.scatter_with_lines(
+        name="scatter",
         points=points,
         groups=groups,
         x_lines=[
@@ -375,6 +378,7 @@ def portfolio_fan_chart(result, reference_class, currency_label: str):
         charts.ReferenceLine(p90, mark("P90", p90), charts.MAGENTA, ":"),
     ]
     image = charts.histogram(
+        name="fan",
         edges=edges,
         counts=counts,
         marks=marks,
@@ -417,6 +421,7 @@ def ratio_chart(reference_class, ratios, quantiles):
     edges, counts = histogram_bins(ratios, count, log=True)
     p50, p80, p90 = (quantiles.ratio_quantiles[i] for i in (4, 7, 8))
     image = charts.histogram(
+        name="ratios",
         edges=edges,
         counts=counts,
         marks=[
