@@ -8,7 +8,13 @@ from collections import Counter, defaultdict
 import pytest
 
 from omslag.common import charts
-from omslag.common.chartbins import BARS_MAX, SCATTER_MARKS_MAX, score_cells, top_with_rest
+from omslag.common.chartbins import (
+    BARS_MAX,
+    SCATTER_MARKS_MAX,
+    grid_cells,
+    score_cells,
+    top_with_rest,
+)
 
 GROUPS = [
     charts.Group("invest", "Invest", charts.GREEN, "o"),
@@ -108,3 +114,57 @@ def test_a_long_bar_chart_shows_the_top_and_the_rest():
     assert str(expected_rest) in texts
     assert "org 199" in texts and "org 185" not in texts
     assert len(svg.encode()) < LIMIT
+
+
+def project_svg(points) -> str:
+    return charts.scatter_with_lines(
+        name="scatter",
+        points=points,
+        groups=GROUPS,
+        x_lines=[charts.ReferenceLine(12, "red: 12 months", charts.RED, "--")],
+        y_lines=[charts.ReferenceLine(25, "red: +25%", charts.RED, "--")],
+        x_label="months",
+        y_label="cost change",
+        y_symlog_from=100,
+        count_legend_title="Projects per marker",
+    ).svg
+
+
+def continuous_points(count: int, seed: int = 5) -> list[charts.Point]:
+    rng = random.Random(seed)
+    return [
+        charts.Point(
+            key=i,
+            x=rng.uniform(-6, 60),
+            y=rng.lognormvariate(3, 1.5) - 20,
+            size=1.0,
+            group=rng.choice(GROUPS).key,
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [2_000, 20_000])
+def test_a_continuous_scatter_stays_small_and_keeps_its_totals(count):
+    points = continuous_points(count)
+    cells = grid_cells(points, y_linear_to=100)
+    per_group = Counter(p.group for p in points)
+    for group in GROUPS:
+        assert sum(c.count for c in cells if c.group == group.key) == per_group[group.key]
+    assert len(cells) <= 12 * 8 * len(GROUPS)
+    # each cell sits at the mean of its points: the weighted means give back the overall mean
+    assert sum(c.x * c.count for c in cells) / count == pytest.approx(
+        sum(p.x for p in points) / count
+    )
+    svg = project_svg(points)
+    assert len(svg.encode()) < LIMIT
+    texts = re.findall(r"<!-- (.*?) -->", svg)
+    for group in GROUPS:
+        assert f"{group.label} ({per_group[group.key]})" in texts
+    assert "Projects per marker" in texts
+
+
+def test_a_few_continuous_points_stay_points():
+    points = continuous_points(SCATTER_MARKS_MAX)
+    texts = re.findall(r"<!-- (.*?) -->", project_svg(points))
+    assert "Projects per marker" not in texts

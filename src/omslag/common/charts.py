@@ -15,6 +15,7 @@ are aggregated first (``common.chartbins``), so a picture stays small whatever t
 import functools
 import hashlib
 import io
+import math
 import re
 import textwrap
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .chartbins import SCATTER_MARKS_MAX, score_cells, top_with_rest
+from .chartbins import SCATTER_MARKS_MAX, grid_cells, score_cells, top_with_rest
 from .chartimages import ChartImage
 
 # Colours with at least 4.5:1 contrast on white, told apart by hue and lightness; the same
@@ -556,9 +557,9 @@ def values_over_dates(
         return _svg(figure)
 
 
-@drawing
 def scatter_with_lines(
     *,
+    name: str,
     points: Sequence[Point],
     groups: Sequence[Group],
     x_lines: Sequence[ReferenceLine] = (),
@@ -568,31 +569,83 @@ def scatter_with_lines(
     y_ticks: Sequence[float] = (),
     y_symlog_from: float | None = None,
     y_format=None,
+    count_legend_title: str = "",
     size: tuple[float, float] = (8.0, 5.6),
-) -> str:
+) -> ChartImage:
     """Points on two continuous axes, one marker shape and colour per group, with vertical
     and horizontal reference lines (thresholds). With ``y_symlog_from`` the y axis is linear
     up to that value and logarithmic beyond it, so a few very large values do not squash
-    the rest."""
+    the rest. More than ``SCATTER_MARKS_MAX`` points are drawn as one marker per grid cell
+    and group (at the mean of its points, its area by their number, a legend of numbers
+    titled ``count_legend_title``)."""
+    binned = len(points) > SCATTER_MARKS_MAX
+    if binned:
+        points = grid_cells(points, y_linear_to=y_symlog_from)
+    return _scatter_with_lines(
+        name=name,
+        points=list(points),
+        binned=binned,
+        groups=groups,
+        x_lines=x_lines,
+        y_lines=y_lines,
+        x_label=x_label,
+        y_label=y_label,
+        y_ticks=y_ticks,
+        y_symlog_from=y_symlog_from,
+        y_format=y_format,
+        count_legend_title=count_legend_title,
+        size=size,
+    )
+
+
+@drawing
+def _scatter_with_lines(
+    *,
+    points: Sequence[Point],
+    binned: bool,
+    groups: Sequence[Group],
+    x_lines: Sequence[ReferenceLine],
+    y_lines: Sequence[ReferenceLine],
+    x_label: str,
+    y_label: str,
+    y_ticks: Sequence[float],
+    y_symlog_from: float | None,
+    y_format,
+    count_legend_title: str,
+    size: tuple[float, float],
+) -> str:
     matplotlib = _matplotlib()
+    from matplotlib.lines import Line2D
+
+    largest = max((p.count for p in points), default=1)
+
+    def area(count: float) -> float:
+        # Six sizes only, each drawn as one collection: matplotlib then writes the marker's
+        # shape once per size and a short reference per marker, instead of a path per marker.
+        return 16 + 400 * math.ceil(6 * count / largest) / 6 if binned else 42
+
     with matplotlib.rc_context(_RC):
         figure, axes = _figure(*size)
         for group in groups:
             members = [p for p in points if p.group == group.key]
             if not members:
                 continue
-            axes.scatter(
-                [p.x for p in members],
-                [p.y for p in members],
-                s=42,
-                c=group.colour,
-                marker=group.marker,
-                alpha=0.8,
-                edgecolors="white",
-                linewidths=0.7,
-                label=f"{group.label} ({len(members)})",
-                zorder=3,
-            )
+            label = f"{group.label} ({sum(p.count for p in members)})"
+            for marker_area in sorted({area(p.count) for p in members}):
+                sized = [p for p in members if area(p.count) == marker_area]
+                axes.scatter(
+                    [p.x for p in sized],
+                    [p.y for p in sized],
+                    s=marker_area,
+                    c=group.colour,
+                    marker=group.marker,
+                    alpha=0.8,
+                    edgecolors="white",
+                    linewidths=0.7,
+                    label=label,
+                    zorder=3,
+                )
+                label = "_nolegend_"
         if y_symlog_from is not None:
             axes.set_yscale("symlog", linthresh=y_symlog_from, linscale=2)
         for line in y_lines:
@@ -624,7 +677,32 @@ def scatter_with_lines(
             axes.yaxis.set_major_formatter(_tick_formatter(y_format))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.grid(axis="x", color="#e1e6eb", linewidth=0.6)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        group_legend = axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        if binned:
+            for handle in group_legend.legend_handles:
+                handle.set_sizes([60])
+            axes.add_artist(group_legend)
+            axes.legend(
+                handles=[
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="o",
+                        markerfacecolor="none",
+                        markeredgecolor=INK,
+                        markersize=area(value) ** 0.5,
+                        label=f"{value}",
+                    )  # fmt: skip
+                    for value in _nice_counts(largest)
+                ],
+                title=count_legend_title,
+                loc="lower left",
+                bbox_to_anchor=(1.01, 0),
+                borderaxespad=0,
+                labelspacing=1.3,
+                borderpad=0.8,
+            )
         return _svg(figure)
 
 

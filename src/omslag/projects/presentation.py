@@ -17,6 +17,7 @@ from omslag.analysis.projects import (
     RED_END_DATE_SHIFT_MONTHS,
 )
 from omslag.common import charts
+from omslag.common.chartbins import SCATTER_MARKS_MAX
 
 from .templatetags.projects_format import money, signed_months, signed_percent
 
@@ -322,6 +323,7 @@ def scatter_chart(scatter) -> Chart | None:
         y_ticks=SCATTER_Y_TICKS,
         y_symlog_from=100,
         y_format=lambda v: short_number(v) + "%",
+        count_legend_title=_("Projects per marker"),
         size=size,
     )
     alt = _(
@@ -329,6 +331,11 @@ def scatter_chart(scatter) -> Chart | None:
         "in percent up (linear to 100%%, logarithmic above), one marker shape per status "
         "colour, with lines at the thresholds. The counts are in the table below."
     ) % {"n": len(scatter.projects)}
+    if len(points) > SCATTER_MARKS_MAX:
+        alt += " " + _(
+            "Projects close together share one marker; the larger it is, the more projects it "
+            "stands for."
+        )
     return _chart(image, alt, scatter_summary(scatter), size)
 
 
