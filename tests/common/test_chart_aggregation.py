@@ -48,6 +48,7 @@ def time_svg(points) -> str:
         x_label="condition",
         y_label="value",
         divider=2.5,
+        quadrant_labels=[(1.5, 4.6, "Migrate"), (4.0, 4.6, "Invest"), (1.5, 1.4, "Eliminate")],
         size_legend=[(100_000.0, "€ 100,000")],
         size_legend_title="Run cost",
         count_legend_title="Applications per marker",
@@ -89,6 +90,7 @@ def test_the_time_scatter_stays_small_and_shows_the_counts(count):
 
 def test_a_few_points_stay_points():
     svg = time_svg(random_points(SCATTER_MARKS_MAX))
+    assert len(svg.encode()) < LIMIT  # the most points drawn one by one
     texts = re.findall(r"<!-- (.*?) -->", svg)
     assert "Invest" in texts and "Run cost" in texts and "Applications per marker" not in texts
 
@@ -165,6 +167,7 @@ def test_a_continuous_scatter_stays_small_and_keeps_its_totals(count):
 
 
 def test_a_few_continuous_points_stay_points():
-    points = continuous_points(SCATTER_MARKS_MAX)
-    texts = re.findall(r"<!-- (.*?) -->", project_svg(points))
+    svg = project_svg(continuous_points(SCATTER_MARKS_MAX))
+    assert len(svg.encode()) < LIMIT
+    texts = re.findall(r"<!-- (.*?) -->", svg)
     assert "Projects per marker" not in texts
