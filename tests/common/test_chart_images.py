@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from omslag.common import chartimages, charts
 
@@ -118,3 +119,15 @@ def test_the_tag_does_not_depend_on_the_process():
 
     assert tag("m") == tag("m")
     assert tag("m") != tag("km")
+
+
+def test_the_tag_depends_on_the_language():
+    """A chart drawn for a Dutch reader is never served to an English one from the cache."""
+
+    def tag(language):
+        with translation.override(language):
+            return charts.funnel_bars(
+                name="b", labels=["a"], values=[1], notes=[""], x_label="n"
+            ).etag
+
+    assert tag("nl") == tag("nl") and tag("nl") != tag("en")

@@ -10,10 +10,10 @@ SVG instead of the page. So the rights of a chart are the rights of its page, de
 place, and a chart address can never show data its page would not.
 
 The ``ETag`` is a hash of the drawing function, its arguments (the chart's data and labels,
-in the reader's language) and the style version (this package's chart source and matplotlib's
-version): the same data gives the same tag in every process. The drawn SVG is kept in the
-Django cache under that tag, so a chart is drawn once per change of its data; a browser that
-has it answers ``If-None-Match`` and gets 304 without a drawing.
+in the reader's language), the language and the style version (this package's chart source
+and matplotlib's version): the same data gives the same tag in every process. The drawn SVG
+is kept in the Django cache under that tag, so a chart is drawn once per change of its data;
+a browser that has it answers ``If-None-Match`` and gets 304 without a drawing.
 """
 
 import base64
@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 CHART_PARAMETER = "chart"
 VERSION_PARAMETER = "v"
@@ -112,7 +113,8 @@ class ChartImage:
     @property
     def etag(self) -> str:
         if self._etag is None:
-            key = repr((self._draw.__qualname__, _STYLE, stable(self._arguments)))
+            # The language too: a tick formatter may write numbers the reader's way.
+            key = repr((self._draw.__qualname__, _STYLE, get_language(), stable(self._arguments)))
             self._etag = hashlib.sha256(key.encode()).hexdigest()[:32]
         return self._etag
 
