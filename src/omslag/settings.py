@@ -170,6 +170,8 @@ MIDDLEWARE = [
     "omslag.common.middleware.ApiVersionMiddleware",
     "omslag.publication.middleware.OpenCorsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees the view's ChartWanted first (process_exception runs bottom-up).
+    "omslag.common.middleware.ChartMiddleware",
 ]
 
 ROOT_URLCONF = "omslag.urls"
@@ -321,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'"],  # charts are SVG resources of the site, never data: URIs
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

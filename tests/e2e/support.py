@@ -201,7 +201,8 @@ _axe = None
 _OPEN_DETAILS = "() => document.querySelectorAll('main details').forEach(d => { d.open = true; })"
 
 # Every chart is an <img> in a <figure>: it needs a text alternative, a caption, and the
-# figures themselves in a table after it, in the same page section.
+# figures themselves in a table after it, in the same page section. Its picture is a separate
+# SVG at the page's address (?chart=...), never a data: image; it must have loaded.
 _CHART_PROBLEMS = """() => {
   const problems = [];
   const figures = [...document.querySelectorAll('main figure')].filter(f => f.querySelector('img'));
@@ -211,6 +212,7 @@ _CHART_PROBLEMS = """() => {
     if (!caption.trim()) problems.push(`${name}: the figure has no caption`);
     for (const img of figure.querySelectorAll('img')) {
       if (!(img.getAttribute('alt') || '').trim()) problems.push(`${name}: the image has no alt`);
+      if ((img.getAttribute('src') || '').startsWith('data:')) problems.push(`${name}: a data: image`);
       if (!img.complete || img.naturalWidth === 0) problems.push(`${name}: the image is empty`);
     }
     const scope = figure.closest('section') || figure.closest('main');

@@ -1,24 +1,30 @@
-"""Server-side charts: matplotlib draws SVG, returned as a ``data:`` URI for an ``<img>``.
+"""Server-side charts: matplotlib draws SVG, served as a separate resource for an ``<img>``.
 
-The Content-Security-Policy allows images from ``data:`` but no inline script or style, so a
-chart is a self-contained picture. Every chart must come with alt text, a text summary and its
-data as a table in the page; this module only draws. Colour is never the only cue: series also
-differ by hatch, line style or marker. The output is deterministic (fixed SVG ids, no date),
-so the same data gives the same bytes. matplotlib is imported on first use: it takes about a
-second to load and most requests draw no chart.
+A chart function returns a ``ChartImage`` (``common.chartimages``): in a page its address is
+the page's own with ``?chart=<name>``, so the page's rights apply to it, and it is drawn only
+when that address is asked for, once per change of its data. The Content-Security-Policy
+allows images from the site itself only, and no inline script or style, so a chart is a
+self-contained picture. Every chart must come with alt text, a text summary and its data as a
+table in the page; this module only draws. Colour is never the only cue: series also differ
+by hatch, line style or marker. The output is deterministic (fixed SVG ids, no date), so the
+same data gives the same bytes. matplotlib is imported on first use: it takes about a second
+to load and most requests draw no chart. Charts with more marks than a reader can tell apart
+are aggregated first (``common.chartbins``), so a picture stays small whatever the data.
 """
 
-import base64
 import functools
 import hashlib
 import io
+import math
+import re
 import textwrap
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
-from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .chartbins import SCATTER_MARKS_MAX, grid_cells, score_cells, top_with_rest
+from .chartimages import ChartImage
 
 # Colours with at least 4.5:1 contrast on white, told apart by hue and lightness; the same
 # colour in a series always comes with its own hatch, line style or marker.
@@ -83,38 +89,19 @@ class Point:
     y: float
     size: float  # a quantity; the marker area is proportional to it
     group: str
+    count: int = 1  # how many points this one stands for (after score_cells)
 
 
-# Drawing takes a few hundred milliseconds a chart; the same data gives the same picture, so
-# each process keeps the most recent ones. The key covers the arguments, this module's source
-# and the matplotlib version, so a change to either draws afresh.
-_CACHE_SIZE = 128
-_cache: OrderedDict[str, str] = OrderedDict()
-_cache_lock = threading.Lock()
-_SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + version("matplotlib")
-
-
-def cached(draw):
-    """Keep the data: URI ``draw(**arguments)`` returns, keyed by its arguments (a chart
-    function takes keyword arguments only, made of plain values and the dataclasses above)."""
+def drawing(draw):
+    """Makes ``draw(**arguments) -> SVG text`` a chart function: it takes the chart's ``name``
+    (unique in its page) and the same keyword arguments (plain values and the dataclasses
+    above), and returns a ``ChartImage`` that is drawn only when its picture is asked for."""
 
     @functools.wraps(draw)
-    def drawn(**arguments):
-        key = hashlib.sha256(
-            repr((draw.__qualname__, _SOURCE, sorted(arguments.items()))).encode()
-        ).hexdigest()
-        with _cache_lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _cache[key]
-        uri = draw(**arguments)
-        with _cache_lock:
-            _cache[key] = uri
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        return uri
+    def chart(*, name: str, **arguments) -> ChartImage:
+        return ChartImage(name, draw, arguments)
 
-    return drawn
+    return chart
 
 
 def _matplotlib():
@@ -141,12 +128,20 @@ def _percent_formatter():
     return PercentFormatter(decimals=0)
 
 
-def _data_uri(figure) -> str:
+_INDENT = re.compile(r"\n[ \t]+")
+_PRECISION = re.compile(r"(?<![\d.])([1-9]\d*\.\d\d)\d+")
+
+
+def _svg(figure) -> str:
     matplotlib = _matplotlib()
-    buffer = io.BytesIO()
+    buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": _RC["svg.hashsalt"]}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    # matplotlib indents its SVG and writes coordinates to a millionth of a point: neither
+    # shows on a screen, and together they are a sixth of a chart's bytes. Only numbers of a
+    # whole point or more are cut to hundredths (scale factors below 1, such as a glyph's,
+    # keep every digit). Glyphs are paths: there is no text whose spaces would count.
+    return _PRECISION.sub(r"\1", _INDENT.sub("\n", buffer.getvalue()))
 
 
 def _style(axes, *, x_label: str, y_label: str) -> None:
@@ -187,7 +182,7 @@ def _legend(axes, handles, **options):
     )
 
 
-@cached
+@drawing
 def stacked_shares(
     *,
     years: Sequence[int],
@@ -240,10 +235,10 @@ def stacked_shares(
         targets = _reference_lines(axes, reference_lines)
         # Top band first, as stacked; then the target lines.
         _legend(axes, [*reversed(areas), *targets], handlelength=2.6, handleheight=1.8)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
-@cached
+@drawing
 def lines(
     *,
     x: Sequence[int],
@@ -281,7 +276,7 @@ def lines(
         _style(axes, x_label=x_label, y_label=y_label)
         targets = _reference_lines(axes, reference_lines)
         _legend(axes, [*plotted, *targets], handlelength=3)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
 def jitter(key: object, spread: float = 0.28) -> tuple[float, float]:
@@ -291,9 +286,9 @@ def jitter(key: object, spread: float = 0.28) -> tuple[float, float]:
     return tuple((byte / 255 * 2 - 1) * spread for byte in digest[:2])  # type: ignore[return-value]
 
 
-@cached
 def scatter_quadrants(
     *,
+    name: str,
     points: Sequence[Point],
     groups: Sequence[Group],
     x_label: str,
@@ -302,15 +297,64 @@ def scatter_quadrants(
     quadrant_labels: Sequence[tuple[float, float, str]] = (),
     size_legend: Sequence[tuple[float, str]] = (),
     size_legend_title: str = "",
+    count_legend_title: str = "",
     scale: tuple[int, int] = (1, 5),
-) -> str:
+) -> ChartImage:
     """Points on two whole-number scores, jittered so equal scores stay visible, with the
     marker area proportional to ``size``, quadrant lines at ``divider`` and one legend for the
-    groups and one for the sizes."""
+    groups and one for the sizes. More than ``SCATTER_MARKS_MAX`` points are drawn as one
+    marker per score cell and group, its area proportional to the number of points it stands
+    for, that number written beside it and the legend titled ``count_legend_title``."""
+    binned = len(points) > SCATTER_MARKS_MAX
+    return _scatter_quadrants(
+        name=name,
+        points=score_cells(points) if binned else list(points),
+        binned=binned,
+        groups=groups,
+        x_label=x_label,
+        y_label=y_label,
+        divider=divider,
+        quadrant_labels=quadrant_labels,
+        size_legend=() if binned else size_legend,
+        size_legend_title=count_legend_title if binned else size_legend_title,
+        scale=scale,
+    )
+
+
+def _nice_counts(largest: int) -> list[int]:
+    """Up to three round numbers for a legend of counts, the largest not above ``largest``."""
+    top = 10 ** (len(str(largest)) - 1)
+    top = max(m * top for m in (1, 2, 5) if m * top <= largest)
+    return sorted({max(1, top // 10), max(1, top // 2), top})
+
+
+# Where the markers of the four groups sit inside a score cell, when drawn per cell.
+_CELL_OFFSETS = ((-0.22, 0.2), (0.22, 0.2), (-0.22, -0.2), (0.22, -0.2))
+
+
+@drawing
+def _scatter_quadrants(
+    *,
+    points: Sequence[Point],
+    binned: bool,
+    groups: Sequence[Group],
+    x_label: str,
+    y_label: str,
+    divider: float,
+    quadrant_labels: Sequence[tuple[float, float, str]],
+    size_legend: Sequence[tuple[float, str]],
+    size_legend_title: str,
+    scale: tuple[int, int],
+) -> str:
     matplotlib = _matplotlib()
     from matplotlib.lines import Line2D
 
-    largest = max((p.size for p in points), default=0) or 1.0
+    def measure(point: Point) -> float:
+        return point.count if binned else point.size
+
+    largest = max((measure(p) for p in points), default=0) or 1.0
+    if binned:
+        size_legend = [(v, f"{v}") for v in _nice_counts(int(largest))]
 
     def area(size: float) -> float:
         return 12 + 480 * size / largest
@@ -323,23 +367,35 @@ def scatter_quadrants(
                 x_text, y_text, text, ha="center", va="center", fontsize=15,
                 color="#66768a", fontweight="bold", zorder=0,
             )  # fmt: skip
-        for group in groups:
+        for index, group in enumerate(groups):
             members = [p for p in points if p.group == group.key]
             if not members:
                 continue
-            offsets = [jitter(p.key) for p in members]
+            if binned:
+                offset = _CELL_OFFSETS[index % len(_CELL_OFFSETS)]
+                offsets = [offset] * len(members)
+            else:
+                offsets = [jitter(p.key) for p in members]
+            xs = [p.x + dx for p, (dx, _dy) in zip(members, offsets, strict=True)]
+            ys = [p.y + dy for p, (_dx, dy) in zip(members, offsets, strict=True)]
             axes.scatter(
-                [p.x + dx for p, (dx, _dy) in zip(members, offsets, strict=True)],
-                [p.y + dy for p, (_dx, dy) in zip(members, offsets, strict=True)],
-                s=[area(p.size) for p in members],
+                xs,
+                ys,
+                s=[area(measure(p)) for p in members],
                 c=group.colour,
                 marker=group.marker,
                 alpha=0.75,
                 edgecolors="white",
                 linewidths=0.8,
-                label=group.label,
+                label=f"{group.label} ({sum(p.count for p in members)})" if binned else group.label,
                 zorder=2,
             )
+            if binned:
+                for point, x, y in zip(members, xs, ys, strict=True):
+                    axes.annotate(
+                        f"{point.count}", xy=(x, y), xytext=(0, -9), textcoords="offset points",
+                        ha="center", va="top", fontsize=7, color=INK, zorder=3,
+                    )  # fmt: skip
         axes.axvline(divider, color=INK, linewidth=1.2, linestyle="--")
         axes.axhline(divider, color=INK, linewidth=1.2, linestyle="--")
         axes.set_xlim(low - 0.5, high + 0.5)
@@ -375,7 +431,7 @@ def scatter_quadrants(
                 labelspacing=1.3,
                 borderpad=0.8,
             )
-        return _data_uri(figure)
+        return _svg(figure)
 
 
 # --- charts of the large-ICT-project pages ---------------------------------------------------
@@ -427,6 +483,7 @@ def _date_ticks(axis, limits) -> None:
         axis.set_major_formatter(DateFormatter("%Y-%m"))
 
 
+@drawing
 def values_over_dates(
     *,
     dates: Sequence,
@@ -497,11 +554,12 @@ def values_over_dates(
             label.set_horizontalalignment("right")
         _style(axes, x_label=x_label, y_label=y_label)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncols=3, fontsize=9)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
 def scatter_with_lines(
     *,
+    name: str,
     points: Sequence[Point],
     groups: Sequence[Group],
     x_lines: Sequence[ReferenceLine] = (),
@@ -511,31 +569,83 @@ def scatter_with_lines(
     y_ticks: Sequence[float] = (),
     y_symlog_from: float | None = None,
     y_format=None,
+    count_legend_title: str = "",
     size: tuple[float, float] = (8.0, 5.6),
-) -> str:
+) -> ChartImage:
     """Points on two continuous axes, one marker shape and colour per group, with vertical
     and horizontal reference lines (thresholds). With ``y_symlog_from`` the y axis is linear
     up to that value and logarithmic beyond it, so a few very large values do not squash
-    the rest."""
+    the rest. More than ``SCATTER_MARKS_MAX`` points are drawn as one marker per grid cell
+    and group (at the mean of its points, its area by their number, a legend of numbers
+    titled ``count_legend_title``)."""
+    binned = len(points) > SCATTER_MARKS_MAX
+    if binned:
+        points = grid_cells(points, y_linear_to=y_symlog_from)
+    return _scatter_with_lines(
+        name=name,
+        points=list(points),
+        binned=binned,
+        groups=groups,
+        x_lines=x_lines,
+        y_lines=y_lines,
+        x_label=x_label,
+        y_label=y_label,
+        y_ticks=y_ticks,
+        y_symlog_from=y_symlog_from,
+        y_format=y_format,
+        count_legend_title=count_legend_title,
+        size=size,
+    )
+
+
+@drawing
+def _scatter_with_lines(
+    *,
+    points: Sequence[Point],
+    binned: bool,
+    groups: Sequence[Group],
+    x_lines: Sequence[ReferenceLine],
+    y_lines: Sequence[ReferenceLine],
+    x_label: str,
+    y_label: str,
+    y_ticks: Sequence[float],
+    y_symlog_from: float | None,
+    y_format,
+    count_legend_title: str,
+    size: tuple[float, float],
+) -> str:
     matplotlib = _matplotlib()
+    from matplotlib.lines import Line2D
+
+    largest = max((p.count for p in points), default=1)
+
+    def area(count: float) -> float:
+        # Six sizes only, each drawn as one collection: matplotlib then writes the marker's
+        # shape once per size and a short reference per marker, instead of a path per marker.
+        return 16 + 400 * math.ceil(6 * count / largest) / 6 if binned else 42
+
     with matplotlib.rc_context(_RC):
         figure, axes = _figure(*size)
         for group in groups:
             members = [p for p in points if p.group == group.key]
             if not members:
                 continue
-            axes.scatter(
-                [p.x for p in members],
-                [p.y for p in members],
-                s=42,
-                c=group.colour,
-                marker=group.marker,
-                alpha=0.8,
-                edgecolors="white",
-                linewidths=0.7,
-                label=f"{group.label} ({len(members)})",
-                zorder=3,
-            )
+            label = f"{group.label} ({sum(p.count for p in members)})"
+            for marker_area in sorted({area(p.count) for p in members}):
+                sized = [p for p in members if area(p.count) == marker_area]
+                axes.scatter(
+                    [p.x for p in sized],
+                    [p.y for p in sized],
+                    s=marker_area,
+                    c=group.colour,
+                    marker=group.marker,
+                    alpha=0.8,
+                    edgecolors="white",
+                    linewidths=0.7,
+                    label=label,
+                    zorder=3,
+                )
+                label = "_nolegend_"
         if y_symlog_from is not None:
             axes.set_yscale("symlog", linthresh=y_symlog_from, linscale=2)
         for line in y_lines:
@@ -567,10 +677,36 @@ def scatter_with_lines(
             axes.yaxis.set_major_formatter(_tick_formatter(y_format))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.grid(axis="x", color="#e1e6eb", linewidth=0.6)
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-        return _data_uri(figure)
+        group_legend = axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        if binned:
+            for handle in group_legend.legend_handles:
+                handle.set_sizes([60])
+            axes.add_artist(group_legend)
+            axes.legend(
+                handles=[
+                    Line2D(
+                        [],
+                        [],
+                        linestyle="none",
+                        marker="o",
+                        markerfacecolor="none",
+                        markeredgecolor=INK,
+                        markersize=area(value) ** 0.5,
+                        label=f"{value}",
+                    )  # fmt: skip
+                    for value in _nice_counts(largest)
+                ],
+                title=count_legend_title,
+                loc="lower left",
+                bbox_to_anchor=(1.01, 0),
+                borderaxespad=0,
+                labelspacing=1.3,
+                borderpad=0.8,
+            )
+        return _svg(figure)
 
 
+@drawing
 def histogram(
     *,
     edges: Sequence[float],
@@ -622,7 +758,7 @@ def histogram(
         _style(axes, x_label=x_label, y_label=y_label)
         # Below the plot, so that long labels (with their values) leave the plot its width.
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, fontsize=9)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
 # --- charts of the innovation pipeline pages -------------------------------------------------
@@ -643,6 +779,7 @@ def _zero_line(axes, label: str, *, vertical: bool) -> None:
     line(0, color=INK, linestyle="--", linewidth=1.3, label=label, zorder=1)
 
 
+@drawing
 def effect_intervals(
     *,
     rows: Sequence[Interval],
@@ -713,9 +850,10 @@ def effect_intervals(
         axes.grid(axis="y", visible=False)
         axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
+@drawing
 def confidence_band(
     *,
     x: Sequence[float],
@@ -763,19 +901,41 @@ def confidence_band(
             axes.yaxis.set_major_formatter(_tick_formatter(y_format))
         _style(axes, x_label=x_label, y_label=y_label)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
-@cached
 def funnel_bars(
+    *,
+    name: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    notes: Sequence[str],
+    x_label: str,
+) -> ChartImage:
+    """Horizontal bars from the first stage (top) to the last, each with its count and a
+    note (such as the conversion from the stage before) written after it. More than
+    ``BARS_MAX`` bars: the largest ones in their order, and one bar for the rest."""
+    kept, rest = top_with_rest(values)
+    shown_labels = [labels[i] for i in kept]
+    shown_values = [values[i] for i in kept]
+    shown_notes = [notes[i] for i in kept]
+    if rest:
+        shown_labels.append(_("the rest (%(n)s more)") % {"n": len(rest)})
+        shown_values.append(sum(values[i] for i in rest))
+        shown_notes.append("")
+    return _funnel_bars(
+        name=name, labels=shown_labels, values=shown_values, notes=shown_notes, x_label=x_label
+    )
+
+
+@drawing
+def _funnel_bars(
     *,
     labels: Sequence[str],
     values: Sequence[int],
     notes: Sequence[str],
     x_label: str,
 ) -> str:
-    """Horizontal bars from the first stage (top) to the last, each with its count and a
-    note (such as the conversion from the stage before) written after it."""
     matplotlib = _matplotlib()
     with matplotlib.rc_context(_RC):
         figure, axes = _figure(8.0, 1.2 + 0.5 * len(labels))
@@ -811,10 +971,10 @@ def funnel_bars(
         _style(axes, x_label=x_label, y_label="")
         axes.grid(axis="y", visible=False)
         axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
-@cached
+@drawing
 def share_bars(
     *,
     labels: Sequence[str],
@@ -856,7 +1016,7 @@ def share_bars(
         _style(axes, x_label=x_label, y_label="")
         axes.grid(axis="y", visible=False)
         axes.grid(axis="x", color="#c8d0d8", linewidth=0.6)
-        return _data_uri(figure)
+        return _svg(figure)
 
 
 def preload() -> None:

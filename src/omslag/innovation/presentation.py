@@ -21,7 +21,7 @@ ADJUSTMENT_METHODS = ("holm", "benjamini-hochberg")
 
 @dataclass
 class Chart:
-    image: str  # data: URI of the SVG
+    image: charts.ChartImage  # the chart: its address in the page
     alt: str
     summary: str
 
@@ -266,6 +266,7 @@ def effect_chart(metric: str, effects: list[Effect]) -> Chart | None:
     else:
         x_label = _("Treatment minus control (%(metric)s)")
     image = charts.effect_intervals(
+        name=f"effect-{metric}",
         rows=[
             charts.Interval(e.label, e.scaled(e.estimate), e.scaled(e.low), e.scaled(e.high))
             for e in effects
@@ -289,6 +290,7 @@ def sequence_chart(metric: str, looks: list[dict], confidence: float) -> Chart |
         return None
     level = percentage(confidence, 0)
     image = charts.confidence_band(
+        name=f"sequence-{metric}",
         x=[look["n"] for look in looks],
         estimates=[look["estimate"] for look in looks],
         lows=[look["low"] for look in looks],

@@ -40,6 +40,7 @@ def maturity_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
     ]
     lowest = min(dimensions, key=lambda d: d.median) if dimensions else None
     image = charts.funnel_bars(
+        name="tile-maturity",
         labels=[d.label for d in dimensions],
         values=[d.median for d in dimensions],
         notes=[

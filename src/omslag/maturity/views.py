@@ -237,13 +237,14 @@ class DimensionView:
 
 @dataclass
 class Chart:
-    image: str
+    image: charts.ChartImage
     alt: str
     summary: str
 
 
 def _trend_chart(label: str, trend) -> Chart:
     image = charts.lines(
+        name=f"trend-{label}",
         x=list(range(1, len(trend) + 1)),
         series=[
             charts.Series(

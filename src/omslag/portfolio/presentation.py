@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from omslag.analysis.spend.time_position import HIGH_VALUE_THRESHOLD
 from omslag.common import charts
+from omslag.common.chartbins import SCATTER_MARKS_MAX
 from omslag.common.templatetags.formatting import euro, percent, points, share
 
 from .models import TimePosition
@@ -45,7 +46,7 @@ def category_label(category: str) -> str:
 
 @dataclass
 class Chart:
-    image: str  # data: URI of the SVG
+    image: charts.ChartImage  # the chart: its address in the page
     alt: str
     summary: str
 
@@ -185,6 +186,7 @@ def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
         for category in ("run", "change", "innovate")
     ]
     image = charts.stacked_shares(
+        name="balance",
         years=[r.year for r in rows],
         series=series,
         reference_lines=reference_lines,
@@ -260,6 +262,7 @@ def time_chart(applications, risk) -> Chart | None:
         top = _round_down_nicely(largest)
         size_legend = [(v, euro(v)) for v in (top / 10, top / 2, top) if v > 0]
     image = charts.scatter_quadrants(
+        name="time",
         points=points_,
         groups=groups,
         x_label=_("Technical condition (1 poor – 5 good)"),
@@ -276,12 +279,21 @@ def time_chart(applications, risk) -> Chart | None:
         size_legend_title=_("Run cost %(year)s") % {"year": risk.run_cost_year}
         if risk.run_cost_year
         else _("Run cost"),
+        count_legend_title=_("Applications per marker"),
     )
-    alt = _(
-        "Scatter chart of %(n)s applications by technical condition (across) and business "
-        "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
-        "The counts per score are in the table below."
-    ) % {"n": len(applications)}
+    if len(points_) > SCATTER_MARKS_MAX:
+        alt = _(
+            "Scatter chart of %(n)s applications by technical condition (across) and business "
+            "value (up), with the TIME quadrants; one marker per score and TIME position, the "
+            "larger it is, the more applications it stands for, their number beside it. The "
+            "counts per score are in the table below."
+        ) % {"n": len(applications)}
+    else:
+        alt = _(
+            "Scatter chart of %(n)s applications by technical condition (across) and business "
+            "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
+            "The counts per score are in the table below."
+        ) % {"n": len(applications)}
     return Chart(image, alt, time_summary(applications, risk))
 
 
@@ -393,6 +405,7 @@ def scenario_chart(projections: dict) -> Chart | None:
             )
         )
     image = charts.lines(
+        name="scenarios",
         x=years,
         series=series,
         reference_lines=reference_lines,

@@ -17,6 +17,7 @@ from omslag.analysis.projects import (
     RED_END_DATE_SHIFT_MONTHS,
 )
 from omslag.common import charts
+from omslag.common.chartbins import SCATTER_MARKS_MAX
 
 from .templatetags.projects_format import money, signed_months, signed_percent
 
@@ -34,7 +35,7 @@ PX_PER_INCH = 96  # an SVG of N inches is N x 96 CSS pixels
 
 @dataclass
 class Chart:
-    image: str  # data: URI of the SVG
+    image: charts.ChartImage  # the chart: its address in the page
     alt: str
     summary: str
     width: int
@@ -75,6 +76,7 @@ def cost_chart(project, figures, reports) -> Chart | None:
     size = (5.4, 3.8)
     original = figures.against_original
     image = charts.values_over_dates(
+        name="cost",
         dates=[r.peildatum for r in reports],
         values=[float(r.total_cost_estimate) / 1e6 for r in reports],
         baseline=float(original.baseline_cost) / 1e6,
@@ -126,6 +128,7 @@ def end_date_chart(project, figures, reports) -> Chart | None:
         return None
     size = (5.4, 3.8)
     image = charts.values_over_dates(
+        name="end-date",
         dates=[r.peildatum for r in dated],
         values=[r.estimated_end_date for r in dated],
         baseline=original.baseline_end_date,
@@ -282,6 +285,7 @@ def scatter_chart(scatter) -> Chart | None:
     ]
     grey = charts.GREY
     image = charts.scatter_with_lines(
+        name="scatter",
         points=points,
         groups=groups,
         x_lines=[
@@ -319,6 +323,7 @@ def scatter_chart(scatter) -> Chart | None:
         y_ticks=SCATTER_Y_TICKS,
         y_symlog_from=100,
         y_format=lambda v: short_number(v) + "%",
+        count_legend_title=_("Projects per marker"),
         size=size,
     )
     alt = _(
@@ -326,6 +331,11 @@ def scatter_chart(scatter) -> Chart | None:
         "in percent up (linear to 100%%, logarithmic above), one marker shape per status "
         "colour, with lines at the thresholds. The counts are in the table below."
     ) % {"n": len(scatter.projects)}
+    if len(points) > SCATTER_MARKS_MAX:
+        alt += " " + _(
+            "Projects close together share one marker; the larger it is, the more projects it "
+            "stands for."
+        )
     return _chart(image, alt, scatter_summary(scatter), size)
 
 
@@ -375,6 +385,7 @@ def portfolio_fan_chart(result, reference_class, currency_label: str):
         charts.ReferenceLine(p90, mark("P90", p90), charts.MAGENTA, ":"),
     ]
     image = charts.histogram(
+        name="fan",
         edges=edges,
         counts=counts,
         marks=marks,
@@ -417,6 +428,7 @@ def ratio_chart(reference_class, ratios, quantiles):
     edges, counts = histogram_bins(ratios, count, log=True)
     p50, p80, p90 = (quantiles.ratio_quantiles[i] for i in (4, 7, 8))
     image = charts.histogram(
+        name="ratios",
         edges=edges,
         counts=counts,
         marks=[

@@ -67,6 +67,7 @@ def funnel_chart(funnel: dict) -> Chart | None:
         for before in rows[:-1]
     ]
     image = charts.funnel_bars(
+        name="funnel",
         labels=[str(row["label"]).capitalize() for row in rows],
         values=[row["reached"] for row in rows],
         notes=notes,

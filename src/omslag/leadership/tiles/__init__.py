@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from omslag.common.chartimages import ChartImage
+
 
 @dataclass
 class Chart:
-    image: str  # data: URI of the SVG
+    image: ChartImage  # the chart: its address in the page, drawn when asked for
     alt: str
 
 

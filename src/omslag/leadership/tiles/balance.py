@@ -125,6 +125,7 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
     chart = None
     if len(trend) >= 2:
         image = charts.lines(
+            name="tile-balance",
             x=[t["year"] for t in trend],
             series=[
                 charts.Series(_("run"), [t["runShare"] for t in trend], charts.BLUE, "", "-", "s"),

@@ -91,7 +91,13 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         window["in_operation"],
     ]
     chart = Chart(
-        charts.funnel_bars(labels=labels, values=values, notes=[""] * 4, x_label=_("number")),
+        charts.funnel_bars(
+            name="tile-innovation",
+            labels=labels,
+            values=values,
+            notes=[""] * 4,
+            x_label=_("number"),
+        ),
         _("Funnel of the last 12 months: ")
         + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)),
     )

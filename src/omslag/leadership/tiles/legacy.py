@@ -48,6 +48,7 @@ def legacy_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDat
     if applications:
         within = len(applications) - len(past)
         image = charts.funnel_bars(
+            name="tile-legacy",
             labels=[_("support ended"), _("ends within 12 months")],
             values=[len(past), within],
             notes=["", ""],

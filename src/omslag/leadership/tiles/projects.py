@@ -103,7 +103,13 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
         labels = [_("green"), _("amber"), _("red"), _("no report yet")]
         values = [colours["green"], colours["amber"], colours["red"], unreported]
         chart = Chart(
-            charts.funnel_bars(labels=labels, values=values, notes=[""] * 4, x_label=_("projects")),
+            charts.funnel_bars(
+                name="tile-projects",
+                labels=labels,
+                values=values,
+                notes=[""] * 4,
+                x_label=_("projects"),
+            ),
             _("Bar chart of projects by status: ")
             + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)),
         )

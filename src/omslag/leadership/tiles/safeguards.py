@@ -30,6 +30,7 @@ def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         labels = [SUBJECT_LABELS[s.subject]() for s in measured]
         chart = Chart(
             charts.share_bars(
+                name="tile-safeguards",
                 labels=labels,
                 shares=[s.share for s in measured],
                 notes=[f"{s.covered} / {s.total}" for s in measured],

@@ -2,11 +2,9 @@
 
 import hashlib
 import io
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
@@ -59,18 +57,11 @@ def template_detail(request, pk):
     )
 
 
-def _share_chart(labels, shares, notes) -> str:
-    """The chart is the same picture for the same figures, so it is drawn once per figures
-    (matplotlib takes most of the page's time) and kept in the cache."""
+def _share_chart(labels, shares, notes) -> charts.ChartImage:
+    """Drawn once per figures and kept in the cache by ``common.chartimages``."""
     x_label = _("share with every required assessment approved (%)")
-    key = (
-        "safeguards-coverage-chart-"
-        + hashlib.sha256(json.dumps([labels, shares, notes, x_label]).encode()).hexdigest()
-    )
-    return cache.get_or_set(
-        key,
-        lambda: charts.share_bars(labels=labels, shares=shares, notes=notes, x_label=x_label),
-        60 * 60,
+    return charts.share_bars(
+        name="coverage", labels=labels, shares=shares, notes=notes, x_label=x_label
     )
 
 
