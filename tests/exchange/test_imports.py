@@ -300,3 +300,45 @@ def test_cli_export_to_file(tree, tmp_path):
     sheet = openpyxl.load_workbook(out).active
     assert [c.value for c in sheet[1]] == ["slug", "name", "kind", "parent", "description"]
     assert sheet.max_row == 3  # header, ministry, agency
+
+
+def test_a_large_organisation_import_is_bulk_with_correct_tree_and_history(
+    tree, django_assert_max_num_queries
+):
+    """1,000 organisations three levels deep: every path and history row right, and the
+    number of statements bounded by the levels and batches, not by the rows."""
+    ministry, *_ = tree
+    rows = ["slug,name,kind,parent,description"]
+    for i in range(10):
+        rows.append(f"dir-{i},Directie {i},other,,")
+    for i in range(990):
+        parent = f"dir-{i % 10}" if i < 90 else f"afd-{i % 90}"
+        rows.append(f"afd-{i},Afdeling {i},other,{parent},omschrijving {i}")
+    content = "\n".join(rows).encode()
+    with django_assert_max_num_queries(40):
+        report = run("organisations", content, ministry)
+    assert report.ok, report.problems[:3]
+    assert report.created == 1000
+    made = {o.slug: o for o in Organisation.objects.filter(slug__regex=r"^(dir|afd)-")}
+    assert len(made) == 1000
+    for i in (0, 89, 90, 500, 989):
+        organisation = made[f"afd-{i}"]
+        expected_parent = f"dir-{i % 10}" if i < 90 else f"afd-{i % 90}"
+        assert organisation.parent.slug == expected_parent
+        # The path is the parent's path plus the organisation's own id.
+        assert organisation.path == f"{made[expected_parent].path}{organisation.pk}/"
+        assert organisation.path.startswith(ministry.path)
+        assert organisation.description == f"omschrijving {i}"
+    assert made["dir-3"].path == f"{ministry.path}{made['dir-3'].pk}/"
+    histories = Organisation.history.filter(slug__regex=r"^(dir|afd)-")
+    assert histories.count() == 1000
+    assert set(histories.values_list("history_type", flat=True)) == {"+"}
+
+
+def test_a_bad_row_in_a_large_import_saves_nothing(tree):
+    ministry, _agency, municipality = tree
+    rows = ["slug,name,kind,parent"] + [f"team-{i},Team {i},other," for i in range(300)]
+    rows.append(f"{municipality.slug},Bezet,other,")  # row 302: a short name taken elsewhere
+    report = run("organisations", "\n".join(rows).encode(), ministry)
+    assert [(p.row, p.column) for p in report.problems] == [(302, "slug")]
+    assert not Organisation.objects.filter(slug__startswith="team-").exists()
