@@ -342,3 +342,70 @@ def test_a_bad_row_in_a_large_import_saves_nothing(tree):
     report = run("organisations", "\n".join(rows).encode(), ministry)
     assert [(p.row, p.column) for p in report.problems] == [(302, "slug")]
     assert not Organisation.objects.filter(slug__startswith="team-").exists()
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunked saving as on SQLite, on any database: 100 rows first, then 50 per chunk."""
+    from omslag.common.tabular import importing
+    from omslag.organisations.registrations import OrganisationImport
+
+    monkeypatch.setattr(importing, "_writes_lock_the_database", lambda: True)
+    monkeypatch.setattr(importing, "CHUNK_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(importing, "CHUNK_SECONDS", 0)
+    monkeypatch.setattr(OrganisationImport, "chunk_rows", 100)
+    calls = []
+    save_all = OrganisationImport.save_all
+
+    def recording(self, rows, context, report):
+        calls.append(len(rows))
+        return save_all(self, rows, context, report)
+
+    monkeypatch.setattr(OrganisationImport, "save_all", recording)
+    return calls
+
+
+def _three_levels(count):
+    rows = ["slug,name,kind,parent"] + [f"top-{i},Top {i},other," for i in range(10)]
+    for i in range(count - 10):
+        parent = f"top-{i % 10}" if i < 50 else f"sub-{i % 50}"
+        rows.append(f"sub-{i},Sub {i},other,{parent}")
+    return "\n".join(rows).encode()
+
+
+def test_a_large_import_saved_in_chunks_gives_the_same_tree(tree, small_chunks):
+    ministry, *_ = tree
+    report = run("organisations", _three_levels(350), ministry)
+    assert report.ok, report.problems[:3]
+    assert small_chunks == [100, 50, 50, 50, 50, 50]
+    assert report.created == 350
+    made = {o.slug: o for o in Organisation.objects.filter(slug__regex=r"^(top|sub)-")}
+    assert len(made) == 350
+    # sub-299 (saved in the last chunk) hangs below sub-49 (saved in the first).
+    assert made["sub-299"].parent == made["sub-49"]
+    assert made["sub-299"].path == f"{made['sub-49'].path}{made['sub-299'].pk}/"
+
+
+def test_a_failure_after_the_checks_keeps_the_earlier_chunks_and_says_so(
+    tree, small_chunks, monkeypatch
+):
+    from omslag.common.tabular.importing import RowProblem
+    from omslag.organisations.registrations import OrganisationImport
+
+    ministry, *_ = tree
+    recording = OrganisationImport.save_all
+
+    def failing_third(self, rows, context, report):
+        if len(small_chunks) == 2:  # the third chunk: rows 152-201 of the file
+            small_chunks.append(len(rows))
+            report.add(RowProblem(rows[0][0], "", "", "the database refused"))
+            return None
+        return recording(self, rows, context, report)
+
+    monkeypatch.setattr(OrganisationImport, "save_all", failing_third)
+    report = run("organisations", _three_levels(350), ministry)
+    assert not report.ok
+    assert report.created == 150
+    assert [p.row for p in report.problems] == [152, 152]
+    assert "the rows before row 152 were saved" in report.problems[1].reason
+    assert Organisation.objects.filter(slug__regex=r"^(top|sub)-").count() == 150

@@ -28,6 +28,7 @@ from .models import Membership, Organisation, Role
 class OrganisationImport(ImportSpec):
     kind = "organisations"
     label = gettext_lazy("Organisations")
+    chunk_rows = 1000
     columns = (
         Column(
             "slug",
