@@ -74,7 +74,7 @@ def run(quick: bool = False, factor: float | None = None) -> dict:
         wall = time.perf_counter() - started
         counts = {
             label: int(number.replace(",", ""))
-            for label, number in re.findall(r"^([a-z ]+): ([0-9,]+)$", done.stdout, re.MULTILINE)
+            for label, number in re.findall(r"^(\w[^:\n]*): ([0-9,]+)$", done.stdout, re.MULTILINE)
         }
         seconds = float(re.search(r"([0-9.]+) s\.", done.stdout).group(1))
         size = None

@@ -185,8 +185,10 @@ def test_sign_in_accounts_sign_in_and_the_pages_of_a_seeded_organisation_open(se
     assert Person.objects.filter(email__endswith="@nationaal.example").count() == 30
 
 
-def test_the_command_prints_the_counts_and_the_sign_in_accounts(db, capsys):
+def test_the_command_prints_the_counts_and_the_sign_in_accounts(db, capsys, monkeypatch):
+    monkeypatch.setenv("OMSLAG_CLI_LANGUAGE", "nl")
     call_command("seed", "--scale", "national", "--factor", str(FACTOR), "--password", "geheim-1")
     out = capsys.readouterr().out
-    assert "applications: 300" in out
-    assert "viewer-1@nationaal.example" in out and "geheim-1" in out
+    assert "applicaties: 300" in out and "uitgavenregels: 3,000" in out
+    assert "Accounts om in te loggen (wachtwoord voor allemaal: geheim-1)" in out
+    assert "viewer-1@nationaal.example" in out

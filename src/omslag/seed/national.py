@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from omslag.accounts.models import Person
 from omslag.common.errors import RuleViolation
@@ -57,6 +58,24 @@ FULL = {
     "reports": 100_000,
     "experiments": 50_000,
     "assessments": 200_000,
+}
+# What the command prints for each table (the counts' keys stay these English names).
+LABELS = {
+    "organisations": gettext_lazy("organisations"),
+    "people": gettext_lazy("people"),
+    "memberships": gettext_lazy("memberships"),
+    "applications": gettext_lazy("applications"),
+    "dependencies": gettext_lazy("dependencies"),
+    "spend lines": gettext_lazy("spend lines"),
+    "projects": gettext_lazy("projects"),
+    "reports": gettext_lazy("reports"),
+    "ideas": gettext_lazy("ideas"),
+    "experiments": gettext_lazy("experiments"),
+    "stage transitions": gettext_lazy("stage transitions"),
+    "measurement summaries": gettext_lazy("measurement summaries"),
+    "decisions": gettext_lazy("decisions"),
+    "assessments": gettext_lazy("assessments"),
+    "project figures": gettext_lazy("project figures"),
 }
 SPEND_YEARS = 10
 FIRST_SPEND_YEAR = 2017
@@ -220,7 +239,7 @@ class NationalSeed:
             history_copy(model, first, first + count - 1)
         self.written[label] = self.written.get(label, 0) + count
         self.seconds[label] = round(self.seconds.get(label, 0) + time.perf_counter() - started, 2)
-        self.progress(f"{label}: {count:,} ({self.seconds[label]} s)")
+        self.progress(f"{LABELS[label]}: {count:,} ({self.seconds[label]} s)")
 
     def _date(self, start_year: int, end_year: int) -> dt.date:
         first = dt.date(start_year, 1, 1).toordinal()
@@ -939,14 +958,15 @@ class NationalSeed:
                     Project.all_objects.filter(pk__in=ids[start : start + 2000])
                 )
         self.seconds["project figures"] = round(time.perf_counter() - started, 2)
-        self.progress(f"project figures: {len(ids):,} ({self.seconds['project figures']} s)")
+        seconds = self.seconds["project figures"]
+        self.progress(f"{LABELS['project figures']}: {len(ids):,} ({seconds} s)")
         try:
             figures = importlib.import_module("omslag.common.figures")
         except ModuleNotFoundError:
-            return "none (omslag.common.figures does not exist yet)"
+            return _("none (omslag.common.figures does not exist yet)")
         refresh_all = getattr(figures, "refresh_all", None)
         if refresh_all is None:
-            return "none (omslag.common.figures has no refresh_all)"
+            return _("none (omslag.common.figures has no refresh_all)")
         started = time.perf_counter()
         refresh_all()
         self.seconds["stored figures"] = round(time.perf_counter() - started, 2)

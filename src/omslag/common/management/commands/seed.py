@@ -20,7 +20,7 @@ class Command(OmslagCommand):
         parser.add_argument("--password", help="password of every seeded person")
 
     def handle(self, *args, scale, factor, seed, password, **options):
-        from omslag.seed.national import DEFAULT_PASSWORD, seed_national
+        from omslag.seed.national import DEFAULT_PASSWORD, LABELS, seed_national
 
         if not 0 < factor <= 10:
             raise CommandError(_("--factor must be above 0 and at most 10."))
@@ -34,7 +34,7 @@ class Command(OmslagCommand):
         except DomainError as error:
             raise CommandError(error.message) from None
         for label, count in result.counts.items():
-            self.stdout.write(f"{label}: {count:,}")
+            self.stdout.write(f"{LABELS[label]}: {count:,}")
         self.stdout.write(_("Seeded in %(s)s s.") % {"s": result.seconds["total"]})
         self.stdout.write(
             _("Other stored figures refreshed: %(hook)s") % {"hook": result.figures_hook}
