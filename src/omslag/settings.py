@@ -204,7 +204,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default for several people at once (docs/operations.md, "SQLite or
+    # PostgreSQL"): write-ahead logging lets pages read while an import writes; a write
+    # transaction takes the lock when it begins (IMMEDIATE), so two writers queue on the busy
+    # timeout instead of one failing with "database is locked" half-way; NORMAL sync is safe
+    # with WAL (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command=(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000"
+        ),
+    )
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -300,3 +300,112 @@ def test_cli_export_to_file(tree, tmp_path):
     sheet = openpyxl.load_workbook(out).active
     assert [c.value for c in sheet[1]] == ["slug", "name", "kind", "parent", "description"]
     assert sheet.max_row == 3  # header, ministry, agency
+
+
+def test_a_large_organisation_import_is_bulk_with_correct_tree_and_history(
+    tree, django_assert_max_num_queries
+):
+    """1,000 organisations three levels deep: every path and history row right, and the
+    number of statements bounded by the levels and batches, not by the rows."""
+    ministry, *_ = tree
+    rows = ["slug,name,kind,parent,description"]
+    for i in range(10):
+        rows.append(f"dir-{i},Directie {i},other,,")
+    for i in range(990):
+        parent = f"dir-{i % 10}" if i < 90 else f"afd-{i % 90}"
+        rows.append(f"afd-{i},Afdeling {i},other,{parent},omschrijving {i}")
+    content = "\n".join(rows).encode()
+    with django_assert_max_num_queries(40):
+        report = run("organisations", content, ministry)
+    assert report.ok, report.problems[:3]
+    assert report.created == 1000
+    made = {o.slug: o for o in Organisation.objects.filter(slug__regex=r"^(dir|afd)-")}
+    assert len(made) == 1000
+    for i in (0, 89, 90, 500, 989):
+        organisation = made[f"afd-{i}"]
+        expected_parent = f"dir-{i % 10}" if i < 90 else f"afd-{i % 90}"
+        assert organisation.parent.slug == expected_parent
+        # The path is the parent's path plus the organisation's own id.
+        assert organisation.path == f"{made[expected_parent].path}{organisation.pk}/"
+        assert organisation.path.startswith(ministry.path)
+        assert organisation.description == f"omschrijving {i}"
+    assert made["dir-3"].path == f"{ministry.path}{made['dir-3'].pk}/"
+    histories = Organisation.history.filter(slug__regex=r"^(dir|afd)-")
+    assert histories.count() == 1000
+    assert set(histories.values_list("history_type", flat=True)) == {"+"}
+
+
+def test_a_bad_row_in_a_large_import_saves_nothing(tree):
+    ministry, _agency, municipality = tree
+    rows = ["slug,name,kind,parent"] + [f"team-{i},Team {i},other," for i in range(300)]
+    rows.append(f"{municipality.slug},Bezet,other,")  # row 302: a short name taken elsewhere
+    report = run("organisations", "\n".join(rows).encode(), ministry)
+    assert [(p.row, p.column) for p in report.problems] == [(302, "slug")]
+    assert not Organisation.objects.filter(slug__startswith="team-").exists()
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunked saving as on SQLite, on any database: 100 rows first, then 50 per chunk."""
+    from omslag.common.tabular import importing
+    from omslag.organisations.registrations import OrganisationImport
+
+    monkeypatch.setattr(importing, "_writes_lock_the_database", lambda: True)
+    monkeypatch.setattr(importing, "CHUNK_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(importing, "CHUNK_SECONDS", 0)
+    monkeypatch.setattr(OrganisationImport, "chunk_rows", 100)
+    calls = []
+    save_all = OrganisationImport.save_all
+
+    def recording(self, rows, context, report):
+        calls.append(len(rows))
+        return save_all(self, rows, context, report)
+
+    monkeypatch.setattr(OrganisationImport, "save_all", recording)
+    return calls
+
+
+def _three_levels(count):
+    rows = ["slug,name,kind,parent"] + [f"top-{i},Top {i},other," for i in range(10)]
+    for i in range(count - 10):
+        parent = f"top-{i % 10}" if i < 50 else f"sub-{i % 50}"
+        rows.append(f"sub-{i},Sub {i},other,{parent}")
+    return "\n".join(rows).encode()
+
+
+def test_a_large_import_saved_in_chunks_gives_the_same_tree(tree, small_chunks):
+    ministry, *_ = tree
+    report = run("organisations", _three_levels(350), ministry)
+    assert report.ok, report.problems[:3]
+    assert small_chunks == [100, 50, 50, 50, 50, 50]
+    assert report.created == 350
+    made = {o.slug: o for o in Organisation.objects.filter(slug__regex=r"^(top|sub)-")}
+    assert len(made) == 350
+    # sub-299 (saved in the last chunk) hangs below sub-49 (saved in the first).
+    assert made["sub-299"].parent == made["sub-49"]
+    assert made["sub-299"].path == f"{made['sub-49'].path}{made['sub-299'].pk}/"
+
+
+def test_a_failure_after_the_checks_keeps_the_earlier_chunks_and_says_so(
+    tree, small_chunks, monkeypatch
+):
+    from omslag.common.tabular.importing import RowProblem
+    from omslag.organisations.registrations import OrganisationImport
+
+    ministry, *_ = tree
+    recording = OrganisationImport.save_all
+
+    def failing_third(self, rows, context, report):
+        if len(small_chunks) == 2:  # the third chunk: rows 152-201 of the file
+            small_chunks.append(len(rows))
+            report.add(RowProblem(rows[0][0], "", "", "the database refused"))
+            return None
+        return recording(self, rows, context, report)
+
+    monkeypatch.setattr(OrganisationImport, "save_all", failing_third)
+    report = run("organisations", _three_levels(350), ministry)
+    assert not report.ok
+    assert report.created == 150
+    assert [p.row for p in report.problems] == [152, 152]
+    assert "the rows before row 152 were saved" in report.problems[1].reason
+    assert Organisation.objects.filter(slug__regex=r"^(top|sub)-").count() == 150

@@ -1,5 +1,6 @@
 """What this app offers the shared machinery: record history, imports and exports."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,6 +11,7 @@ from omslag.common.tabular.importing import (
     ImportContext,
     ImportSpec,
     RowError,
+    RowProblem,
     field_parser,
 )
 from omslag.common.tabular.parsers import choice_parser, email
@@ -26,6 +28,7 @@ from .models import Membership, Organisation, Role
 class OrganisationImport(ImportSpec):
     kind = "organisations"
     label = gettext_lazy("Organisations")
+    chunk_rows = 1000
     columns = (
         Column(
             "slug",
@@ -63,8 +66,6 @@ class OrganisationImport(ImportSpec):
     def check_row(self, values, context):
         subtree, new = context.cache["subtree"], context.cache["new"]
         slug = values["slug"]
-        if slug not in subtree and Organisation.all_objects.filter(slug=slug).exists():
-            raise RowError(_("this short name is already taken by another organisation"), "slug")
         parent = values.get("parent")
         if parent and parent not in subtree and parent not in new:
             raise RowError(
@@ -77,6 +78,25 @@ class OrganisationImport(ImportSpec):
         if slug == context.organisation.slug and parent:
             raise RowError(_("the organisation imported into keeps its parent"), "parent")
         new.add(slug)
+
+    def check_file(self, rows, context):
+        """Short names taken outside the subtree: one query per thousand rows, not per row."""
+        subtree = context.cache["subtree"]
+        wanted = {v["slug"]: number for number, v in rows if v["slug"] not in subtree}
+        slugs = list(wanted)
+        problems = []
+        for start in range(0, len(slugs), 1000):
+            taken = Organisation.all_objects.filter(slug__in=slugs[start : start + 1000])
+            for slug in taken.values_list("slug", flat=True):
+                problems.append(
+                    RowProblem(
+                        wanted[slug],
+                        "slug",
+                        slug,
+                        _("this short name is already taken by another organisation"),
+                    )
+                )
+        return problems
 
     def save_row(self, values, context):
         subtree = context.cache["subtree"]
@@ -105,6 +125,43 @@ class OrganisationImport(ImportSpec):
         )
         subtree[organisation.slug] = organisation
         return "created"
+
+    def save_all(self, rows, context, report):
+        """Changes to existing organisations row by row; new ones in one bulk service call
+        (an import of 5,000 organisations took minutes one row at a time)."""
+        subtree = context.cache["subtree"]
+        existing = [(n, values) for n, values in rows if values["slug"] in subtree]
+        super().save_all(existing, context, report)
+        new_rows = []
+        for row_number, values in rows:
+            if values["slug"] in subtree:
+                continue
+            parent = values.get("parent") or context.organisation.slug
+            row = {
+                "slug": values["slug"],
+                "name": values["name"],
+                "kind": values["kind"],
+                "description": values.get("description") or "",
+                "parent": subtree.get(parent, parent),
+            }
+            try:
+                Organisation(**{k: v for k, v in row.items() if k != "parent"}).full_clean(
+                    exclude=["path", "parent"], validate_unique=False
+                )
+            except ValidationError as exc:
+                for column, messages in exc.message_dict.items():
+                    column = "" if column == "__all__" else column
+                    raw = str(values.get(column) or "")
+                    report.add(RowProblem(row_number, column, raw, "; ".join(messages)))
+                continue
+            new_rows.append(row)
+        if not report.ok or not new_rows:
+            return
+        for organisation in services.organisations_create_many(
+            actor=context.actor, rows=new_rows, reason=_("import")
+        ):
+            subtree[organisation.slug] = organisation
+        report.created += len(new_rows)
 
 
 class MembershipImport(ImportSpec):

@@ -4,11 +4,17 @@ in the record's history with who did it."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
-from omslag.common.history import historical_values, save_with_history
+from omslag.common.history import (
+    bulk_create_with_history_sql,
+    historical_values,
+    save_with_history,
+)
 from omslag.common.locking import version_claim
 
 from .access import access_forget
@@ -35,6 +41,60 @@ def organisation_create(*, actor, name, slug, kind, parent=None, description="")
     _set_path(organisation)
     Organisation.all_objects.filter(pk=organisation.pk).update(path=organisation.path)
     return organisation
+
+
+@transaction.atomic
+def organisations_create_many(*, actor, rows: list[dict], reason: str = "") -> list[Organisation]:
+    """Create many organisations at once (an import): validated like one, saved in bulk.
+
+    ``rows`` hold name, slug, kind, description and ``parent``: an Organisation or the slug of
+    an earlier row. The caller has checked that the slugs are free. The rows are inserted level
+    by level (a parent before its children, as a path holds the ids above it), each level with
+    one INSERT, its paths with one UPDATE and its history with one INSERT … SELECT: a handful
+    of statements per level instead of nine per organisation.
+    """
+    made: dict[str, Organisation] = {}
+    waiting = list(rows)
+    while waiting:
+        level, later = [], []
+        for row in waiting:
+            parent = row.get("parent")
+            if isinstance(parent, str):
+                parent = made.get(parent)
+                if parent is None:
+                    later.append(row)
+                    continue
+            if parent is not None and parent.is_deleted:
+                raise RuleViolation(_("The parent organisation has been deleted."))
+            organisation = Organisation(
+                name=row["name"],
+                slug=row["slug"],
+                kind=row["kind"],
+                parent=parent,
+                description=row.get("description") or "",
+            )
+            # Uniqueness of the slug and the parent's existence are the caller's checks.
+            organisation.full_clean(exclude=["path", "parent"], validate_unique=False)
+            level.append(organisation)
+        if not level:
+            raise RuleViolation(_("An organisation's parent is not among the organisations."))
+        bulk_create_with_history_sql(Organisation, level, actor=actor, reason=reason)
+        ids = [organisation.pk for organisation in level]
+        parent_path = Organisation.all_objects.filter(pk=OuterRef("parent_id")).values("path")
+        for start in range(0, len(ids), 1000):
+            Organisation.all_objects.filter(pk__in=ids[start : start + 1000]).update(
+                path=Concat(
+                    Coalesce(Subquery(parent_path), Value("/")),
+                    Cast("pk", CharField()),
+                    Value("/"),
+                    output_field=CharField(),
+                )
+            )
+        for organisation in level:
+            _set_path(organisation)
+            made[organisation.slug] = organisation
+        waiting = later
+    return [made[row["slug"]] for row in rows]
 
 
 @transaction.atomic

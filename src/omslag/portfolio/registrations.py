@@ -218,6 +218,7 @@ class ApplicationImport(ImportSpec):
 class SpendImport(ImportSpec):
     kind = "spend"
     label = gettext_lazy("Spend lines")
+    chunk_rows = 1000
     columns = (
         Column("year", gettext_lazy("1990-2100"), parse=field_parser(SpendLine, "year")),
         Column(
@@ -301,10 +302,16 @@ class SpendImport(ImportSpec):
         """Bulk save: new lines in batches with their history; a line with a known reference
         is updated; a line identical to an existing one is left unchanged (re-import)."""
         organisation = context.organisation
-        years = {values["year"] for _row, values in rows}
+        # The lines there were before the import, per year, kept across chunks (on SQLite a
+        # large file is saved in chunks): lines saved by an earlier chunk are not "existing".
+        by_reference = context.cache.setdefault("spend_by_reference", {})
+        fingerprints = context.cache.setdefault("spend_fingerprints", set())
+        known_years = context.cache.setdefault("spend_years", set())
+        years = {values["year"] for _row, values in rows} - known_years
+        known_years |= years
         existing = SpendLine.objects.filter(organisation=organisation, year__in=years)
-        by_reference = {line.reference: line for line in existing.exclude(reference="")}
-        fingerprints = {
+        by_reference.update({line.reference: line for line in existing.exclude(reference="")})
+        fingerprints.update(
             self._fingerprint(*values)
             for values in existing.filter(reference="").values_list(
                 "year",
@@ -316,7 +323,7 @@ class SpendImport(ImportSpec):
                 "description",
                 "amount",
             )
-        }
+        )
         now = timezone.now()
         new_lines = []
         for _row_number, values in rows:

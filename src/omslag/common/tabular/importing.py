@@ -6,6 +6,7 @@ one transaction; a dry run saves too, then rolls back, so it catches exactly wha
 would.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -141,6 +142,10 @@ class ImportSpec:
     columns: tuple[Column, ...] = ()
     # Columns an export adds for reading (derived figures); an import accepts and ignores them.
     ignored_columns: tuple[str, ...] = ()
+    # Rows per transaction on a database with one writer (SQLite), so that a long import
+    # never holds the lock for more than a moment; 0: one transaction. A spec sets it when its
+    # save_all may be called once per chunk (state across chunks kept in context.cache).
+    chunk_rows: int = 0
 
     def may_import(self, person, organisation) -> bool:
         raise NotImplementedError
@@ -319,6 +324,12 @@ def import_run(
         report.problems.sort(key=lambda p: p.row)
         return report
 
+    chunk = spec.chunk_rows if not dry_run and _writes_lock_the_database() else 0
+    if chunk and len(checked) > chunk:
+        if progress:
+            progress(0)  # the last point where a cancel leaves nothing saved
+        _save_in_chunks(spec, checked, context, report, chunk, before_commit)
+        return report
     with transaction.atomic():
         spec.save_all(checked, context, report)
         if report.ok:
@@ -333,6 +344,62 @@ def import_run(
     if not report.ok:
         report.created = report.updated = report.unchanged = 0
     return report
+
+
+# Between two chunks the import waits longer than SQLite's busy handler sleeps at most
+# (100 ms), so a sign-in or any other write waiting for the lock gets its turn.
+CHUNK_PAUSE_SECONDS = 0.12
+# How long one chunk may hold the write lock: a sign-in waits at most about this long.
+CHUNK_SECONDS = 0.5
+
+
+def _writes_lock_the_database() -> bool:
+    """SQLite has one writer for the whole file: a long write transaction makes every other
+    write (a sign-in, a session) wait for it. PostgreSQL locks rows, so it saves in one."""
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
+
+
+def _save_in_chunks(spec, checked, context, report, chunk: int, before_commit=None) -> None:
+    """Save a checked file in short transactions (SQLite): the first has ``chunk`` rows, the
+    next ones as many as fit in CHUNK_SECONDS at the speed measured so far. Every row was
+    checked first, so a failure now is rare; if one comes, the chunks before it stay saved
+    and the report says up to which row. ``before_commit`` runs in the last chunk's
+    transaction (the import is recorded with its last rows). Once saving has begun a cancel no
+    longer stops it: a job's cancel is checked before the first chunk only."""
+    start = 0
+    while start < len(checked):
+        if start:
+            time.sleep(CHUNK_PAUSE_SECONDS)
+        rows = checked[start : start + chunk]
+        before = (report.created, report.updated, report.unchanged)
+        began = time.perf_counter()
+        with transaction.atomic():
+            spec.save_all(rows, context, report)
+            last = start + len(rows) >= len(checked)
+            if report.ok and last:
+                spec.finish(context, report)
+                if report.ok and before_commit:
+                    before_commit(report)
+            if not report.ok:
+                transaction.set_rollback(True)
+        if not report.ok:
+            report.created, report.updated, report.unchanged = before
+            if start:
+                report.add(
+                    RowProblem(
+                        rows[0][0],
+                        "",
+                        "",
+                        _("the rows before row %(row)s were saved; this row and the rest were not")
+                        % {"row": rows[0][0]},
+                    )
+                )
+            return
+        start += len(rows)
+        seconds = max(time.perf_counter() - began, 1e-3)
+        chunk = max(50, min(chunk * 2, int(len(rows) * CHUNK_SECONDS / seconds)))
 
 
 def _reason(exc: Exception) -> str:

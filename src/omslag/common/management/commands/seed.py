@@ -1,0 +1,49 @@
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from omslag.common.commands import OmslagCommand
+from omslag.common.errors import DomainError
+
+
+class Command(OmslagCommand):
+    help = (
+        "Fill an empty database with an invented Dutch public sector at national scale "
+        "(for load tests and benchmarks); --factor 1 is the whole country."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["national"], required=True)
+        parser.add_argument(
+            "--factor", type=float, default=1.0, help="share of the national size (1 = all)"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="the same seed, the same data")
+        parser.add_argument("--password", help="password of every seeded person")
+
+    def handle(self, *args, scale, factor, seed, password, **options):
+        from omslag.seed.national import DEFAULT_PASSWORD, LABELS, seed_national
+
+        if not 0 < factor <= 10:
+            raise CommandError(_("--factor must be above 0 and at most 10."))
+        try:
+            result = seed_national(
+                factor=factor,
+                seed=seed,
+                password=password or DEFAULT_PASSWORD,
+                progress=lambda message: self.stderr.write(message),
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        for label, count in result.counts.items():
+            self.stdout.write(f"{LABELS[label]}: {count:,}")
+        self.stdout.write(_("Seeded in %(s)s s.") % {"s": result.seconds["total"]})
+        self.stdout.write(
+            _("Other stored figures refreshed: %(hook)s") % {"hook": result.figures_hook}
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Sign-in accounts (password for all: %(password)s)")
+                % {"password": result.password}
+            )
+        )
+        for email, role, organisations in result.sign_in:
+            self.stdout.write(f"  {email}  {role}  {', '.join(organisations)}")
