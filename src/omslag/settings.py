@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "omslag.maturity",
     "omslag.publication",
     "omslag.participation",
+    "omslag.audit",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from omslag.common import audit
 from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import (
     CONTENT_TYPES,
@@ -200,6 +201,12 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
         rows.append(spec.values(record, options))
         if progress:
             progress(1)
+    audit.record(
+        "register_exported",
+        person=person,
+        organisation=organisation,
+        detail={"kind": kind, "format": fmt, "rows": len(rows)},
+    )
     stamp = timezone.localdate().isoformat()
     return ExportFile(
         content=write_table(spec.headers(options), rows, fmt),

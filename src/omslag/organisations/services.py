@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omslag.common import audit
 from omslag.common.errors import RuleViolation
 from omslag.common.history import historical_values, save_with_history
 from omslag.common.locking import version_claim
@@ -102,15 +103,28 @@ def membership_create(*, actor, person, organisation, role) -> Membership:
     membership = Membership(person=person, organisation=organisation, role=role)
     save_with_history(membership, actor=actor)
     access_forget(person)
+    audit.record(
+        "role_granted",
+        person=actor,
+        organisation=organisation,
+        detail={"member": person.email, "role": role},
+    )
     return membership
 
 
 @transaction.atomic
 def membership_update(*, actor, membership, expected_version: int, role) -> Membership:
     version_claim(membership, expected_version)
+    before = membership.role
     membership.role = role
     save_with_history(membership, actor=actor)
     access_forget(membership.person)
+    audit.record(
+        "role_changed",
+        person=actor,
+        organisation=membership.organisation,
+        detail={"member": membership.person.email, "role": role, "previous_role": before},
+    )
     return membership
 
 
@@ -128,6 +142,12 @@ def membership_delete(*, actor, membership, expected_version: int | None = None)
     membership.deleted_at = timezone.now()
     save_with_history(membership, actor=actor, reason=_("deleted"))
     access_forget(membership.person)
+    audit.record(
+        "role_removed",
+        person=actor,
+        organisation=membership.organisation,
+        detail={"member": membership.person.email, "role": membership.role},
+    )
 
 
 @transaction.atomic
