@@ -220,7 +220,14 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Weak words shipped in the package, no network call (docs/accounts-and-audit.md).
+    {"NAME": "omslag.accounts.passwords.WeakPasswordValidator"},
 ]
+# Password reset by e-mail: how long a link holds, and how many mails an hour per address and
+# per network address (beyond that the page answers the same but sends nothing).
+PASSWORD_RESET_TIMEOUT = env_int("OMSLAG_PASSWORD_RESET_HOURS", 2) * 3600
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -6,6 +6,14 @@ app_name = "accounts"
 urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", views.LogoutView.as_view(), name="logout"),
+    path("password-reset", views.password_reset, name="password-reset"),
+    path("password-reset/sent", views.password_reset_sent, name="password-reset-sent"),
+    path("password-reset/done", views.password_reset_done, name="password-reset-done"),
+    path(
+        "password-reset/<uidb64>/<token>",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("account", views.account, name="account"),
     path("account/tokens/<int:pk>/revoke", views.token_revoke, name="token-revoke"),
 ]
