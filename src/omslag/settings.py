@@ -123,6 +123,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "omslag.common",
     "omslag.accounts",
     "omslag.organisations",
@@ -149,6 +152,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "omslag.accounts.middleware.TwoFactorEnrolmentMiddleware",
     "omslag.common.middleware.QueryStringCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -228,6 +232,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env_int("OMSLAG_PASSWORD_RESET_HOURS", 2) * 3600
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+# The optional second factor (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "omslag"
 # Invitations by e-mail: how many days the link works (once).
 INVITATION_DAYS = env_int("OMSLAG_INVITATION_DAYS", 7)
 LOGIN_URL = "accounts:login"

@@ -5,7 +5,9 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
+    path("login/code", views.login_code, name="login-code"),
     path("logout", views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor", views.two_factor_page, name="two-factor"),
     path("password-reset", views.password_reset, name="password-reset"),
     path("password-reset/sent", views.password_reset_sent, name="password-reset-sent"),
     path("password-reset/done", views.password_reset_done, name="password-reset-done"),

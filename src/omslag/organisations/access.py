@@ -143,3 +143,23 @@ def invitation_get_manageable(person, pk) -> Invitation:
         raise Http404("No invitation matches the given query.")
     require(organisation_can_manage_members(person, invitation.organisation))
     return invitation
+
+
+def two_factor_required(person) -> bool:
+    """Whether the person must use a second factor: they are an administrator of an
+    organisation that requires it for administrators, or of one above it (whose role holds
+    there too)."""
+    admin_paths = [
+        path
+        for path, role in Membership.objects.filter(
+            person=person, role=Role.ADMIN, organisation__deleted_at__isnull=True
+        ).values_list("organisation__path", "role")
+    ]
+    if not admin_paths:
+        return False
+    strict = Organisation.objects.filter(two_factor_for_admins=True).values_list("path", flat=True)
+    return any(
+        demanding.startswith(admin) or admin.startswith(demanding)
+        for demanding in strict
+        for admin in admin_paths
+    )

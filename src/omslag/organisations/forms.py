@@ -80,3 +80,14 @@ class InvitationAcceptForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class TwoFactorPolicyForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Administrators need a second factor"),
+        required=False,
+        help_text=_(
+            "Administrators of this organisation (and of those above it) then sign in with a "
+            "code from an authenticator app; who has none is sent to set it up after signing in."
+        ),
+    )

@@ -47,6 +47,14 @@ class Organisation(DomainModel):
     )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    two_factor_for_admins = models.BooleanField(
+        _("administrators need a second factor"),
+        default=False,
+        help_text=_(
+            "Administrators of this organisation (and of those above it) must sign in with a "
+            "code from an authenticator app; without one they are sent to set it up."
+        ),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "path"])
 

@@ -162,3 +162,17 @@ def membership_restore(*, actor, record: Membership, history_id: int) -> Members
         raise RuleViolation("; ".join(exc.messages)) from None
     access_forget(record.person)
     return record
+
+
+@transaction.atomic
+def organisation_two_factor_set(*, actor, organisation, required: bool) -> Organisation:
+    """Require (or stop requiring) a second factor of the organisation's administrators; it
+    holds from their next sign-in."""
+    organisation.two_factor_for_admins = bool(required)
+    save_with_history(
+        organisation,
+        actor=actor,
+        reason=_("second factor for administrators: %(state)s")
+        % {"state": _("required") if required else _("optional")},
+    )
+    return organisation

@@ -16,6 +16,7 @@ urlpatterns = [
         views.organisation_invitations,
         name="invitations",
     ),
+    path("organisations/<slug:slug>/two-factor", views.organisation_two_factor, name="two-factor"),
     path("invitations/<int:pk>/revoke", views.invitation_revoke, name="invitation-revoke"),
     path("invitations/accept/<str:secret>", views.invitation_accept, name="invitation-accept"),
     path("memberships/<int:pk>/edit", views.membership_edit, name="membership-edit"),

@@ -23,6 +23,7 @@ from .forms import (
     MembershipRoleForm,
     OrganisationCreateForm,
     OrganisationForm,
+    TwoFactorPolicyForm,
 )
 from .models import Role
 
@@ -180,6 +181,9 @@ def organisation_people(request, slug):
             "inherited": selectors.memberships_inherited(organisation),
             "form": form,
             "can_manage": can_manage,
+            "two_factor_form": TwoFactorPolicyForm(
+                initial={"required": organisation.two_factor_for_admins}
+            ),
         },
     )
 
@@ -319,3 +323,17 @@ def invitation_accept(request, secret):
         "organisations/invitation_accept.html",
         {"invitation": invitation, "account": account, "form": form},
     )
+
+
+@login_required
+@require_POST
+def organisation_two_factor(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    require(access.organisation_can_manage_members(request.user, organisation))
+    form = TwoFactorPolicyForm(request.POST)
+    form.is_valid()
+    services.organisation_two_factor_set(
+        actor=request.user, organisation=organisation, required=form.cleaned_data["required"]
+    )
+    messages.success(request, _("The rule for administrators' second factor was saved."))
+    return redirect("organisations:people", slug=slug)
