@@ -6,8 +6,11 @@ import re
 
 import pytest
 from django.core import mail
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from omslag.organisations import services
+from omslag.organisations.models import Organisation
 from tests.factories import PASSWORD, PersonFactory, organisation
 
 from .support import E2E, Tour
@@ -93,3 +96,36 @@ def test_invitation_and_password_reset_walk(site, new_page):
         assert event in log
     admin.assert_accessible()
     invitee.assert_accessible()
+
+
+def test_second_factor_walk(site, new_page):
+    """An administrator whose organisation requires a second factor is sent to set it up,
+    scans (here: reads) the key, keeps the recovery codes and signs in again with one."""
+    ministry = Organisation.objects.get(slug="ministerie")
+    services.organisation_two_factor_set(actor=None, organisation=ministry, required=True)
+    page = new_page()
+    tour = Tour(page, site, "administrator with a second factor")
+    sign_in(page, site, "beheer@omslag.test", PASSWORD)
+    assert page.url == site + "/account/two-factor"
+    tour.check("set up the second factor")
+    assert page.locator("main figure svg title").count() == 1
+    device = TOTPDevice.objects.get(user__email="beheer@omslag.test", confirmed=False)
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    page.fill("#id_code", f"{generator.token():06d}")
+    tour.submit(page.get_by_role("button", name="Tweede factor instellen"), "recovery codes")
+    codes = page.locator("main ul.secret li").all_inner_texts()
+    assert len(codes) == 10
+    page.context.clear_cookies()
+    sign_in(page, site, "beheer@omslag.test", PASSWORD)
+    assert page.url == site + "/login/code"
+    tour.check("code step")
+    page.fill("#id_code", "000000")
+    tour.submit(page.get_by_role("button", name="Inloggen"), "wrong code")
+    assert "klopt niet" in page.locator("main").inner_text()
+    page.fill("#id_code", codes[0])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen").click()
+    assert page.url == site + "/"
+    tour.visit("/organisations/ministerie/people", "people with the rule")
+    assert page.locator("#id_required").is_checked()
+    tour.assert_accessible()
