@@ -42,19 +42,21 @@ def test_known_and_unknown_addresses_get_the_same_answer(db):
     assert "bekend" not in sent
 
 
-def test_similar_timing_for_known_and_unknown_addresses(db):
+def test_similar_timing_for_known_and_unknown_addresses(db, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 100
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 100
     PersonFactory(email="bekend@omslag.test")
-
-    def seconds(email):
-        started = time.perf_counter()
-        for _ in range(5):
+    fastest = {"bekend@omslag.test": float("inf"), "onbekend@omslag.test": float("inf")}
+    ask(Client(), "warm-up@omslag.test")
+    for _ in range(7):  # interleaved, and the fastest of each: other load on the machine drops out
+        for email in fastest:
+            started = time.perf_counter()
             ask(Client(), email)
-        return time.perf_counter() - started
-
-    seconds("warm-up@omslag.test")
-    known, unknown = seconds("bekend@omslag.test"), seconds("onbekend@omslag.test")
+            fastest[email] = min(fastest[email], time.perf_counter() - started)
+    known, unknown = fastest.values()
     # The in-memory mail backend is fast; a gap would come from work done only for one case.
-    assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.05
+    assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.01
+    assert len(mail.outbox) == 7
 
 
 def test_the_link_sets_a_new_password_once(db):

@@ -6,7 +6,9 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from omslag.accounts.services import api_token_issue, api_token_revoke
 from omslag.audit.models import AuditEntry
@@ -176,3 +178,20 @@ def test_page_filters_by_event_and_person_and_pages(tree):
     assert page.context["page"][0].person == people[1]
     # 4 roles granted (the auditor and 3 viewers), 3 tokens created, the auditor's sign-in
     assert client.get(url).context["page"].paginator.count == 4 + 3 + 1
+
+
+def test_the_page_costs_the_same_queries_for_few_and_many_entries(tree):
+    ministry, agency, _other = tree
+    auditor = member("auditor", ministry)
+    client = Client()
+    client.force_login(auditor)
+    url = f"/organisations/{ministry.slug}/audit"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(30):
+        person = member("viewer", agency)
+        api_token_issue(person=person, name=f"t{number}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).context["page"].paginator.count > 60
+    assert len(many.captured_queries) == len(few.captured_queries)
