@@ -195,3 +195,21 @@ def test_the_page_costs_the_same_queries_for_few_and_many_entries(tree):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).context["page"].paginator.count > 60
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_whole_installation_s_log_is_for_platform_administrators(tree, platform_admin):
+    ministry, _agency, _other = tree
+    Client().post("/login", {"username": "niemand@omslag.test", "password": "x"})
+    admin = Client()
+    admin.force_login(platform_admin)
+    page = admin.get("/audit", {"event": "sign_in_failed"})
+    assert [e.detail["sign_in_name"] for e in page.context["page"]] == ["niemand@omslag.test"]
+    export = admin.get("/audit/export", {"event": "sign_in_failed", "format": "csv"})
+    assert "niemand@omslag.test" in export.content.decode("utf-8-sig")
+    # Not in any organisation's log, and not for an organisation's administrator.
+    organisation_admin = Client()
+    organisation_admin.force_login(member("admin", ministry))
+    ministry_log = organisation_admin.get(f"/organisations/{ministry.slug}/audit")
+    assert "niemand@omslag.test" not in ministry_log.content.decode()
+    assert organisation_admin.get("/audit").status_code == 403
+    assert organisation_admin.get("/audit/export").status_code == 403

@@ -18,3 +18,9 @@ def audit_organisation_get(person, slug: str):
     organisation = organisation_get_readable(person, slug)
     require(audit_can_read(person, organisation))
     return organisation
+
+
+def audit_can_read_all(person) -> bool:
+    """The log of the whole installation (with failed sign-ins of unknown addresses): platform
+    administrators only."""
+    return bool(person.is_authenticated and person.is_superuser)

@@ -4,8 +4,10 @@ selector call, render."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
+from omslag.common.access import require
 from omslag.common.pages import EXPORT_FORMATS, filters_of, paginate
 from omslag.common.tabular.formats import CONTENT_TYPES, write_table
 from omslag.organisations.selectors import organisation_context
@@ -14,9 +16,7 @@ from . import access, selectors
 from .forms import AuditExportForm, AuditFilterForm
 
 
-@login_required
-def audit_list(request, slug):
-    organisation = access.audit_organisation_get(request.user, slug)
+def _page(request, organisation, context):
     form = AuditFilterForm(request.GET or None)
     filters = filters_of(form)
     page = paginate(request, selectors.audit_entries_of(organisation, **filters))
@@ -24,7 +24,7 @@ def audit_list(request, slug):
         request,
         "audit/audit_list.html",
         {
-            **organisation_context(request.user, organisation),
+            **context,
             "form": form,
             "filtered": bool(filters),
             "page": page,
@@ -35,8 +35,41 @@ def audit_list(request, slug):
 
 
 @login_required
-def audit_export(request, slug):
+def audit_list(request, slug):
     organisation = access.audit_organisation_get(request.user, slug)
+    return _page(
+        request,
+        organisation,
+        {
+            **organisation_context(request.user, organisation),
+            "list_url": reverse("audit:list", args=[slug]),
+            "export_url": reverse("audit:export", args=[slug]),
+        },
+    )
+
+
+@login_required
+def audit_list_all(request):
+    require(access.audit_can_read_all(request.user))
+    return _page(
+        request,
+        None,
+        {"list_url": reverse("audit:all"), "export_url": reverse("audit:export-all")},
+    )
+
+
+@login_required
+def audit_export(request, slug):
+    return _export(request, access.audit_organisation_get(request.user, slug))
+
+
+@login_required
+def audit_export_all(request):
+    require(access.audit_can_read_all(request.user))
+    return _export(request, None)
+
+
+def _export(request, organisation):
     form = AuditExportForm(request.GET or None)
     filters = filters_of(form)
     fmt = filters.pop("format", None) or "csv"
@@ -46,6 +79,6 @@ def audit_export(request, slug):
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
-        f'attachment; filename="audit-{organisation.slug}-{stamp}.{fmt}"'
+        f'attachment; filename="audit-{organisation.slug if organisation else "all"}-{stamp}.{fmt}"'
     )
     return response
