@@ -213,3 +213,23 @@ def test_the_whole_installation_s_log_is_for_platform_administrators(tree, platf
     assert "niemand@omslag.test" not in ministry_log.content.decode()
     assert organisation_admin.get("/audit").status_code == 403
     assert organisation_admin.get("/audit/export").status_code == 403
+
+
+def test_restoring_a_deleted_membership_is_recorded_as_a_role_granted(tree, platform_admin):
+    ministry, _agency, _other = tree
+    person = PersonFactory(email="terug@omslag.test")
+    membership = organisation_services.membership_create(
+        actor=platform_admin, person=person, organisation=ministry, role="editor"
+    )
+    first = membership.history.earliest().history_id
+    organisation_services.membership_delete(
+        actor=platform_admin, membership=membership, expected_version=membership.version
+    )
+    record = Membership.all_objects.get(pk=membership.pk)
+    organisation_services.membership_restore(actor=platform_admin, record=record, history_id=first)
+    entry = AuditEntry.objects.filter(organisation=ministry).first()
+    assert (entry.event, entry.person, entry.detail) == (
+        "role_granted",
+        platform_admin,
+        {"member": "terug@omslag.test", "role": "editor", "restored": "yes"},
+    )

@@ -154,6 +154,7 @@ def membership_delete(*, actor, membership, expected_version: int | None = None)
 def membership_restore(*, actor, record: Membership, history_id: int) -> Membership:
     values = historical_values(record, history_id)
     version_claim(record, record.version)
+    before = (record.role, record.deleted_at)
     record.role = values["role"]
     record.deleted_at = values["deleted_at"]
     try:
@@ -161,6 +162,16 @@ def membership_restore(*, actor, record: Membership, history_id: int) -> Members
     except ValidationError as exc:
         raise RuleViolation("; ".join(exc.messages)) from None
     access_forget(record.person)
+    if before != (record.role, record.deleted_at):
+        event = "role_removed" if record.deleted_at else "role_changed"
+        if before[1] and not record.deleted_at:
+            event = "role_granted"
+        audit.record(
+            event,
+            person=actor,
+            organisation=record.organisation,
+            detail={"member": record.person.email, "role": record.role, "restored": "yes"},
+        )
     return record
 
 
