@@ -59,10 +59,10 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def login_code(request):
     step = request.session.get(SECOND_STEP)
-    if not step or time.time() - step["at"] > SECOND_STEP_SECONDS:
+    person = step and get_user_model().objects.filter(pk=step["person"], is_active=True).first()
+    if not person or time.time() - step["at"] > SECOND_STEP_SECONDS:
         request.session.pop(SECOND_STEP, None)
         return redirect("accounts:login")
-    person = get_user_model().objects.get(pk=step["person"])
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if two_factor.two_factor_verify(person, form.cleaned_data["code"]):
