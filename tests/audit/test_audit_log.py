@@ -142,6 +142,10 @@ def test_api_lists_filters_and_refuses_unknown_events(tree, api_for):
     assert [(r["event"], r["personEmail"], r["organisation"]) for r in body["results"]] == [
         ("register_exported", exporter.email, agency.slug)
     ]
+    # Entries without a person (roles granted by the command line) are listed too.
+    everything = client.get(f"/api/v1/organisations/{ministry.slug}/audit-entries").json()
+    granted = [r for r in everything["results"] if r["event"] == "role_granted"]
+    assert len(granted) == 2 and {r["personEmail"] for r in granted} == {None}
     bad = client.get(f"/api/v1/organisations/{ministry.slug}/audit-entries?event=AAA")
     assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
 

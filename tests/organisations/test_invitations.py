@@ -201,6 +201,11 @@ def test_api_invites_lists_and_revokes(tree, api_for):
         format="json",
     )
     assert bad.status_code == 400
+    invitations.invitation_create(
+        actor=None, organisation=ministry, email="zonder@omslag.test", role="viewer"
+    )
+    newest = client.get(f"/api/v1/invitations?organisation={ministry.slug}").json()["results"][0]
+    assert (newest["email"], newest["invitedBy"]) == ("zonder@omslag.test", None)
     outsider = api_for(member("admin", municipality))
     assert outsider.get(f"/api/v1/invitations?organisation={ministry.slug}").status_code == 404
 
