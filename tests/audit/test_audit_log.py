@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -237,3 +238,20 @@ def test_restoring_a_deleted_membership_is_recorded_as_a_role_granted(tree, plat
         platform_admin,
         {"member": "terug@omslag.test", "role": "editor", "restored": "yes"},
     )
+
+
+def test_an_export_in_an_external_standard_is_recorded(tree, tmp_path):
+    _ministry, _agency, municipality = tree
+    out = tmp_path / "register.json"
+    call_command(
+        "export", "algorithms", "--format", "json", "--standard", "algoritmeregister",
+        "--org", municipality.slug, "-o", str(out),
+    )  # fmt: skip
+    entry = AuditEntry.objects.get(event="register_exported")
+    assert (entry.organisation, entry.person) == (municipality, None)
+    assert entry.detail == {
+        "kind": "algorithms",
+        "standard": "algoritmeregister",
+        "format": "json",
+        "rows": "0",
+    }

@@ -216,6 +216,19 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
     )
 
 
+def standard_file(*, person, organisation, spec, fmt) -> tuple[bytes, int]:
+    """A whole register in an external standard's shape (``spec`` from
+    ``exchange.standards``), recorded in the audit log like every export of a register."""
+    content, count = spec.write(person, organisation, fmt)
+    audit.record(
+        "register_exported",
+        person=person,
+        organisation=organisation,
+        detail={"kind": spec.kind, "standard": spec.standard, "format": fmt, "rows": count},
+    )
+    return content, count
+
+
 def column_mapping_save(
     *, actor, organisation, kind, name, columns: dict[str, str]
 ) -> ColumnMapping:
