@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 import omslag.common.api.schema  # noqa: F401
 from omslag.accounts import api_urls as accounts_api_urls
 from omslag.algorithms import api_urls as algorithms_api_urls
+from omslag.audit import api_urls as audit_api_urls
 from omslag.exchange import api_urls as exchange_api_urls
 from omslag.innovation import api_urls as innovation_api_urls
 from omslag.jobs import api_urls as jobs_api_urls
@@ -39,4 +40,5 @@ urlpatterns = [
     *leadership_api_urls.urlpatterns,
     *maturity_api_urls.urlpatterns,
     *publication_api_urls.urlpatterns,
+    *audit_api_urls.urlpatterns,
 ]

@@ -136,6 +136,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "omslag.common",
     "omslag.accounts",
     "omslag.organisations",
@@ -150,6 +153,7 @@ INSTALLED_APPS = [
     "omslag.maturity",
     "omslag.publication",
     "omslag.participation",
+    "omslag.audit",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +168,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "omslag.accounts.middleware.TwoFactorEnrolmentMiddleware",
     "omslag.common.middleware.QueryStringCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -292,7 +297,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Weak words shipped in the package, no network call (docs/accounts-and-audit.md).
+    {"NAME": "omslag.accounts.passwords.WeakPasswordValidator"},
 ]
+# Password reset by e-mail: how long a link holds, and how many mails an hour per address and
+# per network address (beyond that the page answers the same but sends nothing).
+PASSWORD_RESET_TIMEOUT = env_int("OMSLAG_PASSWORD_RESET_HOURS", 2) * 3600
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("OMSLAG_PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+# The optional second factor (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "omslag"
+# Invitations by e-mail: how many days the link works (once).
+INVITATION_DAYS = env_int("OMSLAG_INVITATION_DAYS", 7)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("omslag.maturity.urls")),
     path("", include("omslag.publication.urls")),
     path("", include("omslag.participation.urls")),
+    path("", include("omslag.audit.urls")),
     path("open/", include(open_urlpatterns, namespace="open")),
     path("api/v1/", include(("omslag.api_urls", "api"), namespace="api")),
 ]

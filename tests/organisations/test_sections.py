@@ -41,6 +41,7 @@ EXPECTED = {
         "/organisations/{slug}/maturity/peers",
     ],
     "open-government": ["/organisations/{slug}/publications", "/open/"],
+    "oversight": ["/organisations/{slug}/audit"],
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from omslag.common import audit
 from omslag.common.errors import RuleViolation
 from omslag.common.tabular.formats import (
     CONTENT_TYPES,
@@ -393,6 +394,12 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
         rows.append(spec.values(record, options))
         if progress:
             progress(1)
+    audit.record(
+        "register_exported",
+        person=person,
+        organisation=organisation,
+        detail={"kind": kind, "format": fmt, "rows": len(rows)},
+    )
     stamp = timezone.localdate().isoformat()
     return ExportFile(
         content=write_table(spec.headers(options), rows, fmt),
@@ -400,6 +407,19 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
         content_type=CONTENT_TYPES[fmt],
         rows=len(rows),
     )
+
+
+def standard_file(*, person, organisation, spec, fmt) -> tuple[bytes, int]:
+    """A whole register in an external standard's shape (``spec`` from
+    ``exchange.standards``), recorded in the audit log like every export of a register."""
+    content, count = spec.write(person, organisation, fmt)
+    audit.record(
+        "register_exported",
+        person=person,
+        organisation=organisation,
+        detail={"kind": spec.kind, "standard": spec.standard, "format": fmt, "rows": count},
+    )
+    return content, count
 
 
 def column_mapping_save(

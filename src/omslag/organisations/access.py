@@ -9,7 +9,7 @@ from django.http import Http404
 
 from omslag.common.access import require
 
-from .models import Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, Role
 
 READ_ROLES = frozenset(Role.values)
 CHANGE_ROLES = frozenset({Role.EDITOR, Role.ADMIN})
@@ -130,3 +130,36 @@ def membership_get_readable(person, pk, *, include_deleted: bool = False) -> Mem
     if membership is None or not membership_can_read(person, membership):
         raise Http404("No membership matches the given query.")
     return membership
+
+
+def invitation_get_manageable(person, pk) -> Invitation:
+    """The invitation with ``pk`` for a person who manages the members of its organisation:
+    Http404 when they may not read the organisation, 403 when they may not manage it."""
+    try:
+        invitation = Invitation.objects.select_related("organisation").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        invitation = None
+    if invitation is None or not organisation_can_read(person, invitation.organisation):
+        raise Http404("No invitation matches the given query.")
+    require(organisation_can_manage_members(person, invitation.organisation))
+    return invitation
+
+
+def two_factor_required(person) -> bool:
+    """Whether the person must use a second factor: they are an administrator of an
+    organisation that requires it for administrators, or of one above it (whose role holds
+    there too)."""
+    admin_paths = [
+        path
+        for path, role in Membership.objects.filter(
+            person=person, role=Role.ADMIN, organisation__deleted_at__isnull=True
+        ).values_list("organisation__path", "role")
+    ]
+    if not admin_paths:
+        return False
+    strict = Organisation.objects.filter(two_factor_for_admins=True).values_list("path", flat=True)
+    return any(
+        demanding.startswith(admin) or admin.startswith(demanding)
+        for demanding in strict
+        for admin in admin_paths
+    )

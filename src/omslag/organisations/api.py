@@ -1,6 +1,7 @@
 """API views for organisations, memberships and their history. Each one: validate input,
 check access, call one service or selector, serialise."""
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -9,8 +10,8 @@ from omslag.common.access import require
 from omslag.common.api.helpers import validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
-from . import access, selectors, services
-from .models import Membership, Organisation, Role
+from . import access, invitations, selectors, services
+from .models import Invitation, Membership, Organisation, Role
 
 
 class OrganisationOut(CamelModelSerializer):
@@ -257,4 +258,74 @@ class MembershipDetailApi(generics.GenericAPIView):
         services.membership_delete(
             actor=request.user, membership=membership, expected_version=data.get("version")
         )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationOut(CamelSerializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    organisation = serializers.SlugField(source="organisation.slug")
+    role = serializers.ChoiceField(choices=Role.choices)
+    status = serializers.ChoiceField(choices=Invitation.Status.choices)
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class InvitationCreateIn(CamelSerializer):
+    organisation = serializers.SlugField(max_length=80)
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationFiltersIn(CamelSerializer):
+    organisation = serializers.SlugField(max_length=80, help_text="Short name of the organisation.")
+
+
+@extend_schema(tags=["memberships"])
+class InvitationListApi(generics.GenericAPIView):
+    serializer_class = InvitationOut
+
+    @extend_schema(
+        operation_id="invitations_list",
+        responses={200: InvitationOut(many=True)},
+        parameters=[InvitationFiltersIn],
+    )
+    def get(self, request):
+        filters = validated(InvitationFiltersIn, request.query_params)
+        organisation = access.organisation_get_readable(request.user, filters["organisation"])
+        require(access.organisation_can_manage_members(request.user, organisation))
+        page = self.paginate_queryset(selectors.invitations_of(organisation))
+        return self.get_paginated_response(InvitationOut(page, many=True).data)
+
+    @extend_schema(
+        operation_id="invitations_create",
+        request=InvitationCreateIn,
+        responses={201: InvitationOut},
+        description="Invites the address with the role and e-mails a single-use link.",
+    )
+    def post(self, request):
+        data = validated(InvitationCreateIn, request.data)
+        organisation = access.organisation_get_readable(request.user, data["organisation"])
+        require(access.organisation_can_manage_members(request.user, organisation))
+        invitation, _secret = invitations.invitation_send(
+            actor=request.user,
+            organisation=organisation,
+            email=data["email"],
+            role=data["role"],
+            language=get_language(),
+        )
+        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["memberships"])
+class InvitationDetailApi(generics.GenericAPIView):
+    serializer_class = InvitationOut
+
+    @extend_schema(operation_id="invitations_revoke", request=None, responses={204: None})
+    def delete(self, request, pk):
+        invitation = access.invitation_get_manageable(request.user, pk)
+        invitations.invitation_revoke(actor=request.user, invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)

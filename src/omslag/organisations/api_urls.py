@@ -39,6 +39,8 @@ urlpatterns = [
     ),
     path("memberships", api.MembershipListApi.as_view(), name="memberships"),
     path("memberships/<int:pk>", api.MembershipDetailApi.as_view(), name="membership"),
+    path("invitations", api.InvitationListApi.as_view(), name="invitations"),
+    path("invitations/<int:pk>", api.InvitationDetailApi.as_view(), name="invitation"),
     path("memberships/<int:pk>/history", MembershipHistory.as_view(), name="membership-history"),
     path(
         "memberships/<int:pk>/history/<int:historyId>/restore",

@@ -45,3 +45,49 @@ class MembershipAddForm(forms.Form):
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    """For somebody new to omslag: their name and their own password (twice)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters, not built from an easily guessed word; a sentence of "
+            "unrelated words is easy to remember and hard to guess."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class TwoFactorPolicyForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Administrators need a second factor"),
+        required=False,
+        help_text=_(
+            "Administrators of this organisation (and of those above it) then sign in with a "
+            "code from an authenticator app; who has none is sent to set it up after signing in."
+        ),
+    )

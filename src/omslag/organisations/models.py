@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,6 +47,14 @@ class Organisation(DomainModel):
     )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    two_factor_for_admins = models.BooleanField(
+        _("administrators need a second factor"),
+        default=False,
+        help_text=_(
+            "Administrators of this organisation (and of those above it) must sign in with a "
+            "code from an authenticator app; without one they are sent to set it up."
+        ),
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "path"])
 
@@ -109,3 +118,57 @@ class Membership(DomainModel):
 
     def __str__(self):
         return f"{self.person} — {self.get_role_display()} — {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An invitation to take a role in an organisation, sent by e-mail. The link's secret is
+    stored only as a hash; it works once, until ``expires_at``, unless revoked."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        ACCEPTED = "accepted", _("accepted")
+        REVOKED = "revoked", _("revoked")
+        EXPIRED = "expired", _("expired")
+
+    email = models.EmailField(_("e-mail address"))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()} — {self.organisation}"
+
+    def status_at(self, moment) -> "Invitation.Status":
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= moment:
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def status(self) -> "Invitation.Status":
+        return self.status_at(timezone.now())

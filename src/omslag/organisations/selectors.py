@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from .access import readable_paths
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation
 
 
 def organisations_readable(person: Any) -> QuerySet[Organisation]:
@@ -104,3 +104,8 @@ def memberships_inherited(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("person", "organisation")
         .order_by("organisation__path", "person__full_name", "role")
     )
+
+
+def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
+    """The invitations to ``organisation``, newest first."""
+    return Invitation.objects.filter(organisation=organisation).select_related("invited_by")

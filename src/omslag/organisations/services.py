@@ -9,6 +9,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from omslag.common import audit
 from omslag.common.errors import RuleViolation
 from omslag.common.history import (
     bulk_create_with_history_sql,
@@ -162,15 +163,28 @@ def membership_create(*, actor, person, organisation, role) -> Membership:
     membership = Membership(person=person, organisation=organisation, role=role)
     save_with_history(membership, actor=actor)
     access_forget(person)
+    audit.record(
+        "role_granted",
+        person=actor,
+        organisation=organisation,
+        detail={"member": person.email, "role": role},
+    )
     return membership
 
 
 @transaction.atomic
 def membership_update(*, actor, membership, expected_version: int, role) -> Membership:
     version_claim(membership, expected_version)
+    before = membership.role
     membership.role = role
     save_with_history(membership, actor=actor)
     access_forget(membership.person)
+    audit.record(
+        "role_changed",
+        person=actor,
+        organisation=membership.organisation,
+        detail={"member": membership.person.email, "role": role, "previous_role": before},
+    )
     return membership
 
 
@@ -188,12 +202,19 @@ def membership_delete(*, actor, membership, expected_version: int | None = None)
     membership.deleted_at = timezone.now()
     save_with_history(membership, actor=actor, reason=_("deleted"))
     access_forget(membership.person)
+    audit.record(
+        "role_removed",
+        person=actor,
+        organisation=membership.organisation,
+        detail={"member": membership.person.email, "role": membership.role},
+    )
 
 
 @transaction.atomic
 def membership_restore(*, actor, record: Membership, history_id: int) -> Membership:
     values = historical_values(record, history_id)
     version_claim(record, record.version)
+    before = (record.role, record.deleted_at)
     record.role = values["role"]
     record.deleted_at = values["deleted_at"]
     try:
@@ -201,4 +222,28 @@ def membership_restore(*, actor, record: Membership, history_id: int) -> Members
     except ValidationError as exc:
         raise RuleViolation("; ".join(exc.messages)) from None
     access_forget(record.person)
+    if before != (record.role, record.deleted_at):
+        event = "role_removed" if record.deleted_at else "role_changed"
+        if before[1] and not record.deleted_at:
+            event = "role_granted"
+        audit.record(
+            event,
+            person=actor,
+            organisation=record.organisation,
+            detail={"member": record.person.email, "role": record.role, "restored": "yes"},
+        )
     return record
+
+
+@transaction.atomic
+def organisation_two_factor_set(*, actor, organisation, required: bool) -> Organisation:
+    """Require (or stop requiring) a second factor of the organisation's administrators; it
+    holds from their next sign-in."""
+    organisation.two_factor_for_admins = bool(required)
+    save_with_history(
+        organisation,
+        actor=actor,
+        reason=_("second factor for administrators: %(state)s")
+        % {"state": _("required") if required else _("optional")},
+    )
+    return organisation

@@ -5,20 +5,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
 from omslag.common.pages import confirmed_delete
 from omslag.common.sections import organisation_sections
 
-from . import access, selectors, services
+from . import access, invitations, selectors, services
 from .forms import (
+    InvitationAcceptForm,
+    InvitationForm,
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationCreateForm,
     OrganisationForm,
+    TwoFactorPolicyForm,
 )
 from .models import Role
 
@@ -176,6 +181,9 @@ def organisation_people(request, slug):
             "inherited": selectors.memberships_inherited(organisation),
             "form": form,
             "can_manage": can_manage,
+            "two_factor_form": TwoFactorPolicyForm(
+                initial={"required": organisation.two_factor_for_admins}
+            ),
         },
     )
 
@@ -239,3 +247,93 @@ def membership_delete(request, pk):
         "organisations/membership_delete.html",
         {"membership": membership, "form": deletion.form},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_invitations(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    require(access.organisation_can_manage_members(request.user, organisation))
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation, _secret = invitations.invitation_send(
+            actor=request.user,
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            language=get_language(),
+        )
+        messages.success(
+            request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("organisations:invitations", slug=slug)
+    return render(
+        request,
+        "organisations/invitations.html",
+        {
+            "organisation": organisation,
+            "ancestors": selectors.organisation_ancestors(organisation),
+            "invitations": selectors.invitations_of(organisation),
+            "now": timezone.now(),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = access.invitation_get_manageable(request.user, pk)
+    invitations.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(
+        request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email}
+    )
+    return redirect("organisations:invitations", slug=invitation.organisation.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, secret):
+    """The link in the invitation: open to anyone who has it (it is the proof of the address)."""
+    invitation = invitations.invitation_by_secret(secret)
+    if invitation is None:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    account = invitations.invitee_account(invitation)
+    form = None if account else InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
+        try:
+            invitations.invitation_accept(
+                invitation=invitation,
+                full_name=data.get("full_name", ""),
+                password=data.get("password1", ""),
+            )
+        except ValidationError as error:
+            form.add_error("password1", error.messages)
+        except RuleViolation:
+            return render(request, "organisations/invitation_invalid.html", status=404)
+        else:
+            messages.success(
+                request,
+                _("Welcome: you now have the role %(role)s in %(organisation)s. Sign in.")
+                % {"role": invitation.get_role_display(), "organisation": invitation.organisation},
+            )
+            return redirect("accounts:login")
+    return render(
+        request,
+        "organisations/invitation_accept.html",
+        {"invitation": invitation, "account": account, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def organisation_two_factor(request, slug):
+    organisation = access.organisation_get_readable(request.user, slug)
+    require(access.organisation_can_manage_members(request.user, organisation))
+    form = TwoFactorPolicyForm(request.POST)
+    form.is_valid()
+    services.organisation_two_factor_set(
+        actor=request.user, organisation=organisation, required=form.cleaned_data["required"]
+    )
+    messages.success(request, _("The rule for administrators' second factor was saved."))
+    return redirect("organisations:people", slug=slug)

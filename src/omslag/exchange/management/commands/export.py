@@ -117,7 +117,9 @@ class Command(OmslagCommand):
             raise CommandError(_("Exporting %(kind)s needs --org SLUG.") % {"kind": kind})
         organisation, _person = command_context(org, None)
         try:
-            content, count = spec.write(Operator(), organisation, fmt)
+            content, count = services.standard_file(
+                person=Operator(), organisation=organisation, spec=spec, fmt=fmt
+            )
         except DomainError as error:
             raise CommandError(error.message) from None
         if output:
