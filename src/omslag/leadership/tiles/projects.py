@@ -8,18 +8,18 @@ import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omslag.analysis.projects import portfolio_monte_carlo
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
 from omslag.common.templatetags.formatting import euro
 from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
+    portfolio_forecast_stored,
     projects_for,
     reference_classes_usable,
-    reference_ratios,
 )
 
 from . import Chart, DecisionWaiting, Freshness, Table, TileData
@@ -29,20 +29,45 @@ P80_ITERATIONS = 4_000
 P80_SEED = 80  # the same data gives the same exposure on the page, the API and the report
 
 
-def _p80_exposure(organisation, estimates: list[float]) -> Decimal | None:
+def _p80_exposure(organisation, with_children: bool) -> tuple[Decimal | None, object]:
     """What the P80 of the portfolio (Monte Carlo over the organisation's first cost
-    reference class) lies above the sum of the current estimates."""
+    reference class) lies above the sum of the current estimates, from the stored forecast
+    (computed once, refreshed when a project changes); and that stored forecast."""
     reference_class = (
         reference_classes_usable(organisation).filter(kind=ReferenceClass.Kind.COST).first()
     )
-    if reference_class is None or not estimates:
-        return None
-    ratios = reference_ratios(reference_class)
-    if len(ratios) == 0:
-        return None
-    result = portfolio_monte_carlo(estimates, ratios, iterations=P80_ITERATIONS, seed=P80_SEED)
+    if reference_class is None or not reference_class.pair_count:
+        return None, None
+    stored = portfolio_forecast_stored(
+        organisation,
+        reference_class,
+        iterations=P80_ITERATIONS,
+        seed=P80_SEED,
+        include_no_longer_reported=True,
+        with_children=with_children,
+    )
+    if stored.result is None:
+        return None, stored
+    result = stored.result
     p80 = result.values[list(result.quantiles).index(0.8)]
-    return Decimal(p80 - result.total_estimate).quantize(Decimal("1"))
+    return Decimal(p80 - result.total_estimate).quantize(Decimal("1")), stored
+
+
+def _forecast_freshness(forecast) -> list[Freshness]:
+    """When the stored forecast behind the P80 exposure was computed, and whether a refresh
+    is under way."""
+    if forecast is None or forecast.computed_at is None:
+        return []
+    return [
+        Freshness(
+            _("P80 exposure (forecast computed)"),
+            timezone.localdate(forecast.computed_at),
+            stale=forecast.pending,
+            warning=_("Being updated after a recent change to the projects.")
+            if forecast.pending
+            else "",
+        )
+    ]
 
 
 def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
@@ -69,12 +94,7 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
     current = sum((p.current_estimate for p in reported), Decimal("0.00"))
     shifts = [p.end_date_shift_months for p in projects if p.end_date_shift_months is not None]
     red = [p for p in projects if p.colour == Project.Colour.RED]
-    running = [
-        p
-        for p in reported
-        if p.status != Project.Status.COMPLETED and p.current_estimate is not None
-    ]
-    exposure = _p80_exposure(organisation, [float(p.current_estimate) for p in running])
+    exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
     stale_before = add_months(as_of, -STALE_MONTHS)
     stale = [
         p
@@ -156,7 +176,8 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
                 % {"count": len(stale)}
                 if stale
                 else "",
-            )
+            ),
+            *_forecast_freshness(forecast),
         ],
         decisions=decisions,
     )
