@@ -2,9 +2,11 @@
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from omslag.analysis.projects import (
@@ -31,10 +33,58 @@ def projects_of(organisation, *, include_children=True) -> QuerySet:
     return Project.objects.filter(scope).select_related("organisation")
 
 
-def projects_for(organisation_ids) -> QuerySet:
-    """Live projects of the organisations with these ids (the board dashboard's scope)."""
-    return Project.objects.filter(organisation_id__in=organisation_ids).select_related(
-        "organisation"
+def _board_scope(organisation_ids) -> QuerySet:
+    return Project.objects.filter(organisation_id__in=list(organisation_ids)).exclude(
+        status=Project.Status.CANCELLED
+    )
+
+
+def projects_board_figures(organisation_ids, *, stale_before) -> dict:
+    """The board dashboard's figures over the live projects (not cancelled) of these
+    organisations, in one aggregate query: count, original and current estimates of those
+    with a report, the end-date shifts, the colours, the running projects without a report
+    since ``stale_before`` and the latest peildatum."""
+    reported = Q(original_estimate__isnull=False)
+    stale = ~Q(status=Project.Status.COMPLETED) & (
+        Q(latest_peildatum__isnull=True) | Q(latest_peildatum__lt=stale_before)
+    )
+    figures = _board_scope(organisation_ids).aggregate(
+        count=Count("pk"),
+        original=Sum("original_estimate", filter=reported),
+        current=Sum("current_estimate", filter=reported),
+        shift_sum=Sum("end_date_shift_months"),
+        shift_count=Count("end_date_shift_months"),
+        green=Count("pk", filter=Q(colour=Project.Colour.GREEN)),
+        amber=Count("pk", filter=Q(colour=Project.Colour.AMBER)),
+        red=Count("pk", filter=Q(colour=Project.Colour.RED)),
+        unreported=Count("pk", filter=Q(colour="")),
+        stale=Count("pk", filter=stale),
+        latest=Max("latest_peildatum"),
+    )
+    for name in ("original", "current"):
+        figures[name] = Decimal(figures[name] or 0).quantize(Decimal("0.01"))
+    return figures
+
+
+def projects_largest(organisation_ids, limit=10) -> list[Project]:
+    """The ``limit`` projects with the largest current estimate (none counts as 0; then by
+    name), for the board."""
+    estimate = Coalesce("current_estimate", Value(Decimal(0)), output_field=DecimalField())
+    return list(
+        _board_scope(organisation_ids)
+        .only("name", "original_estimate", "current_estimate", "end_date_shift_months", "colour")
+        .order_by(estimate.desc(), "name", "pk")[:limit]
+    )
+
+
+def projects_awaiting_review_advice(organisation_ids) -> QuerySet:
+    """Projects above the review threshold without independent advice, by name."""
+    return (
+        _board_scope(organisation_ids)
+        .filter(review_threshold_met=True, has_review_advice=False)
+        .select_related("organisation")
+        .only("name", "organisation__slug", "created_at")
+        .order_by("name", "pk")
     )
 
 

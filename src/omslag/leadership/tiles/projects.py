@@ -18,7 +18,9 @@ from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
     portfolio_forecast_stored,
-    projects_for,
+    projects_awaiting_review_advice,
+    projects_board_figures,
+    projects_largest,
     reference_classes_usable,
 )
 
@@ -71,38 +73,12 @@ def _forecast_freshness(forecast) -> list[Freshness]:
 
 
 def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
-    projects = list(
-        projects_for(organisation_ids)
-        .exclude(status=Project.Status.CANCELLED)
-        .only(
-            "name",
-            "status",
-            "organisation__slug",
-            "original_estimate",
-            "current_estimate",
-            "end_date_shift_months",
-            "colour",
-            "latest_peildatum",
-            "review_threshold_met",
-            "has_review_advice",
-            "created_at",
-        )
-        .order_by("name", "pk")
-    )
-    reported = [p for p in projects if p.original_estimate is not None]
-    original = sum((p.original_estimate for p in reported), Decimal("0.00"))
-    current = sum((p.current_estimate for p in reported), Decimal("0.00"))
-    shifts = [p.end_date_shift_months for p in projects if p.end_date_shift_months is not None]
-    red = [p for p in projects if p.colour == Project.Colour.RED]
-    exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
+    # Aggregates in the database and the few projects shown: the tile never loads every
+    # project of a ministry (25,000 at national scale).
     stale_before = add_months(as_of, -STALE_MONTHS)
-    stale = [
-        p
-        for p in projects
-        if p.status != Project.Status.COMPLETED
-        and (p.latest_peildatum is None or p.latest_peildatum < stale_before)
-    ]
-    latest = max((p.latest_peildatum for p in projects if p.latest_peildatum), default=None)
+    board = projects_board_figures(organisation_ids, stale_before=stale_before)
+    original, current = board["original"], board["current"]
+    exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
     decisions = [
         DecisionWaiting(
             "review-advice",
@@ -113,15 +89,12 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             (as_of - p.created_at.date()).days,
             reverse("projects:project", args=[p.pk]),
         )
-        for p in projects
-        if p.review_threshold_met and not p.has_review_advice
+        for p in projects_awaiting_review_advice(organisation_ids)
     ]
-    colours = {c: sum(1 for p in projects if p.colour == c) for c in Project.Colour.values}
-    unreported = sum(1 for p in projects if not p.colour)
     chart = None
-    if projects:
+    if board["count"]:
         labels = [_("green"), _("amber"), _("red"), _("no report yet")]
-        values = [colours["green"], colours["amber"], colours["red"], unreported]
+        values = [board["green"], board["amber"], board["red"], board["unreported"]]
         chart = Chart(
             charts.funnel_bars(labels=labels, values=values, notes=[""] * 4, x_label=_("projects")),
             _("Bar chart of projects by status: ")
@@ -130,28 +103,30 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
     cost_change = current - original
     return TileData(
         figures={
-            "count": len(projects),
+            "count": board["count"],
             "originalBudget": original,
             "currentEstimate": current,
             "costChange": cost_change,
             "costChangePercent": round(float(cost_change / original * 100), 1)
             if original
             else None,
-            "scheduleChangeMonths": round(sum(shifts) / len(shifts), 1) if shifts else None,
+            "scheduleChangeMonths": round(board["shift_sum"] / board["shift_count"], 1)
+            if board["shift_count"]
+            else None,
             "p80Exposure": exposure,
-            "red": len(red),
+            "red": board["red"],
             "openReviewAdvice": open_review_advice_count(organisation_ids),
-            "staleReports": len(stale),
+            "staleReports": board["stale"],
         },
         summary=_(
             "%(count)s projects; together %(current)s now against %(original)s at "
             "their first report; %(red)s red."
         )
         % {
-            "count": len(projects),
+            "count": board["count"],
             "current": euro(current),
             "original": euro(original),
-            "red": len(red),
+            "red": board["red"],
         },
         table=Table(
             [_("Project"), _("Original"), _("Current"), _("Months later"), _("Status")],
@@ -163,18 +138,18 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
                     p.end_date_shift_months,
                     p.get_colour_display() if p.colour else "—",
                 ]
-                for p in sorted(projects, key=lambda p: -(p.current_estimate or 0))[:10]
+                for p in projects_largest(organisation_ids, 10)
             ],
         ),
         chart=chart,
         freshness=[
             Freshness(
                 _("Project reports"),
-                latest,
-                stale=bool(stale),
+                board["latest"],
+                stale=bool(board["stale"]),
                 warning=_("%(count)s running projects have no report of the last six months.")
-                % {"count": len(stale)}
-                if stale
+                % {"count": board["stale"]}
+                if board["stale"]
                 else "",
             ),
             *_forecast_freshness(forecast),
