@@ -65,5 +65,7 @@ def stored_figure_save(model, key: dict, compute: Callable[[], dict]):
 
 
 def refresh_on_commit(task, *args) -> None:
-    """Enqueue ``task(*args)`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: task.enqueue(*args))
+    """Enqueue ``task(*args)`` once the current transaction commits (at once outside one).
+    Robust: the write has committed by then, so a queue that cannot take the task leaves the
+    figure pending (and logged) instead of failing the request."""
+    transaction.on_commit(lambda: task.enqueue(*args), robust=True)
