@@ -241,3 +241,30 @@ def test_with_a_search_the_counts_are_made_now_in_one_query(
         counts = selectors.project_facet_counts(ministry, ProjectFilters(search="belast"))
     assert counts.computed_at is None
     assert counts.counts["status"] == {"in_progress": 1}
+
+
+@pytest.mark.django_db
+def test_the_portfolio_page_shows_when_its_forecast_was_computed(
+    client, make_member, django_capture_on_commit_callbacks
+):
+    ministry = organisation("sf-ministerie", kind="ministry")
+    client.force_login(make_member("viewer", ministry))
+    project = services.project_create(actor=None, organisation=ministry, name="Eerste")
+    services.report_create(
+        actor=None,
+        project=project,
+        peildatum=dt.date(2025, 1, 1),
+        total_cost_estimate=Decimal(1_000_000),
+    )
+    url = f"/organisations/{ministry.slug}/project-portfolio"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Computed on" in page and "It is being updated" not in page
+    with django_capture_on_commit_callbacks(execute=False):
+        services.report_create(
+            actor=None,
+            project=project,
+            peildatum=dt.date(2025, 6, 30),
+            total_cost_estimate=Decimal(2_000_000),
+        )
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "It is being updated after a recent change." in page
