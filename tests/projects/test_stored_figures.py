@@ -268,3 +268,22 @@ def test_the_portfolio_page_shows_when_its_forecast_was_computed(
         )
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "It is being updated after a recent change." in page
+
+
+@pytest.mark.django_db
+def test_a_row_a_reader_stored_while_a_write_was_under_way_is_refreshed_by_that_write():
+    """The reader counted before the write committed and created the row after the write had
+    marked (no row then): the row carries no mark, but the write's refresh, which knows when
+    the write committed, recomputes it."""
+    from django.utils import timezone
+
+    from omslag.common.stored_figures import stored_figure_save
+
+    ministry = organisation("sf-ministerie", kind="ministry")
+    with transaction.atomic():
+        services.project_create(actor=None, organisation=ministry, name="Eerste")
+    stored_figure_save(ProjectFacetCells, {"organisation_id": ministry.pk}, lambda: {"cells": []})
+    committed = (timezone.now() + dt.timedelta(seconds=1)).isoformat()
+    tasks.project_stored_figures_refresh.call([ministry.pk], committed)
+    counts = selectors.project_facet_counts(ministry, ProjectFilters())
+    assert counts.counts["status"] == {"in_progress": 1} and not counts.pending

@@ -12,6 +12,7 @@ The refresh itself runs as a django-tasks task enqueued by ``refresh_on_commit``
 the ImmediateBackend, in a worker with a queue backend; the code here does not care which.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import models, transaction
@@ -65,7 +66,18 @@ def stored_figure_save(model, key: dict, compute: Callable[[], dict]):
 
 
 def refresh_on_commit(task, *args) -> None:
-    """Enqueue ``task(*args)`` once the current transaction commits (at once outside one).
-    Robust: the write has committed by then, so a queue that cannot take the task leaves the
-    figure pending (and logged) instead of failing the request."""
-    transaction.on_commit(lambda: task.enqueue(*args), robust=True)
+    """Enqueue ``task(*args, changed_at)`` once the current transaction commits (at once
+    outside one), ``changed_at`` being that moment as ISO text. Robust: the write has
+    committed by then, so a queue that cannot take the task leaves the figure pending (and
+    logged) instead of failing the request."""
+    transaction.on_commit(lambda: task.enqueue(*args, timezone.now().isoformat()), robust=True)
+
+
+def stored_figure_behind(row, changed_at: str | None = None) -> bool:
+    """Whether a refresh for a write that committed at ``changed_at`` must recompute ``row``:
+    it is pending, or it was computed before that write committed (a row a reader created
+    while the write was under way carries no mark of it). A row computed after the commit
+    has seen the write, so a burst of writes is recomputed once, not once per write."""
+    if row.pending or row.computed_at is None:
+        return True
+    return changed_at is not None and row.computed_at < dt.datetime.fromisoformat(changed_at)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from omslag.common.stored_figures import stored_figure_save
+from omslag.common.stored_figures import stored_figure_behind, stored_figure_save
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
@@ -81,14 +81,14 @@ def funnel_affected(organisation_ids) -> Q:
     return Q(organisation_id__in=own) | Q(organisation_id__in=above, with_children=True)
 
 
-def funnel_figures_refresh(organisation_ids, compute) -> None:
+def funnel_figures_refresh(organisation_ids, compute, changed_at=None) -> None:
     """Recompute today's stored figures over these organisations that are behind their
     inputs; earlier days' figures are no longer read and go."""
     today = timezone.localdate()
     affected = FunnelFiguresStored.objects.filter(funnel_affected(organisation_ids))
     affected.filter(day__lt=today).delete()
     for row in affected.filter(day=today):
-        if row.pending:
+        if stored_figure_behind(row, changed_at):
             key = {
                 "organisation_id": row.organisation_id,
                 "with_children": row.with_children,

@@ -7,6 +7,7 @@ from . import selectors, stored
 
 
 @task()
-def funnel_figures_refresh(organisation_ids: list[int]) -> None:
-    """Refresh the stored funnel figures over these organisations."""
-    stored.funnel_figures_refresh(organisation_ids, selectors.funnel_figures_compute)
+def funnel_figures_refresh(organisation_ids: list[int], changed_at: str | None = None) -> None:
+    """Refresh the stored funnel figures over these organisations (those behind their inputs
+    or older than the write that committed at ``changed_at``)."""
+    stored.funnel_figures_refresh(organisation_ids, selectors.funnel_figures_compute, changed_at)

@@ -6,13 +6,13 @@ with nothing stored yet, compute them once)."""
 from dataclasses import asdict
 
 import numpy as np
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.analysis.projects import PortfolioForecast, portfolio_monte_carlo
 from omslag.common.errors import RuleViolation
-from omslag.common.stored_figures import stored_figure_save
+from omslag.common.stored_figures import stored_figure_behind, stored_figure_save
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
@@ -77,12 +77,10 @@ def facet_cells_of(organisation_ids) -> list[ProjectFacetCells]:
     return rows
 
 
-def facet_cells_refresh(organisation_ids) -> None:
+def facet_cells_refresh(organisation_ids, changed_at=None) -> None:
     """Bring the stored cells of these organisations up to their inputs (the task's work)."""
-    behind = ProjectFacetCells.objects.filter(organisation_id__in=list(organisation_ids)).filter(
-        computed_version__lt=F("inputs_version")
-    )
-    ids = list(behind.values_list("organisation_id", flat=True))
+    rows = ProjectFacetCells.objects.filter(organisation_id__in=list(organisation_ids))
+    ids = [row.organisation_id for row in rows if stored_figure_behind(row, changed_at)]
     if ids:
         facet_cells_store(ids)
 
@@ -190,10 +188,10 @@ def forecast_result(stored: PortfolioForecastStored) -> PortfolioForecast | None
     return PortfolioForecast(**figures, totals=np.frombuffer(bytes(stored.totals), np.float64))
 
 
-def forecasts_refresh(stored_ids) -> None:
+def forecasts_refresh(stored_ids, changed_at=None) -> None:
     """Recompute the stored forecasts with these ids that are behind their inputs."""
     for stored in PortfolioForecastStored.objects.filter(pk__in=list(stored_ids)):
-        if stored.pending:
+        if stored_figure_behind(stored, changed_at):
             key = {name: getattr(stored, name) for name in FORECAST_KEY_FIELDS}
             stored_figure_save(PortfolioForecastStored, key, lambda key=key: _forecast_fields(key))
 
