@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omslag.common.models import DomainModel
+from omslag.common.stored_figures import StoredFigure
 
 EVIDENCE_LEVELS = [(n, str(n)) for n in range(1, 6)]
 
@@ -576,3 +577,30 @@ class PipelineSettings(models.Model):
 
     def __str__(self):
         return str(self.stuck_after_months)
+
+
+class FunnelFiguresStored(StoredFigure):
+    """Funnel figures computed once for an organisation (with or without the organisations
+    below it) on a day: the whole funnel (``kind`` funnel) or the 12 months up to that day
+    (``kind`` window, the board dashboard's and the funnel page's recent counts)."""
+
+    class Kind(models.TextChoices):
+        FUNNEL = "funnel", _("funnel")
+        WINDOW = "window", _("last 12 months")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    with_children = models.BooleanField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("stored funnel figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "with_children", "kind", "day"],
+                name="funnel_figures_stored_unique",
+            )
+        ]

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
@@ -13,12 +14,14 @@ from django.utils import timezone
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisations_readable
 
+from . import stored
 from .models import (
     STAGE_ORDER,
     Challenge,
     Decision,
     Evaluation,
     Experiment,
+    FunnelFiguresStored,
     Idea,
     ImplementationTrack,
     Lesson,
@@ -461,6 +464,52 @@ def funnel_window(organisation_ids, *, start: dt.date, end: dt.date) -> dict:
             (at - firsts[pk]).total_seconds() / 86400 for pk, at in into_operation.items()
         ],
     }
+
+
+@dataclass(frozen=True)
+class StoredFunnel:
+    """Funnel figures as stored, when they were computed, and whether a refresh is queued."""
+
+    figures: dict
+    computed_at: dt.datetime | None
+    pending: bool
+
+
+def funnel_stored(organisation) -> StoredFunnel:
+    """``funnel(organisation)`` as computed once today and stored (computed now when nothing
+    is stored yet); refreshed by a task when an idea, experiment or decision changes."""
+    return _stored(stored.funnel_key(organisation, kind=FunnelFiguresStored.Kind.FUNNEL))
+
+
+def funnel_window_stored(organisation, *, with_children: bool, day: dt.date) -> StoredFunnel:
+    """``funnel_window`` of the 12 months up to ``day`` over the organisation (and those
+    below it), stored as ``funnel_stored`` is."""
+    return _stored(
+        stored.funnel_key(
+            organisation,
+            kind=FunnelFiguresStored.Kind.WINDOW,
+            with_children=with_children,
+            day=day,
+        )
+    )
+
+
+WINDOW_DAYS = 365
+
+
+def funnel_figures_compute(key: dict) -> dict:
+    """The figures a stored funnel row holds, computed now (``innovation.stored.funnel_key``)."""
+    organisation = Organisation.all_objects.get(pk=key["organisation_id"])
+    if key["kind"] == FunnelFiguresStored.Kind.FUNNEL:
+        return funnel(organisation)
+    ids = stored.window_scope_ids(organisation, key["with_children"])
+    day = key["day"]
+    return funnel_window(ids, start=day - dt.timedelta(days=WINDOW_DAYS), end=day)
+
+
+def _stored(key) -> StoredFunnel:
+    row = stored.funnel_stored(key, funnel_figures_compute)
+    return StoredFunnel(stored.funnel_figures(row), row.computed_at, row.pending)
 
 
 def gate_decisions_pending(organisation_ids) -> QuerySet:

@@ -1,9 +1,11 @@
-"""Which reports a project's figures rest on, and their snapshots for the analysis core.
+"""Which reports a project's figures rest on, their snapshots for the analysis core, and a
+reference class's ratios.
 Shared by the services (which store the figures) and the selectors (which show them)."""
 
 from decimal import Decimal
 
-from omslag.analysis.projects import ReportSnapshot
+from omslag.analysis.projects import ReferencePair as AnalysisPair
+from omslag.analysis.projects import ReportSnapshot, filter_by_band, pair_ratios
 
 from .models import ProjectReport
 
@@ -38,3 +40,11 @@ def snapshots(reports) -> list[ReportSnapshot]:
         )
         for r in reports
     ]
+
+
+def reference_ratios(reference_class, size=None, band_edges=None):
+    """later/earlier of the class's pairs (those of the size band when given)."""
+    pairs = [AnalysisPair(p.earlier, p.later, p.size) for p in reference_class.pairs.all()]
+    if size is not None and band_edges:
+        pairs = filter_by_band(pairs, size, band_edges)
+    return pair_ratios(pairs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omslag.common.models import DomainModel
+from omslag.common.stored_figures import StoredFigure
 
 money = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -136,6 +137,18 @@ class Project(DomainModel):
             models.Index(fields=["organisation", "colour"]),
             models.Index(fields=["organisation", "cost_change_pct"]),
             models.Index(fields=["organisation", "current_estimate"]),
+            # Every other filter and sort of the project list (page and API) within an
+            # organisation: checked with EXPLAIN in tests/projects/test_list_indexes.py.
+            models.Index(fields=["organisation", "status"], name="project_org_status"),
+            models.Index(fields=["organisation", "cost_bucket"], name="project_org_cost_bucket"),
+            models.Index(
+                fields=["organisation", "has_review_advice"], name="project_org_review_advice"
+            ),
+            models.Index(
+                fields=["organisation", "end_date_shift_months"], name="project_org_shift"
+            ),
+            models.Index(fields=["organisation", "current_end_date"], name="project_org_end_date"),
+            models.Index(fields=["organisation", "latest_peildatum"], name="project_org_peildatum"),
         ]
 
     def __str__(self):
@@ -393,3 +406,53 @@ class ReferencePair(models.Model):
 
     def __str__(self):
         return f"{self.earlier} → {self.later}"
+
+
+class ProjectFacetCells(StoredFigure):
+    """Per organisation, its own live projects counted per combination of the list's facet
+    values (status, colour, cost bucket, review advice): the facet counts of any organisation
+    and any combination of those filters add up from these cells without scanning projects."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    # [[status, colour, cost_bucket, has_review_advice, count], ...]
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("stored facet counts of projects")
+
+
+class PortfolioForecastStored(StoredFigure):
+    """A portfolio forecast (Monte Carlo) as computed once for an organisation, with or
+    without the organisations below it, a reference class and the simulation's settings."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    with_children = models.BooleanField()
+    reference_class = models.ForeignKey(ReferenceClass, on_delete=models.CASCADE, related_name="+")
+    include_no_longer_reported = models.BooleanField()
+    iterations = models.PositiveIntegerField()
+    seed = models.IntegerField()
+    # The result's figures (None: nothing to forecast, ``problem`` says why) and every
+    # simulated total as float64 bytes, so the page's histogram is the one computed.
+    result = models.JSONField(null=True)
+    totals = models.BinaryField(default=b"")
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("stored portfolio forecast")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "organisation",
+                    "with_children",
+                    "reference_class",
+                    "include_no_longer_reported",
+                    "iterations",
+                    "seed",
+                ],
+                name="portfolio_forecast_stored_unique",
+            )
+        ]

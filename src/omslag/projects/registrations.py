@@ -190,6 +190,7 @@ class CanadaSnapshotImport(_ProjectImportBase):
             )
         services.project_figures_refresh_many(touched.values())
         self._note_no_longer_reported(rows, projects, earlier, report)
+        services.projects_changed({p.organisation_id for p in projects.values()})
 
     @staticmethod
     def _note_no_longer_reported(rows, projects, earlier, report):

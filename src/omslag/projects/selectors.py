@@ -1,27 +1,26 @@
 """Reads of projects and the figures and forecasts computed from them."""
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from omslag.analysis.projects import (
     OVERRUN_RATIO,
     ProjectFigures,
     forecast,
     forecast_end_date,
-    pair_ratios,
-    portfolio_monte_carlo,
     project_figures,
 )
-from omslag.analysis.projects import ReferencePair as AnalysisPair
-from omslag.common.errors import RuleViolation
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
-from .figures import figures_reports, snapshots
+from . import stored
+from .figures import figures_reports, reference_ratios, snapshots
 from .models import Project, ProjectReport, ReferenceClass, ReviewAdvice
 
 
@@ -34,10 +33,58 @@ def projects_of(organisation, *, include_children=True) -> QuerySet:
     return Project.objects.filter(scope).select_related("organisation")
 
 
-def projects_for(organisation_ids) -> QuerySet:
-    """Live projects of the organisations with these ids (the board dashboard's scope)."""
-    return Project.objects.filter(organisation_id__in=organisation_ids).select_related(
-        "organisation"
+def _board_scope(organisation_ids) -> QuerySet:
+    return Project.objects.filter(organisation_id__in=list(organisation_ids)).exclude(
+        status=Project.Status.CANCELLED
+    )
+
+
+def projects_board_figures(organisation_ids, *, stale_before) -> dict:
+    """The board dashboard's figures over the live projects (not cancelled) of these
+    organisations, in one aggregate query: count, original and current estimates of those
+    with a report, the end-date shifts, the colours, the running projects without a report
+    since ``stale_before`` and the latest peildatum."""
+    reported = Q(original_estimate__isnull=False)
+    stale = ~Q(status=Project.Status.COMPLETED) & (
+        Q(latest_peildatum__isnull=True) | Q(latest_peildatum__lt=stale_before)
+    )
+    figures = _board_scope(organisation_ids).aggregate(
+        count=Count("pk"),
+        original=Sum("original_estimate", filter=reported),
+        current=Sum("current_estimate", filter=reported),
+        shift_sum=Sum("end_date_shift_months"),
+        shift_count=Count("end_date_shift_months"),
+        green=Count("pk", filter=Q(colour=Project.Colour.GREEN)),
+        amber=Count("pk", filter=Q(colour=Project.Colour.AMBER)),
+        red=Count("pk", filter=Q(colour=Project.Colour.RED)),
+        unreported=Count("pk", filter=Q(colour="")),
+        stale=Count("pk", filter=stale),
+        latest=Max("latest_peildatum"),
+    )
+    for name in ("original", "current"):
+        figures[name] = Decimal(figures[name] or 0).quantize(Decimal("0.01"))
+    return figures
+
+
+def projects_largest(organisation_ids, limit=10) -> list[Project]:
+    """The ``limit`` projects with the largest current estimate (none counts as 0; then by
+    name), for the board."""
+    estimate = Coalesce("current_estimate", Value(Decimal(0)), output_field=DecimalField())
+    return list(
+        _board_scope(organisation_ids)
+        .only("name", "original_estimate", "current_estimate", "end_date_shift_months", "colour")
+        .order_by(estimate.desc(), "name", "pk")[:limit]
+    )
+
+
+def projects_awaiting_review_advice(organisation_ids) -> QuerySet:
+    """Projects above the review threshold without independent advice, by name."""
+    return (
+        _board_scope(organisation_ids)
+        .filter(review_threshold_met=True, has_review_advice=False)
+        .select_related("organisation")
+        .only("name", "organisation__slug", "created_at")
+        .order_by("name", "pk")
     )
 
 
@@ -74,16 +121,29 @@ class ProjectFilters:
     sort: str = "name"
 
 
-def project_list(organisation, filters: ProjectFilters) -> QuerySet:
-    queryset = projects_of(organisation)
+def _subtree_slugs(organisation) -> dict[int, str]:
+    """id -> slug of the organisation and every organisation below it (one small query)."""
+    return dict(
+        Organisation.all_objects.filter(path__startswith=organisation.path).values_list(
+            "pk", "slug"
+        )
+    )
+
+
+def project_list(organisation, filters: ProjectFilters, *, subtree=None) -> QuerySet:
+    """The projects of the list: filtered on the subtree's organisation ids (a literal list,
+    so the (organisation, …) indexes serve every filter and sort), then the filters."""
+    subtree = subtree if subtree is not None else _subtree_slugs(organisation)
+    ids = list(subtree)
+    if filters.organisation:
+        ids = [pk for pk, slug in subtree.items() if slug == filters.organisation]
+    queryset = Project.objects.filter(organisation_id__in=ids).select_related("organisation")
     if filters.search:
         queryset = queryset.filter(
             Q(name__icontains=filters.search)
             | Q(number__icontains=filters.search)
             | Q(external_id__icontains=filters.search)
         )
-    if filters.organisation:
-        queryset = queryset.filter(organisation__slug=filters.organisation)
     if filters.status:
         queryset = queryset.filter(status__in=filters.status)
     if filters.cost_bucket:
@@ -124,15 +184,6 @@ def reference_class_get(organisation, name) -> ReferenceClass:
     if found is None:
         raise Http404(f"No reference class named {name!r}.")
     return found
-
-
-def reference_ratios(reference_class, size=None, band_edges=None):
-    pairs = [AnalysisPair(p.earlier, p.later, p.size) for p in reference_class.pairs.all()]
-    if size is not None and band_edges:
-        from omslag.analysis.projects import filter_by_band
-
-        pairs = filter_by_band(pairs, size, band_edges)
-    return pair_ratios(pairs)
 
 
 @dataclass
@@ -184,24 +235,51 @@ def portfolio_forecast(
     """Monte Carlo over the running projects of the organisation (and those below it); those
     a register no longer reports (``not_reported_after``) only when asked for: a project that
     disappeared from a later snapshot is not known to be still running."""
-    candidates = _forecast_candidates(organisation)
-    if not include_no_longer_reported:
-        candidates = candidates.filter(not_reported_after__isnull=True)
-    estimates = list(candidates.values_list("current_estimate", flat=True))
-    if not estimates and not include_no_longer_reported and no_longer_reported_count(organisation):
-        raise RuleViolation(
-            _(
-                "Nothing to forecast: every running project with a cost estimate is no longer "
-                "reported by its register; include them to forecast anyway."
-            )
-        )
-    if not estimates:
-        raise RuleViolation(
-            _("Nothing to forecast: no running project of this organisation has a cost estimate.")
-        )
-    ratios = reference_ratios(reference_class)
-    return portfolio_monte_carlo(
-        [float(e) for e in estimates], ratios, iterations=iterations, seed=seed
+    return stored.forecast_compute(
+        stored.forecast_scope_ids(organisation, True),
+        reference_class,
+        iterations=iterations,
+        seed=seed,
+        include_no_longer_reported=include_no_longer_reported,
+    )
+
+
+@dataclass(frozen=True)
+class StoredForecast:
+    """A portfolio forecast as stored: the result (None: nothing to forecast, ``problem``
+    says why), when it was computed, and whether a refresh is queued."""
+
+    result: object | None
+    problem: str
+    computed_at: dt.datetime | None
+    pending: bool
+
+
+def portfolio_forecast_stored(
+    organisation,
+    reference_class,
+    *,
+    iterations,
+    seed,
+    include_no_longer_reported=False,
+    with_children=True,
+) -> StoredForecast:
+    """The portfolio forecast of ``portfolio_forecast`` as computed once and stored (computed
+    now when nothing is stored yet); refreshed by a task when a project in scope changes."""
+    key = stored.forecast_key(
+        organisation,
+        reference_class,
+        with_children=with_children,
+        iterations=iterations,
+        seed=seed,
+        include_no_longer_reported=include_no_longer_reported,
+    )
+    row = stored.forecast_stored(key)
+    return StoredForecast(
+        stored.forecast_result(row),
+        stored.forecast_problem_text(row.problem) if row.problem else "",
+        row.computed_at,
+        row.pending,
     )
 
 
@@ -313,29 +391,73 @@ def ratio_summary(reference_class) -> dict:
 NO_VALUE = "none"
 SCATTER_LIMIT = 2000
 
-# facet name: (the field it counts, the filters without that facet)
-_FACETS = {
-    "organisation": ("organisation__slug", lambda f: replace(f, organisation="")),
-    "status": ("status", lambda f: replace(f, status=())),
-    "colour": ("colour", lambda f: replace(f, colour=())),
-    "cost_bucket": ("cost_bucket", lambda f: replace(f, cost_bucket=())),
-    "review_advice": ("has_review_advice", lambda f: replace(f, review_advice="")),
-}
 
-
-def project_facet_counts(organisation, filters) -> dict[str, dict[str, int]]:
+@dataclass(frozen=True)
+class FacetCounts:
     """Per facet of the list, the number of projects per value under all *other* filters (so
-    a count says what ticking that box would show); one grouped query per facet."""
-    counts = {}
-    for name, (counted, without) in _FACETS.items():
-        rows = (
-            project_list(organisation, without(filters))
-            .order_by()
-            .values(counted)
-            .annotate(n=Count("pk"))
+    a count says what ticking that box would show), and how fresh they are."""
+
+    counts: dict[str, dict[str, int]]
+    computed_at: dt.datetime | None  # None: counted now for a search
+    pending: bool = False  # a refresh is queued: the counts are of ``computed_at``
+
+
+def project_facet_counts(organisation, filters, *, subtree=None) -> FacetCounts:
+    """The facet counts of the list. Without a search they add up from the stored cells of
+    the organisations in the subtree (no scan of projects); with one, from one grouped
+    query over the projects that match it."""
+    subtree = subtree if subtree is not None else _subtree_slugs(organisation)
+    if filters.search:
+        searched = project_list(
+            organisation,
+            replace(
+                filters, organisation="", status=(), cost_bucket=(), colour=(), review_advice=""
+            ),
+            subtree=subtree,
         )
-        counts[name] = {_facet_value(row[counted]): row["n"] for row in rows}
+        cells = stored.facet_cells_count(searched)
+        return FacetCounts(_facets_from_cells(cells, subtree, filters), None)
+    rows = stored.facet_cells_of(subtree)
+    cells = [(row.organisation_id, *cell) for row in rows for cell in row.cells]
+    return FacetCounts(
+        _facets_from_cells(cells, subtree, filters),
+        min((row.computed_at for row in rows if row.computed_at), default=None),
+        any(row.pending for row in rows),
+    )
+
+
+def _facets_from_cells(cells, slugs, filters) -> dict[str, dict[str, int]]:
+    """Add up cells (organisation_id, status, colour, cost_bucket, has_review_advice, n): a
+    cell counts for a facet's value when it matches every filter but that facet's."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+    advice = {"yes": True, "no": False}.get(filters.review_advice)
+    for organisation_id, status, colour, bucket, has_advice, n in cells:
+        values = {
+            "organisation": slugs.get(organisation_id),
+            "status": status,
+            "colour": colour,
+            "cost_bucket": bucket,
+            "review_advice": has_advice,
+        }
+        matches = {
+            "organisation": not filters.organisation
+            or values["organisation"] == filters.organisation,
+            "status": not filters.status or status in filters.status,
+            "colour": not filters.colour or colour in filters.colour,
+            "cost_bucket": not filters.cost_bucket or bucket in filters.cost_bucket,
+            "review_advice": advice is None or has_advice == advice,
+        }
+        failed = [name for name, ok in matches.items() if not ok]
+        if len(failed) > 1 or values["organisation"] is None:
+            continue
+        for name in FACET_NAMES:
+            if not failed or failed == [name]:
+                value = _facet_value(values[name])
+                counts[name][value] = counts[name].get(value, 0) + n
     return counts
+
+
+FACET_NAMES = ("organisation", "status", "colour", "cost_bucket", "review_advice")
 
 
 def _facet_value(value) -> str:

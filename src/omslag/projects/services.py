@@ -17,14 +17,18 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
+from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
 
+from . import stored, tasks
 from .figures import choose_figure_reports, figures_reports, snapshots
 from .gates import ProjectGateRefused, project_gate_problems
 from .models import (
     Benefit,
     Milestone,
     ParliamentaryPaper,
+    PortfolioForecastStored,
     Project,
+    ProjectFacetCells,
     ProjectReport,
     QualityReview,
     ReferenceClass,
@@ -124,6 +128,7 @@ def project_figures_refresh(project) -> Project:
     Project.all_objects.filter(pk=project.pk).update(
         **{name: getattr(project, name) for name in FIGURE_FIELDS}
     )
+    projects_changed([project.organisation_id])
     return project
 
 
@@ -143,6 +148,22 @@ def project_figures_refresh_many(projects) -> None:
         Project.all_objects.filter(pk=project.pk).update(
             **{name: getattr(project, name) for name in FIGURE_FIELDS}
         )
+    projects_changed(p.organisation_id for p in projects)
+
+
+def projects_changed(organisation_ids) -> None:
+    """The projects of these organisations changed: their stored facet cells and every stored
+    forecast over them are marked behind, and refreshed by a task once this commits."""
+    organisation_ids = sorted(set(organisation_ids))
+    if not organisation_ids:
+        return
+    stored_figures_mark_changed(
+        ProjectFacetCells.objects.filter(organisation_id__in=organisation_ids)
+    )
+    stored_figures_mark_changed(
+        PortfolioForecastStored.objects.filter(stored.forecasts_affected(organisation_ids))
+    )
+    refresh_on_commit(tasks.project_stored_figures_refresh, organisation_ids)
 
 
 # --- projects ------------------------------------------------------------------------------
@@ -153,6 +174,7 @@ def project_create(*, actor, organisation, **fields) -> Project:
     fields_check(fields, PROJECT_FIELDS)
     project = Project(organisation=organisation, **fields)
     save_with_history(project, actor=actor)
+    projects_changed([organisation.pk])
     return project
 
 
@@ -176,11 +198,16 @@ def project_delete(*, actor, project, expected_version=None) -> None:
         version_claim(project, expected_version)
     project.deleted_at = timezone.now()
     save_with_history(project, actor=actor, reason=_("deleted"))
+    projects_changed([project.organisation_id])
 
 
 @transaction.atomic
 def project_restore(*, actor, record, history_id: int) -> Project:
-    return restore_fields(actor=actor, record=record, history_id=history_id, fields=PROJECT_FIELDS)
+    restored = restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=PROJECT_FIELDS
+    )
+    projects_changed([restored.organisation_id, record.organisation_id])
+    return restored
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -338,6 +365,11 @@ def reference_class_save(
             )
             for e, later, s, label in clean_pairs
         ]
+    )
+    forecasts = PortfolioForecastStored.objects.filter(reference_class=existing)
+    stored_figures_mark_changed(forecasts)
+    refresh_on_commit(
+        tasks.portfolio_forecasts_refresh, list(forecasts.values_list("pk", flat=True))
     )
     return existing
 

@@ -9,12 +9,15 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
+from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
 
+from .. import stored, tasks
 from ..gates import gate_problems
 from ..models import (
     Challenge,
     Decision,
     Experiment,
+    FunnelFiguresStored,
     Idea,
     ImplementationTrack,
     Lesson,
@@ -118,6 +121,15 @@ def challenge_update(*, actor, challenge, expected_version, **changes) -> Challe
     )
 
 
+def pipeline_changed(organisation_id: int) -> None:
+    """Ideas, experiments, their stages or decisions of this organisation changed: the stored
+    funnel figures over it are marked behind, and refreshed by a task once this commits."""
+    stored_figures_mark_changed(
+        FunnelFiguresStored.objects.filter(stored.funnel_affected([organisation_id]))
+    )
+    refresh_on_commit(tasks.funnel_figures_refresh, [organisation_id])
+
+
 @transaction.atomic
 def idea_submit(*, actor, organisation, **fields) -> Idea:
     """A new idea from staff, or (source='public') a proposal to a public challenge."""
@@ -127,6 +139,7 @@ def idea_submit(*, actor, organisation, **fields) -> Idea:
         raise RuleViolation(_("The challenge belongs to another organisation."))
     idea = Idea(organisation=organisation, **fields)
     save_with_history(idea, actor=actor)
+    pipeline_changed(organisation.pk)
     return idea
 
 
@@ -201,6 +214,7 @@ def experiment_create(*, actor, organisation, **fields) -> Experiment:
         actor=actor_or_none(actor),
         at=now,
     )
+    pipeline_changed(organisation.pk)
     return experiment
 
 
@@ -209,26 +223,31 @@ def experiment_update(*, actor, experiment, expected_version, **changes) -> Expe
     if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
         raise RuleViolation(_("A stopped experiment or one in operation no longer changes."))
     _same_organisation(experiment.organisation, idea=changes.get("idea"))
-    return record_update(
+    updated = record_update(
         experiment,
         actor=actor,
         expected_version=expected_version,
         allowed=EXPERIMENT_FIELDS,
         changes=changes,
     )
+    pipeline_changed(experiment.organisation_id)
+    return updated
 
 
 @transaction.atomic
 def experiment_delete(*, actor, experiment, expected_version=None) -> None:
     record_soft_delete(experiment, actor=actor, expected_version=expected_version)
+    pipeline_changed(experiment.organisation_id)
 
 
 @transaction.atomic
 def experiment_restore(*, actor, record, history_id) -> Experiment:
     # The stage is not restored: stages change only through moves, which the funnel counts.
-    return restore_fields(
+    restored = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=EXPERIMENT_FIELDS
     )
+    pipeline_changed(record.organisation_id)
+    return restored
 
 
 def allowed_moves(experiment) -> list[str]:
@@ -275,6 +294,7 @@ def experiment_move(*, actor, experiment, to_stage, expected_version, reason="")
     if to_stage == Stage.STOPPED:
         experiment.stopped_reason = reason
     save_with_history(experiment, actor=actor, reason=Stage(to_stage).label)
+    pipeline_changed(experiment.organisation_id)
     return experiment
 
 
@@ -310,6 +330,7 @@ def decision_record(
         decided_by=decided_by or actor_or_none(actor),
     )
     save_with_history(decision, actor=actor)
+    pipeline_changed(experiment.organisation_id)
     if outcome == Decision.Outcome.STOP:
         experiment_move(
             actor=actor,

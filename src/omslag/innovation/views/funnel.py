@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from omslag.common import charts
 from omslag.common.templatetags.formatting import euro
 from omslag.organisations.access import organisation_get_readable
-from omslag.organisations.selectors import organisation_context, organisation_subtree
+from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors
 from ..presentation import Chart, percentage
@@ -85,29 +85,30 @@ def funnel_chart(funnel: dict) -> Chart | None:
 @require_GET
 def funnel(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    figures = selectors.funnel(organisation)
+    stored = selectors.funnel_stored(organisation)
+    recent, window = _recent_funnel(request, organisation)
     return render(
         request,
         "innovation/funnel.html",
         {
             **organisation_context(request.user, organisation, access.pipeline_can_change),
-            "funnel": figures,
-            "chart": funnel_chart(figures),
-            "recent": _recent_funnel(request, organisation),
+            "funnel": stored.figures,
+            "chart": funnel_chart(stored.figures),
+            "recent": recent,
+            # The older of the two computations, and pending if either is.
+            "computed_at": min(
+                (t for t in (stored.computed_at, window.computed_at) if t), default=None
+            ),
+            "pending": stored.pending or window.pending,
         },
     )
 
 
-def _recent_funnel(request, organisation) -> dict:
-    """The last 12 months up to today, from the stage history; ``?below=0`` counts the
-    organisation alone (the board dashboard's innovation tile links here)."""
+def _recent_funnel(request, organisation):
+    """The last 12 months up to today, from the stage history (stored); ``?below=0`` counts
+    the organisation alone (the board dashboard's innovation tile links here)."""
     below = request.GET.get("below") != "0"
-    ids = (
-        list(organisation_subtree(organisation).values_list("pk", flat=True))
-        if below
-        else [organisation.pk]
-    )
     end = timezone.localdate()
     start = end - dt.timedelta(days=365)
-    window = selectors.funnel_window(ids, start=start, end=end)
-    return {**window, "start": start, "end": end, "below": below}
+    window = selectors.funnel_window_stored(organisation, with_children=below, day=end)
+    return {**window.figures, "start": start, "end": end, "below": below}, window

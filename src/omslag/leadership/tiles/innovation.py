@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -13,11 +14,12 @@ from omslag.common import charts
 from omslag.innovation.selectors import (
     experiments_stuck_after_pilot,
     funnel_window,
+    funnel_window_stored,
     gate_decisions_pending,
     scaled_without_owner,
 )
 
-from . import Chart, DecisionWaiting, Table, TileData
+from . import Chart, DecisionWaiting, Freshness, Table, TileData
 
 WINDOW_DAYS = 365
 
@@ -31,7 +33,28 @@ def _age(since, as_of: dt.date) -> tuple[dt.date | None, int | None]:
 
 def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
     start = as_of - dt.timedelta(days=WINDOW_DAYS)
-    window = funnel_window(organisation_ids, start=start, end=as_of)
+    freshness = []
+    if as_of == timezone.localdate():
+        # Today's funnel is stored (computed once, refreshed when the pipeline changes);
+        # an earlier as-of date is counted from the stage history as it was then.
+        stored = funnel_window_stored(
+            organisation,
+            with_children=list(organisation_ids) != [organisation.pk],
+            day=as_of,
+        )
+        window = stored.figures
+        freshness.append(
+            Freshness(
+                _("Innovation funnel (computed)"),
+                timezone.localdate(stored.computed_at) if stored.computed_at else None,
+                stale=stored.pending,
+                warning=_("Being updated after a recent change to the pipeline.")
+                if stored.pending
+                else "",
+            )
+        )
+    else:
+        window = funnel_window(organisation_ids, start=start, end=as_of)
     stuck = list(
         experiments_stuck_after_pilot(organisation, today=as_of).filter(
             organisation_id__in=organisation_ids
@@ -126,6 +149,7 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         },
         table=Table([_("Step"), _("Number")], [list(p) for p in zip(labels, values, strict=True)]),
         chart=chart,
+        freshness=freshness,
         decisions=decisions,
     )
 

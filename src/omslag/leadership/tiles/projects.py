@@ -8,18 +8,20 @@ import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omslag.analysis.projects import portfolio_monte_carlo
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
 from omslag.common.templatetags.formatting import euro
 from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
-    projects_for,
+    portfolio_forecast_stored,
+    projects_awaiting_review_advice,
+    projects_board_figures,
+    projects_largest,
     reference_classes_usable,
-    reference_ratios,
 )
 
 from . import Chart, DecisionWaiting, Freshness, Table, TileData
@@ -29,60 +31,54 @@ P80_ITERATIONS = 4_000
 P80_SEED = 80  # the same data gives the same exposure on the page, the API and the report
 
 
-def _p80_exposure(organisation, estimates: list[float]) -> Decimal | None:
+def _p80_exposure(organisation, with_children: bool) -> tuple[Decimal | None, object]:
     """What the P80 of the portfolio (Monte Carlo over the organisation's first cost
-    reference class) lies above the sum of the current estimates."""
+    reference class) lies above the sum of the current estimates, from the stored forecast
+    (computed once, refreshed when a project changes); and that stored forecast."""
     reference_class = (
         reference_classes_usable(organisation).filter(kind=ReferenceClass.Kind.COST).first()
     )
-    if reference_class is None or not estimates:
-        return None
-    ratios = reference_ratios(reference_class)
-    if len(ratios) == 0:
-        return None
-    result = portfolio_monte_carlo(estimates, ratios, iterations=P80_ITERATIONS, seed=P80_SEED)
+    if reference_class is None or not reference_class.pair_count:
+        return None, None
+    stored = portfolio_forecast_stored(
+        organisation,
+        reference_class,
+        iterations=P80_ITERATIONS,
+        seed=P80_SEED,
+        include_no_longer_reported=True,
+        with_children=with_children,
+    )
+    if stored.result is None:
+        return None, stored
+    result = stored.result
     p80 = result.values[list(result.quantiles).index(0.8)]
-    return Decimal(p80 - result.total_estimate).quantize(Decimal("1"))
+    return Decimal(p80 - result.total_estimate).quantize(Decimal("1")), stored
+
+
+def _forecast_freshness(forecast) -> list[Freshness]:
+    """When the stored forecast behind the P80 exposure was computed, and whether a refresh
+    is under way."""
+    if forecast is None or forecast.computed_at is None:
+        return []
+    return [
+        Freshness(
+            _("P80 exposure (forecast computed)"),
+            timezone.localdate(forecast.computed_at),
+            stale=forecast.pending,
+            warning=_("Being updated after a recent change to the projects.")
+            if forecast.pending
+            else "",
+        )
+    ]
 
 
 def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
-    projects = list(
-        projects_for(organisation_ids)
-        .exclude(status=Project.Status.CANCELLED)
-        .only(
-            "name",
-            "status",
-            "organisation__slug",
-            "original_estimate",
-            "current_estimate",
-            "end_date_shift_months",
-            "colour",
-            "latest_peildatum",
-            "review_threshold_met",
-            "has_review_advice",
-            "created_at",
-        )
-        .order_by("name", "pk")
-    )
-    reported = [p for p in projects if p.original_estimate is not None]
-    original = sum((p.original_estimate for p in reported), Decimal("0.00"))
-    current = sum((p.current_estimate for p in reported), Decimal("0.00"))
-    shifts = [p.end_date_shift_months for p in projects if p.end_date_shift_months is not None]
-    red = [p for p in projects if p.colour == Project.Colour.RED]
-    running = [
-        p
-        for p in reported
-        if p.status != Project.Status.COMPLETED and p.current_estimate is not None
-    ]
-    exposure = _p80_exposure(organisation, [float(p.current_estimate) for p in running])
+    # Aggregates in the database and the few projects shown: the tile never loads every
+    # project of a ministry (25,000 at national scale).
     stale_before = add_months(as_of, -STALE_MONTHS)
-    stale = [
-        p
-        for p in projects
-        if p.status != Project.Status.COMPLETED
-        and (p.latest_peildatum is None or p.latest_peildatum < stale_before)
-    ]
-    latest = max((p.latest_peildatum for p in projects if p.latest_peildatum), default=None)
+    board = projects_board_figures(organisation_ids, stale_before=stale_before)
+    original, current = board["original"], board["current"]
+    exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
     decisions = [
         DecisionWaiting(
             "review-advice",
@@ -93,15 +89,12 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             (as_of - p.created_at.date()).days,
             reverse("projects:project", args=[p.pk]),
         )
-        for p in projects
-        if p.review_threshold_met and not p.has_review_advice
+        for p in projects_awaiting_review_advice(organisation_ids)
     ]
-    colours = {c: sum(1 for p in projects if p.colour == c) for c in Project.Colour.values}
-    unreported = sum(1 for p in projects if not p.colour)
     chart = None
-    if projects:
+    if board["count"]:
         labels = [_("green"), _("amber"), _("red"), _("no report yet")]
-        values = [colours["green"], colours["amber"], colours["red"], unreported]
+        values = [board["green"], board["amber"], board["red"], board["unreported"]]
         chart = Chart(
             charts.funnel_bars(
                 name="tile-projects",
@@ -116,28 +109,30 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
     cost_change = current - original
     return TileData(
         figures={
-            "count": len(projects),
+            "count": board["count"],
             "originalBudget": original,
             "currentEstimate": current,
             "costChange": cost_change,
             "costChangePercent": round(float(cost_change / original * 100), 1)
             if original
             else None,
-            "scheduleChangeMonths": round(sum(shifts) / len(shifts), 1) if shifts else None,
+            "scheduleChangeMonths": round(board["shift_sum"] / board["shift_count"], 1)
+            if board["shift_count"]
+            else None,
             "p80Exposure": exposure,
-            "red": len(red),
+            "red": board["red"],
             "openReviewAdvice": open_review_advice_count(organisation_ids),
-            "staleReports": len(stale),
+            "staleReports": board["stale"],
         },
         summary=_(
             "%(count)s projects; together %(current)s now against %(original)s at "
             "their first report; %(red)s red."
         )
         % {
-            "count": len(projects),
+            "count": board["count"],
             "current": euro(current),
             "original": euro(original),
-            "red": len(red),
+            "red": board["red"],
         },
         table=Table(
             [_("Project"), _("Original"), _("Current"), _("Months later"), _("Status")],
@@ -149,20 +144,21 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
                     p.end_date_shift_months,
                     p.get_colour_display() if p.colour else "—",
                 ]
-                for p in sorted(projects, key=lambda p: -(p.current_estimate or 0))[:10]
+                for p in projects_largest(organisation_ids, 10)
             ],
         ),
         chart=chart,
         freshness=[
             Freshness(
                 _("Project reports"),
-                latest,
-                stale=bool(stale),
+                board["latest"],
+                stale=bool(board["stale"]),
                 warning=_("%(count)s running projects have no report of the last six months.")
-                % {"count": len(stale)}
-                if stale
+                % {"count": board["stale"]}
+                if board["stale"]
                 else "",
-            )
+            ),
+            *_forecast_freshness(forecast),
         ],
         decisions=decisions,
     )

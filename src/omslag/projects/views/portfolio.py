@@ -39,15 +39,16 @@ def _forecast(request, organisation, currencies):
     }
     if not currencies:
         return box
-    try:
-        result = selectors.portfolio_forecast(
-            organisation,
-            chosen,
-            iterations=ITERATIONS,
-            seed=SEED,
-            include_no_longer_reported=include,
-        )
-    except ValueError:  # no running project with an estimate
+    forecast = selectors.portfolio_forecast_stored(
+        organisation,
+        chosen,
+        iterations=ITERATIONS,
+        seed=SEED,
+        include_no_longer_reported=include,
+    )
+    box["computed_at"], box["pending"] = forecast.computed_at, forecast.pending
+    result = forecast.result
+    if result is None:  # no running project with an estimate
         return box
     currency = next(iter(currencies)) if len(currencies) == 1 else "/".join(sorted(currencies))
     box["result"] = result

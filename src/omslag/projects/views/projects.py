@@ -135,7 +135,8 @@ def project_list(request, slug):
         request.GET or None, organisations=[(o.slug, o.name) for o, _depth in subtree]
     )
     filters = _filters(form)
-    counts = selectors.project_facet_counts(organisation, filters)
+    facets = selectors.project_facet_counts(organisation, filters)
+    counts = facets.counts
     form.fields["organisation"].choices = [
         ("", _("all organisations")),
         *_organisation_choices(subtree, counts["organisation"], filters.organisation),
@@ -158,6 +159,7 @@ def project_list(request, slug):
         {
             **organisation_context(request.user, organisation, access.projects_can_change),
             "form": form,
+            "facets": facets,
             "filters": filters,
             "filtered": filtered,
             "page": page,

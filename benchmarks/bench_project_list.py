@@ -1,0 +1,210 @@
+"""The project list of the largest organisation at national scale, cold: 25,000 projects with
+100,000 reports over 12 ministries with their agencies and 300 other organisations at factor
+1; the largest ministry (with its agencies) holds a fifth of the projects.
+
+"Cold" is right after a data change: before every timed request a report is added to one of
+the ministry's projects through the services, which marks the stored facet cells behind and
+queues their refresh (run at once by the ImmediateBackend, by a worker otherwise; outside the
+timed request either way, as in production). Measures server time p50/p95 of the list
+unfiltered, filtered and sorted, and its query count. Sizes scale with ``--factor``
+(``--quick`` is factor 0.02):
+
+    python benchmarks/bench_project_list.py --factor 0.01
+    python benchmarks/run.py --only project_list --quick
+"""
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+PREFIX = "bench-nl"
+MINISTRIES = 12
+AGENCIES_PER_MINISTRY = 8
+OTHERS = 300
+FULL = {"projects": 25_000, "reports": 100_000}
+LARGEST_SHARE = 0.2
+
+
+def _sizes(factor: float) -> dict[str, int]:
+    return {name: max(50, round(size * factor)) for name, size in FULL.items()}
+
+
+def _organisations():
+    """The ministries with their agencies and the other organisations; reused when present."""
+    from omslag.organisations import services as org_services
+    from omslag.organisations.models import Organisation
+
+    found = list(Organisation.objects.filter(slug__startswith=PREFIX).order_by("pk"))
+    if found:
+        return found
+    created = []
+    for m in range(MINISTRIES):
+        ministry = org_services.organisation_create(
+            actor=None, name=f"Bench ministerie {m}", slug=f"{PREFIX}-min-{m}", kind="ministry"
+        )
+        created.append(ministry)
+        for a in range(AGENCIES_PER_MINISTRY):
+            created.append(
+                org_services.organisation_create(
+                    actor=None,
+                    name=f"Bench dienst {m}-{a}",
+                    slug=f"{PREFIX}-dienst-{m}-{a}",
+                    kind="agency",
+                    parent=ministry,
+                )
+            )
+    for n in range(OTHERS):
+        created.append(
+            org_services.organisation_create(
+                actor=None,
+                name=f"Bench gemeente {n}",
+                slug=f"{PREFIX}-gem-{n}",
+                kind="municipality",
+            )
+        )
+    return created
+
+
+def _seed(sizes: dict[str, int]):
+    """Projects and reports in bulk (this measures reading, not the services' writes): a fifth
+    in the largest ministry and its agencies, the rest spread over everyone else."""
+    from django.db import transaction
+
+    from omslag.projects.models import Project, ProjectReport
+
+    organisations = _organisations()
+    largest = organisations[: AGENCIES_PER_MINISTRY + 1]
+    others = organisations[AGENCIES_PER_MINISTRY + 1 :]
+    ids = [o.pk for o in organisations]
+    existing = Project.objects.filter(organisation_id__in=ids).count()
+    if existing == sizes["projects"]:
+        return largest[0]
+    if existing:
+        raise SystemExit(f"{PREFIX} exists with other sizes: use a fresh benchmark database.")
+    rng = random.Random(17)  # noqa: S311
+    in_largest = round(sizes["projects"] * LARGEST_SHARE)
+    with transaction.atomic():
+        projects = []
+        for i in range(sizes["projects"]):
+            owner = largest[i % len(largest)] if i < in_largest else others[i % len(others)]
+            original = Decimal(rng.randint(1, 400)) * 250_000
+            ratio = Decimal(str(round(rng.lognormvariate(0.2, 0.5), 3)))
+            shift = rng.randint(-6, 40)
+            change = float((ratio - 1) * 100)
+            end = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 3000))
+            projects.append(
+                Project(
+                    organisation=owner,
+                    name=f"Project {i:06d}",
+                    number=f"N-{i}",
+                    status=rng.choice(["in_progress", "completed", "reorientation"]),
+                    report_count=4,
+                    original_estimate=original,
+                    current_estimate=original * ratio,
+                    cost_change_pct=change,
+                    original_end_date=end,
+                    current_end_date=end + dt.timedelta(days=30 * shift),
+                    end_date_shift_months=shift,
+                    cost_bucket=rng.choice(["0-10", "10-20", "20-30", "50-100", "100+"]),
+                    colour="red" if change >= 25 else "amber" if change >= 10 else "green",
+                    has_review_advice=rng.random() < 0.2,
+                    latest_peildatum=dt.date(2025, 6, 30),
+                )
+            )
+        projects = Project.objects.bulk_create(projects, batch_size=2000)
+        per_project = max(1, sizes["reports"] // len(projects))
+        ProjectReport.objects.bulk_create(
+            (
+                ProjectReport(
+                    project=project,
+                    peildatum=dt.date(2022 + n, 6, 30),
+                    status="published",
+                    total_cost_estimate=project.current_estimate,
+                    estimated_end_date=project.current_end_date,
+                )
+                for project in projects
+                for n in range(per_project)
+            ),
+            batch_size=5000,
+        )
+    return largest[0]
+
+
+def run(quick: bool = False, factor: float | None = None) -> dict:
+    import django_env
+
+    django_env.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from omslag.accounts.models import Person
+    from omslag.organisations import services as org_services
+    from omslag.organisations.models import Membership
+    from omslag.projects import services
+    from omslag.projects.models import Project
+
+    factor = factor if factor is not None else (0.02 if quick else 1.0)
+    sizes = _sizes(factor)
+    started = time.perf_counter()
+    ministry = _seed(sizes)
+    results = {
+        "factor": factor,
+        **sizes,
+        "seed_seconds": round(time.perf_counter() - started, 1),
+        "database": connection.vendor,
+    }
+    person, _ = Person.objects.get_or_create(
+        email="bench-projects@omslag.test", defaults={"full_name": "Bench viewer"}
+    )
+    if not Membership.objects.filter(person=person, organisation=ministry).exists():
+        org_services.membership_create(
+            actor=None, person=person, organisation=ministry, role="viewer"
+        )
+    client = Client()
+    client.force_login(person)
+    base = f"/organisations/{ministry.slug}/projects"
+    changed = list(
+        Project.objects.filter(organisation__path__startswith=ministry.path).order_by("pk")[:50]
+    )
+    repeat = 5 if factor < 0.1 else 20
+
+    def report_added(n):
+        project = changed[n % len(changed)]
+        services.report_create(
+            actor=None,
+            project=project,
+            peildatum=dt.date(2026, 1, 1) + dt.timedelta(days=n + 1),
+            total_cost_estimate=Decimal(1_000_000 + n),
+            status="published",
+        )
+
+    urls = {
+        "project_list_cold": base,
+        "project_list_filtered_sorted_cold": f"{base}?status=in_progress&colour=red"
+        "&colour=amber&sort=-cost-change&page=2",
+    }
+    for name, url in urls.items():
+        results[name] = django_env.time_requests(client, url, repeat, before_each=report_added)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(base)
+    results["project_list_queries"] = len(queries)
+    results["project_list_html_kb"] = round(len(client.get(base).content) / 1024, 1)
+    return results
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--factor", type=float, default=1.0, help="share of the full sizes")
+    parser.add_argument("--output", type=Path, default=Path("var/bench/project_list.json"))
+    args = parser.parse_args()
+    result = run(factor=args.factor)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
