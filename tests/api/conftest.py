@@ -122,9 +122,12 @@ def openapi():
     return OpenApiDocument(load_document())
 
 
-def camel_case_violations(body, path: str = "", *, value_keys=("columns",)) -> list[str]:
+def camel_case_violations(
+    body, path: str = "", *, value_keys=("columns", "conversion")
+) -> list[str]:
     """Keys in a JSON body that are not lower camelCase. The keys inside ``value_keys`` dicts
-    are data (a column mapping's file headers), not field names, and are not checked."""
+    are data (a column mapping's file headers; a conversion, a document of its own format as
+    the import files are), not field names, and are not checked."""
     found = []
     if isinstance(body, dict):
         for key, value in body.items():

@@ -3,7 +3,9 @@ units, dates in other formats and time zones, value maps, blanks, one row into s
 records; problems name the file's row and column; a bad conversion says where it is wrong."""
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,6 +13,8 @@ from hypothesis import strategies as st
 
 from omslag.common.tabular.conversion import Conversion, ConversionInvalid
 from omslag.common.tabular.formats import Table
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "conversions"
 
 
 def convert(conversion: dict, headers: list[str], *rows: list[str]):
@@ -237,3 +241,7 @@ def test_a_conversion_survives_its_own_round_trip():
     conversion = Conversion.from_dict(ONE_ROW_PER_PROJECT)
     assert Conversion.from_dict(conversion.to_dict()) == conversion
     assert conversion.to_dict()["currency"] == "CAD"
+    shipped = json.loads((EXAMPLES / "one-row-per-project.json").read_text())
+    conversion = Conversion.from_dict(shipped)
+    assert Conversion.from_dict(conversion.to_dict()) == conversion
+    assert conversion.to_dict() == shipped  # nothing of the shipped example is lost

@@ -35,3 +35,11 @@ def column_mapping_get(person, organisation, kind: str, name: str) -> ColumnMapp
     if mapping is None or not organisation_can_read(person, organisation):
         raise Http404("No column mapping with this name.")
     return mapping
+
+
+def column_mapping_get_by_id(person, pk) -> ColumnMapping:
+    """A saved mapping the person may read (another organisation's: 404)."""
+    mapping = ColumnMapping.objects.select_related("organisation").filter(pk=pk).first()
+    if mapping is None or not organisation_can_read(person, mapping.organisation):
+        raise Http404("No column mapping with this id.")
+    return mapping

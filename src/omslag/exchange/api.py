@@ -104,14 +104,29 @@ class ColumnMappingOut(CamelModelSerializer):
 
     class Meta:
         model = ColumnMapping
-        fields = ["id", "organisation", "kind", "name", "columns", "created_at"]
+        fields = ["id", "organisation", "kind", "name", "columns", "conversion", "created_at"]
 
 
 class ColumnMappingIn(CamelSerializer):
     organisation = serializers.SlugField()
     kind = serializers.CharField()
     name = serializers.CharField(max_length=100)
-    columns = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    columns = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="file column → omslag column ('' to ignore); or give a conversion",
+    )
+    conversion = serializers.JSONField(
+        required=False,
+        help_text="A full conversion (docs/import-export.md): per column its target and value "
+        "conversions, the currency, records per row. Its keys are kept as written "
+        "(snake_case), as in the shipped examples.",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("columns") and not attrs.get("conversion"):
+            raise serializers.ValidationError({"columns": "Give columns or a conversion."})
+        return attrs
 
 
 class ExportQueryIn(CamelSerializer):
@@ -245,9 +260,30 @@ class ColumnMappingListApi(generics.GenericAPIView):
             organisation=organisation,
             kind=data["kind"],
             name=data["name"],
-            columns=data["columns"],
+            columns=data.get("columns"),
+            conversion=data.get("conversion"),
         )
         return Response(ColumnMappingOut(mapping).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["imports"])
+class ColumnMappingDetailApi(generics.GenericAPIView):
+    serializer_class = ColumnMappingOut
+
+    def _mapping(self, request, pk):
+        return access.column_mapping_get_by_id(request.user, pk)
+
+    @extend_schema(operation_id="column_mappings_read", responses={200: ColumnMappingOut})
+    def get(self, request, pk):
+        return Response(ColumnMappingOut(self._mapping(request, pk)).data)
+
+    @extend_schema(operation_id="column_mappings_delete", responses={204: None})
+    def delete(self, request, pk):
+        mapping = self._mapping(request, pk)
+        if not access.import_allowed(request.user, mapping.organisation, mapping.kind):
+            raise PermissionDenied
+        services.column_mapping_delete(mapping=mapping)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["exports"])

@@ -9,5 +9,6 @@ urlpatterns = [
     path("imports/<int:pk>", api.ImportDetailApi.as_view(), name="import"),
     path("imports/<int:pk>/confirm", api.ImportConfirmApi.as_view(), name="import-confirm"),
     path("column-mappings", api.ColumnMappingListApi.as_view(), name="column-mappings"),
+    path("column-mappings/<int:pk>", api.ColumnMappingDetailApi.as_view(), name="column-mapping"),
     path("exports/<slug:kind>", api.ExportApi.as_view(), name="export"),
 ]

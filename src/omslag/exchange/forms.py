@@ -1,6 +1,10 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omslag.common.jsonreader import JsonProblem, load_json
+from omslag.common.tabular.conversion import Conversion, ConversionInvalid
 from omslag.common.tabular.formats import FORMATS
 from omslag.common.tabular.registry import export_kinds, export_spec, import_kinds, import_spec
 
@@ -61,3 +65,53 @@ class MappingForm(forms.Form):
 
     def columns(self) -> dict[str, str]:
         return {h: self.cleaned_data.get(f"column_{i}", "") for i, h in enumerate(self.headers)}
+
+
+class ConversionForm(forms.Form):
+    """A conversion written in JSON (common.tabular.conversion), with a name to save it under;
+    a conversion that cannot be used is refused with where it is wrong."""
+
+    name = forms.CharField(label=_("Save the conversion as"), max_length=100)
+    conversion = forms.CharField(
+        label=_("Conversion (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        max_length=100_000,
+        help_text=_(
+            'Per file column: "to" (an omslag column, or null to ignore it), and as needed '
+            '"decimal" ("," or "."), "thousands", "multiply" (e.g. "1000000" for millions), '
+            '"date" (e.g. "%d-%m-%Y", or "iso8601"), "values" (a map of the file\'s words to '
+            'omslag\'s), "blank" (what an empty cell becomes). Per file: "currency", '
+            '"timezone", and "records" to make several records of one row.'
+        ),
+    )
+
+    def clean_conversion(self):
+        try:
+            data = load_json(self.cleaned_data["conversion"])
+        except JsonProblem as problem:
+            raise forms.ValidationError(problem.message) from None
+        try:
+            Conversion.from_dict(data)
+        except ConversionInvalid as invalid:
+            raise forms.ValidationError(
+                _("Not right at %(where)s: %(message)s")
+                % {"where": invalid.where or "(top)", "message": invalid.message}
+            ) from None
+        return data
+
+
+def conversion_start(headers, targets, mapping=None) -> str:
+    """The conversion a person starts from: the saved one, else one that sends each column
+    to the omslag column of the same name (or ignores it)."""
+    if mapping is not None and mapping.conversion:
+        document = mapping.conversion
+    else:
+        known = {t.lower(): t for t in targets}
+        renamed = mapping.columns if mapping is not None else {}
+        document = {
+            "columns": {
+                header: {"to": renamed.get(header) or known.get(header.lower())}
+                for header in headers
+            }
+        }
+    return json.dumps(document, ensure_ascii=False, indent=2)

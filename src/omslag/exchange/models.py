@@ -15,6 +15,14 @@ class ColumnMapping(models.Model):
     columns = models.JSONField(
         _("columns"), default=dict, help_text=_("file column → omslag column ('' to ignore)")
     )
+    # A full conversion (common.tabular.conversion: value conversions, currency, one row into
+    # several records); when set it is used instead of the plain renaming in ``columns``.
+    conversion = models.JSONField(
+        _("conversion"),
+        default=dict,
+        blank=True,
+        help_text=_("How values are converted: amounts, dates, value maps, records per row."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from omslag.common import audit
 from omslag.common.errors import RuleViolation
+from omslag.common.tabular.conversion import Conversion, ConversionInvalid
 from omslag.common.tabular.formats import (
     CONTENT_TYPES,
     FORMATS,
@@ -63,7 +64,10 @@ def import_file(
         table,
         actor=actor,
         organisation=organisation,
-        mapping=mapping.columns if mapping else None,
+        mapping=mapping.columns if mapping and not mapping.conversion else None,
+        conversion=Conversion.from_dict(mapping.conversion)
+        if mapping and mapping.conversion
+        else None,
         dry_run=dry_run,
         progress=progress,
         before_commit=before_commit,
@@ -423,21 +427,42 @@ def standard_file(*, person, organisation, spec, fmt) -> tuple[bytes, int]:
 
 
 def column_mapping_save(
-    *, actor, organisation, kind, name, columns: dict[str, str]
+    *, actor, organisation, kind, name, columns: dict[str, str] | None = None, conversion=None
 ) -> ColumnMapping:
-    """Create or replace the named mapping; every target must be a column of the register."""
+    """Create or replace the named mapping: a renaming of columns, or a full ``conversion``
+    (common.tabular.conversion); every target must be a column of the register."""
     spec = _spec(kind)
-    valid = {c.name for c in spec.columns} | {""}
-    wrong = sorted(target for target in columns.values() if target not in valid)
+    valid = {c.name for c in spec.columns}
+    if conversion:
+        try:
+            parsed = Conversion.from_dict(conversion)
+        except ConversionInvalid as invalid:
+            raise RuleViolation(
+                _("The conversion is not right at %(where)s: %(message)s")
+                % {"where": invalid.where or "(top)", "message": invalid.message}
+            ) from None
+        targets = set(parsed.headers_out())
+        columns = {rule.source: rule.to or "" for rule in parsed.columns}
+        conversion = parsed.to_dict()
+    else:
+        columns = columns or {}
+        targets = {target for target in columns.values() if target}
+    wrong = sorted(targets - valid)
     if wrong:
         raise RuleViolation(
             _("Unknown target column(s): %(wrong)s; use one of: %(valid)s.")
-            % {"wrong": ", ".join(wrong), "valid": ", ".join(sorted(valid - {""}))}
+            % {"wrong": ", ".join(wrong), "valid": ", ".join(sorted(valid))}
         )
     mapping = ColumnMapping.objects.filter(organisation=organisation, kind=kind, name=name).first()
     if mapping is None:
         mapping = ColumnMapping(organisation=organisation, kind=kind, name=name, created_by=actor)
     mapping.columns = {source.strip(): target for source, target in columns.items()}
+    mapping.conversion = conversion or {}
     mapping.full_clean()
     mapping.save()
     return mapping
+
+
+def column_mapping_delete(*, mapping: ColumnMapping) -> None:
+    """Delete a saved mapping; imports that used it keep their report (their link is cleared)."""
+    mapping.delete()

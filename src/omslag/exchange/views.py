@@ -15,7 +15,7 @@ from omslag.jobs.views import REFRESH_SECONDS
 from omslag.organisations.access import organisation_get_readable
 
 from . import access, selectors, services
-from .forms import ExportForm, ImportUploadForm, MappingForm
+from .forms import ConversionForm, ExportForm, ImportUploadForm, MappingForm, conversion_start
 
 
 @csrf_exempt
@@ -81,7 +81,34 @@ def import_detail(request, pk):
         targets=[c.name for c in spec.columns] if spec else [],
         initial_columns=job.mapping.columns if job.mapping else None,
     )
-    if request.method == "POST":
+    targets = [c.name for c in spec.columns] if spec else []
+    converting = request.method == "POST" and request.POST.get("form") == "conversion"
+    conversion_form = ConversionForm(
+        request.POST if converting else None,
+        initial={
+            "name": job.mapping.name if job.mapping else "",
+            "conversion": conversion_start(job.report.get("headers", []), targets, job.mapping),
+        },
+    )
+    if converting:
+        if not can_confirm:
+            raise PermissionDenied
+        if conversion_form.is_valid():
+            try:
+                mapping = services.column_mapping_save(
+                    actor=request.user,
+                    organisation=job.organisation,
+                    kind=job.kind,
+                    name=conversion_form.cleaned_data["name"],
+                    conversion=conversion_form.cleaned_data["conversion"],
+                )
+                services.import_recheck_start(actor=request.user, job=job, mapping=mapping)
+            except RuleViolation as error:
+                conversion_form.add_error("conversion", error.message)
+            else:
+                messages.success(request, _("The conversion was saved; the file is checked again."))
+                return redirect("exchange:import-detail", pk=job.pk)
+    elif request.method == "POST":
         if not can_confirm:
             raise PermissionDenied
         if mapping_form.is_valid():
@@ -116,6 +143,7 @@ def import_detail(request, pk):
             "report": job.report,
             "can_confirm": can_confirm,
             "mapping_form": mapping_form,
+            "conversion_form": conversion_form,
             "spec": spec,
         },
     )

@@ -231,7 +231,8 @@ class Conversion:
             if date and date != ISO8601 and not _DATE_DIRECTIVES.search(date):
                 raise ConversionInvalid(
                     f"{where} › date",
-                    _("a date format needs directives such as %%d-%%m-%%Y, or iso8601"),
+                    _("a date format needs directives such as %(example)s, or iso8601")
+                    % {"example": "%d-%m-%Y"},
                 )
             if rule.get("decimal", ".") == rule.get("thousands", ""):
                 raise ConversionInvalid(
@@ -306,6 +307,7 @@ class Conversion:
                     "name": r.name,
                     "fields": dict(r.fields),
                     **({"fixed": r.fixed} if r.fixed else {}),
+                    **({"skip_when_blank": list(r.skip_when_blank)} if r.skip_when_blank else {}),
                 }
                 for r in self.records
             ]

@@ -68,6 +68,9 @@ def excerpt(text: str, limit: int = VALUE_EXCERPT_CHARS) -> str:
     return f"{text[:limit]}… ({len(text):,} characters)"
 
 
+PREVIEW_ROWS = 5
+
+
 @dataclass
 class RowProblem:
     row: int
@@ -97,6 +100,10 @@ class ImportReport:
     # says what it did not take over. Not problems: they do not stop the import.
     notes: list[RowProblem] = field(default_factory=list)
     notes_total: int = 0
+    # The first rows as the import reads them (after a conversion: in omslag's columns and
+    # notation), so a preview shows what the conversion made of the file.
+    preview_headers: list[str] = field(default_factory=list)
+    preview: list[list] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -266,8 +273,11 @@ def import_run(
     checked: list[tuple[int, dict]] = []
     seen_keys: dict[tuple, int] = {}
     key_columns = [c.name for c in spec.columns if c.key]
+    report.preview_headers = list(table.headers)
     for row_number, values in table.rows:
         report.rows_total += 1
+        if len(report.preview) < PREVIEW_ROWS:
+            report.preview.append([row_number, *(excerpt(v) for v in values[: len(table.headers)])])
         if progress:
             progress(1)
         if len(values) > len(table.headers) and any(
