@@ -363,3 +363,27 @@ def check(last_current, key, stored, fresh, state, key_of) -> None:
         if key_of is balance_key:
             assert stored.gap == fresh.gap
         last_current[key] = (state.as_of, key_of(stored))
+
+
+def test_the_scenarios_project_from_the_stored_sums_as_from_the_lines(tree):
+    ministry, agency, _municipality = tree
+    spend(ministry, 2025, 600, "run")
+    spend(agency, 2025, 300, "change")
+    spend(agency, 2025, 0, "innovate", kind="actual")
+    spend(agency, 2026, 900, "run", kind="budget")
+    scenario = services.scenario_create(
+        actor=None, organisation=ministry, name="Meer innovatie", base_year=2025
+    )
+    services.scenario_change_add(
+        actor=None,
+        scenario=scenario,
+        kind="change_innovate",
+        from_year=2026,
+        amount=Decimal("100"),
+    )
+    stored = selectors.scenario_comparison(
+        ministry, items=figures.spend_items_stored(ministry), years=3
+    )
+    fresh = selectors.scenario_comparison(ministry, years=3)
+    assert stored == fresh
+    assert stored["Meer innovatie"].years[-1].split.innovate == Decimal("100.00")

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from omslag.analysis.spend import FanIn, SpendSplit, YearBalance, balance_by_year
+from omslag.analysis.spend import FanIn, SpendItem, balance_by_year
 from omslag.organisations.models import Organisation
 
 from . import selectors
@@ -171,22 +171,20 @@ def _subtree_ids(organisation) -> list[int]:
     )
 
 
-def _balance_rows(balances: list[YearBalance]) -> list[list]:
+def _item_rows(items: list[SpendItem]) -> list[list]:
     return [
-        [
-            b.year,
-            *(str(b.budget.amount(c)) for c in ("run", "change", "innovate")),
-            *(str(b.actual.amount(c)) for c in ("run", "change", "innovate")),
-        ]
-        for b in balances
+        [i.year, i.kind, i.category, str(i.amount)]
+        for i in sorted(items, key=lambda i: (i.year, i.kind, i.category))
     ]
 
 
 def _balance_compute(organisation) -> dict:
+    # The spend per year, kind and category (a few dozen sums) rather than the balances, so
+    # that the scenarios project from the same figures as the balance.
     subtree = _subtree_ids(organisation)
     return {
-        "own": _balance_rows(balance_by_year(selectors.spend_items(organisation, False))),
-        "subtree": _balance_rows(balance_by_year(selectors.spend_items(organisation, True))),
+        "own": _item_rows(selectors.spend_items(organisation, False)),
+        "subtree": _item_rows(selectors.spend_items(organisation, True)),
         "subtree_ids": subtree,
     }
 
@@ -232,24 +230,33 @@ def _state(row: PortfolioFigures) -> FiguresState:
     return FiguresState(as_of=row.computed_at, pending=row.pending)
 
 
-def _balances(rows: list[list]) -> list[YearBalance]:
-    def split(values) -> SpendSplit:
-        run, change, innovate = (Decimal(v) for v in values)
-        return SpendSplit(run=run, change=change, innovate=innovate)
+def _balance_row(organisation, include_children: bool) -> PortfolioFigures:
+    row = _stored(organisation, Kind.BALANCE)
+    if include_children and row.figures["subtree_ids"] != _subtree_ids(organisation):
+        # Organisations were added below or removed: the roll-up covers other ones now.
+        row = _compute_and_store(organisation, Kind.BALANCE)
+    return row
 
-    return [YearBalance(row[0], split(row[1:4]), split(row[4:7])) for row in rows]
+
+def _items(row: PortfolioFigures, include_children: bool) -> list[SpendItem]:
+    return [
+        SpendItem(year=year, kind=kind, category=category, amount=Decimal(amount))
+        for year, kind, category, amount in row.figures["subtree" if include_children else "own"]
+    ]
 
 
 def balance_overview_stored(
     organisation, include_children: bool = True, today=None
 ) -> tuple[selectors.BalanceOverview, FiguresState]:
     """The balance per year from the stored figures, with the target that applies today."""
-    row = _stored(organisation, Kind.BALANCE)
-    if include_children and row.figures["subtree_ids"] != _subtree_ids(organisation):
-        # Organisations were added below or removed: the roll-up covers other ones now.
-        row = _compute_and_store(organisation, Kind.BALANCE)
-    balances = _balances(row.figures["subtree" if include_children else "own"])
+    row = _balance_row(organisation, include_children)
+    balances = balance_by_year(_items(row, include_children))
     return selectors.balance_overview_from(balances, organisation, today), _state(row)
+
+
+def spend_items_stored(organisation) -> list[SpendItem]:
+    """The stored spend sums of the organisation and those below it, for the scenarios."""
+    return _items(_balance_row(organisation, True), True)
 
 
 def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, FiguresState]:

@@ -551,7 +551,7 @@ def analysis_changes(changes: list[ScenarioChange]) -> list:
 BASELINE = None
 
 
-def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
+def scenario_comparison(organisation, scenarios=None, years=10, items=None) -> dict:
     """Each scenario (and 'no change') projected from its base year; {name: projection}, with
     'no change' under ``BASELINE``.
 
@@ -562,7 +562,8 @@ def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
     if not scenarios:
         return {}
     base_year = scenarios[0].base_year
-    items = spend_items(organisation)
+    if items is None:  # the page passes the stored sums (figures.spend_items_stored)
+        items = spend_items(organisation)
     target = analysis_target(spend_target_current(organisation))
     named: dict[str | None, list] = {BASELINE: []}
     for scenario in scenarios:

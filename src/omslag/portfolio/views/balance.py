@@ -81,7 +81,9 @@ def balance(request, slug):
     applications = risk.applications
     scenarios = list(selectors.scenarios_of(organisation))
     try:
-        projections = selectors.scenario_comparison(organisation, scenarios)
+        projections = selectors.scenario_comparison(
+            organisation, scenarios, items=figures.spend_items_stored(organisation)
+        )
         scenario_error = ""
     except ValueError as error:
         projections, scenario_error = {}, str(error)
