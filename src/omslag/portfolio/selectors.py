@@ -126,6 +126,9 @@ SORTS = {
     "vendor": "vendor",
 }
 
+# Sorts on columns that may be empty: empty last both ways, with an index for each direction.
+NULLABLE_SORTS = ("go_live_year", "end_of_support", "run_cost")
+
 
 @dataclass
 class ApplicationFilters:
@@ -178,8 +181,17 @@ def application_list(organisation, filters: ApplicationFilters, *, today=None) -
         )
     field = SORTS.get(filters.sort.lstrip("-"), "name")
     descending = filters.sort.startswith("-")
-    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-    return queryset.order_by(order, "name", "pk")
+    if field in NULLABLE_SORTS:
+        order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    else:
+        # Plain, so that an index on the column read backwards serves the descending order
+        # ("NULLS LAST" with DESC would not match it, though the column has no nulls).
+        order = F(field).desc() if descending else F(field).asc()
+    return (
+        queryset.order_by(order, "pk")
+        if field == "name"
+        else queryset.order_by(order, "name", "pk")
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
