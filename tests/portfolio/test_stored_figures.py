@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from omslag.exchange import services as exchange
 from omslag.portfolio import figures, selectors, services
+from omslag.portfolio.figures import portfolio_figures_refresh
 from omslag.portfolio.models import (
     Application,
     Dependency,
@@ -27,7 +28,6 @@ from omslag.portfolio.models import (
     SpendLine,
     SpendTarget,
 )
-from omslag.portfolio.tasks import portfolio_figures_refresh
 
 from ..factories import member
 from .factories import application, spend
@@ -258,7 +258,7 @@ def apply(operation, organisation, a, b, counter) -> None:
             f"App {counter}",
             value=a % 5 + 1,
             condition=b % 5 + 1,
-            go_live_year=1990 + a % 40,
+            go_live_year=1990 + a % 26,  # before any end of support drawn here
             end_of_support=None if b % 4 == 0 else TODAY + dt.timedelta(days=b % 2000 - 700),
         )
     elif operation == "app_edit" and apps:

@@ -3,7 +3,7 @@ cycles) computed once per change of their inputs, not on every view.
 
 A write of an application, dependency or spend line calls ``figures_inputs_changed`` inside
 its transaction: that raises the stored row's ``inputs_version`` and, on commit, enqueues
-``tasks.portfolio_figures_refresh`` for the organisation. Pages and the API read the stored
+the task ``portfolio_figures_refresh`` for the organisation. Pages and the API read the stored
 row with ``balance_overview_stored`` and ``legacy_risk_stored``; while the refresh is pending
 they get the stored figures with their as-of time and ``pending`` set. What depends on
 today's date (which target applies, end-of-support status, age) is derived when read, from
@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from omslag.analysis.spend import FanIn, SpendItem, balance_by_year
 from omslag.organisations.models import Organisation
@@ -74,8 +75,6 @@ class _RefreshOnCommit:
         self.done = False
 
     def __call__(self) -> None:
-        from .tasks import portfolio_figures_refresh
-
         self.done = True
         portfolio_figures_refresh.enqueue(self.organisation_id)
 
@@ -140,6 +139,13 @@ def figures_refresh(organisation_id: int) -> list[str]:
             _compute_and_store(organisation, row.kind)
             refreshed.append(row.kind)
     return refreshed
+
+
+@task()
+def portfolio_figures_refresh(organisation_id: int) -> list[str]:
+    """The task: recompute the organisation's stored figures that are behind their inputs
+    (run by whichever backend settings.TASKS names)."""
+    return figures_refresh(organisation_id)
 
 
 def _compute_and_store(organisation, kind: str) -> PortfolioFigures:
@@ -220,8 +226,6 @@ def _stored(organisation, kind: str) -> PortfolioFigures:
     if row is None or row.computed_at is None:
         return _compute_and_store(organisation, kind)  # nothing stored yet: compute once
     if row.pending and row.inputs_changed_at < timezone.now() - REFRESH_LOST_AFTER:
-        from .tasks import portfolio_figures_refresh
-
         portfolio_figures_refresh.enqueue(organisation.pk)
     return row
 

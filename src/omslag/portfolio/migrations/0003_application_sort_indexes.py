@@ -28,28 +28,33 @@ def descending_indexes_drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
-        ('portfolio', '0002_stored_figures'),
+        ("organisations", "0001_initial"),
+        ("portfolio", "0002_stored_figures"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'go_live_year'], name='application_org_go_live'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "go_live_year"], name="application_org_go_live"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'business_value'], name='application_org_value'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "business_value"], name="application_org_value"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'technical_condition'], name='application_org_condition'),
+            model_name="application",
+            index=models.Index(
+                fields=["organisation", "technical_condition"], name="application_org_condition"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['organisation', 'vendor'], name='application_org_vendor'),
+            model_name="application",
+            index=models.Index(fields=["organisation", "vendor"], name="application_org_vendor"),
         ),
         migrations.RunPython(descending_indexes_create, descending_indexes_drop),
     ]
