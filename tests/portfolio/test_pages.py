@@ -936,7 +936,8 @@ def count_queries(client, url) -> int:
     "path, bound",
     [
         # measured: 8 (session, person, memberships, organisation, ancestors, latest actual
-        # year, count, page); the balance page 14 with one scenario (one more per scenario)
+        # year, count, page); the balance page 13 with one scenario (one more per scenario),
+        # reading its stored figures
         ("applications", 10),
         ("applications?sort=-run-cost&time=invest&time=migrate&page=2", 10),
         ("balance", 16),
