@@ -4,6 +4,7 @@ innovate, with targets and scenarios."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -103,9 +104,21 @@ class Application(DomainModel):
                 ),
             )
         ]
+        # One per sort of the application list (page and API), so that a page of a large
+        # landscape reads its first rows in order instead of sorting them all; filters narrow
+        # by organisation first. The TIME position and run cost are computed, not indexed;
+        # the three statuses are too few for an index to beat sorting (measured).
         indexes = [
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["organisation", "end_of_support"]),
+            models.Index(fields=["organisation", "go_live_year"], name="application_org_go_live"),
+            models.Index(fields=["organisation", "business_value"], name="application_org_value"),
+            models.Index(
+                fields=["organisation", "technical_condition"], name="application_org_condition"
+            ),
+            models.Index(fields=["organisation", "vendor"], name="application_org_vendor"),
+            # The descending sorts of the columns that may be empty (empty last) have their
+            # own indexes on PostgreSQL (migration 0003); SQLite cannot index NULLS LAST.
         ]
 
     def __str__(self):
@@ -446,3 +459,49 @@ class ScenarioChange(DomainModel):
             errors["application"] = _("The application belongs to another organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+class PortfolioFigures(models.Model):
+    """Figures computed from an organisation's register and stored, so that a page reads one
+    row instead of walking the whole estate: the balance per year, and the applications'
+    TIME positions, run cost and fan-in with the dependency cycles (legacy risk).
+
+    Every change of the inputs raises ``inputs_version`` in the same transaction; a task
+    enqueued on commit recomputes and records which ``inputs_version`` it computed from.
+    While ``computed_version`` is behind, the figures are shown as being updated.
+    """
+
+    class Kind(models.TextChoices):
+        BALANCE = "balance", _("balance per year")
+        LEGACY = "legacy", _("legacy risk and TIME positions")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind of figures"), max_length=10, choices=Kind.choices)
+    inputs_version = models.PositiveBigIntegerField(_("version of the inputs"), default=1)
+    inputs_changed_at = models.DateTimeField(_("inputs changed at"), default=timezone.now)
+    computed_version = models.PositiveBigIntegerField(
+        _("version of the inputs computed from"), default=0
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("stored figures")
+        verbose_name_plural = _("stored figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="portfolio_figures_unique_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.kind} {self.computed_version}/{self.inputs_version}"
+
+    @property
+    def pending(self) -> bool:
+        return self.computed_version < self.inputs_version

@@ -24,6 +24,7 @@ from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
 
 from . import access, selectors, services
+from .figures import figures_inputs_changed
 from .models import (
     Application,
     Dependency,
@@ -202,6 +203,8 @@ class ApplicationImport(ImportSpec):
 
     def finish(self, context, report):
         """Add the dependencies named in the file that are not recorded yet."""
+        # Rows updated in place bypass the services: the stored figures learn of them here.
+        figures_inputs_changed(context.organisation, legacy=True)
         by_name = context.cache["existing"]
         for name, needs in context.cache["dependencies"]:
             application = by_name[name.lower()]
@@ -369,6 +372,8 @@ class SpendImport(ImportSpec):
                 SpendLine, new_lines, actor=context.actor, reason=_("import")
             )
         report.created += len(new_lines)
+        if new_lines or report.updated:
+            figures_inputs_changed(organisation, balance=True, legacy=True)
 
 
 def _iso(value):

@@ -126,6 +126,9 @@ SORTS = {
     "vendor": "vendor",
 }
 
+# Sorts on columns that may be empty: empty last both ways, with an index for each direction.
+NULLABLE_SORTS = ("go_live_year", "end_of_support", "run_cost")
+
 
 @dataclass
 class ApplicationFilters:
@@ -178,8 +181,17 @@ def application_list(organisation, filters: ApplicationFilters, *, today=None) -
         )
     field = SORTS.get(filters.sort.lstrip("-"), "name")
     descending = filters.sort.startswith("-")
-    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-    return queryset.order_by(order, "name", "pk")
+    if field in NULLABLE_SORTS:
+        order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    else:
+        # Plain, so that an index on the column read backwards serves the descending order
+        # ("NULLS LAST" with DESC would not match it, though the column has no nulls).
+        order = F(field).desc() if descending else F(field).asc()
+    return (
+        queryset.order_by(order, "pk")
+        if field == "name"
+        else queryset.order_by(order, "name", "pk")
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -337,8 +349,16 @@ class BalanceOverview:
 
 
 def balance_overview(organisation, include_children=True) -> BalanceOverview:
-    balances = balance_by_year(spend_items(organisation, include_children))
-    target = spend_target_current(organisation)
+    """The balance computed afresh from the spend lines (the stored one is in ``figures``)."""
+    return balance_overview_from(
+        balance_by_year(spend_items(organisation, include_children)), organisation
+    )
+
+
+def balance_overview_from(balances: list, organisation, today=None) -> BalanceOverview:
+    """Target, gap and trends for ``balances``; the target is read now, since which target
+    applies depends on today's date."""
+    target = spend_target_current(organisation, today)
     gap = None
     latest = None
     if balances:
@@ -376,10 +396,22 @@ class LegacyRisk:
     cycles: list[list[Application]]
     run_cost_year: int | None
     applications: list[Application] = field(default_factory=list)  # with ``time``, ``run_cost``
+    state: object = None  # figures.FiguresState, when read from the stored figures
 
 
-def legacy_risk(organisation, today=None) -> LegacyRisk:
-    today = today or timezone.localdate()
+@dataclass
+class LegacyInputs:
+    """What legacy risk is made of that does not depend on today's date: the applications
+    (with ``time`` and ``run_cost``), their fan-in and the cycles (ids). Computing it walks
+    the whole dependency graph; the stored figures keep it (``figures``)."""
+
+    applications: list  # Application, or figures.ApplicationFigures when stored
+    fan_in: dict  # application id -> FanIn
+    cycles: list[list[int]]
+    run_cost_year: int | None
+
+
+def legacy_inputs(organisation) -> LegacyInputs:
     year = latest_actual_year(organisation)
     # Only what the figures need: a national landscape has thousands of applications. Run
     # costs come from one grouped query instead of a subquery per application.
@@ -411,9 +443,28 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
     )
     for application in applications:
         application.run_cost = Decimal(run_costs.get(application.pk) or 0).quantize(CENT)
-    by_id = {a.pk: a for a in applications}
     edges = dependency_edges(organisation)
-    fan_in = dependency_fan_in(edges, applications=by_id.keys())
+    known = {a.pk for a in applications}
+    return LegacyInputs(
+        applications=applications,
+        fan_in=dependency_fan_in(edges, applications=known),
+        cycles=[sorted(i for i in cycle if i in known) for cycle in find_cycles(edges)],
+        run_cost_year=year,
+    )
+
+
+def legacy_risk(organisation, today=None) -> LegacyRisk:
+    """Legacy risk computed afresh (the stored one is in ``figures``)."""
+    return legacy_risk_from(legacy_inputs(organisation), today)
+
+
+def legacy_risk_from(inputs: LegacyInputs, today=None) -> LegacyRisk:
+    """The figures of legacy risk on ``today``: support status and age from the stored
+    dates, the rest as computed."""
+    today = today or timezone.localdate()
+    applications = inputs.applications
+    by_id = {a.pk: a for a in applications}
+    fan_in = inputs.fan_in
     rows = []
     time_counts = dict.fromkeys(("tolerate", "invest", "migrate", "eliminate"), 0)
     time_run_cost = dict.fromkeys(time_counts, Decimal("0.00"))
@@ -433,7 +484,7 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
     )
     cycles = [
         sorted((by_id[i] for i in cycle if i in by_id), key=lambda a: a.name)
-        for cycle in find_cycles(edges)
+        for cycle in inputs.cycles
     ]
     return LegacyRisk(
         rows=rows,
@@ -450,8 +501,8 @@ def legacy_risk(organisation, today=None) -> LegacyRisk:
             ],
             today.year,
         ),
-        cycles=cycles,
-        run_cost_year=year,
+        cycles=[cycle for cycle in cycles if cycle],
+        run_cost_year=inputs.run_cost_year,
         applications=applications,
     )
 
@@ -512,7 +563,7 @@ def analysis_changes(changes: list[ScenarioChange]) -> list:
 BASELINE = None
 
 
-def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
+def scenario_comparison(organisation, scenarios=None, years=10, items=None) -> dict:
     """Each scenario (and 'no change') projected from its base year; {name: projection}, with
     'no change' under ``BASELINE``.
 
@@ -523,7 +574,8 @@ def scenario_comparison(organisation, scenarios=None, years=10) -> dict:
     if not scenarios:
         return {}
     base_year = scenarios[0].base_year
-    items = spend_items(organisation)
+    if items is None:  # the page passes the stored sums (figures.spend_items_stored)
+        items = spend_items(organisation)
     target = analysis_target(spend_target_current(organisation))
     named: dict[str | None, list] = {BASELINE: []}
     for scenario in scenarios:

@@ -9,6 +9,7 @@ from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
 
+from .figures import figures_inputs_changed
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
 
 APPLICATION_FIELDS = (
@@ -64,24 +65,28 @@ def application_create(*, actor, organisation, **fields) -> Application:
     fields_check(fields, APPLICATION_FIELDS)
     application = Application(organisation=organisation, **fields)
     save_with_history(application, actor=actor)
+    figures_inputs_changed(organisation, legacy=True)
     return application
 
 
 @transaction.atomic
 def application_update(*, actor, application, expected_version: int, **changes) -> Application:
-    return record_update(
+    updated = record_update(
         application,
         actor=actor,
         expected_version=expected_version,
         allowed=APPLICATION_FIELDS,
         changes=changes,
     )
+    figures_inputs_changed(application.organisation, legacy=True)
+    return updated
 
 
 @transaction.atomic
 def application_delete(*, actor, application, expected_version=None) -> None:
     """Soft delete; its dependencies in both directions go with it."""
     record_soft_delete(application, actor=actor, expected_version=expected_version)
+    figures_inputs_changed(application.organisation, legacy=True)
     for dependency in Dependency.objects.filter(
         application=application
     ) | Dependency.objects.filter(depends_on=application):
@@ -90,6 +95,7 @@ def application_delete(*, actor, application, expected_version=None) -> None:
 
 @transaction.atomic
 def application_restore(*, actor, record, history_id: int) -> Application:
+    figures_inputs_changed(record.organisation, legacy=True)
     return restore_fields(
         actor=actor, record=record, history_id=history_id, fields=APPLICATION_FIELDS
     )
@@ -102,18 +108,21 @@ def application_restore(*, actor, record, history_id: int) -> Application:
 def dependency_add(*, actor, application, depends_on, note="") -> Dependency:
     dependency = Dependency(application=application, depends_on=depends_on, note=note)
     save_with_history(dependency, actor=actor)
+    figures_inputs_changed(application.organisation, legacy=True)
     return dependency
 
 
 @transaction.atomic
 def dependency_remove(*, actor, dependency, expected_version=None) -> None:
     record_soft_delete(dependency, actor=actor, expected_version=expected_version)
+    figures_inputs_changed(dependency.application.organisation, legacy=True)
 
 
 @transaction.atomic
 def dependency_restore(*, actor, record, history_id: int) -> Dependency:
     if record.application.is_deleted or record.depends_on.is_deleted:
         raise RuleViolation(_("Restore both applications first."))
+    figures_inputs_changed(record.application.organisation, legacy=True)
     return restore_fields(actor=actor, record=record, history_id=history_id, fields=("note",))
 
 
@@ -125,27 +134,32 @@ def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
     fields_check(fields, SPEND_LINE_FIELDS)
     line = SpendLine(organisation=organisation, **fields)
     save_with_history(line, actor=actor)
+    figures_inputs_changed(organisation, balance=True, legacy=True)
     return line
 
 
 @transaction.atomic
 def spend_line_update(*, actor, spend_line, expected_version: int, **changes) -> SpendLine:
-    return record_update(
+    updated = record_update(
         spend_line,
         actor=actor,
         expected_version=expected_version,
         allowed=SPEND_LINE_FIELDS,
         changes=changes,
     )
+    figures_inputs_changed(spend_line.organisation, balance=True, legacy=True)
+    return updated
 
 
 @transaction.atomic
 def spend_line_delete(*, actor, spend_line, expected_version=None) -> None:
     record_soft_delete(spend_line, actor=actor, expected_version=expected_version)
+    figures_inputs_changed(spend_line.organisation, balance=True, legacy=True)
 
 
 @transaction.atomic
 def spend_line_restore(*, actor, record, history_id: int) -> SpendLine:
+    figures_inputs_changed(record.organisation, balance=True, legacy=True)
     return restore_fields(
         actor=actor, record=record, history_id=history_id, fields=SPEND_LINE_FIELDS
     )

@@ -9,7 +9,7 @@ from omslag.common.api.helpers import money, validated
 from omslag.common.api.serializers import CamelSerializer
 from omslag.organisations.access import organisation_get_readable
 
-from .. import selectors
+from .. import figures
 from ..models import SpendLine, TimePosition
 from .base import PercentField, PointsField
 from .spend import SpendTargetOut
@@ -53,6 +53,16 @@ class TargetGapOut(CamelSerializer):
     bounds = BoundGapOut(many=True)
 
 
+# --- the state of stored figures ------------------------------------------------------------
+
+
+class FiguresStateOut(CamelSerializer):
+    as_of = serializers.DateTimeField(help_text="When the figures were computed.")
+    pending = serializers.BooleanField(
+        help_text="The data changed since; new figures are being computed."
+    )
+
+
 # --- balance ------------------------------------------------------------------------------
 
 
@@ -92,6 +102,7 @@ class BalanceOut(CamelSerializer):
     gap = TargetGapOut(
         source="overview.gap", allow_null=True, help_text="The latest year against the target."
     )
+    figures = FiguresStateOut(source="state", help_text="The stored figures' as-of time.")
 
     @extend_schema_field(TrendsOut)
     def trends_by_kind(self, balance) -> dict:
@@ -122,7 +133,9 @@ class BalanceApi(generics.GenericAPIView):
         include_children = validated(BalanceQueryIn, request.query_params.dict())[
             "include_children"
         ]
-        overview = selectors.balance_overview(organisation, include_children=include_children)
+        overview, state = figures.balance_overview_stored(
+            organisation, include_children=include_children
+        )
         return Response(
             BalanceOut(
                 {
@@ -130,6 +143,7 @@ class BalanceApi(generics.GenericAPIView):
                     "include_children": include_children,
                     "latest_year": overview.latest_year,
                     "overview": overview,
+                    "state": state,
                 }
             ).data
         )
@@ -197,6 +211,7 @@ class LegacyRiskOut(CamelSerializer):
         help_text="Past or near end of support, the most depended-on first.",
     )
     cycles = CycleOut(many=True, help_text="Applications that depend on each other.")
+    figures = FiguresStateOut(source="state", help_text="The stored figures' as-of time.")
 
     @extend_schema_field(AgeBucketOut(many=True))
     def age_buckets(self, risk) -> list:
@@ -211,4 +226,5 @@ class LegacyRiskApi(generics.GenericAPIView):
     @extend_schema(operation_id="legacy_risk_read")
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
-        return Response(LegacyRiskOut(selectors.legacy_risk(organisation)).data)
+        risk, _state = figures.legacy_risk_stored(organisation)
+        return Response(LegacyRiskOut(risk).data)

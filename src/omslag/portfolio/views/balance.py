@@ -14,7 +14,7 @@ from omslag.common.pages import EXPORT_FORMATS, form_errors_from
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
-from .. import access, presentation, selectors, services
+from .. import access, figures, presentation, selectors, services
 from ..forms import SpendTargetForm
 from ..models import SpendTarget
 
@@ -56,7 +56,9 @@ def balance(request, slug):
     context = organisation_context(request.user, organisation, access.portfolio_can_change)
     # A hidden below=0 comes before the checkbox's below=1; the last value wins.
     include_children = request.GET.get("below", "1") != "0"
-    overview = selectors.balance_overview(organisation, include_children=include_children)
+    overview, balance_state = figures.balance_overview_stored(
+        organisation, include_children=include_children
+    )
     target_form = SpendTargetForm(
         request.POST or None, instance=SpendTarget(organisation=organisation)
     )
@@ -75,11 +77,13 @@ def balance(request, slug):
     elif overview.target is not None:
         target_form = SpendTargetForm(instance=overview.target)
     rows = presentation.balance_rows(overview)
-    risk = selectors.legacy_risk(organisation)
+    risk, risk_state = figures.legacy_risk_stored(organisation)
     applications = risk.applications
     scenarios = list(selectors.scenarios_of(organisation))
     try:
-        projections = selectors.scenario_comparison(organisation, scenarios)
+        projections = selectors.scenario_comparison(
+            organisation, scenarios, items=figures.spend_items_stored(organisation)
+        )
         scenario_error = ""
     except ValueError as error:
         projections, scenario_error = {}, str(error)
@@ -91,6 +95,8 @@ def balance(request, slug):
             **context,
             "include_children": include_children,
             "overview": overview,
+            "balance_state": balance_state,
+            "risk_state": risk_state,
             "rows": rows,
             "balance_chart": presentation.balance_chart(rows, overview),
             "trends": [

@@ -1,0 +1,305 @@
+"""Stored figures: the balance per year and legacy risk (TIME positions, run cost, fan-in and
+cycles) computed once per change of their inputs, not on every view.
+
+A write of an application, dependency or spend line calls ``figures_inputs_changed`` inside
+its transaction: that raises the stored row's ``inputs_version`` and, on commit, enqueues
+the task ``portfolio_figures_refresh`` for the organisation. Pages and the API read the stored
+row with ``balance_overview_stored`` and ``legacy_risk_stored``; while the refresh is pending
+they get the stored figures with their as-of time and ``pending`` set. What depends on
+today's date (which target applies, end-of-support status, age) is derived when read, from
+the stored dates, so a figure never goes stale by the calendar alone.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from omslag.analysis.spend import FanIn, SpendItem, balance_by_year
+from omslag.organisations.models import Organisation
+
+from . import selectors
+from .models import PortfolioFigures
+
+Kind = PortfolioFigures.Kind
+# A refresh that has not happened this long after the change is taken as lost (a worker
+# stopped, a queue emptied) and is enqueued again by the next read.
+REFRESH_LOST_AFTER = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresState:
+    """When the figures shown were computed, and whether a newer computation is on its way."""
+
+    as_of: dt.datetime
+    pending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFigures:
+    """An application as the stored legacy figures hold it: what the balance page, the API
+    and the charts read, without loading the application."""
+
+    id: int
+    name: str
+    end_of_support: dt.date | None
+    go_live_year: int | None
+    business_value: int
+    technical_condition: int
+    time: str
+    run_cost: Decimal
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def time_position(self) -> str:
+        return self.time
+
+
+# --- on write -----------------------------------------------------------------------------
+
+
+class _RefreshOnCommit:
+    """The callback run on commit; one per organisation and transaction, whatever the
+    number of writes in it (an import of 5,000 applications enqueues one refresh)."""
+
+    def __init__(self, organisation_id: int, kinds: set[str]):
+        self.organisation_id = organisation_id
+        self.kinds = kinds
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        portfolio_figures_refresh.enqueue(self.organisation_id)
+
+
+def _pending_in_transaction() -> dict[int, _RefreshOnCommit]:
+    return {
+        func.organisation_id: func
+        for _savepoints, func, _robust in connection.run_on_commit
+        if isinstance(func, _RefreshOnCommit) and not func.done
+    }
+
+
+def figures_inputs_changed(organisation, *, balance: bool = False, legacy: bool = False) -> None:
+    """Mark the stored figures that read ``organisation``'s data as behind, and refresh them
+    once the transaction commits. The balance with the organisations below counts the spend
+    of every organisation above too."""
+    wanted: dict[int, set[str]] = {}
+    if legacy:
+        wanted.setdefault(organisation.pk, set()).add(Kind.LEGACY)
+    if balance:
+        for organisation_id in [*organisation.ancestor_ids, organisation.pk]:
+            wanted.setdefault(organisation_id, set()).add(Kind.BALANCE)
+    registered = _pending_in_transaction()
+    for organisation_id, kinds in wanted.items():
+        callback = registered.get(organisation_id)
+        new = kinds - callback.kinds if callback else kinds
+        # Raised on every write, not once per transaction: one UPDATE is cheap, and so the
+        # figures are marked behind even if a refresh gets lost.
+        _inputs_version_raise(organisation_id, kinds, create=bool(new))
+        if callback:
+            callback.kinds |= new
+        else:
+            transaction.on_commit(_RefreshOnCommit(organisation_id, set(new)), robust=True)
+
+
+def _inputs_version_raise(organisation_id: int, kinds: set[str], *, create: bool) -> None:
+    if create:
+        # The rows are made here when missing (not yet computed), so that a first
+        # computation running at the same time cannot miss this change: it reads the
+        # version before it reads the data, and stores what it read.
+        PortfolioFigures.objects.bulk_create(
+            [PortfolioFigures(organisation_id=organisation_id, kind=k) for k in sorted(kinds)],
+            ignore_conflicts=True,
+        )
+    PortfolioFigures.objects.filter(organisation_id=organisation_id, kind__in=kinds).update(
+        inputs_version=F("inputs_version") + 1, inputs_changed_at=timezone.now()
+    )
+
+
+# --- refresh ------------------------------------------------------------------------------
+
+
+def figures_refresh(organisation_id: int) -> list[str]:
+    """Recompute the stored figures of the organisation that are behind their inputs; the
+    kinds recomputed. Figures never read yet are left to their first read."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return []
+    refreshed = []
+    for row in PortfolioFigures.objects.filter(organisation_id=organisation_id).order_by("kind"):
+        if row.computed_at is not None and row.pending:
+            _compute_and_store(organisation, row.kind)
+            refreshed.append(row.kind)
+    return refreshed
+
+
+@task()
+def portfolio_figures_refresh(organisation_id: int) -> list[str]:
+    """The task: recompute the organisation's stored figures that are behind their inputs
+    (run by whichever backend settings.TASKS names)."""
+    return figures_refresh(organisation_id)
+
+
+def _compute_and_store(organisation, kind: str) -> PortfolioFigures:
+    """Compute one kind of figures and store it with the inputs' version read before the
+    data: a change that commits meanwhile leaves the row behind, and its own refresh
+    follows."""
+    try:
+        with transaction.atomic():
+            PortfolioFigures.objects.get_or_create(organisation=organisation, kind=kind)
+    except IntegrityError:  # made by a concurrent request at the same moment
+        pass
+    version = (
+        PortfolioFigures.objects.filter(organisation=organisation, kind=kind)
+        .values_list("inputs_version", flat=True)
+        .get()
+    )
+    compute = _balance_compute if kind == Kind.BALANCE else _legacy_compute
+    figures = compute(organisation)
+    now = timezone.now()
+    PortfolioFigures.objects.filter(
+        organisation=organisation, kind=kind, computed_version__lte=version
+    ).update(figures=figures, computed_version=version, computed_at=now)
+    return PortfolioFigures.objects.get(organisation=organisation, kind=kind)
+
+
+def _subtree_ids(organisation) -> list[int]:
+    return sorted(
+        Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", flat=True)
+    )
+
+
+def _item_rows(items: list[SpendItem]) -> list[list]:
+    return [
+        [i.year, i.kind, i.category, str(i.amount)]
+        for i in sorted(items, key=lambda i: (i.year, i.kind, i.category))
+    ]
+
+
+def _balance_compute(organisation) -> dict:
+    # The spend per year, kind and category (a few dozen sums) rather than the balances, so
+    # that the scenarios project from the same figures as the balance.
+    subtree = _subtree_ids(organisation)
+    return {
+        "own": _item_rows(selectors.spend_items(organisation, False)),
+        "subtree": _item_rows(selectors.spend_items(organisation, True)),
+        "subtree_ids": subtree,
+    }
+
+
+def _legacy_compute(organisation) -> dict:
+    inputs = selectors.legacy_inputs(organisation)
+    return {
+        "run_cost_year": inputs.run_cost_year,
+        "applications": [
+            [
+                a.pk,
+                a.name,
+                a.end_of_support.isoformat() if a.end_of_support else None,
+                a.go_live_year,
+                a.business_value,
+                a.technical_condition,
+                a.time,
+                str(a.run_cost),
+                inputs.fan_in[a.pk].direct_dependents,
+                inputs.fan_in[a.pk].transitive_dependents,
+            ]
+            for a in inputs.applications
+        ],
+        "cycles": inputs.cycles,
+    }
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def _stored(organisation, kind: str) -> PortfolioFigures:
+    row = PortfolioFigures.objects.filter(organisation=organisation, kind=kind).first()
+    if row is None or row.computed_at is None:
+        return _compute_and_store(organisation, kind)  # nothing stored yet: compute once
+    if row.pending and row.inputs_changed_at < timezone.now() - REFRESH_LOST_AFTER:
+        portfolio_figures_refresh.enqueue(organisation.pk)
+    return row
+
+
+def _state(row: PortfolioFigures) -> FiguresState:
+    return FiguresState(as_of=row.computed_at, pending=row.pending)
+
+
+def _balance_row(organisation, include_children: bool) -> PortfolioFigures:
+    row = _stored(organisation, Kind.BALANCE)
+    if include_children and row.figures["subtree_ids"] != _subtree_ids(organisation):
+        # Organisations were added below or removed: the roll-up covers other ones now.
+        row = _compute_and_store(organisation, Kind.BALANCE)
+    return row
+
+
+def _items(row: PortfolioFigures, include_children: bool) -> list[SpendItem]:
+    return [
+        SpendItem(year=year, kind=kind, category=category, amount=Decimal(amount))
+        for year, kind, category, amount in row.figures["subtree" if include_children else "own"]
+    ]
+
+
+def balance_overview_stored(
+    organisation, include_children: bool = True, today=None
+) -> tuple[selectors.BalanceOverview, FiguresState]:
+    """The balance per year from the stored figures, with the target that applies today."""
+    row = _balance_row(organisation, include_children)
+    balances = balance_by_year(_items(row, include_children))
+    return selectors.balance_overview_from(balances, organisation, today), _state(row)
+
+
+def spend_items_stored(organisation) -> list[SpendItem]:
+    """The stored spend sums of the organisation and those below it, for the scenarios."""
+    return _items(_balance_row(organisation, True), True)
+
+
+def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, FiguresState]:
+    """Legacy risk and TIME positions from the stored figures, on ``today``."""
+    row = _stored(organisation, Kind.LEGACY)
+    stored = row.figures
+    applications = []
+    fan_in = {}
+    for (
+        pk,
+        name,
+        end_of_support,
+        go_live_year,
+        value,
+        condition,
+        time,
+        run_cost,
+        direct,
+        transitive,
+    ) in stored["applications"]:
+        applications.append(
+            ApplicationFigures(
+                id=pk,
+                name=name,
+                end_of_support=dt.date.fromisoformat(end_of_support) if end_of_support else None,
+                go_live_year=go_live_year,
+                business_value=value,
+                technical_condition=condition,
+                time=time,
+                run_cost=Decimal(run_cost),
+            )
+        )
+        fan_in[pk] = FanIn(direct, transitive)
+    inputs = selectors.LegacyInputs(
+        applications=applications,
+        fan_in=fan_in,
+        cycles=stored["cycles"],
+        run_cost_year=stored["run_cost_year"],
+    )
+    risk = selectors.legacy_risk_from(inputs, today)
+    risk.state = _state(row)
+    return risk, risk.state
