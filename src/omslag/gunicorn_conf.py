@@ -68,6 +68,8 @@ def child_exit(server, worker):
 def on_exit(server):
     if _created_metrics_dir:
         shutil.rmtree(_created_metrics_dir, ignore_errors=True)
+
+
 # Threads in each worker process (``omslag serve --threads``): a request waiting for the
 # database or the network leaves the process to another request, and connections are kept
 # alive between requests of one client (the sync worker closes every connection).

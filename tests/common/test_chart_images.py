@@ -67,7 +67,10 @@ def test_a_chart_is_svg_with_a_strong_etag_and_private_caching(balance, viewer):
     assert other.status_code == 200
 
 
-def test_new_data_gives_a_new_tag_and_the_same_data_the_same(org, balance, viewer):
+def test_new_data_gives_a_new_tag_and_the_same_data_the_same(
+    transactional_db, org, balance, viewer
+):
+    # Real commits: a change refreshes the stored figures by the task it enqueues on commit.
     first = chart_urls(viewer.get(balance).content.decode())
     assert chart_urls(viewer.get(balance).content.decode()) == first
     spend(org, 2025, 100_000, "change")

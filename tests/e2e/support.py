@@ -212,7 +212,8 @@ _CHART_PROBLEMS = """() => {
     if (!caption.trim()) problems.push(`${name}: the figure has no caption`);
     for (const img of figure.querySelectorAll('img')) {
       if (!(img.getAttribute('alt') || '').trim()) problems.push(`${name}: the image has no alt`);
-      if ((img.getAttribute('src') || '').startsWith('data:')) problems.push(`${name}: a data: image`);
+      if ((img.getAttribute('src') || '').startsWith('data:'))
+        problems.push(`${name}: a data: image`);
       if (!img.complete || img.naturalWidth === 0) problems.push(`${name}: the image is empty`);
     }
     const scope = figure.closest('section') || figure.closest('main');

@@ -65,7 +65,7 @@ def test_import_notes_and_the_no_longer_reported_switch_are_accessible(demo, new
     sign_in(page, demo.url, ADMIN)
 
     page.goto(f"{demo.url}/imports/{job.pk}")
-    notes = page.locator("main table", has_text="totalBudget")
+    notes = page.locator("main table", has=page.locator("caption", has_text="Overgeslagen"))
     assert notes.count() == 1 and "geen totaalbudget" in notes.inner_text()
     assert_accessible(page, "import preview with notes")
 

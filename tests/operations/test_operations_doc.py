@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "omslag"
 OPERATIONS = (ROOT / "docs" / "operations.md").read_text()
 
-# env("X"), env_bool("X"), env_int("X"), env_float("X"), env_list("X"), os.environ.get("X"), os.environ["X"]
+# env("X"), env_bool("X"), env_int("X"), env_float("X"), env_list("X"),
+# os.environ.get("X"), os.environ["X"]
 READ = re.compile(
     r"""(?:env(?:_bool|_int|_float|_list)?\(|os\.environ(?:\.get)?[\[(])\s*["']([A-Z][A-Z0-9_]+)["']"""
 )
@@ -67,7 +68,7 @@ def test_systemd_accepts_the_units(tmp_path):
     analyze = shutil.which("systemd-analyze")
     skip_unless(analyze is not None, "systemd-analyze (systemd) is not installed")
     names = ["omslag-web.service", "omslag-worker.service", "omslag-backup.service"]
-    names.append("omslag-backup.timer")
+    names += ["omslag-backup.timer", "omslag-notify.service", "omslag-notify.timer"]
     units = re.findall(r"```ini\n(.*?)```", OPERATIONS, re.DOTALL)
     assert len(units) == len(names)
     omslag = str(Path(sys.executable).with_name("omslag"))  # exists here, unlike /opt/omslag

@@ -2,7 +2,10 @@
 worker is alive, and the queue's depth and the age of its oldest waiting job as metrics. Both
 read the database, so any web process answers for every worker."""
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
@@ -11,6 +14,8 @@ from omslag.common.health import ProbeFailed
 
 from . import selectors
 from .models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def probe_workers() -> str | None:
@@ -35,6 +40,12 @@ class QueueCollector:
     scrape."""
 
     def collect(self):
+        try:
+            yield from self._collect()
+        except DatabaseError as error:  # a scrape never fails on the queue's figures
+            logger.warning("Queue metrics not read: %r", error)
+
+    def _collect(self):
         counts = GaugeMetricFamily(
             "omslag_jobs", "Background jobs by status (queued, running, …)", labels=["status"]
         )
