@@ -116,7 +116,11 @@ def test_the_web_preview_shows_the_converted_rows_and_the_problems(tree):
     assert "Omzetting (JSON)" in page  # the form to write a conversion
     answer = client.post(
         response["Location"],
-        {"form": "conversion", "name": "zweeds", "conversion": CONVERSION.read_text()},
+        {
+            "form": "conversion",
+            "conversion-name": "zweeds",
+            "conversion-conversion": CONVERSION.read_text(),
+        },
     )
     assert answer.status_code == 302
     job.refresh_from_db()
@@ -129,6 +133,7 @@ def test_the_web_preview_shows_the_converted_rows_and_the_problems(tree):
     assert not Project.objects.exists()
     # A conversion that is no JSON is refused on the form, and nothing changes.
     answer = client.post(
-        response["Location"], {"form": "conversion", "name": "kapot", "conversion": "{"}
+        response["Location"],
+        {"form": "conversion", "conversion-name": "kapot", "conversion-conversion": "{"},
     )
     assert answer.status_code == 200 and not ColumnMapping.objects.filter(name="kapot").exists()

@@ -85,6 +85,7 @@ def import_detail(request, pk):
     converting = request.method == "POST" and request.POST.get("form") == "conversion"
     conversion_form = ConversionForm(
         request.POST if converting else None,
+        prefix="conversion",  # its "name" beside the column mapping's: ids of their own
         initial={
             "name": job.mapping.name if job.mapping else "",
             "conversion": conversion_start(job.report.get("headers", []), targets, job.mapping),
