@@ -168,3 +168,28 @@ def _tasks(document):
         task = stack.pop()
         yield task
         stack.extend(task.get("tasks", []))
+
+
+def test_a_template_without_top_level_extras_keeps_the_hash_it_had_before_they_existed():
+    """An installation upgraded with templates in use: reloading them must find them unchanged
+    (the hash is that of the fields there were), or every reload is refused."""
+    import dataclasses
+    import hashlib
+
+    from omslag.safeguards.definitions import parse_own
+
+    document = yaml.safe_load(
+        (
+            Path(__file__).resolve().parents[2]
+            / "src"
+            / "omslag"
+            / "safeguards"
+            / "content"
+            / "security-baseline.yaml"
+        ).read_text()
+    )
+    definition = parse_own(document)
+    before = dataclasses.asdict(definition)
+    del before["extra"]
+    old_hash = hashlib.sha256(json.dumps(before, sort_keys=True, default=str).encode()).hexdigest()
+    assert definition.content_hash() == old_hash

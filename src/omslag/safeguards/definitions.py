@@ -212,7 +212,12 @@ class TemplateDef:
             stack.extend(reversed(item.children))
 
     def content_hash(self) -> str:
-        payload = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        data = asdict(self)
+        if not data["extra"]:
+            # Templates stored before ``extra`` existed keep their hash (and so are unchanged,
+            # not refused as changed while in use).
+            del data["extra"]
+        payload = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(payload).hexdigest()
 
 
