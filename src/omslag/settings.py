@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "omslag.maturity",
     "omslag.publication",
     "omslag.participation",
+    "omslag.seed",
     "omslag.audit",
 ]
 
