@@ -1038,3 +1038,16 @@ def test_other_metrics_count_higher_as_better_when_the_design_says_lower(org):
     assert welch["wachttijd"].positive and welch["tevredenheid"].positive
     assert welch["wachttijd"].inputs["lower_is_better"] is True
     assert welch["tevredenheid"].inputs["lower_is_better"] is False
+
+
+def test_a_stale_design_save_gets_409_with_the_current_design(org, editor):
+    exp = experiment(org, "Tegelijk", Stage.DESIGN)
+    stale = design_data(exp, action="save")
+    services.experiment_update(
+        actor=None, experiment=exp, expected_version=exp.version, hypothesis="Van een ander"
+    )
+    response = editor.post(f"/experiments/{exp.pk}/design", {**stale, "hypothesis": "Van mij"})
+    assert response.status_code == 409
+    assert "Somebody else saved this record" in text_of(response)
+    assert "Van een ander" in response.content.decode()
+    assert experiment_refresh(exp).hypothesis == "Van een ander"

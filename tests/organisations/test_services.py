@@ -207,3 +207,26 @@ def test_tree_page_uses_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get("/organisations")
     assert response.content.decode().count('class="tree__item') == 22
+
+
+def test_stale_role_change_on_the_page_gets_409_with_the_current_role(tree, make_member):
+    ministry, *_ = tree
+    alice, bob = make_member("admin", ministry), make_member("admin", ministry)
+    carol = make_member("viewer", ministry)
+    membership = Membership.objects.get(person=carol, organisation=ministry)
+    services.membership_update(
+        actor=alice, membership=membership, expected_version=membership.version, role="editor"
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(bob)
+    url = f"/memberships/{membership.pk}/edit"
+    response = client.post(url, {"role": "auditor", "version": 1})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Somebody else saved this record after you opened it" in page
+    assert '<option value="editor" selected>' in page and 'name="version" value="2"' in page
+    assert Membership.objects.get(pk=membership.pk).role == "editor"
+    response = client.post(url, {"role": "auditor", "version": 2})
+    assert response.status_code == 302
+    assert response["Location"] == f"/organisations/{ministry.slug}/people"
+    assert Membership.objects.get(pk=membership.pk).role == "auditor"

@@ -6,12 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
-from omslag.common.pages import EXPORT_FORMATS, confirmed_delete, form_errors_from, paginate
+from omslag.common.pages import (
+    EXPORT_FORMATS,
+    confirmed_delete,
+    form_errors_from,
+    paginate,
+    versioned_edit_page,
+)
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
@@ -117,28 +124,17 @@ def measure_state_change(request, pk, key):
 
 
 def algorithm_url(algorithm) -> str:
-    from django.urls import reverse
-
     return reverse("algorithms:detail", args=[algorithm.pk])
 
 
-def _save_form(request, form, organisation, algorithm=None):
+def _save_form(request, form, organisation):
     try:
-        if algorithm is None:
-            return services.algorithm_create(
-                actor=request.user, organisation=organisation, **form.changes()
-            ), None
-        return services.algorithm_update(
-            actor=request.user,
-            algorithm=algorithm,
-            expected_version=form.cleaned_data["version"] or algorithm.version,
-            **form.changes(),
-        ), None
-    except ConflictError as conflict:
-        return None, conflict
+        return services.algorithm_create(
+            actor=request.user, organisation=organisation, **form.changes()
+        )
     except ValidationError as error:
         form_errors_from(form, error)
-        return None, None
+        return None
 
 
 @login_required
@@ -150,7 +146,7 @@ def algorithm_add(request, slug):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            saved, _conflict = _save_form(request, form, organisation)
+            saved = _save_form(request, form, organisation)
             if saved is not None:
                 messages.success(request, _("%(name)s was added.") % {"name": saved.name})
                 return redirect("algorithms:detail", pk=saved.pk)
@@ -172,29 +168,23 @@ def algorithm_edit(request, pk):
     algorithm = access.algorithm_get_readable(request.user, pk)
     organisation = algorithm.organisation
     require(access.algorithms_can_change(request.user, organisation))
-    form = AlgorithmForm(request.POST or None, instance=algorithm)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, conflict = _save_form(request, form, organisation, algorithm)
-            if saved is not None:
-                messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
-                return redirect("algorithms:detail", pk=saved.pk)
-            if conflict is not None:
-                messages.error(request, conflict.message)
-                algorithm = conflict.current
-                form = AlgorithmForm(instance=algorithm)
-                status = 409
-    return render(
+    return versioned_edit_page(
         request,
-        "algorithms/algorithm_form.html",
-        {
-            **organisation_context(request.user, organisation, access.algorithms_can_change),
-            "form": form,
-            "algorithm": algorithm,
-        },
-        status=status,
+        algorithm,
+        lambda data, record: AlgorithmForm(data, instance=record),
+        # A form sent without its version is taken as based on the stored one.
+        lambda expected_version, **changes: services.algorithm_update(
+            actor=request.user,
+            algorithm=algorithm,
+            expected_version=expected_version or algorithm.version,
+            **changes,
+        ),
+        template="algorithms/algorithm_form.html",
+        context=organisation_context(request.user, organisation, access.algorithms_can_change),
+        record_name="algorithm",
+        saved_message=lambda saved: _("%(name)s was saved.") % {"name": saved.name},
+        saved_url=reverse("algorithms:detail", args=[algorithm.pk]),
+        invalid_status=400,
     )
 
 

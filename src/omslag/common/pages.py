@@ -2,7 +2,7 @@
 service's validation errors put on a form, and the edit and the confirmed delete of a record
 with a version."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from omslag.common.errors import ConflictError, DomainError
 from omslag.common.forms import ConfirmForm
@@ -64,14 +65,21 @@ def versioned_edit(
     record: Any,
     make_form: Callable[[Any, Any], Any],
     save: Callable[..., Any],
+    *,
+    refusals: tuple[type[DomainError], ...] = (),
+    invalid_status: int = 200,
 ) -> VersionedEdit:
     """The edit of a record that has a version, as every edit page does it.
     ``make_form(data, record)`` builds the form; on a valid POST ``save(expected_version=…,
     **changes)`` calls the service. A stale version gives 409 with the conflict message and a
-    fresh form holding the current values; a service's ValidationError lands on the form."""
+    fresh form holding the current values; a service's ValidationError lands on the form, as
+    does one of ``refusals`` (a rule the change breaks, 422). A page that answers an invalid
+    form with 400 says so with ``invalid_status``."""
     form = make_form(request.POST or None, record)
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
         return VersionedEdit(form, record)
+    if not form.is_valid():
+        return VersionedEdit(form, record, status=invalid_status)
     try:
         save(expected_version=form.cleaned_data["version"], **form.changes())
     except ConflictError as conflict:
@@ -79,8 +87,40 @@ def versioned_edit(
         return VersionedEdit(make_form(None, conflict.current), conflict.current, status=409)
     except ValidationError as error:
         form_errors_from(form, error)
-        return VersionedEdit(form, record)
+        return VersionedEdit(form, record, status=invalid_status)
+    except refusals as refusal:
+        form.add_error(None, refusal.message)
+        return VersionedEdit(form, record, status=422)
     return VersionedEdit(form, record, saved=True)
+
+
+def versioned_edit_page(
+    request: HttpRequest,
+    record: Any,
+    make_form: Callable[[Any, Any], Any],
+    save: Callable[..., Any],
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    record_name: str,
+    saved_message: Callable[[Any], str],
+    saved_url: str,
+    invalid_status: int = 200,
+) -> HttpResponse:
+    """The whole edit page of a record with a version: :func:`versioned_edit`, then on a save
+    ``saved_message(record)`` and a redirect to ``saved_url``; otherwise ``template`` with
+    ``context``, the ``form``, the record shown (under ``record_name``: the current one after
+    a conflict) and ``conflict``, answered with the edit's status."""
+    edit = versioned_edit(request, record, make_form, save, invalid_status=invalid_status)
+    if edit.saved:
+        messages.success(request, saved_message(record))
+        return redirect(saved_url)
+    return render(
+        request,
+        template,
+        {**context, "form": edit.form, record_name: edit.record, "conflict": edit.conflict},
+        status=edit.status,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from omslag.common.forms import VersionedModelForm
+
 from .models import Organisation, Role
 
 
-class OrganisationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class OrganisationForm(VersionedModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "description"]
@@ -43,8 +43,14 @@ class MembershipAddForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
+    """A membership's role, with the version it was based on (a membership has no other field
+    a person changes)."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def changes(self) -> dict[str, str]:
+        return {"role": self.cleaned_data["role"]}
 
 
 class InvitationForm(forms.Form):

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.common import audit
@@ -17,6 +16,7 @@ from omslag.common.history import (
     save_with_history,
 )
 from omslag.common.locking import version_claim
+from omslag.common.records import record_soft_delete, record_update
 
 from .access import access_forget
 from .models import Membership, Organisation
@@ -101,14 +101,13 @@ def organisations_create_many(*, actor, rows: list[dict], reason: str = "") -> l
 @transaction.atomic
 def organisation_update(*, actor, organisation, expected_version: int, **changes) -> Organisation:
     """Change the descriptive fields; refused with ConflictError when the version is stale."""
-    unknown = set(changes) - set(ORGANISATION_EDITABLE)
-    if unknown:
-        raise RuleViolation(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(unknown)})
-    version_claim(organisation, expected_version)
-    for name, value in changes.items():
-        setattr(organisation, name, value)
-    save_with_history(organisation, actor=actor)
-    return organisation
+    return record_update(
+        organisation,
+        actor=actor,
+        expected_version=expected_version,
+        allowed=ORGANISATION_EDITABLE,
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -119,10 +118,7 @@ def organisation_delete(*, actor, organisation, expected_version: int | None = N
             _("%(name)s still has organisations below it; delete or move those first.")
             % {"name": organisation.name}
         )
-    if expected_version is not None:
-        version_claim(organisation, expected_version)
-    organisation.deleted_at = timezone.now()
-    save_with_history(organisation, actor=actor, reason=_("deleted"))
+    record_soft_delete(organisation, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -197,10 +193,7 @@ def membership_delete(*, actor, membership, expected_version: int | None = None)
                 _("You are the last administrator of %(org)s; add another one first.")
                 % {"org": membership.organisation}
             )
-    if expected_version is not None:
-        version_claim(membership, expected_version)
-    membership.deleted_at = timezone.now()
-    save_with_history(membership, actor=actor, reason=_("deleted"))
+    record_soft_delete(membership, actor=actor, expected_version=expected_version)
     access_forget(membership.person)
     audit.record(
         "role_removed",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
-from omslag.common.pages import confirmed_delete
+from omslag.common.pages import confirmed_delete, versioned_edit_page
 from omslag.common.sections import organisation_sections
 
 from . import access, invitations, selectors, services
@@ -69,37 +70,18 @@ def organisation_detail(request, slug):
 def organisation_edit(request, slug):
     organisation = access.organisation_get_readable(request.user, slug)
     require(access.organisation_can_change(request.user, organisation))
-    if request.method == "POST":
-        form = OrganisationForm(request.POST, instance=organisation)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.organisation_update(
-                    actor=request.user,
-                    organisation=access.organisation_get_readable(request.user, slug),
-                    expected_version=data["version"],
-                    name=data["name"],
-                    kind=data["kind"],
-                    description=data["description"],
-                )
-            except ConflictError as conflict:
-                messages.error(request, conflict.message)
-                current = conflict.current
-                form = OrganisationForm(instance=current, initial={"version": current.version})
-                return render(
-                    request,
-                    "organisations/organisation_form.html",
-                    {"form": form, "organisation": current, "conflict": True},
-                    status=409,
-                )
-            messages.success(request, _("The organisation was saved."))
-            return redirect("organisations:detail", slug=slug)
-    else:
-        form = OrganisationForm(instance=organisation, initial={"version": organisation.version})
-    return render(
+    return versioned_edit_page(
         request,
-        "organisations/organisation_form.html",
-        {"form": form, "organisation": organisation},
+        organisation,
+        lambda data, record: OrganisationForm(data, instance=record),
+        lambda **changes: services.organisation_update(
+            actor=request.user, organisation=organisation, **changes
+        ),
+        template="organisations/organisation_form.html",
+        context={},
+        record_name="organisation",
+        saved_message=lambda saved: _("The organisation was saved."),
+        saved_url=reverse("organisations:detail", args=[slug]),
     )
 
 
@@ -193,35 +175,20 @@ def organisation_people(request, slug):
 def membership_edit(request, pk):
     membership = access.membership_get_readable(request.user, pk)
     require(access.membership_can_change(request.user, membership))
-    form = MembershipRoleForm(
-        request.POST or None, initial={"role": membership.role, "version": membership.version}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(
-                actor=request.user,
-                membership=membership,
-                expected_version=form.cleaned_data["version"],
-                role=form.cleaned_data["role"],
-            )
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            membership = conflict.current
-            form = MembershipRoleForm(
-                initial={"role": membership.role, "version": membership.version}
-            )
-            status = 409
-        except ValidationError as error:
-            form.add_error("role", error.messages[0])
-        else:
-            messages.success(request, _("The role was changed."))
-            return redirect("organisations:people", slug=membership.organisation.slug)
-    return render(
+    return versioned_edit_page(
         request,
-        "organisations/membership_form.html",
-        {"membership": membership, "form": form},
-        status=status,
+        membership,
+        lambda data, record: MembershipRoleForm(
+            data, initial={"role": record.role, "version": record.version}
+        ),
+        lambda **changes: services.membership_update(
+            actor=request.user, membership=membership, **changes
+        ),
+        template="organisations/membership_form.html",
+        context={},
+        record_name="membership",
+        saved_message=lambda saved: _("The role was changed."),
+        saved_url=reverse("organisations:people", args=[membership.organisation.slug]),
     )
 
 

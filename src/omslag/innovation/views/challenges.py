@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common.access import require
-from omslag.common.pages import form_errors_from, paginate, versioned_edit
+from omslag.common.pages import form_errors_from, paginate, versioned_edit_page
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
@@ -81,25 +82,16 @@ def challenge_edit(request, pk):
     challenge = access.challenge_get_readable(request.user, pk)
     organisation = challenge.organisation
     require(access.pipeline_can_change(request.user, organisation))
-    edit = versioned_edit(
+    return versioned_edit_page(
         request,
         challenge,
         lambda data, record: ChallengeForm(data, instance=record),
         lambda **changes: services.challenge_update(
             actor=request.user, challenge=challenge, **changes
         ),
-    )
-    if edit.saved:
-        messages.success(request, _("%(title)s was saved.") % {"title": challenge.title})
-        return redirect("innovation:challenge", pk=challenge.pk)
-    return render(
-        request,
-        "innovation/challenge_form.html",
-        {
-            **organisation_context(request.user, organisation, access.pipeline_can_change),
-            "form": edit.form,
-            "challenge": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        template="innovation/challenge_form.html",
+        context=organisation_context(request.user, organisation, access.pipeline_can_change),
+        record_name="challenge",
+        saved_message=lambda saved: _("%(title)s was saved.") % {"title": saved.title},
+        saved_url=reverse("innovation:challenge", args=[challenge.pk]),
     )

@@ -3,14 +3,13 @@ this number' re-show the form with the answer (nothing is saved); 'Save' saves."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from omslag.common.access import require
-from omslag.common.errors import ConflictError, RuleViolation
-from omslag.common.pages import form_errors_from
+from omslag.common.errors import RuleViolation
+from omslag.common.pages import VersionedEdit, versioned_edit
 from omslag.organisations.selectors import organisation_context
 
 from .. import access, services
@@ -50,53 +49,50 @@ def experiment_design(request, pk):
         messages.error(request, _("A stopped experiment or one in operation no longer changes."))
         return redirect(experiment_url(experiment, "design"))
     action = request.POST.get("action", "save")
-    form = ExperimentDesignForm(request.POST or None, instance=experiment)
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        advice = sample_size_advice(_helper_values(form))
-        if action == "use" and advice.units_per_group is not None:
-            data = request.POST.copy()
-            data["sample_size_per_group"] = str(advice.units_per_group)
-            form = ExperimentDesignForm(data, instance=experiment)
-            form.is_valid()
-            messages.info(
-                request,
-                _("%(n)s units per group is filled in below; save the design to keep it.")
-                % {"n": advice.units_per_group},
-            )
-        elif action == "save" and valid:
-            try:
-                services.experiment_update(
-                    actor=request.user,
-                    experiment=experiment,
-                    expected_version=form.cleaned_data["version"],
-                    **form.changes(),
-                )
-            except ConflictError as conflict:
-                messages.error(request, conflict.message)
-                experiment = conflict.current
-                form = ExperimentDesignForm(instance=experiment)
-                status = 409
-            except RuleViolation as error:
-                form.add_error(None, error.message)
-                status = 422
-            except ValidationError as error:
-                form_errors_from(form, error)
-            else:
-                messages.success(request, _("The design was saved."))
-                return redirect(experiment_url(experiment, "design"))
-    advice = sample_size_advice(_helper_values(form))
+    if request.method == "POST" and action != "save":
+        edit = VersionedEdit(_design_calculated(request, experiment, action), experiment)
+    else:
+        edit = versioned_edit(
+            request,
+            experiment,
+            lambda data, record: ExperimentDesignForm(data, instance=record),
+            lambda **changes: services.experiment_update(
+                actor=request.user, experiment=experiment, **changes
+            ),
+            refusals=(RuleViolation,),
+        )
+        if edit.saved:
+            messages.success(request, _("The design was saved."))
+            return redirect(experiment_url(experiment, "design"))
     return render(
         request,
         "innovation/experiment_design.html",
         {
             **organisation_context(request.user, organisation, access.pipeline_can_change),
-            "experiment": experiment,
-            "form": form,
-            "advice": advice,
+            "experiment": edit.record,
+            "form": edit.form,
+            "advice": sample_size_advice(_helper_values(edit.form)),
             "calculated": action in ("calculate", "use"),
-            "conflict": status == 409,
+            "conflict": edit.conflict,
         },
-        status=status,
+        status=edit.status,
     )
+
+
+def _design_calculated(request, experiment, action):
+    """The design form as sent, for 'Calculate' (nothing changes) or 'Use this number' (the
+    helper's sample size filled in); nothing is saved."""
+    form = ExperimentDesignForm(request.POST, instance=experiment)
+    form.is_valid()
+    advice = sample_size_advice(_helper_values(form))
+    if action == "use" and advice.units_per_group is not None:
+        data = request.POST.copy()
+        data["sample_size_per_group"] = str(advice.units_per_group)
+        form = ExperimentDesignForm(data, instance=experiment)
+        form.is_valid()
+        messages.info(
+            request,
+            _("%(n)s units per group is filled in below; save the design to keep it.")
+            % {"n": advice.units_per_group},
+        )
+    return form

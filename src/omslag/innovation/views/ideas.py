@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
-from omslag.common.pages import filters_of, form_errors_from, paginate, versioned_edit
+from omslag.common.pages import filters_of, form_errors_from, paginate, versioned_edit_page
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
@@ -121,25 +122,16 @@ def idea_edit(request, pk):
     idea = access.idea_get_readable(request.user, pk)
     organisation = idea.organisation
     require(access.pipeline_can_change(request.user, organisation))
-    edit = versioned_edit(
+    return versioned_edit_page(
         request,
         idea,
         lambda data, record: IdeaForm(data, instance=record, organisation=organisation),
         lambda **changes: services.idea_update(actor=request.user, idea=idea, **changes),
-    )
-    if edit.saved:
-        messages.success(request, _("%(title)s was saved.") % {"title": idea.title})
-        return redirect("innovation:idea", pk=idea.pk)
-    return render(
-        request,
-        "innovation/idea_form.html",
-        {
-            **organisation_context(request.user, organisation, access.pipeline_can_change),
-            "form": edit.form,
-            "idea": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        template="innovation/idea_form.html",
+        context=organisation_context(request.user, organisation, access.pipeline_can_change),
+        record_name="idea",
+        saved_message=lambda saved: _("%(title)s was saved.") % {"title": saved.title},
+        saved_url=reverse("innovation:idea", args=[idea.pk]),
     )
 
 

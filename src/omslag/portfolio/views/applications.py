@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from omslag.common.pages import (
     confirmed_delete,
     form_errors_from,
     paginate,
-    versioned_edit,
+    versioned_edit_page,
 )
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
@@ -218,27 +219,18 @@ def application_edit(request, pk):
     application = access.application_get_readable(request.user, pk)
     organisation = application.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    edit = versioned_edit(
+    return versioned_edit_page(
         request,
         application,
         lambda data, record: ApplicationForm(data, instance=record),
         lambda **changes: services.application_update(
             actor=request.user, application=application, **changes
         ),
-    )
-    if edit.saved:
-        messages.success(request, _("%(name)s was saved.") % {"name": application.name})
-        return redirect("portfolio:application", pk=application.pk)
-    return render(
-        request,
-        "portfolio/application_form.html",
-        {
-            **organisation_context(request.user, organisation, access.portfolio_can_change),
-            "form": edit.form,
-            "application": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        template="portfolio/application_form.html",
+        context=organisation_context(request.user, organisation, access.portfolio_can_change),
+        record_name="application",
+        saved_message=lambda saved: _("%(name)s was saved.") % {"name": saved.name},
+        saved_url=reverse("portfolio:application", args=[application.pk]),
     )
 
 

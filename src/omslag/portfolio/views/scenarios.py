@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from omslag.common.access import require
 from omslag.common.errors import RuleViolation
-from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit
+from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit_page
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
@@ -131,27 +132,18 @@ def scenario_edit(request, pk):
     scenario = access.scenario_get_readable(request.user, pk)
     organisation = scenario.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    edit = versioned_edit(
+    return versioned_edit_page(
         request,
         scenario,
         lambda data, record: ScenarioForm(data, instance=record),
         lambda **changes: services.scenario_update(
             actor=request.user, scenario=scenario, **changes
         ),
-    )
-    if edit.saved:
-        messages.success(request, _("%(name)s was saved.") % {"name": scenario.name})
-        return redirect("portfolio:scenario", pk=scenario.pk)
-    return render(
-        request,
-        "portfolio/scenario_form.html",
-        {
-            **organisation_context(request.user, organisation, access.portfolio_can_change),
-            "form": edit.form,
-            "scenario": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        template="portfolio/scenario_form.html",
+        context=organisation_context(request.user, organisation, access.portfolio_can_change),
+        record_name="scenario",
+        saved_message=lambda saved: _("%(name)s was saved.") % {"name": saved.name},
+        saved_url=reverse("portfolio:scenario", args=[scenario.pk]),
     )
 
 

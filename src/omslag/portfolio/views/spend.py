@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +14,7 @@ from omslag.common.pages import (
     confirmed_delete,
     form_errors_from,
     paginate,
-    versioned_edit,
+    versioned_edit_page,
 )
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
@@ -79,27 +80,18 @@ def spend_line_edit(request, pk):
     line = access.spend_line_get_readable(request.user, pk)
     organisation = line.organisation
     require(access.portfolio_can_change(request.user, organisation))
-    edit = versioned_edit(
+    return versioned_edit_page(
         request,
         line,
         lambda data, record: SpendLineForm(data, instance=record, organisation=organisation),
         lambda **changes: services.spend_line_update(
             actor=request.user, spend_line=line, **changes
         ),
-    )
-    if edit.saved:
-        messages.success(request, _("The spend line was saved."))
-        return redirect("portfolio:spend", slug=organisation.slug)
-    return render(
-        request,
-        "portfolio/spend_line_form.html",
-        {
-            **organisation_context(request.user, organisation, access.portfolio_can_change),
-            "form": edit.form,
-            "line": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        template="portfolio/spend_line_form.html",
+        context=organisation_context(request.user, organisation, access.portfolio_can_change),
+        record_name="line",
+        saved_message=lambda saved: _("The spend line was saved."),
+        saved_url=reverse("portfolio:spend", args=[organisation.slug]),
     )
 
 

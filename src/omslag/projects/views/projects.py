@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -23,7 +24,7 @@ from omslag.common.pages import (
     confirmed_delete,
     form_errors_from,
     paginate,
-    versioned_edit,
+    versioned_edit_page,
 )
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
@@ -311,22 +312,16 @@ def project_edit(request, pk):
         except RuleViolation as refusal:  # e.g. a gate rule for the new status
             raise ValidationError({"status": refusal.message}) from None
 
-    edit = versioned_edit(
-        request, project, lambda data, record: ProjectForm(data, instance=record), save
-    )
-    if edit.saved:
-        messages.success(request, _("%(name)s was saved.") % {"name": project.name})
-        return redirect("projects:project", pk=project.pk)
-    return render(
+    return versioned_edit_page(
         request,
-        "projects/project_form.html",
-        {
-            **organisation_context(request.user, organisation, access.projects_can_change),
-            "form": edit.form,
-            "project": edit.record,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
+        project,
+        lambda data, record: ProjectForm(data, instance=record),
+        save,
+        template="projects/project_form.html",
+        context=organisation_context(request.user, organisation, access.projects_can_change),
+        record_name="project",
+        saved_message=lambda saved: _("%(name)s was saved.") % {"name": saved.name},
+        saved_url=reverse("projects:project", args=[project.pk]),
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from omslag.common.access import require
 from omslag.common.errors import ConflictError, RuleViolation
 from omslag.common.forms import ConfirmForm
-from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit
+from omslag.common.pages import confirmed_delete, form_errors_from, versioned_edit_page
 from omslag.organisations.selectors import organisation_context
 
 from .. import access, services
@@ -101,29 +102,24 @@ def report_edit(request, pk):
     if report.status == PUBLISHED:
         return _published_refusal(request, report)
     try:
-        edit = versioned_edit(
+        return versioned_edit_page(
             request,
             report,
             lambda data, record: ReportForm(data, instance=record, currency=project.currency),
             lambda **changes: services.report_update(actor=request.user, report=report, **changes),
+            template="projects/report_form.html",
+            context={
+                **organisation_context(
+                    request.user, project.organisation, access.projects_can_change
+                ),
+                "project": project,
+            },
+            record_name="report",
+            saved_message=lambda saved: _("The report was saved as a concept."),
+            saved_url=reverse("projects:report", args=[report.pk]),
         )
     except RuleViolation:
         return _published_refusal(request, report)
-    if edit.saved:
-        messages.success(request, _("The report was saved as a concept."))
-        return redirect("projects:report", pk=report.pk)
-    return render(
-        request,
-        "projects/report_form.html",
-        {
-            **organisation_context(request.user, project.organisation, access.projects_can_change),
-            "project": project,
-            "report": edit.record,
-            "form": edit.form,
-            "conflict": edit.conflict,
-        },
-        status=edit.status,
-    )
 
 
 @login_required
