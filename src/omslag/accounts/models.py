@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -71,8 +72,8 @@ def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiTokenManager(models.Manager):
-    def issue(self, *, person, name):
+class ApiTokenManager(models.Manager["ApiToken"]):
+    def issue(self, *, person: Any, name: str) -> tuple["ApiToken", str]:
         """Create a token; the returned secret is shown once and never stored."""
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = self.model(

@@ -1,4 +1,5 @@
 import hashlib
+from typing import Any
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -15,7 +16,7 @@ from .tasks import password_reset_mail_send
 
 
 @transaction.atomic
-def api_token_issue(*, person, name: str) -> tuple[ApiToken, str]:
+def api_token_issue(*, person: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and only its hash is stored."""
     token, secret = ApiToken.objects.issue(person=person, name=name)
     audit.record("token_created", person=person, detail={"token": str(token)})
@@ -64,7 +65,7 @@ def password_reset_request(*, email: str, address: str, language: str) -> None:
         password_reset_mail_send.enqueue(name, language)
 
 
-def password_reset_completed(*, person) -> None:
+def password_reset_completed(*, person: Any) -> None:
     """After a person set a new password through a valid link: record it, and lift the
     lock-out of their sign-in name (only a real reset does that)."""
     axes_reset(username=sign_in_name(person.email))

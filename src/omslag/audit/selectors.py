@@ -1,6 +1,8 @@
 """Reads of the audit log."""
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -10,7 +12,7 @@ from .models import AuditEntry
 
 
 def audit_entries_of(
-    organisation=None,
+    organisation: Any = None,
     *,
     event: str | None = None,
     since: dt.date | None = None,
@@ -35,7 +37,7 @@ def audit_entries_of(
     return entries
 
 
-def _within(organisation) -> Q:
+def _within(organisation: Any) -> Q:
     member_here = Membership.objects.filter(
         person=OuterRef("person"),
         organisation__path__startswith=organisation.path,
@@ -49,7 +51,7 @@ def _within(organisation) -> Q:
 EXPORT_HEADERS = ["when", "event", "person", "organisation", "detail"]
 
 
-def audit_export_rows(entries) -> list[list[str]]:
+def audit_export_rows(entries: Iterable[AuditEntry]) -> list[list[str]]:
     """The rows of an export of ``entries`` (under ``EXPORT_HEADERS``)."""
     return [
         [

@@ -1,5 +1,8 @@
 """The store of the audit log: the recorder that ``omslag.common.audit.record`` calls."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth import get_user_model
 
 from .models import AuditEntry, Event
@@ -7,11 +10,17 @@ from .models import AuditEntry, Event
 DETAIL_VALUE_MAX = 500
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return str(value)[:DETAIL_VALUE_MAX]
 
 
-def audit_entry_add(event: str, *, person=None, organisation=None, detail=None) -> AuditEntry:
+def audit_entry_add(
+    event: str,
+    *,
+    person: Any = None,
+    organisation: Any = None,
+    detail: Mapping[str, object] | None = None,
+) -> AuditEntry:
     """Add one entry. The detail's values are kept as short text, so an entry never holds a
     large or unserialisable object; an unknown event is a programming error (ValueError)."""
     if event not in Event.values:

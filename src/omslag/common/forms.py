@@ -45,12 +45,13 @@ class MoneyField(forms.DecimalField):
 
     default_error_messages = {"invalid": _("Enter an amount, e.g. 1,250,000 or 1,250,000.50.")}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
 
-    def to_python(self, value):
+    # django-stubs give DecimalField IntegerField's int | None here.
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +42,9 @@ class Cancelled(Exception):
 class JobFailed(Exception):
     """Raised by a job's work to end it as failed, with a message and the problems found."""
 
-    def __init__(self, message: str, problems: Iterable[dict] = (), problems_total: int = 0):
+    def __init__(
+        self, message: str, problems: Iterable[dict[str, Any]] = (), problems_total: int = 0
+    ):
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
@@ -56,9 +59,11 @@ def in_work_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
-def problems_shortened(problems: Iterable[dict], limit: int = JOB_PROBLEMS_KEPT) -> list[dict]:
+def problems_shortened(
+    problems: Iterable[dict[str, Any]], limit: int = JOB_PROBLEMS_KEPT
+) -> list[dict[str, Any]]:
     """The first ``limit`` problems, every value cut to a readable excerpt."""
-    kept = []
+    kept: list[dict[str, Any]] = []
     for problem in problems:
         if len(kept) >= limit:
             break
@@ -75,7 +80,7 @@ def problems_shortened(problems: Iterable[dict], limit: int = JOB_PROBLEMS_KEPT)
     return kept
 
 
-def start(kind: str, *, person=None, organisation=None, **params) -> Job:
+def start(kind: str, *, person: Any = None, organisation: Any = None, **params: Any) -> Job:
     """Queue work of a registered ``kind`` for ``person``; ``params`` (JSON values) reach the
     work as ``job.params``. Queued when the caller's transaction commits."""
     if job_kind(kind) is None:
@@ -99,7 +104,7 @@ def _enqueue(job_id: int) -> None:
     Job.objects.filter(pk=job_id, task_result_id="").update(task_result_id=str(result.id))
 
 
-def progress(job: Job, done: int, total: int | None = None, *, message: str | None = None):
+def progress(job: Job, done: int, total: int | None = None, *, message: str | None = None) -> None:
     """Record how far ``job`` is; raises Cancelled when someone cancelled it. Cheap to call per
     row: it reaches the database at most every PROGRESS_SECONDS."""
     now = time.monotonic()
@@ -109,7 +114,7 @@ def progress(job: Job, done: int, total: int | None = None, *, message: str | No
     last = getattr(job, "_progress_at", None)
     if last is not None and now - last < PROGRESS_SECONDS and done != total:
         return
-    job._progress_at = now
+    job._progress_at = now  # type: ignore[attr-defined]  # kept on the instance between calls
     if not in_work_transaction():
         Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
     if Job.objects.filter(pk=job.pk, cancel_requested_at__isnull=False).exists():
@@ -173,13 +178,21 @@ def job_run(job_id: int, worker_id: str = "") -> str:
 
 
 @task(takes_context=True)
-def job_run_task(context, job_id: int) -> str:
+def job_run_task(context: Any, job_id: int) -> str:
     """The one task on the queue: run a job (its kind says what the work is)."""
     worker_ids = context.task_result.worker_ids
     return job_run(job_id, worker_id=worker_ids[-1] if worker_ids else "")
 
 
-def _finish(job: Job, status: str, message: str, *, result=None, problems=(), problems_total=0):
+def _finish(
+    job: Job,
+    status: str,
+    message: str,
+    *,
+    result: dict[str, Any] | None = None,
+    problems: Iterable[dict[str, Any]] = (),
+    problems_total: int = 0,
+) -> None:
     # Only the worker that runs the job may end it: after a take-over, a late one changes nothing.
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker_id=job.worker_id).update(
         status=status,

@@ -6,7 +6,9 @@ are read once and every tile aggregates over them, so the number of queries does
 with the number of organisations."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Min
 from django.http import Http404
@@ -47,7 +49,7 @@ class Dashboard:
 BOARD_ROLES = frozenset({Role.BOARD, Role.AUDITOR})
 
 
-def board_organisations(person) -> list[Organisation] | None:
+def board_organisations(person: Any) -> list[Organisation] | None:
     """For a person whose only roles are board member or auditor: the organisations they hold
     those roles on (their home page is the dashboard). None for anyone else."""
     if not person.is_authenticated or person.is_superuser:
@@ -68,7 +70,7 @@ def scope_ids(organisation: Organisation, with_children: bool) -> list[int]:
     return list(organisation_subtree(organisation).values_list("pk", flat=True))
 
 
-def data_begins(organisation_ids) -> dt.date | None:
+def data_begins(organisation_ids: Sequence[int]) -> dt.date | None:
     """The earliest date any register of these organisations has data for: the first year of
     spend, the first project report, the first idea or experiment."""
     from omslag.innovation.models import Experiment, Idea
@@ -95,7 +97,7 @@ def data_begins(organisation_ids) -> dt.date | None:
     return min(candidates, default=None)
 
 
-def as_of_check(organisation_ids, as_of: dt.date, today: dt.date) -> None:
+def as_of_check(organisation_ids: Sequence[int], as_of: dt.date, today: dt.date) -> None:
     """Refuse a date in the future or before any data: the figures would be empty or made up."""
     if as_of > today:
         raise RuleViolation(
@@ -114,7 +116,7 @@ def as_of_check(organisation_ids, as_of: dt.date, today: dt.date) -> None:
 
 
 def dashboard_for(
-    *, person, organisation: Organisation, with_children: bool, as_of: dt.date | None
+    *, person: Any, organisation: Organisation, with_children: bool, as_of: dt.date | None
 ) -> Dashboard:
     """The board dashboard of ``organisation`` (with the organisations below it when
     ``with_children``) as of a date (today when None). 404 when the person may not read the

@@ -139,9 +139,11 @@ class GroupSummary(ExperimentResult):
         sum_of_squares = check_finite(self.sum_of_squares, f"sum of squares of {label}")
         object.__setattr__(self, "sum_of_squares", sum_of_squares)
         if moments is not None:
-            mean, deviations = moments
+            mean, moment_deviations = moments
             object.__setattr__(self, "_mean", check_finite(mean, f"mean of {label}"))
-            object.__setattr__(self, "_variance", _finite_quotient(deviations, count - 1, label))
+            object.__setattr__(
+                self, "_variance", _finite_quotient(moment_deviations, count - 1, label)
+            )
             return
         object.__setattr__(self, "_mean", self.total / count)
         deviations = Fraction(sum_of_squares) - Fraction(self.total) ** 2 / count
