@@ -7,7 +7,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from omslag.common.access import require
-from omslag.common.api.helpers import validated
+from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
+from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from . import access, invitations, selectors, services
@@ -76,10 +77,6 @@ class MembershipUpdateIn(CamelSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
-class VersionIn(CamelSerializer):
-    version = serializers.IntegerField(required=False)
-
-
 class OrganisationFiltersIn(CamelSerializer):
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
     parent = serializers.SlugField(required=False, help_text="Short name of the parent")
@@ -93,12 +90,6 @@ class MembershipFiltersIn(CamelSerializer):
         required=False, help_text="Short name: this organisation and those below it"
     )
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-
-
-def _validated(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema(tags=["organisations"])
@@ -128,7 +119,7 @@ class OrganisationListApi(generics.GenericAPIView):
         responses={201: OrganisationOut},
     )
     def post(self, request):
-        data = _validated(OrganisationCreateIn, request.data)
+        data = validated(OrganisationCreateIn, request.data)
         parent_slug = data.pop("parent", None)
         if parent_slug:
             parent = access.organisation_get_readable(request.user, parent_slug)
@@ -157,7 +148,7 @@ class OrganisationDetailApi(generics.GenericAPIView):
     def patch(self, request, slug):
         organisation = access.organisation_get_readable(request.user, slug)
         require(access.organisation_can_change(request.user, organisation))
-        data = _validated(OrganisationUpdateIn, request.data)
+        data = validated(OrganisationUpdateIn, request.data)
         organisation = services.organisation_update(
             actor=request.user,
             organisation=organisation,
@@ -175,7 +166,7 @@ class OrganisationDetailApi(generics.GenericAPIView):
     def delete(self, request, slug):
         organisation = access.organisation_get_readable(request.user, slug)
         require(access.organisation_can_delete(request.user, organisation))
-        data = _validated(VersionIn, request.query_params)
+        data = validated(VersionIn, request.query_params)
         services.organisation_delete(
             actor=request.user, organisation=organisation, expected_version=data.get("version")
         )
@@ -208,7 +199,7 @@ class MembershipListApi(generics.GenericAPIView):
         responses={201: MembershipOut},
     )
     def post(self, request):
-        data = _validated(MembershipCreateIn, request.data)
+        data = validated(MembershipCreateIn, request.data)
         organisation = access.organisation_get_readable(request.user, data["organisation"])
         require(access.organisation_can_manage_members(request.user, organisation))
         person = services.person_find_or_create(
@@ -221,44 +212,26 @@ class MembershipListApi(generics.GenericAPIView):
 
 
 @extend_schema(tags=["memberships"])
-class MembershipDetailApi(generics.GenericAPIView):
+@versioned_detail_schema("memberships", MembershipUpdateIn, MembershipOut)
+class MembershipDetailApi(VersionedDetailApi):
     serializer_class = MembershipOut
+    update_input = MembershipUpdateIn
 
-    @extend_schema(operation_id="memberships_read")
-    def get(self, request, pk):
-        return Response(MembershipOut(access.membership_get_readable(request.user, pk)).data)
+    def readable(self, person, pk):
+        return access.membership_get_readable(person, pk)
 
-    @extend_schema(
-        operation_id="memberships_update",
-        request=MembershipUpdateIn,
-        responses={200: MembershipOut},
-    )
-    def patch(self, request, pk):
-        membership = access.membership_get_readable(request.user, pk)
-        require(access.membership_can_change(request.user, membership))
-        data = _validated(MembershipUpdateIn, request.data)
-        membership = services.membership_update(
-            actor=request.user,
-            membership=membership,
-            expected_version=data["version"],
-            role=data["role"],
+    def can_change(self, person, record):
+        return access.membership_can_change(person, record)
+
+    def update(self, actor, record, expected_version, **changes):
+        return services.membership_update(
+            actor=actor, membership=record, expected_version=expected_version, **changes
         )
-        return Response(MembershipOut(membership).data)
 
-    @extend_schema(
-        operation_id="memberships_delete",
-        request=None,
-        responses={204: None},
-        parameters=[OpenApiParameter("version", int, description="The version you read")],
-    )
-    def delete(self, request, pk):
-        membership = access.membership_get_readable(request.user, pk)
-        require(access.membership_can_change(request.user, membership))
-        data = _validated(VersionIn, request.query_params)
+    def remove(self, actor, record, expected_version):
         services.membership_delete(
-            actor=request.user, membership=membership, expected_version=data.get("version")
+            actor=actor, membership=record, expected_version=expected_version
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class InvitationOut(CamelSerializer):
