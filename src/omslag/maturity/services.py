@@ -2,7 +2,10 @@
 improvement action that becomes a challenge in the innovation pipeline. Each is atomic and
 checks its rules before anything is stored."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +15,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import save_with_history
 from omslag.common.records import record_update
 from omslag.innovation import services as innovation_services
+from omslag.organisations.models import Organisation
 
 from . import results, selectors
 from .models import Answer, ImprovementAction, Participant, ScanRound
@@ -39,12 +43,20 @@ class AnswerInput:
 
 @transaction.atomic
 def round_create(
-    *, actor, organisation, title, opens_on, closes_on, participants=None
+    *,
+    actor: Any,
+    organisation: Organisation,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    participants: Iterable[Any] | None = None,
 ) -> ScanRound:
     """A new open round; participants default to the board members of the organisation.
     Participants must have a role on the organisation (or above it)."""
     candidates = {p.pk: p for p in selectors.candidate_participants(organisation)}
-    chosen = participants if participants is not None else selectors.board_members(organisation)
+    chosen = (
+        list(participants) if participants is not None else selectors.board_members(organisation)
+    )
     strangers = [p for p in chosen if p.pk not in candidates]
     if strangers:
         raise RuleViolation(
@@ -70,7 +82,9 @@ def round_create(
 
 
 @transaction.atomic
-def round_close(*, actor, scan_round, expected_version=None) -> ScanRound:
+def round_close(
+    *, actor: Any, scan_round: ScanRound, expected_version: int | None = None
+) -> ScanRound:
     if scan_round.status == ScanRound.Status.CLOSED:
         raise RuleViolation(_("This round is already closed."))
     return record_update(
@@ -97,19 +111,16 @@ def _answer_problems(answers: list[AnswerInput]) -> dict[str, str]:
             problems[answer.statement] = _("answered twice")
         given[answer.statement] = answer
     for code in sorted(statements):
-        answer = given.get(code)
-        if answer is None:
+        found = given.get(code)
+        if found is None:
             problems.setdefault(code, _("a score from 1 to 5 and evidence are required"))
             continue
-        try:
-            score = int(answer.score)
-        except (TypeError, ValueError):
-            score = None
-        if score not in SCORES or str(answer.score).strip() not in {str(s) for s in SCORES}:
+        # A score is a whole number from 1 to 5 as typed ("3", " 3 "), or the number itself.
+        if str(found.score).strip() not in {str(s) for s in SCORES}:
             problems[code] = _("the score must be a whole number from 1 to 5")
-        elif not (answer.evidence or "").strip():
+        elif not (found.evidence or "").strip():
             problems[code] = _("evidence is required: say briefly what the score is based on")
-        elif len(answer.evidence.strip()) > EVIDENCE_MAX:
+        elif len(found.evidence.strip()) > EVIDENCE_MAX:
             problems[code] = _("the evidence is longer than %(max)d characters") % {
                 "max": EVIDENCE_MAX
             }
@@ -117,7 +128,9 @@ def _answer_problems(answers: list[AnswerInput]) -> dict[str, str]:
 
 
 @transaction.atomic
-def answers_submit(*, actor, scan_round, answers: list[AnswerInput]) -> list[Answer]:
+def answers_submit(
+    *, actor: Any, scan_round: ScanRound, answers: list[AnswerInput]
+) -> list[Answer]:
     """Store (or replace) the participant's answers to every statement, all or nothing."""
     if not Participant.objects.filter(round=scan_round, person=actor).exists():
         raise RuleViolation(_("You do not take part in this round."))
@@ -141,7 +154,7 @@ def answers_submit(*, actor, scan_round, answers: list[AnswerInput]) -> list[Ans
                 round=scan_round,
                 person=actor,
                 statement=a.statement,
-                score=int(a.score),
+                score=int(str(a.score)),
                 evidence=a.evidence.strip(),
                 answered_at=now,
             )
@@ -151,7 +164,9 @@ def answers_submit(*, actor, scan_round, answers: list[AnswerInput]) -> list[Ans
 
 
 @transaction.atomic
-def improvement_action_create(*, actor, scan_round, dimension: str) -> ImprovementAction:
+def improvement_action_create(
+    *, actor: Any, scan_round: ScanRound, dimension: str
+) -> ImprovementAction:
     """Turn a low-scoring dimension of a closed round into a challenge of the pipeline."""
     today = timezone.localdate()
     if not scan_round.is_closed(today):
