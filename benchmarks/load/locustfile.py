@@ -30,7 +30,7 @@ from pathlib import Path
 from locust import FastHttpUser, between, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mix import API_CALLS, PAGES  # noqa: E402  (the folder of this file, as Locust loads it)
+from mix import API_CALLS, EXPORT, PAGES, PERSON_WEIGHTS  # noqa: E402  (the folder of this file, as Locust loads it)
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -105,7 +105,7 @@ def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes)
 class Person(FastHttpUser):
     """Someone of one role who signs in and clicks through the pages of that role."""
 
-    weight = 9
+    weight = PERSON_WEIGHTS["person"]
     wait_time = _wait_time()
 
     def on_start(self) -> None:
@@ -113,24 +113,23 @@ class Person(FastHttpUser):
         self.pages = PAGES.get(self.account["role"], PAGES["viewer"])
         _sign_in(self.client, self.account)
 
-    @task(20)
+    @task(PERSON_WEIGHTS["browse"])
     def browse(self) -> None:
         name, address, _weight = _pick(self.pages)
         self.client.get(address.format(org=self.account["organisation"]), name=name)
 
-    @task(1)
+    @task(PERSON_WEIGHTS["export"])
     def export_and_import(self) -> None:
         """An editor's round trip: export the applications as CSV, upload that file as an
         import (checked, not confirmed, so the data stay the same run after run)."""
-        if self.account["role"] not in {"editor", "admin"}:
+        if self.account["role"] not in EXPORT["roles"]:
             return
         org = self.account["organisation"]
-        exported = self.client.get(
-            f"/organisations/{org}/export?kind=applications&format=csv", name="export csv"
-        )
+        (export_name, export_address), (import_name, import_address) = EXPORT["pages"]
+        exported = self.client.get(export_address.format(org=org), name=export_name)
         if exported.status_code != 200:
             return
-        form = self.client.get(f"/organisations/{org}/import", name="import page")
+        form = self.client.get(import_address.format(org=org), name=import_name)
         match = CSRF_INPUT.search(form.text or "")
         body, content_type = _multipart(
             {"kind": "applications", "csrfmiddlewaretoken": match.group(1) if match else ""},
@@ -152,7 +151,7 @@ class Person(FastHttpUser):
 class ApiClient(FastHttpUser):
     """A program reading the API with a bearer token (made through the API after signing in)."""
 
-    weight = 1
+    weight = PERSON_WEIGHTS["api"]
     wait_time = _wait_time()
 
     def on_start(self) -> None:

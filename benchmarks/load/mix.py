@@ -56,3 +56,14 @@ API_CALLS = [
     ("api ideas", "/api/v1/organisations/{org}/ideas", 1),
     ("api funnel", "/api/v1/organisations/{org}/funnel", 1),
 ]
+
+# Locust's weights: people against programs (user classes), and a person's click on a page
+# against an export and import round trip (tasks; only the roles of EXPORT do that).
+PERSON_WEIGHTS = {"person": 9, "api": 1, "browse": 20, "export": 1}
+EXPORT = {
+    "roles": {"editor", "admin"},
+    "pages": [
+        ("export csv", "/organisations/{org}/export?kind=applications&format=csv"),
+        ("import page", "/organisations/{org}/import"),
+    ],
+}
