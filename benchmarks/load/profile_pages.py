@@ -53,7 +53,9 @@ def mix_weights() -> dict[tuple[str, str], float]:
     return shares
 
 
-def measure(accounts: list[dict], repeat: int, profile: str | None) -> list[dict]:
+def measure(
+    accounts: list[dict], repeat: int, profile: str | None, slow_ms: float | None = None
+) -> list[dict]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -85,8 +87,13 @@ def measure(accounts: list[dict], repeat: int, profile: str | None) -> list[dict
             client.get(address)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler, stream=out).sort_stats(
+                os.environ.get("PROFILE_SORT", "tottime")
+            ).print_stats(40)
             print(out.getvalue(), file=sys.stderr)
+        for query in queries.captured_queries:
+            if slow_ms is not None and float(query["time"]) * 1000 >= slow_ms:
+                print(f"{role} {name}: {float(query['time']) * 1000:.0f} ms  {query['sql']}\n")
         cpu_ms.sort()
         rows.append(
             {
@@ -111,6 +118,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="requests per page (median)")
     parser.add_argument("--profile", help="print cProfile's heaviest functions of this page")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--slow-queries", type=float, help="print the queries that took ≥ MS")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omslag.settings")
     allowed = os.environ.get("OMSLAG_ALLOWED_HOSTS", "")
@@ -118,7 +126,9 @@ def main() -> None:
     import django
 
     django.setup()
-    rows = measure(json.loads(args.accounts.read_text()), args.repeat, args.profile)
+    rows = measure(
+        json.loads(args.accounts.read_text()), args.repeat, args.profile, args.slow_queries
+    )
     mean = sum(r["share"] * r["cpu_ms"] for r in rows) / sum(r["share"] for r in rows)
     for r in sorted(rows, key=lambda r: -r["share"] * r["cpu_ms"]):
         print(
