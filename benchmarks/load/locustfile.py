@@ -24,9 +24,13 @@ import json
 import os
 import random
 import re
+import sys
 from pathlib import Path
 
-from locust import HttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mix import API_CALLS, EXPORT, PAGES, PERSON_WEIGHTS  # noqa: E402  (the folder of this file, as Locust loads it)
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -53,60 +57,6 @@ ACCOUNTS = _accounts()
 _next_person = itertools.cycle([a for a in ACCOUNTS if a.get("role") != "api"] or ACCOUNTS)
 _next_api = itertools.cycle(ACCOUNTS)
 
-# The pages each role uses most, with their weights: (name, address with {org}).
-PAGES: dict[str, list[tuple[str, str, int]]] = {
-    "viewer": [
-        ("home", "/", 2),
-        ("organisation", "/organisations/{org}", 1),
-        ("applications", "/organisations/{org}/applications", 3),
-        ("projects", "/organisations/{org}/projects", 3),
-        ("experiments", "/organisations/{org}/experiments", 2),
-        ("algorithms", "/organisations/{org}/algorithms", 2),
-    ],
-    "editor": [
-        ("home", "/", 1),
-        ("applications", "/organisations/{org}/applications", 4),
-        ("spend", "/organisations/{org}/spend", 2),
-        ("projects", "/organisations/{org}/projects", 3),
-        ("experiments", "/organisations/{org}/experiments", 2),
-        ("ideas", "/organisations/{org}/ideas", 1),
-    ],
-    "admin": [
-        ("home", "/", 1),
-        ("organisations", "/organisations", 2),
-        ("people", "/organisations/{org}/people", 2),
-        ("applications", "/organisations/{org}/applications", 2),
-        ("account", "/account", 1),
-    ],
-    "board": [
-        ("home", "/", 1),
-        ("dashboard", "/organisations/{org}/dashboard", 3),
-        ("balance", "/organisations/{org}/balance", 2),
-        ("project portfolio", "/organisations/{org}/project-portfolio", 2),
-        ("experiments", "/organisations/{org}/experiments", 1),
-    ],
-    "auditor": [
-        ("applications", "/organisations/{org}/applications", 2),
-        ("projects", "/organisations/{org}/projects", 2),
-        ("assessments", "/organisations/{org}/assessments", 2),
-        ("algorithms", "/organisations/{org}/algorithms", 2),
-    ],
-    "safeguard_officer": [
-        ("home", "/", 1),
-        ("assessments", "/organisations/{org}/assessments", 3),
-        ("safeguard coverage", "/organisations/{org}/safeguard-coverage", 2),
-        ("algorithms", "/organisations/{org}/algorithms", 2),
-    ],
-}
-API_CALLS = [
-    ("api me", "/api/v1/me", 1),
-    ("api organisations", "/api/v1/organisations", 2),
-    ("api projects", "/api/v1/organisations/{org}/projects", 3),
-    ("api applications", "/api/v1/organisations/{org}/applications", 3),
-    ("api ideas", "/api/v1/organisations/{org}/ideas", 1),
-    ("api funnel", "/api/v1/organisations/{org}/funnel", 1),
-]
-
 
 def _pick(pages):
     return random.choices(pages, weights=[weight for _n, _a, weight in pages])[0]
@@ -131,10 +81,31 @@ def _sign_in(client, account) -> None:
             response.failure(f"sign-in of {account['email']} answered {response.status_code}")
 
 
-class Person(HttpUser):
+def _cookie(client, name: str) -> str:
+    return next((c.value for c in client.cookiejar if c.name == name), "")
+
+
+def _multipart(fields: dict[str, str], name: str, filename: str, content: bytes):
+    """A multipart/form-data body (Locust's fast client sends bytes, not files)."""
+    boundary = f"omslag-load-{random.getrandbits(64):016x}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+        f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+        + content
+        + b"\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+class Person(FastHttpUser):
     """Someone of one role who signs in and clicks through the pages of that role."""
 
-    weight = 9
+    weight = PERSON_WEIGHTS["person"]
     wait_time = _wait_time()
 
     def on_start(self) -> None:
@@ -142,55 +113,68 @@ class Person(HttpUser):
         self.pages = PAGES.get(self.account["role"], PAGES["viewer"])
         _sign_in(self.client, self.account)
 
-    @task(20)
+    @task(PERSON_WEIGHTS["browse"])
     def browse(self) -> None:
         name, address, _weight = _pick(self.pages)
         self.client.get(address.format(org=self.account["organisation"]), name=name)
 
-    @task(1)
+    @task(PERSON_WEIGHTS["export"])
     def export_and_import(self) -> None:
         """An editor's round trip: export the applications as CSV, upload that file as an
         import (checked, not confirmed, so the data stay the same run after run)."""
-        if self.account["role"] not in {"editor", "admin"}:
+        if self.account["role"] not in EXPORT["roles"]:
             return
         org = self.account["organisation"]
-        exported = self.client.get(
-            f"/organisations/{org}/export?kind=applications&format=csv", name="export csv"
-        )
+        (export_name, export_address), (import_name, import_address) = EXPORT["pages"]
+        exported = self.client.get(export_address.format(org=org), name=export_name)
         if exported.status_code != 200:
             return
-        form = self.client.get(f"/organisations/{org}/import", name="import page")
-        match = CSRF_INPUT.search(form.text)
+        form = self.client.get(import_address.format(org=org), name=import_name)
+        match = CSRF_INPUT.search(form.text or "")
+        body, content_type = _multipart(
+            {"kind": "applications", "csrfmiddlewaretoken": match.group(1) if match else ""},
+            "file",
+            "applications.csv",
+            exported.content,
+        )
         self.client.post(
             f"/organisations/{org}/import",
-            data={"kind": "applications", "csrfmiddlewaretoken": match.group(1) if match else ""},
-            files={"file": ("applications.csv", exported.content, "text/csv")},
-            headers={"Referer": f"{self.client.base_url}/organisations/{org}/import"},
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "Referer": f"{self.client.base_url}/organisations/{org}/import",
+            },
             name="import upload and check",
         )
 
 
-class ApiClient(HttpUser):
+class ApiClient(FastHttpUser):
     """A program reading the API with a bearer token (made through the API after signing in)."""
 
-    weight = 1
+    weight = PERSON_WEIGHTS["api"]
     wait_time = _wait_time()
 
     def on_start(self) -> None:
         self.account = next(_next_api)
         _sign_in(self.client, self.account)
-        csrf = self.client.cookies.get("csrftoken", "")
         created = self.client.post(
             "/api/v1/tokens",
             json={"name": "load test"},
-            headers={"X-CSRFToken": csrf, "Referer": self.client.base_url + "/"},
+            headers={
+                "X-CSRFToken": _cookie(self.client, "csrftoken"),
+                "Referer": self.client.base_url + "/",
+            },
             name="api token create",
         )
-        self.client.cookies.clear()  # from here on only the token signs the requests
+        self.client.cookiejar.clear()  # from here on only the token signs the requests
         token = created.json().get("token", "") if created.status_code == 201 else ""
-        self.client.headers["Authorization"] = f"Bearer {token}"
+        self.authorization = {"Authorization": f"Bearer {token}"}
 
     @task
     def read(self) -> None:
         name, address, _weight = _pick(API_CALLS)
-        self.client.get(address.format(org=self.account["organisation"]), name=name)
+        self.client.get(
+            address.format(org=self.account["organisation"]),
+            name=name,
+            headers=self.authorization,
+        )

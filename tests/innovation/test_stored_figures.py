@@ -182,3 +182,51 @@ def test_the_funnel_page_shows_when_its_figures_were_computed(
     queued[0]()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "being updated" not in page
+
+
+def _experiments(owner, count):
+    for number in range(count):
+        services.experiment_create(
+            actor=None,
+            organisation=owner,
+            title=f"Proef {number}",
+            budget=Decimal(1000),
+            **DESIGN,
+        )
+
+
+@pytest.mark.django_db
+def test_the_funnel_api_reads_the_stored_figures_with_their_as_of_time(
+    make_member, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The API answers from the stored figures (as the page does), so its work does not grow
+    with the experiments, and says as of when and whether a refresh is under way."""
+    from tests.api.calls import call, ok
+    from tests.conftest import api_client_for
+
+    small = organisation("fs-klein", kind="ministry")
+    large = organisation("fs-groot", kind="ministry")
+    _experiments(small, 2)
+    _experiments(large, 40)
+    reader = make_member("viewer", small)
+    make_member("viewer", large, reader)
+    client = api_client_for(reader)
+    for owner, count in ((small, 2), (large, 40)):
+        ok(call(client, "get", "/organisations/{slug}/funnel", slug=owner.slug))  # stored now
+        with django_assert_max_num_queries(8):
+            answer = ok(call(client, "get", "/organisations/{slug}/funnel", slug=owner.slug))
+        assert answer["total"] == count
+        assert answer["figures"]["pending"] is False
+        assert answer["figures"]["asOf"]
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        _experiments(small, 1)
+    answer = ok(call(client, "get", "/organisations/{slug}/funnel", slug=small.slug))
+    assert answer["total"] == 2 and answer["figures"]["pending"] is True
+    for refresh in queued:
+        refresh()
+    answer = ok(call(client, "get", "/organisations/{slug}/funnel", slug=small.slug))
+    assert answer["total"] == 3 and answer["figures"]["pending"] is False
+    reached = {row["stage"]: row["reached"] for row in answer["stages"]}
+    fresh = selectors.funnel(small)
+    assert reached == {row["stage"]: row["reached"] for row in fresh["stages"]}

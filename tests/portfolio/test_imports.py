@@ -183,3 +183,39 @@ def test_cli_import_spend_reports_rows_and_exits_non_zero(org, tmp_path, capsys)
     err = capsys.readouterr().err
     assert "row 3, column amount (value '-5'): the amount must not be negative" in err
     assert "row 7, column application" in err
+
+
+def test_the_application_export_lists_live_dependencies_with_queries_that_do_not_grow(org):
+    """``depends_on`` holds the names of the live applications an application depends on
+    (not a removed dependency, not a deleted application), sorted; the export's queries are
+    the same for 3 and for 30 applications (the dependencies are read in one query)."""
+    import csv
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omslag.portfolio import services
+
+    portal = application(org, "Portaal")
+    for name in ("Zaken", "Archief", "Betalen", "Oud"):
+        services.dependency_add(actor=None, application=portal, depends_on=application(org, name))
+    gone = Dependency.objects.get(application=portal, depends_on__name="Betalen")
+    services.dependency_remove(actor=None, dependency=gone)
+    services.application_delete(actor=None, application=Application.objects.get(name="Oud"))
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            exported = exchange.export_file(
+                person=_operator(), organisation=org, kind="applications", fmt="csv"
+            )
+        rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+        return {row["name"]: row["depends_on"] for row in rows}, len(queries.captured_queries)
+
+    found, few = export()
+    assert found == {"Archief": "", "Betalen": "", "Portaal": "Archief; Zaken", "Zaken": ""}
+    for number in range(26):
+        extra = application(org, f"Extra {number:02d}")
+        services.dependency_add(actor=None, application=extra, depends_on=portal)
+    found, many = export()
+    assert many == few
+    assert found["Extra 07"] == "Portaal" and found["Portaal"] == "Archief; Zaken"

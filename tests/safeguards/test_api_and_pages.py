@@ -233,3 +233,48 @@ def test_rights_are_checked_where_the_request_enters(
     assert response.status_code == 302
     mitigation.refresh_from_db()
     assert mitigation.status == "approved"
+
+
+def test_the_assessment_list_shows_pages_of_50_with_the_same_queries_whatever_the_number(
+    client, templates, org, editor
+):
+    """At national scale a ministry has thousands of assessments: the list reads one page of
+    50 (the newest first) and links to the others, and its queries do not grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omslag.safeguards.models import Assessment
+
+    client.force_login(editor)
+    url = f"/organisations/{org.slug}/assessments"
+    experiment = new_experiment(org)
+
+    def start(count):
+        for _ in range(count):
+            services.assessment_create(
+                actor=editor,
+                template=templates["privacy-prescan"],
+                subject=experiment,
+                title=f"Toets {Assessment.objects.count() + 1:03d}",
+            )
+
+    def queries_of_the_list():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(queries.captured_queries), page.content.decode()
+
+    start(3)
+    few, page = queries_of_the_list()
+    assert page.count("/assessments/") - page.count("/assessments/new") >= 3
+    assert 'rel="next"' not in page
+    start(57)  # 60 in all
+    many, page = queries_of_the_list()
+    assert many == few
+    newest_first = [f"Toets {n:03d}" for n in range(60, 10, -1)]
+    assert all(title in page for title in newest_first)
+    assert "Toets 010" not in page and 'rel="next"' in page
+    second = client.get(url, {"page": 2}).content.decode()
+    assert all(f"Toets {n:03d}" in second for n in range(1, 11))
+    assert "Toets 011" not in second

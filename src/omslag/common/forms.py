@@ -1,13 +1,16 @@
 """The forms and form fields every app's pages share: a model form that carries the version it
-was based on, the confirmation of a delete or workflow step, and amounts in the reader's
-notation."""
+was based on, the confirmation of a delete or workflow step, amounts in the reader's notation,
+and a select that renders its options without a template per option."""
 
+import copy
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils.formats import get_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -62,14 +65,62 @@ class MoneyField(forms.DecimalField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    """``django/forms/widgets/attrs.html`` in Python: `` name="value"`` per attribute, the name
+    alone for True, nothing for False."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A select whose HTML equals Django's ``Select`` but is built in Python: Django renders
+    every option through two templates, about 0.1 ms each, so a choice of one of an
+    organisation's 1,200 applications cost the spend page 120 ms of its 130 ms of CPU."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [
+            format_html(
+                '<select name="{}"{}>',
+                widget["name"],
+                mark_safe(_attributes(widget["attrs"])),  # noqa: S308  (escaped in _attributes)
+            )
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                html.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                html.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        mark_safe(_attributes(option["attrs"])),  # noqa: S308  (escaped in _attributes)
+                        option["label"],
+                    )
+                )
+            if group_name:
+                html.append("\n  </optgroup>")
+        html.append("\n</select>")
+        return mark_safe("".join(html))  # noqa: S308  (every value escaped by format_html)
+
+
 class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]
     """A ModelForm with the hidden version it was based on (optimistic locking); a new record
-    has no version yet, so the field goes away."""
+    has no version yet, so the field goes away. Its foreign keys (and those of every form that
+    derives from it) are ``QuickSelect``s."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A foreign key's choices grow with the register: render them without templates.
+            if isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select:
+                field.widget = copy.copy(field.widget)
+                field.widget.__class__ = QuickSelect
         if self.instance.pk is None:
             del self.fields["version"]
         elif "version" not in self.initial:

@@ -163,9 +163,12 @@ class SpendLineForm(VersionedModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].queryset = Application.objects.filter(
-            organisation=organisation
-        ).order_by("name")
+        # Only what the choice shows: a ministry has thousands of applications.
+        self.fields["application"].queryset = (
+            Application.objects.filter(organisation=organisation)
+            .only("pk", "name", "organisation_id")
+            .order_by("name")
+        )
         self.fields["amount"].help_text = _("In euro, e.g. 1,250,000 or 1,250,000.50.")
 
 

@@ -219,6 +219,11 @@ class Assessment(DomainModel):
             models.Index(fields=["experiment", "kind", "status"]),
             models.Index(fields=["project", "kind", "status"]),
             models.Index(fields=["application", "kind", "status"]),
+            # The list of an organisation's assessments, newest change first, page by page.
+            models.Index(fields=["organisation", "-updated_at"], name="assessment_org_updated"),
+            models.Index(
+                fields=["organisation", "status", "-updated_at"], name="assessment_org_status"
+            ),
         ]
 
     def __str__(self):

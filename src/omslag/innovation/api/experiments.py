@@ -159,6 +159,13 @@ class FunnelStageOut(CamelSerializer):
     median_days = serializers.FloatField(allow_null=True, help_text="Median days in the stage.")
 
 
+class FunnelStateOut(CamelSerializer):
+    as_of = serializers.DateTimeField(help_text="When the figures were computed.")
+    pending = serializers.BooleanField(
+        help_text="The data changed since; new figures are being computed."
+    )
+
+
 class FunnelOut(CamelSerializer):
     stages = FunnelStageOut(many=True)
     stopped = serializers.IntegerField()
@@ -172,6 +179,7 @@ class FunnelOut(CamelSerializer):
     budget_per_operation = money(
         allow_null=True, help_text="Total budget per experiment that reached operation."
     )
+    figures = FunnelStateOut(help_text="The stored figures' as-of time.")
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -313,12 +321,16 @@ class FunnelApi(generics.GenericAPIView):
         description=(
             "Counts per stage for the organisation and those below it, conversion to the next "
             "stage, median days in each stage, the share that reached operation and the "
-            "budget per experiment that reached it."
+            "budget per experiment that reached it. Computed once and stored (as the funnel "
+            "page shows it), refreshed when an idea, experiment or decision changes; "
+            "`figures` says as of when, and whether a refresh is under way."
         ),
     )
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
-        return Response(FunnelOut(selectors.funnel(organisation)).data)
+        stored = selectors.funnel_stored(organisation)
+        state = {"as_of": stored.computed_at, "pending": stored.pending}
+        return Response(FunnelOut({**stored.figures, "figures": state}).data)
 
 
 @extend_schema(tags=["experiments"])
