@@ -18,7 +18,7 @@ from omslag.common.tabular.conversion import Conversion
 from omslag.common.tabular.formats import read_table
 from omslag.common.tabular.importing import import_run
 from omslag.common.tabular.registry import import_spec
-from omslag.projects.models import Project
+from omslag.projects.models import Project, ProjectReport
 from tests.factories import member, organisation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "conversions"
@@ -116,4 +116,35 @@ def test_a_row_that_does_not_convert_is_named_and_nothing_is_saved():
         (3, "Planned cost (M SEK)"),
         (3, "Status"),
     }
+    assert Project.objects.filter(organisation=org).count() == 0
+
+
+def test_importing_the_register_again_changes_nothing():
+    text = (EXAMPLES / "one-row-per-project.csv").read_text()
+    org, first = run(text)
+    rows = register_rows()
+    records = len(rows) + sum(1 for row in rows if row["Current cost (M SEK)"])
+    assert (first.created, first.updated, first.unchanged) == (len(rows), records - len(rows), 0)
+    reports = ProjectReport.objects.filter(project__organisation=org).count()
+    conversion = Conversion.from_dict(
+        json.loads((EXAMPLES / "one-row-per-project.json").read_text())
+    )
+    again = import_run(
+        import_spec("projects"),
+        read_table(io.BytesIO(text.encode()), "register.csv", max_bytes=10**6),
+        actor=member("editor", org),
+        organisation=org,
+        conversion=conversion,
+    )
+    assert again.ok
+    assert (again.created, again.updated, again.unchanged) == (0, 0, records)
+    assert ProjectReport.objects.filter(project__organisation=org).count() == reports
+
+
+def test_a_value_the_model_refuses_is_named_by_row_and_column():
+    long_id = "SE-" + "9" * 120  # longer than an external identifier may be
+    text = (EXAMPLES / "one-row-per-project.csv").read_text().replace("SE-102", long_id)
+    org, report = run(text)
+    assert not report.ok
+    assert {(p.row, p.column) for p in report.problems} == {(3, "external_id")}
     assert Project.objects.filter(organisation=org).count() == 0

@@ -15,7 +15,11 @@ from omslag.analysis.projects import (
     status_colour,
 )
 from omslag.common.errors import RuleViolation
-from omslag.common.history import restore_fields, save_with_history
+from omslag.common.history import (
+    bulk_create_with_history_sql,
+    restore_fields,
+    save_with_history,
+)
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
@@ -152,6 +156,29 @@ def project_figures_refresh_many(projects) -> None:
             **{name: getattr(project, name) for name in FIGURE_FIELDS}
         )
     projects_changed(p.organisation_id for p in projects)
+
+
+def projects_register_bulk_save(*, actor, new_projects, new_reports) -> None:
+    """Save what a register import validated, in bulk: the new projects with their figures
+    computed in memory from their new reports (so no UPDATE per project follows), then the
+    reports, both with their first history rows (copied in the database); projects that
+    existed and got a report have their figures recomputed. For imports of tens of
+    thousands of rows."""
+    owners = [report.project for report in new_reports]  # before the keys are set below
+    by_project: dict[int, list] = {}
+    for report, owner in zip(new_reports, owners, strict=True):
+        by_project.setdefault(id(owner), []).append(report)
+    new_keys = {id(p) for p in new_projects}
+    existing = {id(p): p for p in owners if id(p) not in new_keys}
+    for project in new_projects:
+        _apply_figures(project, choose_figure_reports(by_project.get(id(project), [])))
+    bulk_create_with_history_sql(Project, new_projects, actor=actor, batch_size=2000)
+    for report, owner in zip(new_reports, owners, strict=True):
+        report.project = owner  # now with its key
+    bulk_create_with_history_sql(ProjectReport, new_reports, actor=actor, batch_size=2000)
+    if existing:
+        project_figures_refresh_many(existing.values())
+    projects_changed(p.organisation_id for p in new_projects)
 
 
 def projects_changed(organisation_ids) -> None:
