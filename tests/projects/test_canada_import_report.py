@@ -208,8 +208,16 @@ def test_no_longer_reported_projects_are_left_out_of_the_forecast_unless_asked(o
     assert selectors.no_longer_reported_count(org) == len(gone)
 
     shipped = services.reference_class_shipped()
+    # Canadian dollars are not added to euro without a stated rate: the portfolio is refused.
+    refused = selectors.forecast_report(org, shipped, seed=1, iterations=200)
+    assert refused["portfolio"] is None
+    assert refused["unconvertedCurrencies"] == [
+        {"currency": "CAD", "projects": len(with_estimate) - len(gone)}
+    ]
+    services.exchange_rate_set(actor=None, organisation=org, currency="CAD", rate="0.68")
     default = selectors.forecast_report(org, shipped, seed=1, iterations=200)
     assert default["portfolio"]["projects"] == len(with_estimate) - len(gone)
+    assert [rate["rate"] for rate in default["exchangeRates"]] == ["0.68"]
     assert default["noLongerReported"] == {
         "count": len(gone),
         "included": False,

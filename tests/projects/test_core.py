@@ -242,6 +242,9 @@ def test_cli_reference_class_forecast_and_export(canada, tmp_path, capsys):
     call_command("reference-class", "build", "eigen", "--org", canada.slug)
     assert ReferenceClass.objects.get(name="eigen").pairs.count() == 99
     assert "99 pairs" in capsys.readouterr().out
+    # The register is in Canadian dollars: the portfolio adds them at a stated rate only.
+    call_command("rate", "set", "CAD", "0.68", "--org", canada.slug, "--as-of", "2020-01-01")
+    capsys.readouterr()
     call_command(
         "forecast",
         "--org",

@@ -82,11 +82,33 @@ class DashboardLegacyOut(serializers.Serializer):
     highestRisks = DashboardLegacyApplicationOut(many=True)
 
 
+class DashboardExchangeRateOut(serializers.Serializer):
+    currency = serializers.CharField()
+    rate = serializers.CharField(help_text="One unit of the currency in the reporting currency")
+    asOf = serializers.DateField()
+    source = serializers.CharField(allow_blank=True)
+    organisation = serializers.SlugField(help_text="The organisation that stated the rate")
+
+
+class DashboardUnconvertedOut(serializers.Serializer):
+    currency = serializers.CharField()
+    projects = serializers.IntegerField()
+
+
 class DashboardProjectsOut(serializers.Serializer):
     count = serializers.IntegerField()
-    originalBudget = money(help_text="Sum of the first reports' estimates")
-    currentEstimate = money(help_text="Sum of the latest reports' estimates")
-    costChange = money()
+    currency = serializers.CharField(help_text="The reporting currency of the amounts")
+    exchangeRates = DashboardExchangeRateOut(
+        many=True, help_text="The stated rates the amounts were converted at"
+    )
+    unconvertedCurrencies = DashboardUnconvertedOut(
+        many=True,
+        help_text="Currencies without a stated rate: then the amounts are null (never added "
+        "unconverted)",
+    )
+    originalBudget = money(allow_null=True, help_text="Sum of the first reports' estimates")
+    currentEstimate = money(allow_null=True, help_text="Sum of the latest reports' estimates")
+    costChange = money(allow_null=True)
     costChangePercent = serializers.FloatField(allow_null=True)
     scheduleChangeMonths = serializers.FloatField(
         allow_null=True, help_text="Mean shift of the end date in months"

@@ -5,8 +5,10 @@ organisation are shipped with omslag: everyone reads them, nobody changes them."
 from django.http import Http404
 
 from omslag.organisations.access import (
+    ADMIN_ROLES,
     organisation_can_change,
     organisation_can_read,
+    person_roles,
     readable_paths,
 )
 
@@ -36,6 +38,12 @@ def projects_can_read(person, organisation) -> bool:
 
 def projects_can_change(person, organisation) -> bool:
     return organisation_can_change(person, organisation)
+
+
+def exchange_rates_can_change(person, organisation) -> bool:
+    """Stating rates and the reporting currency changes every sum of the organisation and
+    those below it: administrators only."""
+    return bool(person_roles(person, organisation) & ADMIN_ROLES)
 
 
 def _pk(pk):

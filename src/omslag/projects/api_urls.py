@@ -78,5 +78,15 @@ urlpatterns = [
         api.OrganisationForecastApi.as_view(),
         name="forecast",
     ),
+    path(
+        "organisations/<slug:slug>/exchange-rates",
+        api.ExchangeRateListApi.as_view(),
+        name="exchange-rates",
+    ),
+    path(
+        "organisations/<slug:slug>/reporting-currency",
+        api.ReportingCurrencyApi.as_view(),
+        name="reporting-currency",
+    ),
     path("projects/<int:pk>/forecast", api.ProjectForecastApi.as_view(), name="project-forecast"),
 ]

@@ -279,3 +279,34 @@ class ReferenceClassUploadForm(forms.Form):
                 shown.append(_("… and %(n)s more rows.") % {"n": len(problems) - 10})
             raise forms.ValidationError(shown)
         return pairs
+
+
+class ExchangeRateForm(forms.Form):
+    """A rate to state: one unit of the currency in the reporting currency, as of a date."""
+
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, help_text=_("Three letters of ISO 4217, e.g. SEK.")
+    )
+    rate = forms.DecimalField(
+        label=_("Rate"),
+        max_digits=24,
+        decimal_places=12,
+        help_text=_("What one unit of the currency is in the reporting currency, e.g. 0.0874."),
+    )
+    as_of = forms.DateField(
+        label=_("As of"), help_text=_("The date the rate holds from, e.g. 2025-06-30.")
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the rate comes from, e.g. the ECB reference rate of that day."),
+    )
+
+
+class ReportingCurrencyForm(forms.Form):
+    currency = forms.CharField(
+        label=_("Reporting currency"),
+        max_length=3,
+        help_text=_("Three letters of ISO 4217. Sums of amounts are shown in this currency."),
+    )

@@ -1,6 +1,7 @@
 """Large ICT projects in the Dutch reporting model: a project with dated reports (peildatum),
 milestones, reviews, papers and benefits; and reference classes for forecasting."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -456,3 +457,51 @@ class PortfolioForecastStored(StoredFigure):
                 name="portfolio_forecast_stored_unique",
             )
         ]
+
+
+class ReportingCurrency(models.Model):
+    """The currency an organisation adds its projects' amounts up in; without one, that of the
+    nearest organisation above it, and euro at the top."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    currency = models.CharField(_("reporting currency"), max_length=3, default="EUR")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reporting currency")
+
+    def __str__(self):
+        return self.currency
+
+
+class ExchangeRate(models.Model):
+    """A rate an organisation states: one unit of ``currency`` is ``rate`` units of its
+    ``reporting_currency``, as of a date, with where the rate comes from. A stated rate is
+    never changed: a new rate is a new row, so every earlier rate stays on record."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    reporting_currency = models.CharField(_("reporting currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=24, decimal_places=12)
+    as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-as_of", "-pk"]
+        indexes = [models.Index(fields=["organisation", "currency", "as_of"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate} {self.reporting_currency} ({self.as_of})"

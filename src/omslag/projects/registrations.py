@@ -1,5 +1,6 @@
 """What the projects app offers the shared machinery: history, imports and exports."""
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,30 +59,6 @@ class _ProjectImportBase(ImportSpec):
             (p.organisation_id, p.external_id): p
             for p in Project.objects.filter(organisation__in=subtree).exclude(external_id="")
         }
-
-    def _project(self, context, organisation, external_id, **fields):
-        key = (organisation.pk, external_id)
-        project = context.cache["projects"].get(key)
-        created = project is None
-        if created:
-            project = services.project_create(
-                actor=context.actor, organisation=organisation, external_id=external_id, **fields
-            )
-            context.cache["projects"][key] = project
-        return project, created
-
-    def _report(self, context, project, peildatum, **fields):
-        """Add a published report unless one with this peildatum exists (a re-import)."""
-        if project.reports.filter(peildatum=peildatum).exists():
-            return False
-        services.report_create(
-            actor=context.actor,
-            project=project,
-            peildatum=peildatum,
-            status=ProjectReport.Status.PUBLISHED,
-            **fields,
-        )
-        return True
 
 
 class CanadaSnapshotImport(_ProjectImportBase):
@@ -339,32 +316,108 @@ class ProjectTableImport(_ProjectImportBase):
                 "organisation",
             )
 
-    def save_row(self, values, context):
+    def save_all(self, rows, context, report):
+        """Bulk save (a register from another system may hold 25,000 projects, each row one
+        report): new projects and reports are validated per row (fields and the model's own
+        rules, no query), inserted in bulk with their history, and the figures of every
+        touched project recomputed once at the end. The outcome per row is that of a row
+        saved on its own: created (its project is new), updated (a report added) or
+        unchanged (a report of that date exists: a re-import)."""
+        now = timezone.now()
+        projects = context.cache["projects"]
+        earlier = self._earlier_dates([p for p in projects.values() if p.pk])
+        new_projects, new_reports, outcomes = [], [], []
+        for row, values in rows:
+            try:
+                project, created = self._project_new(context, values, now)
+                added = self._report_new(context, project, values, earlier, now)
+            except ValidationError as exc:
+                for column, messages in _problems_by_column(exc):
+                    value = values.get(column)
+                    report.add(
+                        RowProblem(row, column, "" if value is None else str(value), messages)
+                    )
+                continue
+            if created:
+                new_projects.append(project)
+                projects[(project.organisation_id, project.external_id)] = project
+            if added is not None:
+                new_reports.append(added)
+            outcomes.append("created" if created else "updated" if added else "unchanged")
+        if not report.ok:
+            return
+        for outcome in outcomes:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        services.projects_register_bulk_save(
+            actor=context.actor, new_projects=new_projects, new_reports=new_reports
+        )
+
+    def _project_new(self, context, values, now):
+        """The row's project: the one already known by its key, else a new one (not saved
+        yet) with the row's fields, validated as a service would."""
         organisation = context.cache["organisations"][
             values.get("organisation") or context.organisation.slug
         ]
-        fields = {"name": values["name"], "number": values.get("number") or ""}
+        key = (organisation.pk, values["external_id"])
+        if key in context.cache["projects"]:
+            return context.cache["projects"][key], False
+        project = Project(
+            organisation=organisation,
+            external_id=values["external_id"],
+            name=values["name"],
+            number=values.get("number") or "",
+            currency=context.currency or "EUR",
+            created_at=now,
+        )
         if values.get("status"):
-            fields["status"] = values["status"]
+            project.status = values["status"]
         if values.get("start_date"):
-            fields["start_date"] = values["start_date"]
-        if context.currency:
-            fields["currency"] = context.currency
-        project, created = self._project(context, organisation, values["external_id"], **fields)
+            project.start_date = values["start_date"]
+        project.clean_fields(exclude=["organisation"])
+        project.clean()
+        return project, True
+
+    @staticmethod
+    def _report_new(context, project, values, earlier, now):
+        """The row's report (not saved yet), None when the project has one of that date."""
+        dates = earlier.setdefault(id(project), set())
+        if values["peildatum"] in dates:
+            return None
         reason = values.get("rebaseline_reason") or ""
-        added = self._report(
-            context,
-            project,
-            values["peildatum"],
+        added = ProjectReport(
+            project=project,
+            peildatum=values["peildatum"],
+            status=ProjectReport.Status.PUBLISHED,
+            published_at=now,
             total_cost_estimate=values["total_cost_estimate"],
             cumulative_actual_cost=values.get("cumulative_actual_cost"),
             estimated_end_date=values.get("estimated_end_date"),
             is_rebaseline=bool(reason),
             rebaseline_reason=reason,
+            created_at=now,
         )
-        if created:
-            return "created"
-        return "updated" if added else "unchanged"
+        added.clean_fields(exclude=["project"])
+        added.clean()
+        dates.add(values["peildatum"])
+        return added
+
+    @staticmethod
+    def _earlier_dates(projects) -> dict[int, set]:
+        """The report dates of these (saved) projects, keyed like ``_report_new`` keys them."""
+        by_pk = {p.pk: id(p) for p in projects}
+        dates: dict[int, set] = {}
+        for project_id, peildatum in ProjectReport.objects.filter(
+            project_id__in=list(by_pk)
+        ).values_list("project_id", "peildatum"):
+            dates.setdefault(by_pk[project_id], set()).add(peildatum)
+        return dates
+
+
+def _problems_by_column(exc: ValidationError) -> list[tuple[str, str]]:
+    """A model's validation error as (column, messages) for the import's report."""
+    if not hasattr(exc, "error_dict"):
+        return [("", "; ".join(exc.messages))]
+    return [("" if k == "__all__" else k, "; ".join(v)) for k, v in exc.message_dict.items()]
 
 
 def _iso(value):

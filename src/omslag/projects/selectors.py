@@ -22,6 +22,7 @@ from omslag.organisations.selectors import organisation_subtree
 from . import stored
 from .figures import figures_reports, reference_ratios, snapshots
 from .models import Project, ProjectReport, ReferenceClass, ReviewAdvice
+from .rates import ConvertedSum, convert_sum, rate_table_for
 
 
 def projects_of(organisation, *, include_children=True) -> QuerySet:
@@ -43,15 +44,13 @@ def projects_board_figures(organisation_ids, *, stale_before) -> dict:
     """The board dashboard's figures over the live projects (not cancelled) of these
     organisations, in one aggregate query: count, original and current estimates of those
     with a report, the end-date shifts, the colours, the running projects without a report
-    since ``stale_before`` and the latest peildatum."""
-    reported = Q(original_estimate__isnull=False)
+    since ``stale_before`` and the latest peildatum. The amounts are added in
+    ``projects_board_totals``, per currency."""
     stale = ~Q(status=Project.Status.COMPLETED) & (
         Q(latest_peildatum__isnull=True) | Q(latest_peildatum__lt=stale_before)
     )
     figures = _board_scope(organisation_ids).aggregate(
         count=Count("pk"),
-        original=Sum("original_estimate", filter=reported),
-        current=Sum("current_estimate", filter=reported),
         shift_sum=Sum("end_date_shift_months"),
         shift_count=Count("end_date_shift_months"),
         green=Count("pk", filter=Q(colour=Project.Colour.GREEN)),
@@ -61,9 +60,36 @@ def projects_board_figures(organisation_ids, *, stale_before) -> dict:
         stale=Count("pk", filter=stale),
         latest=Max("latest_peildatum"),
     )
-    for name in ("original", "current"):
-        figures[name] = Decimal(figures[name] or 0).quantize(Decimal("0.01"))
     return figures
+
+
+@dataclass(frozen=True)
+class BoardTotals:
+    """The original and current estimates of the projects with a report, each added into
+    the reporting currency at the stated rates (``total`` None: a currency has no rate)."""
+
+    original: ConvertedSum
+    current: ConvertedSum
+
+
+def projects_board_totals(organisation_ids, organisation, on: dt.date) -> BoardTotals:
+    """The board's sums of the first and latest estimates of the live projects (not
+    cancelled) with a report, per currency in one grouped query, converted at the rates
+    that hold for ``organisation`` on ``on``; a currency without a rate is never added."""
+    rows = (
+        _board_scope(organisation_ids)
+        .filter(original_estimate__isnull=False)
+        .order_by()
+        .values("currency")
+        .annotate(original=Sum("original_estimate"), current=Sum("current_estimate"), n=Count("pk"))
+    )
+    counts, original, current = {}, {}, {}
+    for row in rows:
+        counts[row["currency"]] = row["n"]
+        original[row["currency"]] = row["original"] or Decimal(0)
+        current[row["currency"]] = row["current"] or Decimal(0)
+    table = rate_table_for(organisation, on)
+    return BoardTotals(convert_sum(original, counts, table), convert_sum(current, counts, table))
 
 
 def projects_largest(organisation_ids, limit=10) -> list[Project]:
@@ -72,7 +98,14 @@ def projects_largest(organisation_ids, limit=10) -> list[Project]:
     estimate = Coalesce("current_estimate", Value(Decimal(0)), output_field=DecimalField())
     return list(
         _board_scope(organisation_ids)
-        .only("name", "original_estimate", "current_estimate", "end_date_shift_months", "colour")
+        .only(
+            "name",
+            "currency",
+            "original_estimate",
+            "current_estimate",
+            "end_date_shift_months",
+            "colour",
+        )
         .order_by(estimate.desc(), "name", "pk")[:limit]
     )
 
@@ -241,18 +274,24 @@ def portfolio_forecast(
         iterations=iterations,
         seed=seed,
         include_no_longer_reported=include_no_longer_reported,
+        table=rate_table_for(organisation),
     )
 
 
 @dataclass(frozen=True)
 class StoredForecast:
     """A portfolio forecast as stored: the result (None: nothing to forecast, ``problem``
-    says why), when it was computed, and whether a refresh is queued."""
+    says why), when it was computed, whether a refresh is queued, and its conversion: the
+    reporting currency, the rates used and the currencies left without a rate (then the
+    result is None: amounts are never added unconverted)."""
 
     result: object | None
     problem: str
     computed_at: dt.datetime | None
     pending: bool
+    currency: str = "EUR"
+    rates: list = field(default_factory=list)
+    unconverted: list = field(default_factory=list)
 
 
 def portfolio_forecast_stored(
@@ -275,11 +314,15 @@ def portfolio_forecast_stored(
         include_no_longer_reported=include_no_longer_reported,
     )
     row = stored.forecast_stored(key)
+    conversion = stored.forecast_conversion(row)
     return StoredForecast(
         stored.forecast_result(row),
-        stored.forecast_problem_text(row.problem) if row.problem else "",
+        stored.forecast_problem_text(row.problem, conversion) if row.problem else "",
         row.computed_at,
         row.pending,
+        conversion["currency"],
+        conversion["rates"],
+        conversion["unconverted"],
     )
 
 
@@ -315,13 +358,19 @@ def forecast_report(
                 probabilityOverrun50Percent=result.probability_overrun_50,
             )
         projects.append(entry)
-    portfolio = portfolio_forecast(
-        organisation,
-        reference_class,
-        iterations=iterations,
-        seed=seed,
-        include_no_longer_reported=include_no_longer_reported,
+    table = rate_table_for(organisation)
+    inputs = stored.forecast_inputs(
+        stored.forecast_scope_ids(organisation, True), include_no_longer_reported, table
     )
+    portfolio = None
+    if not inputs.unconverted:
+        portfolio = portfolio_forecast(
+            organisation,
+            reference_class,
+            iterations=iterations,
+            seed=seed,
+            include_no_longer_reported=include_no_longer_reported,
+        )
     gone = no_longer_reported_count(organisation)
     return {
         "organisation": organisation.slug,
@@ -329,7 +378,9 @@ def forecast_report(
         "seed": seed,
         "iterations": iterations,
         "projects": projects,
-        "portfolio": {
+        "portfolio": None
+        if portfolio is None
+        else {
             "projects": portfolio.project_count,
             "totalEstimate": portfolio.total_estimate,
             "mean": portfolio.mean,
@@ -338,6 +389,9 @@ def forecast_report(
             "p90": portfolio.values[2],
             "probabilityOverEstimate": portfolio.probability_over_estimate,
         },
+        "currency": inputs.currency,
+        "exchangeRates": [rate.as_data() for rate in inputs.rates_used],
+        "unconvertedCurrencies": [item.as_data() for item in inputs.unconverted],
         "noLongerReported": {
             "count": gone,
             "included": bool(include_no_longer_reported),

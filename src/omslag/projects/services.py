@@ -3,6 +3,7 @@ recorded in history. Published reports never change; a correction is a new repor
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,16 +15,21 @@ from omslag.analysis.projects import (
     status_colour,
 )
 from omslag.common.errors import RuleViolation
-from omslag.common.history import restore_fields, save_with_history
+from omslag.common.history import (
+    bulk_create_with_history_sql,
+    restore_fields,
+    save_with_history,
+)
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
 
-from . import stored, tasks
+from . import rates, stored, tasks
 from .figures import choose_figure_reports, figures_reports, snapshots
 from .gates import ProjectGateRefused, project_gate_problems
 from .models import (
     Benefit,
+    ExchangeRate,
     Milestone,
     ParliamentaryPaper,
     PortfolioForecastStored,
@@ -33,6 +39,7 @@ from .models import (
     QualityReview,
     ReferenceClass,
     ReferencePair,
+    ReportingCurrency,
     ReviewAdvice,
 )
 
@@ -149,6 +156,29 @@ def project_figures_refresh_many(projects) -> None:
             **{name: getattr(project, name) for name in FIGURE_FIELDS}
         )
     projects_changed(p.organisation_id for p in projects)
+
+
+def projects_register_bulk_save(*, actor, new_projects, new_reports) -> None:
+    """Save what a register import validated, in bulk: the new projects with their figures
+    computed in memory from their new reports (so no UPDATE per project follows), then the
+    reports, both with their first history rows (copied in the database); projects that
+    existed and got a report have their figures recomputed. For imports of tens of
+    thousands of rows."""
+    owners = [report.project for report in new_reports]  # before the keys are set below
+    by_project: dict[int, list] = {}
+    for report, owner in zip(new_reports, owners, strict=True):
+        by_project.setdefault(id(owner), []).append(report)
+    new_keys = {id(p) for p in new_projects}
+    existing = {id(p): p for p in owners if id(p) not in new_keys}
+    for project in new_projects:
+        _apply_figures(project, choose_figure_reports(by_project.get(id(project), [])))
+    bulk_create_with_history_sql(Project, new_projects, actor=actor, batch_size=2000)
+    for report, owner in zip(new_reports, owners, strict=True):
+        report.project = owner  # now with its key
+    bulk_create_with_history_sql(ProjectReport, new_reports, actor=actor, batch_size=2000)
+    if existing:
+        project_figures_refresh_many(existing.values())
+    projects_changed(p.organisation_id for p in new_projects)
 
 
 def projects_changed(organisation_ids) -> None:
@@ -456,3 +486,72 @@ def reference_class_usable(organisation, pk: int) -> ReferenceClass:
             _("There is no reference class with id %(id)s for this organisation.") % {"id": pk}
         )
     return found
+
+
+# --- exchange rates ----------------------------------------------------------------------------
+
+
+def _currency_checked(field: str, code: str) -> str:
+    code = (code or "").strip().upper()
+    if not rates.currency_known(code):
+        raise ValidationError(
+            {field: _("%(code)s is no currency code of ISO 4217 (e.g. EUR, SEK).") % {"code": code}}
+        )
+    return code
+
+
+def _rates_changed(organisation) -> None:
+    """Rates of this organisation hold for it and every organisation below it: their stored
+    forecasts are marked behind and refreshed once this commits."""
+    affected = PortfolioForecastStored.objects.filter(
+        organisation__path__startswith=organisation.path
+    )
+    stored_figures_mark_changed(affected)
+    ids = list(affected.values_list("pk", flat=True))
+    if ids:
+        refresh_on_commit(tasks.portfolio_forecasts_refresh, ids)
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, actor, organisation, currency, rate, as_of=None, source=""
+) -> ExchangeRate:
+    """State that one unit of ``currency`` is ``rate`` units of the organisation's reporting
+    currency as of ``as_of`` (default today). Earlier rates stay on record."""
+    currency = _currency_checked("currency", currency)
+    reporting = rates.reporting_currency_of(organisation)
+    if currency == reporting:
+        raise ValidationError(
+            {"currency": _("%(code)s is the reporting currency itself.") % {"code": currency}}
+        )
+    try:
+        rate = Decimal(str(rate))
+    except ArithmeticError:
+        raise ValidationError({"rate": _("Give the rate as a number, e.g. 0.0874.")}) from None
+    if not rate.is_finite() or rate <= 0:
+        raise ValidationError({"rate": _("The rate must be a positive number.")})
+    stated = ExchangeRate(
+        organisation=organisation,
+        currency=currency,
+        reporting_currency=reporting,
+        rate=rate,
+        as_of=as_of or timezone.localdate(),
+        source=(source or "").strip(),
+        stated_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    stated.full_clean(exclude=["organisation", "stated_by"])
+    stated.save()
+    _rates_changed(organisation)
+    return stated
+
+
+@transaction.atomic
+def reporting_currency_set(*, actor, organisation, currency) -> ReportingCurrency:
+    """The currency the organisation adds its projects' amounts up in. Rates stated into
+    another reporting currency stop holding (they stay on record)."""
+    currency = _currency_checked("currency", currency)
+    setting, _created = ReportingCurrency.objects.update_or_create(
+        organisation=organisation, defaults={"currency": currency}
+    )
+    _rates_changed(organisation)
+    return setting

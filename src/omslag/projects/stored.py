@@ -3,12 +3,14 @@ cells per organisation and portfolio forecasts. Shared by the services (which ma
 behind on a write), the tasks (which refresh them) and the selectors (which read them and,
 with nothing stored yet, compute them once)."""
 
-from dataclasses import asdict
+from collections import Counter
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omslag.analysis.projects import PortfolioForecast, portfolio_monte_carlo
 from omslag.common.errors import RuleViolation
@@ -18,6 +20,13 @@ from omslag.organisations.selectors import organisation_subtree
 
 from .figures import reference_ratios
 from .models import PortfolioForecastStored, Project, ProjectFacetCells, ReferenceClass
+from .rates import (
+    DEFAULT_REPORTING_CURRENCY,
+    RateTable,
+    StatedRate,
+    Unconverted,
+    rate_table_for,
+)
 
 FACET_FIELDS = ("status", "colour", "cost_bucket", "has_review_advice")
 
@@ -95,8 +104,8 @@ def forecast_scope_ids(organisation, with_children: bool) -> list[int]:
     return list(organisation_subtree(organisation).values_list("pk", flat=True))
 
 
-def forecast_estimates(organisation_ids, include_no_longer_reported: bool) -> list[float]:
-    """The current estimates of the running projects a portfolio forecast adds up."""
+def forecast_amounts(organisation_ids, include_no_longer_reported: bool) -> list[tuple]:
+    """(currency, current estimate) of the running projects a portfolio forecast adds up."""
     candidates = (
         Project.objects.filter(organisation_id__in=organisation_ids, current_estimate__isnull=False)
         .exclude(status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED])
@@ -104,26 +113,88 @@ def forecast_estimates(organisation_ids, include_no_longer_reported: bool) -> li
     )
     if not include_no_longer_reported:
         candidates = candidates.filter(not_reported_after__isnull=True)
-    return [float(e) for e in candidates.values_list("current_estimate", flat=True)]
+    return list(candidates.values_list("currency", "current_estimate"))
+
+
+@dataclass(frozen=True)
+class ForecastInputs:
+    """The estimates a forecast adds, each in the reporting currency, or (``unconverted``
+    not empty) the currencies without a stated rate, so that nothing is added at all."""
+
+    estimates: list[float]
+    currency: str
+    rates_used: list[StatedRate]
+    unconverted: list[Unconverted]
+
+    def conversion(self) -> dict:
+        return {
+            "currency": self.currency,
+            "rates": [rate.as_data() for rate in self.rates_used],
+            "unconverted": [item.as_data() for item in self.unconverted],
+        }
+
+
+def forecast_inputs(organisation_ids, include_no_longer_reported: bool, table: RateTable):
+    """The running projects' estimates converted with ``table``; none when a currency among
+    them has no rate (an amount is never added unconverted)."""
+    amounts = forecast_amounts(organisation_ids, include_no_longer_reported)
+    counts = Counter(currency for currency, _estimate in amounts)
+    unconverted = [
+        Unconverted(currency, n)
+        for currency, n in sorted(counts.items())
+        if table.factor(currency) is None
+    ]
+    used = [table.rates[c] for c in sorted(counts) if c in table.rates]
+    if unconverted:
+        return ForecastInputs([], table.reporting_currency, used, unconverted)
+    estimates = [float(estimate * table.factor(currency)) for currency, estimate in amounts]
+    return ForecastInputs(estimates, table.reporting_currency, used, [])
+
+
+def forecast_estimates(organisation_ids, include_no_longer_reported: bool) -> list:
+    """The current estimates as stored (in their own currencies): only to see whether any."""
+    return forecast_amounts(organisation_ids, include_no_longer_reported)
 
 
 def forecast_compute(
-    organisation_ids, reference_class, *, iterations, seed, include_no_longer_reported
+    organisation_ids, reference_class, *, iterations, seed, include_no_longer_reported, table
 ) -> PortfolioForecast:
-    """The Monte Carlo forecast itself; RuleViolation when there is nothing to forecast."""
-    estimates = forecast_estimates(organisation_ids, include_no_longer_reported)
-    if not estimates:
+    """The Monte Carlo forecast itself; RuleViolation when there is nothing to forecast or a
+    currency among the estimates has no rate."""
+    inputs = forecast_inputs(organisation_ids, include_no_longer_reported, table)
+    if inputs.unconverted:
+        raise RuleViolation(unconverted_text(inputs.unconverted, table.reporting_currency))
+    if not inputs.estimates:
         gone = not include_no_longer_reported and forecast_estimates(organisation_ids, True)
         raise RuleViolation(forecast_problem_text(NO_LONGER_REPORTED if gone else NO_ESTIMATES))
     ratios = reference_ratios(reference_class)
-    return portfolio_monte_carlo(estimates, ratios, iterations=iterations, seed=seed)
+    return portfolio_monte_carlo(inputs.estimates, ratios, iterations=iterations, seed=seed)
 
 
-NO_ESTIMATES, NO_LONGER_REPORTED = "no-estimates", "no-longer-reported"
+NO_ESTIMATES, NO_LONGER_REPORTED, UNCONVERTED = "no-estimates", "no-longer-reported", "unconverted"
 
 
-def forecast_problem_text(problem: str) -> str:
+def unconverted_text(unconverted, reporting_currency: str) -> str:
+    """Why amounts were not added: the currencies without a rate and their projects."""
+    listed = ", ".join(
+        ngettext(
+            "%(currency)s (%(count)s project)", "%(currency)s (%(count)s projects)", u.projects
+        )
+        % {"currency": u.currency, "count": u.projects}
+        for u in unconverted
+    )
+    return _(
+        "Not added up: no exchange rate to %(reporting)s is stated for %(currencies)s. "
+        "Amounts in another currency are never added unconverted; an administrator states "
+        "the rate on the exchange rates page."
+    ) % {"reporting": reporting_currency, "currencies": listed}
+
+
+def forecast_problem_text(problem: str, conversion: dict | None = None) -> str:
     """Why there is nothing to forecast, in the language of the request."""
+    if problem == UNCONVERTED and conversion:
+        unconverted = [Unconverted(u["currency"], u["projects"]) for u in conversion["unconverted"]]
+        return unconverted_text(unconverted, conversion["currency"])
     if problem == NO_LONGER_REPORTED:
         return _(
             "Nothing to forecast: every running project with a cost estimate is no longer "
@@ -137,21 +208,26 @@ def _forecast_fields(key: dict) -> dict:
     reference_class = ReferenceClass.all_objects.get(pk=key["reference_class_id"])
     scope = forecast_scope_ids(organisation, key["with_children"])
     include = key["include_no_longer_reported"]
-    if not forecast_estimates(scope, include):
+    table = rate_table_for(organisation)
+    inputs = forecast_inputs(scope, include, table)
+    if inputs.unconverted:
+        return {
+            "result": {"conversion": inputs.conversion()},
+            "totals": b"",
+            "problem": UNCONVERTED,
+        }
+    if not inputs.estimates:
         gone = not include and forecast_estimates(scope, True)
         problem = NO_LONGER_REPORTED if gone else NO_ESTIMATES
         return {"result": None, "totals": b"", "problem": problem}
-    result = forecast_compute(
-        scope,
-        reference_class,
-        iterations=key["iterations"],
-        seed=key["seed"],
-        include_no_longer_reported=include,
+    ratios = reference_ratios(reference_class)
+    result = portfolio_monte_carlo(
+        inputs.estimates, ratios, iterations=key["iterations"], seed=key["seed"]
     )
     figures = asdict(result)
     figures.pop("totals")
     return {
-        "result": figures,
+        "result": {**figures, "conversion": inputs.conversion()},
         "totals": np.asarray(result.totals, dtype=np.float64).tobytes(),
         "problem": "",
     }
@@ -179,13 +255,25 @@ def forecast_stored(key: dict) -> PortfolioForecastStored:
 
 
 def forecast_result(stored: PortfolioForecastStored) -> PortfolioForecast | None:
-    """The analysis core's result as stored (None: nothing to forecast)."""
-    if stored.result is None:
+    """The analysis core's result as stored (None: nothing to forecast or not added up)."""
+    if stored.result is None or "values" not in stored.result:
         return None
     figures = dict(stored.result)
+    figures.pop("conversion", None)
     figures["quantiles"] = tuple(figures["quantiles"])
     figures["values"] = tuple(figures["values"])
     return PortfolioForecast(**figures, totals=np.frombuffer(bytes(stored.totals), np.float64))
+
+
+def forecast_conversion(stored: PortfolioForecastStored) -> dict:
+    """The reporting currency, the rates used and the currencies without a rate of a stored
+    forecast (empty lists for one stored before rates existed)."""
+    found = (stored.result or {}).get("conversion") or {}
+    return {
+        "currency": found.get("currency", DEFAULT_REPORTING_CURRENCY),
+        "rates": found.get("rates", []),
+        "unconverted": found.get("unconverted", []),
+    }
 
 
 def forecasts_refresh(stored_ids, changed_at=None) -> None:

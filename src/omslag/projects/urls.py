@@ -12,6 +12,7 @@ urlpatterns = [
         views.reference_class_list,
         name="reference-classes",
     ),
+    path("organisations/<slug:slug>/exchange-rates", views.exchange_rates, name="exchange-rates"),
     path("projects/<int:pk>", views.project_detail, name="project"),
     path("projects/<int:pk>/edit", views.project_edit, name="project-edit"),
     path("projects/<int:pk>/delete", views.project_delete, name="project-delete"),

@@ -8,6 +8,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 
 from omslag.common.templatetags.formatting import euro
+from omslag.projects.templatetags.projects_format import money as money_of_currency
 
 register = template.Library()
 
@@ -16,6 +17,14 @@ register = template.Library()
 def money(value):
     """€ 1.234.567; — for no value."""
     return "—" if value is None else euro(value)
+
+
+@register.filter
+def money_in(value, currency="EUR"):
+    """An amount in ``currency``: € 1.234.567 for euro, SEK 1.234.567 otherwise; — for none."""
+    if value is None:
+        return "—"
+    return euro(value) if (currency or "EUR") == "EUR" else money_of_currency(value, currency)
 
 
 @register.filter

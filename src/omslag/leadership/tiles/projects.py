@@ -10,23 +10,26 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
-from omslag.common.templatetags.formatting import euro
 from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
     portfolio_forecast_stored,
     projects_awaiting_review_advice,
     projects_board_figures,
+    projects_board_totals,
     projects_largest,
     reference_classes_usable,
 )
+from omslag.projects.templatetags.projects_format import money as money_in
 
 from . import Chart, DecisionWaiting, Freshness, Table, TileData
 
 STALE_MONTHS = 6
+CENT = Decimal("0.01")
 P80_ITERATIONS = 4_000
 P80_SEED = 80  # the same data gives the same exposure on the page, the API and the report
 
@@ -48,7 +51,7 @@ def _p80_exposure(organisation, with_children: bool) -> tuple[Decimal | None, ob
         include_no_longer_reported=True,
         with_children=with_children,
     )
-    if stored.result is None:
+    if stored.result is None:  # nothing to forecast, or a currency without a stated rate
         return None, stored
     result = stored.result
     p80 = result.values[list(result.quantiles).index(0.8)]
@@ -72,12 +75,56 @@ def _forecast_freshness(forecast) -> list[Freshness]:
     ]
 
 
+def _own_currency(amount, currency):
+    """A project's amount in its own currency: euro as a number (the table writes euro), any
+    other currency as text naming it, so that nothing reads as euro that is not."""
+    if amount is None or currency == "EUR":
+        return amount
+    return money_in(amount, currency)
+
+
+def _summary(board, original, current, currency, unconverted) -> str:
+    if unconverted:
+        listed = ", ".join(
+            ngettext(
+                "%(currency)s (%(count)s project)", "%(currency)s (%(count)s projects)", u.projects
+            )
+            % {"currency": u.currency, "count": u.projects}
+            for u in unconverted
+        )
+        return _(
+            "%(count)s projects; %(red)s red. Their amounts are not added up: no exchange "
+            "rate to %(reporting)s is stated for %(currencies)s."
+        ) % {
+            "count": board["count"],
+            "red": board["red"],
+            "reporting": currency,
+            "currencies": listed,
+        }
+    return _(
+        "%(count)s projects; together %(current)s now against %(original)s at "
+        "their first report; %(red)s red."
+    ) % {
+        "count": board["count"],
+        "current": money_in(current, currency),
+        "original": money_in(original, currency),
+        "red": board["red"],
+    }
+
+
 def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
     # Aggregates in the database and the few projects shown: the tile never loads every
     # project of a ministry (25,000 at national scale).
     stale_before = add_months(as_of, -STALE_MONTHS)
     board = projects_board_figures(organisation_ids, stale_before=stale_before)
-    original, current = board["original"], board["current"]
+    totals = projects_board_totals(organisation_ids, organisation, as_of)
+    currency = totals.current.currency
+    # Amounts in several currencies are added only at a stated rate; without one, no total.
+    unconverted = totals.current.unconverted
+    original = current = None
+    if not unconverted:
+        original = totals.original.total.quantize(CENT)
+        current = totals.current.total.quantize(CENT)
     exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
     decisions = [
         DecisionWaiting(
@@ -106,10 +153,13 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             _("Bar chart of projects by status: ")
             + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True)),
         )
-    cost_change = current - original
+    cost_change = None if unconverted else current - original
     return TileData(
         figures={
             "count": board["count"],
+            "currency": currency,
+            "exchangeRates": [rate.as_data() for rate in totals.current.rates_used],
+            "unconvertedCurrencies": [item.as_data() for item in unconverted],
             "originalBudget": original,
             "currentEstimate": current,
             "costChange": cost_change,
@@ -124,23 +174,14 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             "openReviewAdvice": open_review_advice_count(organisation_ids),
             "staleReports": board["stale"],
         },
-        summary=_(
-            "%(count)s projects; together %(current)s now against %(original)s at "
-            "their first report; %(red)s red."
-        )
-        % {
-            "count": board["count"],
-            "current": euro(current),
-            "original": euro(original),
-            "red": board["red"],
-        },
+        summary=_summary(board, original, current, currency, unconverted),
         table=Table(
             [_("Project"), _("Original"), _("Current"), _("Months later"), _("Status")],
             [
                 [
                     p.name,
-                    p.original_estimate,
-                    p.current_estimate,
+                    _own_currency(p.original_estimate, p.currency),
+                    _own_currency(p.current_estimate, p.currency),
                     p.end_date_shift_months,
                     p.get_colour_display() if p.colour else "—",
                 ]

@@ -11,6 +11,7 @@ percentages and forecasts are numbers.
 from .forecasts import OrganisationForecastApi, ProjectForecastApi
 from .parts import PARTS, part_views
 from .projects import ProjectDetailApi, ProjectListApi
+from .rates import ExchangeRateListApi, ReportingCurrencyApi
 from .reference_classes import (
     ReferenceClassBuildApi,
     ReferenceClassDetailApi,
@@ -24,6 +25,8 @@ from .reports import (
 )
 
 __all__ = [
+    "ExchangeRateListApi",
+    "ReportingCurrencyApi",
     "PARTS",
     "OrganisationForecastApi",
     "ProjectDetailApi",

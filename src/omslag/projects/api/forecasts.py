@@ -120,6 +120,21 @@ class NoLongerReportedOut(serializers.Serializer):
     leftOut = serializers.IntegerField(help_text="How many the portfolio leaves out.")
 
 
+class ExchangeRateUsedOut(serializers.Serializer):
+    """A stated rate: one unit of ``currency`` is ``rate`` units of the reporting currency."""
+
+    currency = serializers.CharField()
+    rate = serializers.CharField(help_text="A decimal number written as text, e.g. 0.0874")
+    asOf = serializers.DateField()
+    source = serializers.CharField(allow_blank=True)
+    organisation = serializers.SlugField(help_text="The organisation that stated the rate")
+
+
+class UnconvertedCurrencyOut(serializers.Serializer):
+    currency = serializers.CharField()
+    projects = serializers.IntegerField(help_text="Projects with an amount in this currency")
+
+
 class ForecastReportOut(serializers.Serializer):
     """The forecast of every project of the organisation (and those below it) and of the
     portfolio: the same document as ``omslag forecast --format json``."""
@@ -129,7 +144,17 @@ class ForecastReportOut(serializers.Serializer):
     seed = serializers.IntegerField(allow_null=True)
     iterations = serializers.IntegerField()
     projects = ForecastProjectOut(many=True)
-    portfolio = PortfolioForecastOut()
+    portfolio = PortfolioForecastOut(
+        allow_null=True,
+        help_text="In the reporting currency; null when a currency among the running "
+        "projects has no stated rate (see unconvertedCurrencies): amounts are never added "
+        "unconverted.",
+    )
+    currency = serializers.CharField(help_text="The reporting currency of the portfolio figures")
+    exchangeRates = ExchangeRateUsedOut(many=True, help_text="The rates the portfolio used")
+    unconvertedCurrencies = UnconvertedCurrencyOut(
+        many=True, help_text="Currencies without a stated rate; empty when all were converted"
+    )
     noLongerReported = NoLongerReportedOut()
 
 

@@ -6,6 +6,7 @@ portfolio pages: a few selectors), render."""
 from .parts import part_add, part_delete, part_edit
 from .portfolio import project_portfolio
 from .projects import project_add, project_delete, project_detail, project_edit, project_list
+from .rates import exchange_rates
 from .reference_classes import reference_class_detail, reference_class_list
 from .reports import (
     report_add,
@@ -17,6 +18,7 @@ from .reports import (
 )
 
 __all__ = [
+    "exchange_rates",
     "part_add",
     "part_delete",
     "part_edit",

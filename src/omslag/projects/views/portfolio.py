@@ -3,6 +3,7 @@ Monte Carlo forecast of the total cost of the running projects with a reference 
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
@@ -16,7 +17,7 @@ SEED = 0  # a fixed seed: the page shows the same figures every time it is opene
 FURTHEST_SHOWN = 25
 
 
-def _forecast(request, organisation, currencies):
+def _forecast(request, organisation):
     shipped = services.reference_class_shipped()  # created on first use
     classes = [
         c
@@ -37,8 +38,6 @@ def _forecast(request, organisation, currencies):
         "include_no_longer_reported": include,
         "no_longer_reported": selectors.no_longer_reported_count(organisation),
     }
-    if not currencies:
-        return box
     forecast = selectors.portfolio_forecast_stored(
         organisation,
         chosen,
@@ -47,13 +46,15 @@ def _forecast(request, organisation, currencies):
         include_no_longer_reported=include,
     )
     box["computed_at"], box["pending"] = forecast.computed_at, forecast.pending
+    # Every amount in the reporting currency at a stated rate, or nothing added at all.
+    box["currency"], box["rates"] = forecast.currency, forecast.rates
+    box["unconverted"], box["problem"] = forecast.unconverted, forecast.problem
+    box["rates_url"] = reverse("projects:exchange-rates", args=[organisation.slug])
     result = forecast.result
-    if result is None:  # no running project with an estimate
+    if result is None:  # no running project with an estimate, or a currency without a rate
         return box
-    currency = next(iter(currencies)) if len(currencies) == 1 else "/".join(sorted(currencies))
     box["result"] = result
-    box["currency"] = currency
-    box["chart"], box["bins"] = presentation.portfolio_fan_chart(result, chosen, currency)
+    box["chart"], box["bins"] = presentation.portfolio_fan_chart(result, chosen, forecast.currency)
     return box
 
 
@@ -62,7 +63,6 @@ def project_portfolio(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     counts = selectors.colour_counts(organisation)
     scatter = selectors.portfolio_scatter(organisation, limit=selectors.SCATTER_LIMIT)
-    currencies = selectors.currencies_of(organisation)
     furthest = sorted(scatter.projects, key=lambda p: p.cost_change_pct, reverse=True)
     return render(
         request,
@@ -81,8 +81,7 @@ def project_portfolio(request, slug):
             "scatter_columns": [label for label, _low, _high in presentation.shift_bands()],
             "scatter_rows": presentation.scatter_rows(scatter.projects),
             "furthest": furthest[:FURTHEST_SHOWN],
-            "currencies": currencies,
-            "forecast": _forecast(request, organisation, currencies),
+            "forecast": _forecast(request, organisation),
             "iterations": ITERATIONS,
             "seed": SEED,
             "thresholds": thresholds(),
