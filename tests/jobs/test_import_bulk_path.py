@@ -44,7 +44,9 @@ def spend_rows(count: int, applications: list[str], seed: int = 7) -> list[dict]
                 "category": rng.choice(CATEGORIES),
                 "cost_type": rng.choice(COST_TYPES),
                 "application": applications[i % len(applications)] if i % 3 == 0 else "",
-                "description": f'regel {i}, "Ø" {rng.randint(0, 9)}',
+                # Quotes, a tab, a backslash and a line break: COPY's text format escapes them.
+                "description": f'regel {i}, "Ø" {rng.randint(0, 9)}'
+                + ("\tmet\\tab\nen regel" if i % 50 == 7 else ""),
                 "reference": f"FIN-{i:05d}" if i % 4 == 0 else "",
             }
         )
