@@ -84,6 +84,21 @@ def _worker_ready(worker, timeout: float = 120) -> None:
     time.sleep(1.5)  # the worker's random start-up delay (at most a second)
 
 
+def _process_usage(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak resident memory (MB) of a running process, from
+    /proc: the worker's own cost, which the wall time on a shared machine does not show."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        status = Path(f"/proc/{pid}/status").read_text()
+        peak_kb = next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
+        )
+    except (OSError, StopIteration, IndexError, ValueError):
+        return float("nan"), float("nan")
+    return cpu, peak_kb / 1024
+
+
 def measure(rows: int) -> dict:
     from django.test import Client
 
@@ -106,6 +121,7 @@ def measure(rows: int) -> dict:
     samples: list[float] = []
     try:
         _worker_ready(worker)
+        cpu_before, _peak = _process_usage(worker.pid)
         started = time.perf_counter()
         with path.open("rb") as handle:
             upload_started = time.perf_counter()
@@ -125,9 +141,12 @@ def measure(rows: int) -> dict:
         import_job.refresh_from_db()
         _wait_for(import_job.job, client, page, samples, timeout=600)
         finished = time.perf_counter()
+        cpu_after, worker_peak_mb = _process_usage(worker.pid)
         import_job.refresh_from_db()
         if import_job.status != ImportJob.Status.IMPORTED:
             raise RuntimeError(f"the import ended with {import_job.job.message}")
+        if import_job.report.get("created") != rows:
+            raise RuntimeError(f"{import_job.report.get('created')} of {rows} lines created")
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
@@ -139,6 +158,10 @@ def measure(rows: int) -> dict:
         "import_seconds": round(finished - checked, 2),
         "seconds": round(finished - started, 2),
         "rows_per_second": round(rows / (finished - started)),
+        # The worker's CPU time for the check and the import: on a machine shared with other
+        # work the wall time above varies with the load, this does not.
+        "worker_cpu_seconds": round(cpu_after - cpu_before, 2),
+        "worker_peak_rss_mb": round(worker_peak_mb, 1),
         "other_page_while_importing": django_env.percentiles(samples),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -396,6 +396,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or DEMO
 # Imports are streamed to disk (TemporaryFileUploadHandler on the import page only) and read
 # by a worker, so memory stays bounded whatever the size.
 IMPORT_MAX_BYTES = env_int("OMSLAG_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+# An API upload larger than this is checked and imported as a background job (202 Accepted
+# with the job as its Location), so a request never waits for a large file.
+IMPORT_API_SYNC_MAX_BYTES = env_int("OMSLAG_IMPORT_API_SYNC_MAX_BYTES", 1024 * 1024)
 # Per-unit measurement files are larger (a million rows is about 40 MB of CSV) and streamed.
 MEASUREMENT_MAX_BYTES = env_int("OMSLAG_MEASUREMENT_MAX_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

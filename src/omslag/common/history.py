@@ -229,3 +229,85 @@ def bulk_create_with_history_sql(model, objects, *, actor=None, reason: str = ""
                 [*params, *ids],
             )
     return created
+
+
+def insert_with_history(
+    model, rows: list[dict], *, actor=None, reason: str = "", created_at=None
+) -> int:
+    """Insert new records given as dicts (attname → value; every other column gets its
+    default, the timestamps ``created_at`` or now) with their first history rows, for large
+    imports. On PostgreSQL the records and their history rows are written with COPY FROM
+    STDIN (psycopg 3), their ids taken from the table's sequence first, so no model instance
+    is built and no row is adapted by the ORM; elsewhere bulk_create_with_history_sql.
+    The values must be checked already (the model's validators): COPY does no cleaning.
+    Returns the number of records."""
+    from django.db import connection
+
+    if not rows:
+        return 0
+    now = created_at or timezone.now()
+    if connection.vendor != "postgresql":
+        objects = [model(created_at=now, **row) for row in rows]
+        bulk_create_with_history_sql(model, objects, actor=actor, reason=reason)
+        return len(objects)
+    given = list(rows[0])
+    pk = model._meta.pk
+    constants: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field is pk or field.attname in given:
+            continue
+        if isinstance(field, models.DateTimeField) and (
+            field.auto_now or field.auto_now_add or field.attname == "created_at"
+        ):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        elif field.null:
+            value = None
+        else:
+            raise ValueError(f"{model._meta.label}.{field.attname} needs a value")
+        constants[field.attname] = field.get_db_prep_save(value, connection)
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = [pk.attname, *given, *constants]
+    constant_values = tuple(constants.values())
+    # The history row holds the record's own columns (by attname) and four of its own.
+    history_model = model.history.model
+    own = {
+        "history_date": now,
+        "history_change_reason": reason or None,
+        "history_type": "+",
+        "history_user_id": getattr(actor, "pk", None),
+    }
+    history_names, picks = [], []
+    position = {name: index for index, name in enumerate(names)}
+    for field in history_model._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue
+        if field.attname in own:
+            history_names.append(field.column)
+            picks.append(("own", own[field.attname]))
+        elif field.attname in position:
+            history_names.append(field.column)
+            picks.append(("row", position[field.attname]))
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor
+        main_columns = ", ".join(quote(columns[name]) for name in names)
+        with raw.copy(f"COPY {table} ({main_columns}) FROM STDIN") as copy:
+            for record_id, row in zip(ids, rows, strict=True):
+                copy.write_row((record_id, *[row[name] for name in given], *constant_values))
+        history_columns = ", ".join(quote(c) for c in history_names)
+        history_table = quote(history_model._meta.db_table)
+        with raw.copy(f"COPY {history_table} ({history_columns}) FROM STDIN") as copy:
+            for record_id, row in zip(ids, rows, strict=True):
+                values = (record_id, *[row[name] for name in given], *constant_values)
+                copy.write_row(
+                    tuple(value if kind == "own" else values[value] for kind, value in picks)
+                )
+    return len(rows)

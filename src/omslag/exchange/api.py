@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -52,10 +54,25 @@ class ImportReportOut(CamelSerializer):
     )
 
 
+class ImportReportOrNull(ImportReportOut):
+    """The report, or null while a job has not yet checked the file."""
+
+    def get_attribute(self, instance):
+        return instance.report or None
+
+
 class ImportJobOut(CamelModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     mapping = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
-    report = ImportReportOut()
+    report = ImportReportOrNull(
+        allow_null=True, help_text="null while a background job checks or imports the file"
+    )
+    job = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The background job that checks or imports the file (GET /api/v1/jobs/{id}); "
+        "null when the file was handled within the request.",
+    )
 
     class Meta:
         model = ImportJob
@@ -70,6 +87,7 @@ class ImportJobOut(CamelModelSerializer):
             "report",
             "created_at",
             "imported_at",
+            "job",
         ]
 
 
@@ -88,6 +106,14 @@ class ImportIn(CamelSerializer):
     mapping = serializers.CharField(required=False, help_text="Name of a saved column mapping")
     dry_run = serializers.BooleanField(
         default=False, help_text="Only check the file; confirm later with the confirm endpoint."
+    )
+    background = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Check and import the file as a background job (202 Accepted, Location: the "
+        "job). Not given: files above the server's limit for an answer within the request "
+        "(OMSLAG_IMPORT_API_SYNC_MAX_BYTES, 1 MB by default) run as a job, smaller ones at once.",
     )
 
     def get_fields(self):
@@ -152,6 +178,33 @@ def _export_options(request, organisation, kind) -> dict:
         raise serializers.ValidationError({"referenceClass": [error.message]}) from None
 
 
+def _in_background(request, upload, background) -> bool:
+    if background is not None:
+        return background
+    return upload.size > settings.IMPORT_API_SYNC_MAX_BYTES
+
+
+def _accepted(request, job: ImportJob) -> Response:
+    """202 Accepted: the work is queued; Location is the job a client follows."""
+    response = Response(ImportJobOut(job).data, status=status.HTTP_202_ACCEPTED)
+    response["Location"] = reverse("api:job", args=[job.job_id])
+    return response
+
+
+_ACCEPTED = OpenApiResponse(
+    ImportJobOut,
+    description="Queued as a background job: follow the job at the Location header "
+    "(GET /api/v1/jobs/{id}); when it is done, GET the import for its report.",
+)
+_LOCATION = OpenApiParameter(
+    "Location",
+    str,
+    OpenApiParameter.HEADER,
+    description="With 202: the job to follow, /api/v1/jobs/{id}.",
+    response=[202],
+)
+
+
 def _report_response(request, job: ImportJob, created_status: int) -> Response:
     if job.status == ImportJob.Status.PROBLEMS:
         report = job.report
@@ -175,7 +228,8 @@ class ImportListApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="imports_create",
         request={"multipart/form-data": ImportIn},
-        responses={201: ImportJobOut},
+        responses={201: ImportJobOut, 202: _ACCEPTED},
+        parameters=[_LOCATION],
     )
     def post(self, request):
         serializer = ImportIn(data=request.data)
@@ -190,6 +244,17 @@ class ImportListApi(generics.GenericAPIView):
                 request.user, organisation, data["kind"], data["mapping"]
             )
         try:
+            if _in_background(request, data["file"], data.get("background")):
+                job = services.import_queue(
+                    actor=request.user,
+                    organisation=organisation,
+                    kind=data["kind"],
+                    upload=data["file"],
+                    mapping=mapping,
+                    fmt=data["format"],
+                    dry_run=data["dry_run"],
+                )
+                return _accepted(request, job)
             job = services.import_job_check(
                 actor=request.user,
                 organisation=organisation,
@@ -218,11 +283,19 @@ class ImportDetailApi(generics.GenericAPIView):
 class ImportConfirmApi(generics.GenericAPIView):
     serializer_class = ImportJobOut
 
-    @extend_schema(operation_id="imports_confirm", request=None, responses={200: ImportJobOut})
+    @extend_schema(
+        operation_id="imports_confirm",
+        request=None,
+        responses={200: ImportJobOut, 202: _ACCEPTED},
+        parameters=[_LOCATION],
+    )
     def post(self, request, pk):
         job = access.import_job_get(request.user, pk)
         if not access.import_job_can_confirm(request.user, job):
             raise PermissionDenied
+        if job.file and job.file.size > settings.IMPORT_API_SYNC_MAX_BYTES:
+            # A large file is imported by a worker, as it was checked (the web's path).
+            return _accepted(request, services.import_confirm_start(actor=request.user, job=job))
         job = services.import_job_confirm(actor=request.user, job=job)
         return _report_response(request, job, status.HTTP_200_OK)
 

@@ -69,6 +69,8 @@ def excerpt(text: str, limit: int = VALUE_EXCERPT_CHARS) -> str:
 
 
 PREVIEW_ROWS = 5
+# A progress callback hears of the rows read this many at a time (a job's cancel is seen then).
+PROGRESS_ROWS = 200
 
 
 @dataclass
@@ -274,23 +276,26 @@ def import_run(
     seen_keys: dict[tuple, int] = {}
     key_columns = [c.name for c in spec.columns if c.key]
     report.preview_headers = list(table.headers)
+    # Each spec column with its position in the file, looked up once rather than per cell.
+    cells = [(index, name, spec.column(name)) for index, name in positions.items()]
+    width = len(table.headers)
+    unreported = 0  # rows read since the last progress call
     for row_number, values in table.rows:
         report.rows_total += 1
         if len(report.preview) < PREVIEW_ROWS:
-            report.preview.append([row_number, *(excerpt(v) for v in values[: len(table.headers)])])
+            report.preview.append([row_number, *(excerpt(v) for v in values[:width])])
         if progress:
-            progress(1)
-        if len(values) > len(table.headers) and any(
-            v.strip() for v in values[len(table.headers) :]
-        ):
+            unreported += 1
+            if unreported >= PROGRESS_ROWS:
+                progress(unreported)
+                unreported = 0
+        if len(values) > width and any(v.strip() for v in values[width:]):
             report.add(RowProblem(row_number, "", "", _("more values than there are columns")))
             continue
         parsed: dict[str, Any] = {}
         row_ok = True
-        for index, name in positions.items():
+        for index, name, column in cells:
             raw = values[index] if index < len(values) else ""
-            column = spec.column(name)
-            assert column is not None
             if raw.strip() == "":
                 if column.required:
                     report.add(RowProblem(row_number, name, raw, _("a value is required")))
@@ -325,6 +330,8 @@ def import_run(
             report.add(RowProblem(row_number, column, _raw(values, positions, column), exc.reason))
             continue
         checked.append((row_number, parsed))
+    if progress and unreported:
+        progress(unreported)
     if report.ok and not checked:
         report.add(RowProblem(2, "", "", _("the file has no data rows")))
     if checked:  # checks across rows, also when other rows failed, to report everything at once
