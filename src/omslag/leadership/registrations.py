@@ -1,4 +1,4 @@
-"""The board's section on the organisation page."""
+"""The board's section on the organisation page, and the board report's job."""
 
 from django.utils.translation import gettext_lazy
 
@@ -7,6 +7,9 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.jobs.kinds import JobKind, job_kind_register
+
+from . import report_job
 
 organisation_section_register("board", gettext_lazy("Board"), 5)
 organisation_link_register(
@@ -19,5 +22,13 @@ organisation_link_register(
             "decisions waiting, and the board report."
         ),
         order=10,
+    )
+)
+job_kind_register(
+    JobKind(
+        key=report_job.JOB_BOARD_REPORT,
+        label=gettext_lazy("Board report"),
+        run=report_job.board_report_run,
+        result_url=report_job.board_report_page,
     )
 )
