@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
+from omslag.common.chartwarm import chart_page_register
 from omslag.common.sections import (
     RegisterLink,
     organisation_link_register,
@@ -32,3 +33,6 @@ job_kind_register(
         result_url=report_job.board_report_page,
     )
 )
+
+# Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
+chart_page_register("leadership:dashboard")

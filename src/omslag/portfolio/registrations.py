@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omslag.common.chartwarm import chart_page_register
 from omslag.common.history import (
     TrackedModel,
     bulk_create_with_history_sql,
@@ -584,3 +585,6 @@ assessment_subject_register(
         order=30,
     )
 )
+
+# Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
+chart_page_register("portfolio:balance")
