@@ -246,6 +246,12 @@ TASKS = {
 WORKER_HEARTBEAT_SECONDS = env_float("OMSLAG_WORKER_HEARTBEAT_SECONDS", 5.0)
 WORKER_STALE_SECONDS = env_float("OMSLAG_WORKER_STALE_SECONDS", 60.0)
 JOB_MAX_ATTEMPTS = env_int("OMSLAG_JOB_MAX_ATTEMPTS", 2)
+# A job's file (an export, a board report) is kept this many days after the job finished, then
+# removed by `omslag jobs purge` (the operations timer runs it).
+JOB_FILE_RETENTION_DAYS = env_int("OMSLAG_JOB_FILE_RETENTION_DAYS", 7)
+# An export of more rows than this is prepared by a worker (a job with a download) instead of
+# inside the request.
+EXPORT_INLINE_ROWS = env_int("OMSLAG_EXPORT_INLINE_ROWS", 5000)
 
 # A database cache works across processes and machines without another service to run
 # (Django's, with one statement per write: omslag.common.cache).

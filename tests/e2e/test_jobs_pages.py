@@ -1,7 +1,7 @@
 """The job pages in Chromium, checked by axe-core (WCAG 2.1 A and AA): a running job (its bar
 follows the job through the JSON status with JavaScript, and by refreshing itself without),
-a failed check with its problems, the list of my jobs, and the import page while its check
-waits for a worker."""
+a failed check with its problems, the list of my jobs, the import page while its check
+waits for a worker, and a finished export with its download (with and without JavaScript)."""
 
 import json
 
@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
 
+from omslag.exchange import exports
 from omslag.exchange import services as exchange
 from omslag.jobs.models import Job
 from omslag.organisations.models import Organisation
@@ -85,3 +86,22 @@ def test_job_pages_are_accessible_and_follow_the_job(demo, new_page):
     plain.wait_for_url("**/jobs/*?refresh=off")
     assert plain.locator("meta[http-equiv=refresh]").count() == 0
     assert "ververst zich niet meer" in plain.inner_text("main")
+
+    # A large export, finished: its page offers the file; the export page's form posts.
+    export = exports.export_start(person=admin, organisation=ministry, kind="spend", fmt="xlsx")
+    export.refresh_from_db()
+    assert export.status == Job.Status.DONE and export.file
+    page.goto(f"{demo.url}/jobs/{export.pk}")
+    link = page.locator(f"main a[href='/jobs/{export.pk}/download']")
+    assert link.count() == 1 and ".xlsx downloaden" in link.inner_text()
+    assert page.locator("main progress").count() == 1
+    assert_accessible(page, "finished export with its download")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith(f"spend-{MINISTRY}-")
+    page.goto(f"{demo.url}/organisations/{MINISTRY}/export")
+    assert page.locator("main form[method=post] button[type=submit]").count() == 1
+    assert_accessible(page, "export page")
+    plain.goto(f"{demo.url}/jobs/{export.pk}")
+    assert plain.locator(f"main a[href='/jobs/{export.pk}/download']").count() == 1
+    assert plain.locator("meta[http-equiv=refresh]").count() == 0

@@ -62,6 +62,8 @@ def test_the_auditor_of_an_agency_sees_its_dashboard_not_the_ministrys(world, ap
     assert response["Content-Type"] == "application/problem+json"
     download = client_for(auditor).get("/organisations/ministerie/dashboard/report.pdf")
     assert download.status_code == 404
+    download = client_for(auditor).post("/organisations/ministerie/dashboard/report.pdf")
+    assert download.status_code == 404
 
 
 def test_the_selector_refuses_an_organisation_the_person_may_not_read(world):

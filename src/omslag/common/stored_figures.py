@@ -65,12 +65,51 @@ def stored_figure_save(model, key: dict, compute: Callable[[], dict]):
     return model.objects.get(pk=row.pk)
 
 
+# A refresh waits this long in the queue before a worker takes it, so that the writes of a
+# burst (an edit form, a script, several people in the same organisation) share one refresh.
+COALESCE_SECONDS = 1.0
+
+
 def refresh_on_commit(task, *args) -> None:
     """Enqueue ``task(*args, changed_at)`` once the current transaction commits (at once
     outside one), ``changed_at`` being that moment as ISO text. Robust: the write has
     committed by then, so a queue that cannot take the task leaves the figure pending (and
-    logged) instead of failing the request."""
-    transaction.on_commit(lambda: task.enqueue(*args, timezone.now().isoformat()), robust=True)
+    logged) instead of failing the request. With a queue that can defer (the database
+    backend) the writes to the same figures coalesce: see ``refresh_enqueue_coalesced``."""
+    transaction.on_commit(lambda: refresh_enqueue_coalesced(task, *args), robust=True)
+
+
+def refresh_enqueue_coalesced(task, *args) -> str:
+    """Queue one refresh of ``task(*args)`` for a write that has just committed: a refresh of
+    the same figures that waits in the queue, not yet started, takes this write as well (its
+    ``changed_at`` moves to now, one UPDATE); otherwise a new one is queued to run
+    COALESCE_SECONDS from now. So a write never computes the figures itself, and several
+    writes within a second cost one refresh. A waiting refresh reads the inputs when it runs,
+    after this commit, so it misses nothing. "queued", "joined" or "immediate" (a backend
+    without a queue runs it now, as the tests' immediate backend does)."""
+    changed_at = timezone.now().isoformat()
+    if not task.get_backend().supports_defer:
+        task.enqueue(*args, changed_at)
+        return "immediate"
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    wanted = list(args)
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=task.module_path
+    ).only("pk", "args_kwargs")
+    for result in waiting:
+        if result.args_kwargs.get("args", [])[:-1] != wanted:
+            continue
+        args_kwargs = {"args": [*wanted, changed_at], "kwargs": {}}
+        joined = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.READY).update(
+            args_kwargs=args_kwargs
+        )
+        if joined:
+            return "joined"
+    run_after = timezone.now() + dt.timedelta(seconds=COALESCE_SECONDS)
+    task.using(run_after=run_after).enqueue(*args, changed_at)
+    return "queued"
 
 
 def stored_figure_behind(row, changed_at: str | None = None) -> bool:

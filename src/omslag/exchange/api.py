@@ -18,9 +18,10 @@ from omslag.common.tabular.registry import (
     import_formats,
     import_kinds,
 )
+from omslag.jobs.api import JobOut, job_data
 from omslag.organisations.access import organisation_get_readable
 
-from . import access, selectors, services
+from . import access, exports, selectors, services
 from .models import ColumnMapping, ImportJob
 from .options import export_option
 
@@ -359,43 +360,110 @@ class ColumnMappingDetailApi(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+EXPORT_PARAMETERS = [
+    OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=export_kinds()),
+    OpenApiParameter("organisation", str, required=True),
+    OpenApiParameter("format", str, enum=list(FORMATS), default="json"),
+    OpenApiParameter(
+        "referenceClass",
+        int,
+        description=(
+            "projects: the id of a reference class the organisation may use; adds "
+            "the forecast columns (P50, P80, P90, chance of a 50% overrun)."
+        ),
+    ),
+]
+QUEUED = OpenApiResponse(
+    JobOut,
+    description=(
+        "The export was queued as a job: `Location` is the job (`GET /api/v1/jobs/{id}`); once "
+        "it is done its `fileUrl` downloads the file."
+    ),
+)
+
+
+def _export_queued(request, organisation, kind, fmt, options) -> Response:
+    reference_class = options.get("reference_class")
+    job = exports.export_start(
+        person=request.user,
+        organisation=organisation,
+        kind=kind,
+        fmt=fmt,
+        reference_class_id=reference_class.pk if reference_class is not None else None,
+    )
+    response = Response(job_data(job), status=status.HTTP_202_ACCEPTED)
+    response["Location"] = reverse("api:job", args=[job.pk])
+    response["Preference-Applied"] = "respond-async"
+    return response
+
+
+def _wants_async(request) -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
+
+
 @extend_schema(tags=["exports"])
 class ExportApi(generics.GenericAPIView):
-    @extend_schema(
-        operation_id="exports_read",
-        parameters=[
-            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=export_kinds()),
-            OpenApiParameter("organisation", str, required=True),
-            OpenApiParameter("format", str, enum=list(FORMATS), default="json"),
-            OpenApiParameter(
-                "referenceClass",
-                int,
-                description=(
-                    "projects: the id of a reference class the organisation may use; adds "
-                    "the forecast columns (P50, P80, P90, chance of a 50% overrun)."
-                ),
-            ),
-        ],
-        responses={
-            (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment"
-            )
-            for fmt in FORMATS
-        },
-    )
-    def get(self, request, kind):
+    def _selection(self, request, kind):
         organisation = organisation_get_readable(
             request.user, request.query_params.get("organisation", "")
         )
         if not access.export_allowed(request.user, organisation, kind):
             raise PermissionDenied
+        fmt = request.query_params.get("format", "json")
+        return organisation, fmt, _export_options(request, organisation, kind)
+
+    @extend_schema(
+        operation_id="exports_read",
+        description=(
+            "The register as a file. With `Prefer: respond-async`, or when it has more rows "
+            "than the installation exports at once (OMSLAG_EXPORT_INLINE_ROWS, 5,000 by "
+            "default), the export is queued as a job instead: 202 with the job."
+        ),
+        parameters=[
+            *EXPORT_PARAMETERS,
+            OpenApiParameter(
+                "Prefer",
+                str,
+                OpenApiParameter.HEADER,
+                enum=["respond-async"],
+                description="respond-async: always queue the export as a job (202).",
+            ),
+        ],
+        responses={
+            **{
+                (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file, as an attachment"
+                )
+                for fmt in FORMATS
+            },
+            202: QUEUED,
+        },
+    )
+    def get(self, request, kind):
+        organisation, fmt, options = self._selection(request, kind)
+        if _wants_async(request) or exports.export_is_large(
+            person=request.user, organisation=organisation, kind=kind
+        ):
+            return _export_queued(request, organisation, kind, fmt, options)
         exported = services.export_file(
             person=request.user,
             organisation=organisation,
             kind=kind,
-            fmt=request.query_params.get("format", "json"),
-            options=_export_options(request, organisation, kind),
+            fmt=fmt,
+            options=options,
         )
         response = HttpResponse(exported.content, content_type=exported.content_type)
         response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
         return response
+
+    @extend_schema(
+        operation_id="exports_queue",
+        description="Queue the export of the register as a job, whatever its size.",
+        parameters=EXPORT_PARAMETERS,
+        request=None,
+        responses={202: QUEUED},
+    )
+    def post(self, request, kind):
+        organisation, fmt, options = self._selection(request, kind)
+        return _export_queued(request, organisation, kind, fmt, options)

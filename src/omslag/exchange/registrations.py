@@ -1,11 +1,12 @@
-"""The work exchange hands to background workers: checking an uploaded file, and importing it."""
+"""The work exchange hands to background workers: checking an uploaded file, importing it,
+and exporting a large register."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from omslag.jobs.kinds import JobKind, job_kind_register
 
-from . import services
+from . import exports, services
 
 
 def _import_page(job) -> str:
@@ -26,5 +27,12 @@ job_kind_register(
         label=gettext_lazy("Import of a file"),
         run=services.import_run_job,
         result_url=_import_page,
+    )
+)
+job_kind_register(
+    JobKind(
+        key=exports.JOB_EXPORT,
+        label=gettext_lazy("Export of a register"),
+        run=exports.export_run_job,
     )
 )

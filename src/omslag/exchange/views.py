@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from omslag.common.tabular.registry import import_kinds, import_spec
 from omslag.jobs.views import REFRESH_SECONDS
 from omslag.organisations.access import organisation_get_readable
 
-from . import access, selectors, services
+from . import access, exports, selectors, services
 from .forms import ConversionForm, ExportForm, ImportUploadForm, MappingForm, conversion_start
 
 
@@ -164,20 +165,39 @@ def import_confirm(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def export(request, slug):
+    """A small export is downloaded at once; a large one (OMSLAG_EXPORT_INLINE_ROWS) is made
+    by a worker: the form posts, the job is queued and its page follows it. A GET of a large
+    export (an old link) shows the form with that said, since a GET must not queue work."""
     organisation = organisation_get_readable(request.user, slug)
-    form = ExportForm(request.GET or None)
-    if request.GET and form.is_valid():
-        kind = form.cleaned_data["kind"]
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExportForm(data or None)
+    large = False
+    if data and form.is_valid():
+        kind, fmt = form.cleaned_data["kind"], form.cleaned_data["format"]
         if not access.export_allowed(request.user, organisation, kind):
             raise PermissionDenied
-        exported = services.export_file(
-            person=request.user,
-            organisation=organisation,
-            kind=kind,
-            fmt=form.cleaned_data["format"],
-        )
-        response = HttpResponse(exported.content, content_type=exported.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-        return response
-    return render(request, "exchange/export.html", {"organisation": organisation, "form": form})
+        large = exports.export_is_large(person=request.user, organisation=organisation, kind=kind)
+        if large and request.method == "POST":
+            job = exports.export_start(
+                person=request.user, organisation=organisation, kind=kind, fmt=fmt
+            )
+            return redirect("jobs:detail", pk=job.pk)
+        if not large:
+            exported = services.export_file(
+                person=request.user, organisation=organisation, kind=kind, fmt=fmt
+            )
+            response = HttpResponse(exported.content, content_type=exported.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+            return response
+    return render(
+        request,
+        "exchange/export.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "large": large,
+            "inline_rows": settings.EXPORT_INLINE_ROWS,
+        },
+    )

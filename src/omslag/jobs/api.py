@@ -1,13 +1,17 @@
 """A job's state for machine clients: GET /api/v1/jobs/{id}, POST /api/v1/jobs/{id}/cancel."""
 
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from omslag.common.access import require
 from omslag.common.api.serializers import CamelSerializer
+from omslag.common.tabular.formats import CONTENT_TYPES
 
 from . import access, selectors, services
+from .views import job_file_response
 
 
 class JobProblemOut(CamelSerializer):
@@ -29,13 +33,31 @@ class JobOut(CamelSerializer):
     result = serializers.DictField(help_text="What the work returned (kind-specific).")
     problems_total = serializers.IntegerField()
     problems = JobProblemOut(many=True, help_text="The first 1000 problems, values shortened.")
+    file_url = serializers.CharField(
+        allow_null=True,
+        help_text="Where to download the job's file (an export, a board report) once it is "
+        "done; null without one, or after its retention period.",
+    )
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
-def _job_data(job) -> dict:
-    return JobOut({**selectors.job_status(job), "problems": job.problems}).data
+# What a job's file can be: an export (CSV, XLSX, ODS, JSON) or a board report (also PDF).
+FILE_MEDIA_TYPES = sorted({*(t.split(";")[0] for t in CONTENT_TYPES.values()), "application/pdf"})
+
+
+def job_file_url(job) -> str | None:
+    if not job.file or job.status != job.Status.DONE:
+        return None
+    return reverse("api:job-file", args=[job.pk])
+
+
+def job_data(job) -> dict:
+    """A job as the API answers it (also the body of a 202 that started one)."""
+    return JobOut(
+        {**selectors.job_status(job), "problems": job.problems, "file_url": job_file_url(job)}
+    ).data
 
 
 @extend_schema(tags=["jobs"])
@@ -44,7 +66,7 @@ class JobDetailApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="jobs_read")
     def get(self, request, pk):
-        return Response(_job_data(access.job_get_readable(request.user, pk)))
+        return Response(job_data(access.job_get_readable(request.user, pk)))
 
 
 @extend_schema(tags=["jobs"])
@@ -55,4 +77,19 @@ class JobCancelApi(generics.GenericAPIView):
     def post(self, request, pk):
         job = access.job_get_readable(request.user, pk)
         require(access.job_can_cancel(request.user, job))
-        return Response(_job_data(services.cancel(job)))
+        return Response(job_data(services.cancel(job)))
+
+
+@extend_schema(tags=["jobs"])
+class JobFileApi(generics.GenericAPIView):
+    @extend_schema(
+        operation_id="jobs_file",
+        responses={
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The job's file, as an attachment"
+            )
+            for media_type in FILE_MEDIA_TYPES
+        },
+    )
+    def get(self, request, pk):
+        return job_file_response(access.job_get_readable(request.user, pk))

@@ -7,4 +7,5 @@ from . import api
 urlpatterns = [
     path("jobs/<int:pk>", api.JobDetailApi.as_view(), name="job"),
     path("jobs/<int:pk>/cancel", api.JobCancelApi.as_view(), name="job-cancel"),
+    path("jobs/<int:pk>/file", api.JobFileApi.as_view(), name="job-file"),
 ]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -157,9 +158,11 @@ def job_run(job_id: int, worker_id: str = "") -> str:
             raise JobFailed(_("Unknown kind of job: %(kind)s.") % {"kind": job.kind})
         result = kind.run(job) or {}
     except Cancelled:
+        job_file_discard(job)
         _finish(job, Job.Status.CANCELLED, _("Cancelled; nothing was saved."))
         return "cancelled"
     except JobFailed as failure:
+        job_file_discard(job)
         _finish(
             job,
             Job.Status.FAILED,
@@ -170,11 +173,41 @@ def job_run(job_id: int, worker_id: str = "") -> str:
         return "failed"
     except Exception as error:  # the reason is kept for the person; the trace for the log
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        job_file_discard(job)
         reason = excerpt(f"{type(error).__name__}: {error}", PROBLEM_VALUE_CHARS)
         _finish(job, Job.Status.FAILED, _("The job failed: %(reason)s") % {"reason": reason})
         return "failed"
     _finish(job, Job.Status.DONE, job.message, result=result)
     return "done"
+
+
+def job_file_save(job: Job, filename: str, content: bytes) -> None:
+    """Keep ``content`` as the job's file (a download for the person who asked). Saved last
+    in the work, after its final progress step: a job cancelled or failed before it keeps no
+    file, and ``job_run`` removes one a failing job had already written."""
+    progress(job, job.total or job.done, job.total)  # a cancel that came meanwhile wins
+    job.file.save(filename, ContentFile(content), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name)
+
+
+def job_file_discard(job: Job) -> None:
+    """Remove the job's file from the storage and the job (a cancelled or failed job, or an
+    old one past its retention)."""
+    job.refresh_from_db(fields=["file"])
+    if job.file:
+        job.file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(file="")
+
+
+def job_files_purge(now=None) -> int:
+    """Remove the files of jobs that finished more than JOB_FILE_RETENTION_DAYS ago; how many."""
+    before = (now or timezone.now()) - timedelta(days=settings.JOB_FILE_RETENTION_DAYS)
+    old = Job.objects.filter(finished_at__lt=before).exclude(file="")
+    count = 0
+    for job in old.only("pk", "file"):
+        job_file_discard(job)
+        count += 1
+    return count
 
 
 @task(takes_context=True)

@@ -2,7 +2,7 @@ import html
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -77,3 +77,23 @@ def job_cancel(request, pk):
 def _kind_label(job):
     kind = job_kind(job.kind)
     return kind.label if kind else job.kind
+
+
+@login_required
+def job_download(request, pk):
+    """The job's file, for the person who started it and the organisation's administrators
+    (anyone else: not found, as for the job itself)."""
+    job = access.job_get_readable(request.user, pk)
+    return job_file_response(job)
+
+
+def job_file_response(job) -> FileResponse:
+    """The job's file as an attachment under the name the work gave it; 404 when it has none
+    (not finished, cancelled, or removed after its retention period)."""
+    if not job.file or job.status != job.Status.DONE or not job.file.storage.exists(job.file.name):
+        raise Http404("This job has no file (any more).")
+    filename = job.result.get("filename") or job.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)
+    if job.result.get("contentType"):
+        response["Content-Type"] = job.result["contentType"]
+    return response

@@ -1,12 +1,16 @@
-"""The board's section on the organisation page."""
+"""The board's section on the organisation page, and the board report's job."""
 
 from django.utils.translation import gettext_lazy
 
+from omslag.common.chartwarm import chart_page_register
 from omslag.common.sections import (
     RegisterLink,
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.jobs.kinds import JobKind, job_kind_register
+
+from . import report_job
 
 organisation_section_register("board", gettext_lazy("Board"), 5)
 organisation_link_register(
@@ -21,3 +25,14 @@ organisation_link_register(
         order=10,
     )
 )
+job_kind_register(
+    JobKind(
+        key=report_job.JOB_BOARD_REPORT,
+        label=gettext_lazy("Board report"),
+        run=report_job.board_report_run,
+        result_url=report_job.board_report_page,
+    )
+)
+
+# Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
+chart_page_register("leadership:dashboard")

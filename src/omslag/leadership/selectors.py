@@ -116,11 +116,17 @@ def as_of_check(organisation_ids: Sequence[int], as_of: dt.date, today: dt.date)
 
 
 def dashboard_for(
-    *, person: Any, organisation: Organisation, with_children: bool, as_of: dt.date | None
+    *,
+    person: Any,
+    organisation: Organisation,
+    with_children: bool,
+    as_of: dt.date | None,
+    progress: Any = None,
 ) -> Dashboard:
     """The board dashboard of ``organisation`` (with the organisations below it when
     ``with_children``) as of a date (today when None). 404 when the person may not read the
-    organisation; RuleViolation for an as-of date in the future or before any data."""
+    organisation; RuleViolation for an as-of date in the future or before any data.
+    ``progress(done, total, title)`` is called before each tile (the board report's job)."""
     if person is not None and not organisation_can_read(person, organisation):
         raise Http404("No organisation matches the given query.")
     today = timezone.localdate()
@@ -129,7 +135,10 @@ def dashboard_for(
         as_of_check(ids, as_of, today)
     as_of = as_of or today
     dashboard = Dashboard(organisation, with_children, as_of, ids)
-    for tile in tiles_registered():
+    tiles = list(tiles_registered())
+    for index, tile in enumerate(tiles):
+        if progress is not None:
+            progress(index, len(tiles), str(tile.title()))
         data = tile.compute(ids, as_of, organisation=organisation)
         link = tile.link(organisation, with_children) if tile.link else ""
         dashboard.tiles.append(TileResult(tile.key, str(tile.title()), data, link, tile.template))

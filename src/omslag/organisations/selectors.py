@@ -58,6 +58,14 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     return [found[i] for i in ids if i in found]
 
 
+def organisation_slugs_with_ancestors(organisation_ids) -> list[str]:
+    """The slugs of these organisations and of every organisation above them (the pages whose
+    figures a change to their registers touches)."""
+    found = Organisation.objects.filter(pk__in=list(organisation_ids)).only("pk", "path")
+    ids = {i for o in found for i in (*o.ancestor_ids, o.pk)}
+    return sorted(Organisation.objects.filter(pk__in=ids).values_list("slug", flat=True))
+
+
 def organisation_context(
     person: Any,
     organisation: Organisation,

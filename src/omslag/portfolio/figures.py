@@ -20,7 +20,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from omslag.analysis.spend import FanIn, SpendItem, balance_by_year
+from omslag.common.chartwarm import charts_warm_later
 from omslag.organisations.models import Organisation
+from omslag.organisations.selectors import organisation_slugs_with_ancestors
 
 from . import selectors
 from .models import PortfolioFigures
@@ -145,7 +147,10 @@ def figures_refresh(organisation_id: int) -> list[str]:
 def portfolio_figures_refresh(organisation_id: int) -> list[str]:
     """The task: recompute the organisation's stored figures that are behind their inputs
     (run by whichever backend settings.TASKS names)."""
-    return figures_refresh(organisation_id)
+    refreshed = figures_refresh(organisation_id)
+    if refreshed:
+        charts_warm_later(organisation_slugs_with_ancestors([organisation_id]))
+    return refreshed
 
 
 def _compute_and_store(organisation, kind: str) -> PortfolioFigures:

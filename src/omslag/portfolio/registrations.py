@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from omslag.common.chartwarm import chart_page_register
 from omslag.common.history import (
     TrackedModel,
     history_register,
@@ -605,3 +606,6 @@ assessment_subject_register(
         order=30,
     )
 )
+
+# Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
+chart_page_register("portfolio:balance")

@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from omslag.analysis.projects import forecast, parse_date, parse_money
 from omslag.common.amounts import amount_bounded
+from omslag.common.chartwarm import chart_page_register
 from omslag.common.history import TrackedModel, history_register
 from omslag.common.sections import (
     RegisterLink,
@@ -584,3 +585,6 @@ assessment_subject_register(
         order=20,
     )
 )
+
+# Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
+chart_page_register("projects:portfolio")

@@ -3,6 +3,9 @@ write (queued by the services on commit; see ``common.stored_figures``)."""
 
 from django_tasks import task
 
+from omslag.common.chartwarm import charts_warm_later
+from omslag.organisations.selectors import organisation_slugs_with_ancestors
+
 from . import stored
 from .models import PortfolioForecastStored
 
@@ -17,6 +20,7 @@ def project_stored_figures_refresh(
     stored.facet_cells_refresh(organisation_ids, changed_at)
     affected = PortfolioForecastStored.objects.filter(stored.forecasts_affected(organisation_ids))
     stored.forecasts_refresh(affected.values_list("pk", flat=True), changed_at)
+    charts_warm_later(organisation_slugs_with_ancestors(organisation_ids))
 
 
 @task()

@@ -1,4 +1,5 @@
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -9,7 +10,7 @@ from omslag.common.errors import DomainError, RuleViolation
 from omslag.common.progress import progress_bar
 from omslag.common.tabular.formats import FORMATS
 from omslag.common.tabular.registry import document_export, document_kinds, export_kinds
-from omslag.exchange import services
+from omslag.exchange import exports, services
 from omslag.exchange.cli import Operator, command_context
 from omslag.exchange.options import export_option, folder_export
 from omslag.exchange.standards import standard_export, standard_export_names
@@ -39,8 +40,20 @@ class Command(OmslagCommand):
             "--standard",
             help="write in an external standard's shape: " + ", ".join(standard_export_names()),
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="hand the export to a worker (omslag worker) and print the job's number",
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="hand the export to a worker, follow it here and write its file to -o",
+        )
 
-    def handle(self, *args, kind, org, format, output, reference_class, standard, **options):
+    def handle(
+        self, *args, kind, org, format, output, reference_class, standard, queue, wait, **options
+    ):
         writer = folder_export(kind)
         if writer is not None:
             return self.export_folder(writer, org, format, output, options["base_url"])
@@ -62,6 +75,8 @@ class Command(OmslagCommand):
             export_options["reference_class"] = self.reference_class(
                 kind, organisation, reference_class
             )
+        if queue or wait:
+            return self.export_queued(kind, organisation, format, output, export_options, wait)
         with progress_bar(_("Exporting %(kind)s") % {"kind": kind}) as bar:
             try:
                 exported = services.export_file(
@@ -82,6 +97,39 @@ class Command(OmslagCommand):
         else:
             sys.stdout.buffer.write(exported.content)
             sys.stdout.flush()
+
+    def export_queued(self, kind, organisation, fmt, output, export_options, wait):
+        """Queue the export as a job; with --wait, follow it with a bar and write the file."""
+        if wait and not output:
+            raise CommandError(_("--wait writes the file: name it with -o FILE."))
+        reference_class = export_options.get("reference_class")
+        try:
+            work = exports.export_start(
+                person=None,
+                organisation=organisation,
+                kind=kind,
+                fmt=fmt,
+                reference_class_id=reference_class.pk if reference_class else None,
+                operator=True,
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(_("Queued as job %(id)s; omslag worker does it.") % {"id": work.pk})
+        if not wait:
+            return
+        with progress_bar(_("Exporting %(kind)s") % {"kind": kind}, total=100) as bar:
+            while not work.finished:
+                time.sleep(0.5)
+                work.refresh_from_db()
+                bar.n = work.percent or 0
+                bar.refresh()
+        if work.status != work.Status.DONE:
+            raise CommandError(work.message)
+        with work.file.open("rb") as stream:
+            output.write_bytes(stream.read())
+        self.stderr.write(
+            _("Wrote %(n)s row(s) to %(path)s.") % {"n": work.result["rows"], "path": output}
+        )
 
     def export_folder(self, writer, org, fmt, output, base_url):
         """A folder of files (e.g. every public dataset of the organisation and the catalogue)."""

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from omslag.common.errors import DomainError
 from omslag.exchange.cli import command_context
 from omslag.leadership.report import REPORT_FORMATS, report_render
+from omslag.leadership.report_job import board_report_start
 from omslag.leadership.selectors import dashboard_for
 
 
@@ -30,10 +31,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--as-of", help="the date the figures are as of (default today)")
         parser.add_argument("--format", choices=REPORT_FORMATS, required=True)
-        parser.add_argument("-o", "--output", required=True, help="the file to write")
+        parser.add_argument("-o", "--output", help="the file to write (not with --queue)")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="hand the report to a worker (omslag worker) and print the job's number; the "
+            "file is downloaded from the job's page or GET /api/v1/jobs/{id}/file",
+        )
 
-    def handle(self, *args, org, with_children, as_of, format, output, **options):
+    def handle(self, *args, org, with_children, as_of, format, output, queue, **options):
         organisation, _actor = command_context(org, None)
+        if queue:
+            return self.queue(organisation, with_children, as_of, format)
+        if not output:
+            raise CommandError("Name the file to write with -o FILE (or use --queue).")
         try:
             board = dashboard_for(
                 person=None,
@@ -46,3 +57,17 @@ class Command(BaseCommand):
         content, _content_type = report_render(board, format)
         Path(output).write_bytes(content)
         self.stdout.write(f"Wrote the board report of {organisation.slug} to {output}.")
+
+    def queue(self, organisation, with_children, as_of, fmt):
+        try:
+            job = board_report_start(
+                person=None,
+                organisation=organisation,
+                with_children=with_children,
+                as_of=_date(as_of) if as_of else None,
+                fmt=fmt,
+                operator=True,
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(f"Queued as job {job.pk}; omslag worker does it.")
