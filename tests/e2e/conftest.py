@@ -13,6 +13,7 @@ from omslag.organisations import services
 from omslag.organisations.models import Organisation
 from tests.conftest import skip_unless
 
+from .demo_snapshot import demo_ready
 from .support import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, VIEWPORT
 
 
@@ -59,10 +60,7 @@ class Site:
     url: str
 
 
-@pytest.fixture
-def demo(live_server, transactional_db):
-    """The demo organisations and people, each organisation changed once after creation so
-    that its history page shows a table of changed fields."""
+def demo_build() -> None:
     assert demo_load(password=DEMO_PASSWORD)  # any error in a loader fails the test
     platform_admin = get_user_model().objects.get(email=PLATFORM_ADMIN[0])
     for organisation in Organisation.objects.order_by("pk"):
@@ -72,6 +70,14 @@ def demo(live_server, transactional_db):
             expected_version=organisation.version,
             description=f"{organisation.description} Bijgewerkt voor de browsertests.",
         )
+
+
+@pytest.fixture
+def demo(live_server, transactional_db, tmp_path_factory):
+    """The demo organisations and people, each organisation changed once after creation so
+    that its history page shows a table of changed fields. Built by the first test that asks
+    for it and copied back for the others (demo_snapshot.py: the same rows and keys)."""
+    demo_ready(demo_build, media_copy=tmp_path_factory.mktemp("demo-media") / "media")
     return Site(url=live_server.url)
 
 
