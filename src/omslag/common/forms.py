@@ -80,9 +80,15 @@ class QuickSelect(forms.Select):
     every option through two templates, about 0.1 ms each, so a choice of one of an
     organisation's 1,200 applications cost the spend page 120 ms of its 130 ms of CPU."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        html = [
+        html: list[str] = [
             format_html(
                 '<select name="{}"{}>',
                 widget["name"],

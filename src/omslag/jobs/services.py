@@ -7,7 +7,7 @@ with problems, and ``cancel``. docs/jobs.md describes the whole life of a job.
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -199,7 +199,7 @@ def job_file_discard(job: Job) -> None:
         Job.objects.filter(pk=job.pk).update(file="")
 
 
-def job_files_purge(now=None) -> int:
+def job_files_purge(now: datetime | None = None) -> int:
     """Remove the files of jobs that finished more than JOB_FILE_RETENTION_DAYS ago; how many."""
     before = (now or timezone.now()) - timedelta(days=settings.JOB_FILE_RETENTION_DAYS)
     old = Job.objects.filter(finished_at__lt=before).exclude(file="")

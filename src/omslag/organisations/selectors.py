@@ -1,6 +1,6 @@
 """Reads of organisations and memberships, always limited to what the person may read."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -58,7 +58,7 @@ def organisation_ancestors(organisation: Organisation) -> list[Organisation]:
     return [found[i] for i in ids if i in found]
 
 
-def organisation_slugs_with_ancestors(organisation_ids) -> list[str]:
+def organisation_slugs_with_ancestors(organisation_ids: Iterable[int]) -> list[str]:
     """The slugs of these organisations and of every organisation above them (the pages whose
     figures a change to their registers touches)."""
     found = Organisation.objects.filter(pk__in=list(organisation_ids)).only("pk", "path")
