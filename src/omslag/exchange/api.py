@@ -179,13 +179,13 @@ def _export_options(request, organisation, kind) -> dict:
         raise serializers.ValidationError({"referenceClass": [error.message]}) from None
 
 
-def _in_background(request, upload, background) -> bool:
+def _in_background(upload, background) -> bool:
     if background is not None:
         return background
     return upload.size > settings.IMPORT_API_SYNC_MAX_BYTES
 
 
-def _accepted(request, job: ImportJob) -> Response:
+def _accepted(job: ImportJob) -> Response:
     """202 Accepted: the work is queued; Location is the job a client follows."""
     response = Response(ImportJobOut(job).data, status=status.HTTP_202_ACCEPTED)
     response["Location"] = reverse("api:job", args=[job.job_id])
@@ -245,7 +245,7 @@ class ImportListApi(generics.GenericAPIView):
                 request.user, organisation, data["kind"], data["mapping"]
             )
         try:
-            if _in_background(request, data["file"], data.get("background")):
+            if _in_background(data["file"], data.get("background")):
                 job = services.import_queue(
                     actor=request.user,
                     organisation=organisation,
@@ -255,7 +255,7 @@ class ImportListApi(generics.GenericAPIView):
                     fmt=data["format"],
                     dry_run=data["dry_run"],
                 )
-                return _accepted(request, job)
+                return _accepted(job)
             job = services.import_job_check(
                 actor=request.user,
                 organisation=organisation,
@@ -296,7 +296,7 @@ class ImportConfirmApi(generics.GenericAPIView):
             raise PermissionDenied
         if job.file and job.file.size > settings.IMPORT_API_SYNC_MAX_BYTES:
             # A large file is imported by a worker, as it was checked (the web's path).
-            return _accepted(request, services.import_confirm_start(actor=request.user, job=job))
+            return _accepted(services.import_confirm_start(actor=request.user, job=job))
         job = services.import_job_confirm(actor=request.user, job=job)
         return _report_response(request, job, status.HTTP_200_OK)
 
