@@ -49,12 +49,19 @@ def test_search_filter_and_pagination(client, org):
 def test_the_list_takes_the_same_number_of_queries_for_more_records(
     client, org, django_assert_max_num_queries
 ):
+    # The count and the filter values are counted once after each change of the list (cold)
+    # and then read from the cache (warm): neither grows with the list.
+    url = f"/open/{org.slug}/projects"
     publish_projects(org, ["Een"])
-    with django_assert_max_num_queries(8) as few:
-        client.get(f"/open/{org.slug}/projects")
+    with django_assert_max_num_queries(12) as cold:
+        client.get(url)
+    with django_assert_max_num_queries(6) as warm:
+        client.get(url)
     publish_projects(org, [f"Nog {n}" for n in range(30)])
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(f"/open/{org.slug}/projects")
+    with django_assert_max_num_queries(len(cold.captured_queries)):
+        client.get(url)
+    with django_assert_max_num_queries(len(warm.captured_queries)):
+        client.get(url)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods", "json"])

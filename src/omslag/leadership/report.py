@@ -22,12 +22,24 @@ def report_filename(dashboard: Dashboard, fmt: str) -> str:
     return f"board-report-{dashboard.organisation.slug}{scope}-{dashboard.as_of}.{fmt}"
 
 
+# The PDF lists the decisions that have waited longest, up to this many. A ministry with its
+# agencies can have a thousand and more (every project above the review threshold without
+# advice, every experiment at a gate); laid out in full they made a report of 60 pages that
+# took WeasyPrint a minute. The spreadsheets and the dashboard keep every one.
+REPORT_DECISIONS_SHOWN = 100
+
+
 def report_pdf(dashboard: Dashboard) -> bytes:
     from weasyprint import HTML  # lazy: heavy import
 
     html = render_to_string(
         "leadership/report_pdf.html",
-        {"dashboard": dashboard, "language": get_language() or "nl"},
+        {
+            "dashboard": dashboard,
+            "decisions": dashboard.decisions[:REPORT_DECISIONS_SHOWN],
+            "decisions_more": max(0, len(dashboard.decisions) - REPORT_DECISIONS_SHOWN),
+            "language": get_language() or "nl",
+        },
     )
     return HTML(string=html).write_pdf()
 

@@ -268,6 +268,22 @@ def spend_items_stored(organisation) -> list[SpendItem]:
     return _items(_balance_row(organisation, True), True)
 
 
+def spend_items_stored_for(
+    organisation, organisation_ids
+) -> tuple[list[SpendItem], FiguresState] | None:
+    """The stored spend sums of ``organisation`` alone or with every organisation below it,
+    when ``organisation_ids`` is exactly that scope (the board dashboard's two choices), with
+    their state; None for any other set of organisations (count them then)."""
+    ids = sorted(organisation_ids)
+    if ids == [organisation.pk]:
+        row = _stored(organisation, Kind.BALANCE)
+        return _items(row, False), _state(row)
+    row = _balance_row(organisation, True)
+    if row.figures["subtree_ids"] != ids:
+        return None
+    return _items(row, True), _state(row)
+
+
 def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, FiguresState]:
     """Legacy risk and TIME positions from the stored figures, on ``today``."""
     row = _stored(organisation, Kind.LEGACY)

@@ -1,8 +1,10 @@
 """Reads of the public side: only approved, current, not withdrawn publications."""
 
 from dataclasses import dataclass
+from hashlib import sha256
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from omslag.organisations.models import Organisation
 
@@ -18,6 +20,9 @@ KIND_SEGMENTS = {
     Kind.BALANCE_YEAR: "balance-years",
 }
 SEGMENT_KINDS = {segment: kind for kind, segment in KIND_SEGMENTS.items()}
+# How long figures kept under a list's last change stay in the cache (a new change makes
+# new keys; this only bounds what old keys cost).
+FIGURES_KEPT = 24 * 3600
 
 
 def published(organisation=None, kind=None) -> QuerySet:
@@ -52,6 +57,30 @@ def published_list(organisation, kind, filters: PublicFilters) -> QuerySet:
     return records.order_by("title", "source_id")
 
 
+class NumberedRows:
+    """A public list for Django's Paginator (``count()`` and slices), for numbered pages far
+    into a list: a slice first reads the record ids of its rows past the OFFSET from the
+    list's index alone, then only those rows (the OFFSET rows' JSON is never read).
+
+    ``key`` gives the record id of a row of ``records`` (a model instance or a tuple);
+    ``count``, when known (``list_figures``), saves counting the list."""
+
+    def __init__(self, records: QuerySet, key=lambda row: row.source_id, count=None):
+        self.records, self.key, self.known_count = records, key, count
+
+    def count(self) -> int:
+        return self.records.count() if self.known_count is None else self.known_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part):
+        ids = list(self.records.values_list("source_id", flat=True)[part])
+        rows = {self.key(row): row for row in self.records.order_by().filter(source_id__in=ids)}
+        found = [rows[i] for i in ids if i in rows]
+        return found if isinstance(part, slice) else found[0]
+
+
 def published_facets(organisation, kind) -> list[str]:
     """The distinct filter values of a list (order_by() drops the model's ordering, which
     DISTINCT would otherwise count in)."""
@@ -77,10 +106,25 @@ def _public_of(kind) -> Q:
     return q
 
 
-def publishing_organisation_get(slug: str) -> Organisation | None:
-    """The organisation with ``slug`` if it has anything public (one indexed EXISTS)."""
+def publishing_organisation_get(slug: str, kind=None) -> Organisation | None:
+    """The organisation with ``slug`` if it has anything public (one indexed EXISTS); with
+    ``kind``, in the same query the time of the latest change of that list
+    (``list_changed_at``, for ``list_figures``)."""
     public = published().filter(organisation=OuterRef("pk"))
-    return Organisation.objects.filter(Exists(public), slug=slug).first()
+    return _with_change_of(Organisation.objects.filter(Exists(public), slug=slug), kind).first()
+
+
+def _with_change_of(organisations: QuerySet, kind) -> QuerySet:
+    if kind is None:
+        return organisations
+    latest = (
+        Publication.objects.filter(
+            organisation=OuterRef("pk"), kind=kind, status=Publication.Status.APPROVED
+        )
+        .order_by("-changed_at")
+        .values("changed_at")[:1]
+    )
+    return organisations.annotate(list_changed_at=Subquery(latest))
 
 
 def kind_counts(organisation) -> dict[str, int]:
@@ -107,15 +151,57 @@ def withdrawn_notices(organisation) -> QuerySet:
 
 
 def last_change(organisation=None, kind=None):
-    """When anything public (of the organisation and kind) last changed: for ETag and
-    Last-Modified."""
+    """When anything public (of the organisation and kind) last changed, and how many
+    approved versions there are: for ETag and Last-Modified."""
     records = Publication.objects.filter(status=Publication.Status.APPROVED)
     if organisation is not None:
         records = records.filter(organisation=organisation)
     if kind is not None:
         records = records.filter(kind=kind)
-    found = records.aggregate(at=Max("changed_at"), n=Count("id"))
+    found = records.aggregate(at=Max("changed_at"), n=Count("*"))
     return found["at"], found["n"]
+
+
+def list_figures(
+    organisation, kind, filters: PublicFilters, records: QuerySet, facets: bool = False
+) -> dict:
+    """A public list's stamp (``at`` and ``approved``, as ``last_change``), the count of
+    ``records`` (the list with ``filters``) and, with ``facets``, its filter values instead
+    of the count of approved versions (the pages have no ETag).
+
+    Every change of the public side saves an approved row (a new version, a withdrawal, the
+    previous version no longer current), so the time of the latest change moves with each.
+    It is one look-up in the list's index; the counts and facets are kept in the cache under
+    it, so that a page of a list of 25,000 rows neither counts nor scans them again until
+    something of the list is published or withdrawn."""
+    approved = Publication.objects.filter(
+        organisation=organisation, kind=kind, status=Publication.Status.APPROVED
+    )
+    if hasattr(organisation, "list_changed_at"):  # read with the organisation
+        at = organisation.list_changed_at
+    else:
+        at = approved.aggregate(at=Max("changed_at"))["at"]
+    figures = {f"count|{filters.search}|{filters.facet}": records.count}
+    if facets:
+        figures["facets"] = lambda: published_facets(organisation, kind)
+    else:
+        figures["approved"] = approved.count
+    stamp = at.isoformat() if at is not None else "-"
+    keys = {
+        name: "open:" + sha256(f"{organisation.pk}|{kind}|{stamp}|{name}".encode()).hexdigest()
+        for name in figures
+    }
+    found = cache.get_many(list(keys.values()))
+    computed = {name: figures[name]() for name, key in keys.items() if key not in found}
+    if computed:
+        cache.set_many({keys[name]: value for name, value in computed.items()}, FIGURES_KEPT)
+    values = {name: found[key] if key in found else computed[name] for name, key in keys.items()}
+    return {
+        "at": at,
+        "approved": values.get("approved"),
+        "count": values[f"count|{filters.search}|{filters.facet}"],
+        "facets": values.get("facets"),
+    }
 
 
 def proposals_waiting(organisation) -> QuerySet:
@@ -181,10 +267,10 @@ def withdrawn_notices_of_record(slug, kind, source_id) -> list[Publication]:
     return [latest] if latest is not None and latest.is_withdrawn else []
 
 
-def organisation_with_publications(slug) -> Organisation | None:
-    """An organisation that has published anything, withdrawn or not."""
-    return (
-        Organisation.objects.filter(slug=slug, publications__status=Publication.Status.APPROVED)
-        .distinct()
-        .first()
+def organisation_with_publications(slug, kind=None) -> Organisation | None:
+    """An organisation that has published anything, withdrawn or not; with ``kind``, as
+    ``publishing_organisation_get``, with the time of that list's latest change."""
+    approved = Publication.objects.filter(
+        organisation=OuterRef("pk"), status=Publication.Status.APPROVED
     )
+    return _with_change_of(Organisation.objects.filter(Exists(approved), slug=slug), kind).first()

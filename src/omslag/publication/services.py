@@ -119,7 +119,7 @@ def publication_approve(*, actor, publication) -> Publication:
         kind=publication.kind,
         source_id=publication.source_id,
         is_current=True,
-    ).update(is_current=False)
+    ).update(is_current=False, changed_at=timezone.now())
     publication.status = Publication.Status.APPROVED
     publication.decided_by = _person(actor)
     publication.decided_at = timezone.now()

@@ -5,10 +5,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from omslag.common import charts
+from omslag.portfolio.figures import spend_items_stored_for
 from omslag.portfolio.selectors import (
     BASELINE,
     scenario_comparison,
@@ -46,8 +48,22 @@ def _scenario_target_years(organisation) -> list[dict]:
 
 
 def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
-    """The latest complete year is the last calendar year before ``as_of`` with actual spend."""
-    totals = spend_totals_for(organisation_ids, kind="actual", before_year=as_of.year)
+    """The latest complete year is the last calendar year before ``as_of`` with actual spend.
+
+    The spend sums come from the stored balance figures (refreshed when spend changes, so
+    500,000 spend lines are not summed again on every view), else from one grouped query."""
+    stored = spend_items_stored_for(organisation, organisation_ids)
+    if stored is None:
+        totals = spend_totals_for(organisation_ids, kind="actual", before_year=as_of.year)
+        pending = False
+    else:
+        items, state = stored
+        pending = state.pending
+        totals = {}
+        for item in items:
+            if item.kind == "actual" and item.year < as_of.year:
+                year = totals.setdefault(item.year, dict.fromkeys(CATEGORIES, Decimal("0.00")))
+                year[item.category] += item.amount
     years = sorted(totals)
     target = spend_target_current(organisation, today=as_of)
     target_innovate = (
@@ -71,6 +87,15 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
             else "",
         )
     ]
+    if pending:
+        freshness.append(
+            Freshness(
+                _("Spend (actuals)"),
+                timezone.localdate(stored[1].as_of),
+                stale=True,
+                warning=_("Being updated after a recent change to the spend."),
+            )
+        )
     if not years:
         return TileData(
             figures={

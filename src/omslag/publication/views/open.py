@@ -18,8 +18,8 @@ from ..presentation import facet_options, shown_value, snapshot_labels
 PAGE_SIZE = 50
 
 
-def _organisation(slug):
-    organisation = selectors.publishing_organisation_get(slug)
+def _organisation(slug, kind=None):
+    organisation = selectors.publishing_organisation_get(slug, kind)
     if organisation is None:
         raise Http404(_("This organisation publishes nothing."))
     return organisation
@@ -94,12 +94,14 @@ def organisation_page(request, slug):
 
 @require_safe
 def dataset_list(request, slug, segment):
-    organisation, kind = _organisation(slug), _kind(segment)
+    kind = _kind(segment)
+    organisation = _organisation(slug, kind)
     filters = _filters(request)
-    records = selectors.published_list(organisation, kind, filters).only(
-        "source_id", "number", "title", "snapshot", "organisation_id", "kind"
-    )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = selectors.published_list(organisation, kind, filters)
+    figures = selectors.list_figures(organisation, kind, filters, listed, facets=True)
+    records = listed.only("source_id", "number", "title", "snapshot", "organisation_id", "kind")
+    rows = selectors.NumberedRows(records, count=figures["count"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     columns = datasets.COLUMNS[kind]
     # The table body is written here with Django's escape() rather than by the template
     # language: 50 rows of a dozen cells cost the template engine more than the database.
@@ -127,7 +129,7 @@ def dataset_list(request, slug, segment):
             "body": body,
             "page": page,
             "filters": filters,
-            "facets": facet_options(kind, selectors.published_facets(organisation, kind)),
+            "facets": facet_options(kind, figures["facets"]),
             "formats": FORMATS,
         },
     )
