@@ -24,11 +24,49 @@ def _english_outside_requests():
         yield
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Argon2 is slow on purpose; tests that are not about hashing use a fast hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back after its last test.
+
+    Data that a module's tests only read is then made once (Django's ``setUpTestData``):
+    each test still runs in a savepoint of its own (the ``db`` fixture), so what one test
+    changes is undone before the next. Make the data in a module-scoped fixture that asks for
+    this one, inside ``django_db_blocker.unblock()`` and ``module_settings()``.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def module_settings():
+    """What the function-scoped fixtures below give each test, for data made once per module."""
+    from contextlib import ExitStack
+
+    from django.test import override_settings
+    from django.utils import translation
+
+    stack = ExitStack()
+    stack.enter_context(override_settings(PASSWORD_HASHERS=FAST_HASHERS))
+    stack.enter_context(translation.override("en"))
+    return stack
 
 
 @pytest.fixture

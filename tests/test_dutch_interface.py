@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from omslag.demo import demo_load
+from tests.conftest import module_settings
 
 PASSWORD = "dutch-interface-test-password"
 MUNICIPALITY = "gemeente-wadderveen"
@@ -38,9 +39,16 @@ def dutch_client(email: str) -> Client:
     return client
 
 
+@pytest.fixture(scope="module")
+def demo_once(module_transaction, django_db_blocker):
+    # Loaded once: the tests only read it.
+    with django_db_blocker.unblock(), module_settings():
+        demo_load(password=PASSWORD)
+
+
 @pytest.fixture
-def demo(db):
-    demo_load(password=PASSWORD)
+def demo(demo_once, db):
+    pass
 
 
 def pages_of_the_municipality():
