@@ -5,23 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovation', '0005_stored_funnel_figures'),
-        ('organisations', '0003_organisation_two_factor_for_admins'),
-        ('portfolio', '0003_application_sort_indexes'),
-        ('projects', '0003_stored_figures_and_list_indexes'),
-        ('safeguards', '0002_template_extra'),
+        ("innovation", "0005_stored_funnel_figures"),
+        ("organisations", "0003_organisation_two_factor_for_admins"),
+        ("portfolio", "0003_application_sort_indexes"),
+        ("projects", "0003_stored_figures_and_list_indexes"),
+        ("safeguards", "0002_template_extra"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['organisation', '-updated_at'], name='assessment_org_updated'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["organisation", "-updated_at"], name="assessment_org_updated"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['organisation', 'status', '-updated_at'], name='assessment_org_status'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["organisation", "status", "-updated_at"], name="assessment_org_status"
+            ),
         ),
     ]
