@@ -162,3 +162,26 @@ def test_the_locust_users_are_fast_http_users_and_their_upload_is_a_valid_form(t
     assert data.dict() == {"kind": "applications", "csrfmiddlewaretoken": "t"}
     assert files["file"].name == "applications.csv"
     assert files["file"].read() == "naam;leverancier\r\nZaak;Één\r\n".encode()
+
+
+def test_the_profilers_shares_are_those_the_locust_file_asks():
+    """profile_pages weighs each page as Locust asks it: the shares add up to one, every page
+    of every role and every API call has one, and an editor's page share follows its weight."""
+    profile_pages = module("profile_pages_under_test", BENCHMARKS / "load" / "profile_pages.py")
+    mix = module("mix_under_test", BENCHMARKS / "load" / "mix.py")
+    shares = profile_pages.mix_weights()
+    assert abs(sum(shares.values()) - 1) < 1e-9
+    expected = {(role, name) for role, pages in mix.PAGES.items() for name, _a, _w in pages}
+    expected |= {("api", name) for name, _a, _w in mix.API_CALLS}
+    expected |= {(role, name) for role in mix.EXPORT["roles"] for name, _a in mix.EXPORT["pages"]}
+    assert set(shares) == expected
+    # By hand, per click: 9 of 10 users are people, a sixth of them editors; a person's click
+    # is a page 20 times in 21, the applications page 4 of the editor's 13 weights; the
+    # export click makes two measured requests for editors and administrators, none for the
+    # other four roles. Requests per click in all:
+    requests = 0.9 / 6 * (6 * 20 / 21 + 2 * 2 / 21) + 0.1
+    assert shares[("editor", "applications")] == pytest.approx(
+        0.9 / 6 * 20 / 21 * 4 / 13 / requests
+    )
+    assert shares[("admin", "export csv")] == pytest.approx(0.9 / 6 / 21 / requests)
+    assert shares[("api", "api projects")] == pytest.approx(0.1 * 3 / 11 / requests)

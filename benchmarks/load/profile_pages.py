@@ -50,7 +50,10 @@ def mix_weights() -> dict[tuple[str, str], float]:
     total = sum(weight for _name, _address, weight in API_CALLS)
     for name, _address, weight in API_CALLS:
         shares[("api", name)] = programs / (people + programs) * weight / total
-    return shares
+    # Per click above; as shares of the requests (a reader's export click makes none, an
+    # editor's two that are measured here and the upload that is not).
+    requests = sum(shares.values())
+    return {key: share / requests for key, share in shares.items()}
 
 
 def measure(

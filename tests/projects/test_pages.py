@@ -551,6 +551,58 @@ def test_portfolio_scatter_is_capped_and_says_so(
     assert "The chart shows 1 project." in page
 
 
+def test_the_portfolio_scatter_reads_the_projects_values_largest_estimate_first(
+    orgs, red_project, green_project, viewer
+):
+    """The scatter holds plain values (no model instances) equal to the projects' stored
+    figures, the largest current estimate first; the page's queries do not grow with the
+    projects it shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scatter = queries.portfolio_scatter(orgs[0])
+    red_project.refresh_from_db()
+    green_project.refresh_from_db()
+    assert [p.pk for p in scatter.projects] == [red_project.pk, green_project.pk]
+    for shown, project in zip(scatter.projects, (red_project, green_project), strict=True):
+        assert (
+            shown.name,
+            shown.organisation.name,
+            shown.colour,
+            shown.currency,
+            shown.current_estimate,
+            shown.cost_change_pct,
+            shown.end_date_shift_months,
+        ) == (
+            project.name,
+            project.organisation.name,
+            project.colour,
+            project.currency,
+            project.current_estimate,
+            project.cost_change_pct,
+            project.end_date_shift_months,
+        )
+    assert scatter.projects[0].cost_change_pct == pytest.approx(40.0)
+    url = f"/organisations/{orgs[0].slug}/project-portfolio"
+    viewer.get(url)
+    with CaptureQueriesContext(connection) as two:
+        viewer.get(url)
+    for number in range(5):
+        project_with(
+            orgs[1],
+            f"Project {number}",
+            [
+                (D(2023, 6, 30), 1_000_000, D(2025, 6, 30)),
+                (D(2024, 6, 30), 1_500_000, D(2026, 6, 30)),
+            ],
+        )
+    viewer.get(url)
+    with CaptureQueriesContext(connection) as seven:
+        page = text(viewer.get(url))
+    assert "The chart shows 7 projects." in page
+    assert len(seven.captured_queries) == len(two.captured_queries)
+
+
 def test_portfolio_without_projects_says_so(orgs, viewer):
     page = text(viewer.get(f"/organisations/{orgs[0].slug}/project-portfolio"))
     assert "No projects have been recorded yet." in page
