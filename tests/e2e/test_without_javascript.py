@@ -72,7 +72,7 @@ def test_a_administrator_does_the_daily_tasks_without_javascript(demo, new_page)
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("#language-select option[value=en]").get_attribute("selected") is not None
 
-    # Export a CSV: the form's GET answer is a download.
+    # Export a CSV: the form (it posts) answers a small export with the download.
     page.goto(f"{base}/organisations/{slug}/export")
     page.select_option("#id_kind", "organisations")
     page.select_option("#id_format", "csv")
