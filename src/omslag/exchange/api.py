@@ -286,6 +286,13 @@ class ColumnMappingDetailApi(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+EXPORT_ROWS = {
+    "type": "array",
+    "description": "One object per row, keyed by the register's column names.",
+    "items": {"type": "object", "additionalProperties": True},
+}
+
+
 @extend_schema(tags=["exports"])
 class ExportApi(generics.GenericAPIView):
     @extend_schema(
@@ -305,7 +312,9 @@ class ExportApi(generics.GenericAPIView):
         ],
         responses={
             (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment"
+                # JSON is read as JSON, so it is documented as what it is: the rows.
+                EXPORT_ROWS if fmt == "json" else OpenApiTypes.BINARY,
+                description="The file, as an attachment",
             )
             for fmt in FORMATS
         },

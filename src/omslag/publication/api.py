@@ -175,8 +175,8 @@ class OpenDatasetApi(OpenApiBase):
             DATASET_PARAMETER,
             OpenApiParameter("q", str, description="Search in the titles."),
             OpenApiParameter("facet", str, description="Colour, stage or status."),
-            OpenApiParameter("page", int),
-            OpenApiParameter("pageSize", int),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter("pageSize", {"type": "integer", "minimum": 1}),
         ],
         responses={200: RecordOut(many=True)},
     )
