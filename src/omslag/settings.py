@@ -444,10 +444,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "omslag.common.api.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: a form body cannot carry what the documented JSON bodies hold (null, lists,
+    # nested objects), so offering it would document requests the API cannot read. The
+    # uploads (imports, measurement files) take multipart/form-data through their own views.
+    "DEFAULT_PARSER_CLASSES": ["omslag.common.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "omslag.common.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -489,6 +489,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is documented as its input serializer says (``version`` is required to
+    # change a record), not as a copy with every field optional.
+    "COMPONENT_SPLIT_PATCH": False,
     "GET_LIB_DOC_EXCLUDES": "omslag.common.api.schema.doc_excludes",
     "DEFAULT_GENERATOR_CLASS": "omslag.common.api.schema.EnglishSchemaGenerator",
     "ENUM_NAME_OVERRIDES": {

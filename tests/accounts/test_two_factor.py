@@ -1,6 +1,6 @@
 """The optional second factor (TOTP): enrolment with a QR code and the key as text, sign-in
 with a code after the password, wrong codes, recovery codes, an organisation requiring it of
-its administrators; API tokens unaffected."""
+its administrators, on every write (pages and API, session or token)."""
 
 import base64
 import time
@@ -181,3 +181,64 @@ def test_a_person_may_remove_an_optional_second_factor_with_a_code(db):
 @pytest.mark.parametrize("path", ["/login/code"])
 def test_the_code_page_without_a_password_step_goes_back(db, path):
     assert Client().get(path)["Location"] == "/login"
+
+
+def test_the_rule_holds_for_a_write_after_sign_in_on_pages_and_api(tree):
+    """Required after the administrator signed in: their next change, on a page or through the
+    API with the session, sends them to enrolment; reading before it still works."""
+    ministry, agency, _other = tree
+    admin = member("admin", agency)
+    client = Client()
+    client.force_login(admin)
+    organisation_two_factor_set(actor=None, organisation=ministry, required=True)
+    assert client.get(f"/organisations/{agency.slug}").status_code == 200
+    change = client.post(f"/organisations/{agency.slug}/two-factor", {"required": "on"})
+    assert change.status_code == 302 and change["Location"] == "/account/two-factor"
+    agency.refresh_from_db()
+    assert not agency.two_factor_for_admins
+    # From then on nothing but enrolment, as after a sign-in.
+    assert client.get(f"/organisations/{agency.slug}")["Location"] == "/account/two-factor"
+    api = Client()
+    api.force_login(admin)
+    patched = api.patch(
+        f"/api/v1/organisations/{agency.slug}",
+        {"name": "Ander", "version": agency.version},
+        content_type="application/json",
+    )
+    assert patched.status_code == 403 and patched["Content-Type"] == "application/problem+json"
+    enrol(client, admin)
+    assert client.post(f"/organisations/{agency.slug}/two-factor", {}).status_code == 302
+    assert client.get(f"/organisations/{agency.slug}").status_code == 200
+
+
+def test_api_tokens_of_such_an_administrator_read_but_do_not_change(tree):
+    _ministry, agency, _other = tree
+    organisation_two_factor_set(actor=None, organisation=agency, required=True)
+    admin = member("admin", agency)
+    _token, secret = api_token_issue(person=admin, name="robot")
+    robot = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def rename(name):
+        agency.refresh_from_db()
+        return robot.patch(
+            f"/api/v1/organisations/{agency.slug}",
+            {"name": name, "version": agency.version},
+            content_type="application/json",
+        )
+
+    assert robot.get(f"/api/v1/organisations/{agency.slug}").status_code == 200
+    refused = rename("Ander")
+    assert refused.status_code == 403 and "tweede factor" in refused.json()["detail"]
+    agency.refresh_from_db()
+    assert agency.name != "Ander"
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    assert rename("Ander").status_code == 200
+    # An editor's token is not held to the administrators' rule.
+    _token, editor_secret = api_token_issue(person=member("editor", agency), name="robot")
+    agency.refresh_from_db()
+    edited = Client(HTTP_AUTHORIZATION=f"Bearer {editor_secret}").patch(
+        f"/api/v1/organisations/{agency.slug}",
+        {"name": "Weer anders", "version": agency.version},
+        content_type="application/json",
+    )
+    assert "tweede factor" not in edited.json().get("detail", "")

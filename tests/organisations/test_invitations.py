@@ -245,3 +245,22 @@ def test_command_line_invites_lists_and_revokes(tree):
     assert invitation.revoked_at is not None
     with pytest.raises(CommandError):
         call_command("invite", "x@omslag.test", "--org", "unknown", "--role", "viewer")
+
+
+def test_without_local_passwords_an_invitation_asks_for_no_password(tree, settings):
+    """The person signs in through the identity provider: accepting creates them without a
+    password (none could be used) and gives the role."""
+    settings.OMSLAG_LOCAL_PASSWORDS = False
+    ministry, _agency, _other = tree
+    assert invite(member("admin", ministry), ministry, "extern@omslag.test").status_code == 302
+    path = accept_path(mail.outbox[0])
+    page = Client().get(path)
+    assert page.status_code == 200 and list(page.context["form"].fields) == ["full_name"]
+    assert b'type="password"' not in page.content
+    assert "identiteitsprovider" in page.content.decode()
+    accepted = Client().post(path, {"full_name": "Externe Collega"})
+    assert accepted.status_code == 302 and accepted["Location"] == "/login"
+    person = get_user_model().objects.get(email="extern@omslag.test")
+    assert person.full_name == "Externe Collega" and not person.has_usable_password()
+    assert person_roles(person, ministry) == {"editor"}
+    assert Invitation.objects.get(email="extern@omslag.test").accepted_at is not None

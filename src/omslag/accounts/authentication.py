@@ -1,8 +1,10 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import SAFE_METHODS
 
 from .models import TOKEN_PREFIX, ApiToken
+from .two_factor import two_factor_missing
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -27,6 +29,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             if token.matches(secret):
                 if not token.person.is_active:
                     raise exceptions.AuthenticationFailed(_("This account is not active."))
+                if request.method not in SAFE_METHODS and two_factor_missing(token.person):
+                    raise exceptions.PermissionDenied(
+                        _("Set up a second factor first, on your account page.")
+                    )
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
                 return token.person, token
         raise exceptions.AuthenticationFailed(_("The token is unknown or revoked."))

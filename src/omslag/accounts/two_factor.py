@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from omslag.common import audit
+from omslag.organisations.access import two_factor_required
 
 APP = "app"
 RECOVERY = "recovery"
@@ -19,6 +20,13 @@ RECOVERY_CODES = 10
 def two_factor_device(person) -> TOTPDevice | None:
     """The person's confirmed authenticator app, or None when they have no second factor."""
     return TOTPDevice.objects.filter(user=person, name=APP, confirmed=True).first()
+
+
+def two_factor_missing(person) -> bool:
+    """Whether the person may not act yet: an administrator where an organisation requires a
+    second factor for administrators, without one. The one rule that the sign-in, every write
+    through a browser session (middleware) and every write with an API token apply."""
+    return two_factor_required(person) and two_factor_device(person) is None
 
 
 def two_factor_enrolment(person) -> TOTPDevice:

@@ -402,6 +402,13 @@ def _wants_async(request) -> bool:
     return any(part.strip().lower() == "respond-async" for part in prefer.split(","))
 
 
+EXPORT_ROWS = {
+    "type": "array",
+    "description": "One object per row, keyed by the register's column names.",
+    "items": {"type": "object", "additionalProperties": True},
+}
+
+
 @extend_schema(tags=["exports"])
 class ExportApi(generics.GenericAPIView):
     def _selection(self, request, kind):
@@ -433,7 +440,9 @@ class ExportApi(generics.GenericAPIView):
         responses={
             **{
                 (200, CONTENT_TYPES[fmt].split(";")[0]): OpenApiResponse(
-                    OpenApiTypes.BINARY, description="The file, as an attachment"
+                    # JSON is read as JSON, so it is documented as what it is: the rows.
+                    EXPORT_ROWS if fmt == "json" else OpenApiTypes.BINARY,
+                    description="The file, as an attachment",
                 )
                 for fmt in FORMATS
             },

@@ -12,7 +12,7 @@ from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
 
 from . import access, invitations, selectors, services
-from .models import Invitation, Membership, Organisation, Role
+from .models import Invitation, Membership, Organisation, Role, slug_validator
 
 
 class OrganisationOut(CamelModelSerializer):
@@ -33,7 +33,8 @@ class OrganisationOut(CamelModelSerializer):
 
 
 class OrganisationCreateIn(CamelSerializer):
-    slug = serializers.SlugField(max_length=80)
+    # The model's rule, so the document says it: lower case, digits, single hyphens.
+    slug = serializers.RegexField(slug_validator.regex.pattern, max_length=80)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
     parent = serializers.SlugField(required=False, allow_null=True)

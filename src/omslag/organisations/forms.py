@@ -58,14 +58,19 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class InvitationAcceptForm(forms.Form):
-    """For somebody new to omslag: their name and their own password (twice)."""
+class InvitationNameForm(forms.Form):
+    """For somebody new to omslag who signs in through the identity provider: their name."""
 
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+
+class InvitationAcceptForm(InvitationNameForm):
+    """For somebody new to omslag: their name and their own password (twice)."""
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

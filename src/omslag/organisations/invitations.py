@@ -126,20 +126,32 @@ def invitation_by_secret(secret: str) -> Invitation | None:
 def invitee_account(invitation: Invitation):
     """The person the invitation's address belongs to when they can already sign in, else None."""
     person = get_user_model().objects.filter(email__iexact=invitation.email).first()
-    return person if person is not None and person.has_usable_password() else None
+    if person is None:
+        return None
+    # Without local passwords anybody known signs in through the identity provider.
+    return person if person.has_usable_password() or not settings.OMSLAG_LOCAL_PASSWORDS else None
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, full_name: str = "", password: str = ""):
     """Accept: the person (created, or given their first password, unless they already have
-    one) gets the role. Raises ValidationError for a password the rules refuse and
-    RuleViolation when the invitation was used, revoked or expired in the meantime."""
+    one; without a password when local passwords are off) gets the role. Raises
+    ValidationError for a password the rules refuse and RuleViolation when the invitation was
+    used, revoked or expired in the meantime."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise RuleViolation(_("This invitation can no longer be used."))
     Person = get_user_model()
     person = Person.objects.filter(email__iexact=invitation.email).first()
-    if person is None or not person.has_usable_password():
+    if not settings.OMSLAG_LOCAL_PASSWORDS:
+        # People sign in through the identity provider: no password is asked or kept, and the
+        # provider's claims fill in the name at the first sign-in.
+        if person is None:
+            person = Person(email=invitation.email, full_name=full_name.strip())
+            person.set_unusable_password()
+            person.full_clean()
+            person.save()
+    elif person is None or not person.has_usable_password():
         person = person or Person(email=invitation.email)
         person.full_name = full_name.strip() or person.full_name
         validate_password(password, person)

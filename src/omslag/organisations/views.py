@@ -1,6 +1,7 @@
 """Web pages for organisations and their people. Each view: access check, one service or
 selector call, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from . import access, invitations, selectors, services
 from .forms import (
     InvitationAcceptForm,
     InvitationForm,
+    InvitationNameForm,
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationCreateForm,
@@ -265,7 +267,9 @@ def invitation_accept(request, secret):
     if invitation is None:
         return render(request, "organisations/invitation_invalid.html", status=404)
     account = invitations.invitee_account(invitation)
-    form = None if account else InvitationAcceptForm(request.POST or None)
+    local_passwords = settings.OMSLAG_LOCAL_PASSWORDS
+    form_class = InvitationAcceptForm if local_passwords else InvitationNameForm
+    form = None if account else form_class(request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form else {}
         try:
@@ -275,7 +279,7 @@ def invitation_accept(request, secret):
                 password=data.get("password1", ""),
             )
         except ValidationError as error:
-            form.add_error("password1", error.messages)
+            form.add_error("password1" if "password1" in form.fields else None, error.messages)
         except RuleViolation:
             return render(request, "organisations/invitation_invalid.html", status=404)
         else:
@@ -288,7 +292,12 @@ def invitation_accept(request, secret):
     return render(
         request,
         "organisations/invitation_accept.html",
-        {"invitation": invitation, "account": account, "form": form},
+        {
+            "invitation": invitation,
+            "account": account,
+            "form": form,
+            "local_passwords": local_passwords,
+        },
     )
 
 

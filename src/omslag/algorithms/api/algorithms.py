@@ -27,7 +27,10 @@ _PLAIN = [name for name in API_FIELDS if name not in _FK]
 
 def _month(**kwargs):
     return serializers.RegexField(
-        r"^[0-9]{4}-[0-9]{2}$", max_length=7, help_text="A month: YYYY-MM, e.g. 2023-01.", **kwargs
+        r"^[0-9]{4}-(?:0[1-9]|1[0-2])$",
+        max_length=7,
+        help_text="A month: YYYY-MM, e.g. 2023-01.",
+        **kwargs,
     )
 
 
@@ -54,7 +57,9 @@ class AlgorithmIn(CamelModelSerializer):
     publication standard (400 naming the field and the limit)."""
 
     theme = serializers.ListField(
-        child=serializers.CharField(max_length=200), help_text="Policy areas (thema's)."
+        child=serializers.CharField(max_length=200),
+        min_length=1,
+        help_text="Policy areas (thema's).",
     )
     start_month = _month(source="start_date")
     end_month = _month(source="end_date", required=False, allow_blank=True)
@@ -97,6 +102,13 @@ class AlgorithmIn(CamelModelSerializer):
 
 class AlgorithmUpdateIn(AlgorithmIn):
     version = serializers.IntegerField(help_text="The version you read; a stale one gives 409.")
+    theme = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        min_length=1,
+        required=False,
+        help_text="Policy areas (thema's).",
+    )
+    start_month = _month(source="start_date", required=False)
 
     class Meta(AlgorithmIn.Meta):
         fields = ["version", *API_FIELDS]

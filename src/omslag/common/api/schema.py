@@ -8,10 +8,15 @@ API's URL configuration, so the extension is registered before any document is g
 
 from django.conf import settings
 from django.utils import translation
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.plumbing import get_lib_doc_excludes
 
+from ..amounts import AMOUNT_MAX_DIGITS, EXACT_DIGITS
+from .helpers import MoneyField
 from .serializers import CamelCaseMixin, CamelModelSerializer, CamelSerializer
 
 PROBLEM_SCHEMA = {
@@ -110,6 +115,36 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+def decimal_pattern(whole_digits: int | None, decimal_places: int, negative: bool) -> str:
+    """The strings a DecimalField reads: a sign only where negatives are allowed, at least
+    one digit, no more whole digits or decimals than the field keeps."""
+    whole = "\\d+" if whole_digits is None else f"\\d{{1,{whole_digits}}}"
+    sign = "-?" if negative else ""
+    return f"^{sign}(?:{whole}(?:\\.\\d{{0,{decimal_places}}})?|\\.\\d{{1,{decimal_places}}})$"
+
+
+class DecimalAsStringField(OpenApiSerializerFieldExtension):
+    """Decimals sent as strings ("1234.50"): drf-spectacular's pattern allows "", "-" and
+    "." and a sign where the field refuses negatives; this one says what is accepted."""
+
+    target_class = "rest_framework.serializers.DecimalField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+        # Answers keep drf-spectacular's looser pattern: a computed total may be wider.
+        if direction != "request" or schema.get("type") != "string" or field.decimal_places is None:
+            return schema
+        digits = field.max_digits
+        if isinstance(field, MoneyField):
+            digits = min(digits or AMOUNT_MAX_DIGITS, EXACT_DIGITS)
+        whole = None if digits is None else digits - field.decimal_places
+        negative = field.min_value is None or field.min_value < 0
+        schema["pattern"] = decimal_pattern(whole, field.decimal_places, negative)
+        return schema
+
+
 class EnglishSchemaGenerator(SchemaGenerator):
     """Writes the document in English whatever the active language, so the committed file,
     the one served at /api/v1/openapi.json and the one CI generates are the same."""
@@ -136,22 +171,20 @@ def _error_codes(method: str, operation: dict) -> tuple[str, ...]:
 
 
 # Django derives the bounds of integer fields from the database backend (64-bit on SQLite,
-# 32-bit on PostgreSQL); they say nothing about the API, and would make the document depend on
-# where it was generated. They are left out.
-_BACKEND_INTEGER_BOUNDS = {
-    32767,
-    2147483647,
-    9223372036854775807,
-    -32768,
-    -2147483648,
-    -9223372036854775808,
-}
+# 32-bit on PostgreSQL); 64-bit ones say nothing about the API, and would make the document
+# depend on where it was generated. They are left out.
+# (Model serializers give integer fields PostgreSQL's bounds on both databases, see
+# ``common.api.serializers``: those stay.)
+_BACKEND_INTEGER_BOUNDS = {9223372036854775807, -9223372036854775808}
+_CHOICE_BOUNDS = {*_BACKEND_INTEGER_BOUNDS, 32767, -32768, 2147483647, -2147483648}
 
 
 def _drop_backend_bounds(node) -> None:
     if isinstance(node, dict):
+        # A choice keeps the backend's bounds of its column beside its values: they say nothing.
+        bounds = _CHOICE_BOUNDS if ("oneOf" in node or "enum" in node) else _BACKEND_INTEGER_BOUNDS
         for key in ("maximum", "minimum"):
-            if node.get(key) in _BACKEND_INTEGER_BOUNDS:
+            if node.get(key) in bounds:
                 del node[key]
         if node.get("type") == "integer" and node.get("format") == "int64":
             del node["format"]

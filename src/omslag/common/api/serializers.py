@@ -3,6 +3,7 @@
 import re
 
 from django.db import models
+from django.db.models.fields import PositiveIntegerRelDbTypeMixin
 from rest_framework import serializers
 
 
@@ -32,6 +33,22 @@ class CamelCaseMixin:
             renamed[camel_name] = field
         return renamed
 
+    def to_internal_value(self, data):
+        # DRF turns a JSON number into text (``"name": 5`` becomes "5"); the document says a
+        # string, so a number is refused like any other wrong type.
+        if isinstance(data, dict):
+            numbers = {
+                name: [serializers.CharField.default_error_messages["invalid"]]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and isinstance(data.get(name), int | float)
+                and not isinstance(data.get(name), bool)
+            }
+            if numbers:
+                raise serializers.ValidationError(numbers)
+        return super().to_internal_value(data)
+
 
 class OptionalURLField(serializers.URLField):
     """An address that may be missing: ``null`` in answers (never ``""``, which is not a URI
@@ -58,7 +75,26 @@ class CamelModelSerializer(CamelCaseMixin, serializers.ModelSerializer):
             kwargs.pop("allow_blank", None)
             kwargs.pop("allow_null", None)
             field_class = OptionalURLField
+        if (
+            isinstance(model_field, models.IntegerField)
+            and issubclass(field_class, serializers.IntegerField)
+            and not kwargs.get("read_only")
+        ):
+            kwargs.update(_integer_bounds(model_field, kwargs))
         return field_class, kwargs
+
+
+def _integer_bounds(model_field, kwargs) -> dict:
+    """The bounds of the column on PostgreSQL (SQLite would take 64 bits), on both databases:
+    the same answer and the same document wherever omslag runs."""
+    small = isinstance(model_field, models.SmallIntegerField | models.PositiveSmallIntegerField)
+    big = isinstance(model_field, models.BigIntegerField | models.PositiveBigIntegerField)
+    high = 2**15 - 1 if small else 2**63 - 1 if big else 2**31 - 1
+    positive = isinstance(model_field, PositiveIntegerRelDbTypeMixin)
+    low = 0 if positive else -high - 1
+    bounds = {"max_value": min(kwargs.get("max_value", high), high)}
+    bounds["min_value"] = max(kwargs.get("min_value", low), low)
+    return bounds
 
 
 class CamelSerializer(CamelCaseMixin, serializers.Serializer):

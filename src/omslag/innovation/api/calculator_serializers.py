@@ -42,6 +42,12 @@ class FiniteFloatField(serializers.FloatField):
         "not_finite": gettext_lazy("Give a finite number of at most 1e150 in magnitude."),
     }
 
+    def __init__(self, **kwargs):
+        # As bounds, so the document says them too.
+        kwargs.setdefault("max_value", LARGEST)
+        kwargs.setdefault("min_value", -LARGEST)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         number = super().to_internal_value(data)
         if not math.isfinite(number) or abs(number) > LARGEST:
