@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from omslag.publication import selectors, services
@@ -117,3 +118,62 @@ def test_rows_written_without_the_text_read_the_same_and_the_migration_fills_the
     assert ", " not in stored.replace('"quoted\\", ', "")
     cache.clear()
     assert client.get(url).json()["results"] == before
+
+
+def test_a_warm_page_reads_its_figures_from_the_process_not_the_shared_cache(client, org):
+    published_rows = [
+        Publication(
+            organisation=org,
+            kind=Kind.PROJECT,
+            source_id=600_000 + i,
+            number=1,
+            status=Publication.Status.APPROVED,
+            title=f"Rij {i:03d}",
+            snapshot={"name": f"Rij {i:03d}"},
+            public_data={"name": f"Rij {i:03d}"},
+            proposed_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            decided_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+            is_current=True,
+        )
+        for i in range(1, 8)
+    ]
+    Publication.objects.bulk_create(published_rows)
+    url = f"/api/v1/open/organisations/{org.slug}/projects?pageSize=3"
+    assert client.get(url).json()["count"] == 7
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).json()
+    assert body["count"] == 7
+    cache_reads = [q["sql"] for q in queries if "omslag_cache" in q["sql"]]
+    # Only the rate limit's counter (read and write) goes to the shared cache.
+    assert len(cache_reads) == 2 and all("throttle_open" in sql for sql in cache_reads)
+    # Another version published (in any process) moves the list's last change: new figures.
+    Publication.objects.filter(source_id=600_001).update(is_current=False)
+    Publication.objects.bulk_create(
+        [
+            Publication(
+                organisation=org,
+                kind=Kind.PROJECT,
+                source_id=600_001,
+                number=2,
+                status=Publication.Status.APPROVED,
+                title="Rij 001 verbeterd",
+                snapshot={},
+                proposed_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+                decided_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+                is_current=True,
+            ),
+            Publication(
+                organisation=org,
+                kind=Kind.PROJECT,
+                source_id=600_100,
+                number=1,
+                status=Publication.Status.APPROVED,
+                title="Rij 100",
+                snapshot={},
+                proposed_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+                decided_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+                is_current=True,
+            ),
+        ]
+    )
+    assert client.get(url).json()["count"] == 8
