@@ -60,7 +60,7 @@ def _seed(count: int):
 
     from omslag.organisations import services as org_services
     from omslag.organisations.models import Organisation
-    from omslag.publication.models import Kind, Publication
+    from omslag.publication.models import Kind, Publication, public_json_text
     from omslag.publication.snapshots import camel_keys
 
     organisation = Organisation.objects.filter(slug=SLUG).first()
@@ -91,6 +91,7 @@ def _seed(count: int):
                     facet=snapshot["colour"],
                     snapshot=snapshot,
                     public_data=camel_keys(snapshot),
+                    public_json=public_json_text(camel_keys(snapshot)),
                     proposed_at=now,
                     decided_at=now,
                     is_current=True,

@@ -6,8 +6,8 @@ import hashlib
 from datetime import UTC, datetime
 from json import dumps
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -217,7 +217,13 @@ class OpenDatasetApi(OpenApiBase):
             "number",
             "title",
             Cast("decided_at", TextField()),
-            Cast("public_data", TextField()),
+            # The text stored with the version; a row written without it (in bulk) falls back
+            # to the JSON value as text, which is the same data.
+            Coalesce(
+                NullIf("public_json", Value("")),
+                Cast("public_data", TextField()),
+                output_field=TextField(),
+            ),
         )
         paginator = self.pagination_class()
         page = paginator.paginate(

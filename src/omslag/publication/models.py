@@ -5,6 +5,8 @@ registers, so a change to a register's template or serializer cannot leak an unp
 An approved row never changes its content: a correction is a new version.
 """
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -59,6 +61,11 @@ class PublicationSettings(models.Model):
 PUBLIC = models.Q(is_current=True, withdrawn_at__isnull=True)
 
 
+def public_json_text(public_data) -> str:
+    """A version's public data as the compact JSON text the public API sends for it."""
+    return json.dumps(public_data, separators=(",", ":"), ensure_ascii=False)
+
+
 class PublicationQuerySet(models.QuerySet):
     def update(self, **kwargs):
         frozen = set(kwargs) - MUTABLE_WHEN_APPROVED
@@ -93,6 +100,10 @@ class Publication(models.Model):
     # The same fields under the API's camelCase names, kept so that the public API can send
     # the stored JSON text as it is instead of decoding and re-encoding every row.
     public_data = models.JSONField(default=dict, editable=False)
+    # And as compact JSON text (snapshots.public_json_text), written once when the version is
+    # made: a page of the public API sends it as it is, without PostgreSQL converting the
+    # JSON value back to text for every row of every page (a third of a page's query time).
+    public_json = models.TextField(default="", editable=False)
     changes = models.JSONField(default=list, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -148,6 +159,8 @@ class Publication(models.Model):
         return f"{self.get_kind_display()} {self.title} v{self.number}"
 
     def save(self, *args, **kwargs):
+        if self.pk is None and not self.public_json:
+            self.public_json = public_json_text(self.public_data)
         if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values().first()
             if stored and stored["status"] == self.Status.APPROVED:
