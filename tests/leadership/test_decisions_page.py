@@ -186,3 +186,15 @@ def test_the_query_count_does_not_grow_with_the_organisations(world):
         page = client.get(address).content.decode()
     assert total_of(page) == sum(expected_decisions(scope(world, True)).values()) + 5
     assert len(after) == len(before)
+
+
+def test_the_decisions_page_is_dutch_by_default(world):
+    client = Client()
+    client.force_login(world["board"])
+    total = sum(expected_decisions(scope(world, True)).values())
+    page = client.get("/organisations/ministerie/dashboard/decisions?below=1").content.decode()
+    assert "Besluiten die op het bestuur van Ministerie van Zaken wachten" in page
+    assert f"{total} besluiten wachten" in page
+    assert "Download de hele lijst als CSV" in page
+    dashboard = client.get("/organisations/ministerie/dashboard?below=1").content.decode()
+    assert f"De volledige lijst: {total} besluiten, te sorteren en te downloaden" in dashboard
