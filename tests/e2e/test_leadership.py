@@ -39,6 +39,14 @@ def test_the_dashboard_passes_axe_for_the_board_and_the_auditor(demo, new_page, 
                 "() => document.querySelectorAll('main details').forEach(d => d.open = false)"
             )
             screenshot(page, "board-dashboard", palette=True, max_bytes=600_000)
+        # The full list of the decisions waiting (the demo has some), sorted.
+        with page.expect_navigation():
+            page.locator("#decisions-all").click()
+        assert "/dashboard/decisions?below=1" in page.url
+        tour.visit(
+            f"/organisations/{slug}/dashboard/decisions?below=1&sort=-subject",
+            "decisions waiting, sorted",
+        )
         tour.visit(
             f"/organisations/{slug}/dashboard?as_of=2999-01-01",
             "dashboard with a date in the future",

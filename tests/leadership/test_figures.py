@@ -221,6 +221,13 @@ def test_api_page_and_json_report_carry_the_same_figures(world, api_for, tmp_pat
     for name in ("coverage", "openHighRisks", "overdueMitigations"):
         assert name in document["safeguards"]
     assert len(document["decisionsWaiting"]) == sum(expected_decisions(ids).values())
+    assert document["decisionsWaitingTotal"] == sum(expected_decisions(ids).values())
+    by_kind = document["decisionsWaitingByKind"]
+    for kind, count in expected_decisions(ids).items():
+        assert (
+            by_kind[{"scale-owner": "scaleOwner", "review-advice": "reviewAdvice"}.get(kind, kind)]
+            == count
+        )
 
     output = tmp_path / "board.json"
     arguments = ["report", "board", "--org", "ministerie", "--format", "json", "-o", output]

@@ -529,10 +529,10 @@ def gate_decisions_pending(organisation_ids) -> QuerySet:
     )
 
 
-def scaled_without_owner(organisation_ids) -> list[tuple[Experiment, dt.date]]:
+def scaled_without_owner_queryset(organisation_ids) -> QuerySet:
     """Experiments the board decided to scale that have no implementation track (so no owner
-    in the line organisation), with the date of the latest scale decision."""
-    experiments = (
+    in the line organisation), annotated ``scaled_on`` (the latest scale decision)."""
+    return (
         Experiment.objects.filter(organisation_id__in=organisation_ids)
         .exclude(stage__in=[Stage.STOPPED, Stage.IN_OPERATION])
         .annotate(
@@ -549,4 +549,9 @@ def scaled_without_owner(organisation_ids) -> list[tuple[Experiment, dt.date]]:
         .select_related("organisation")
         .order_by("scaled_on", "pk")
     )
-    return [(e, e.scaled_on) for e in experiments]
+
+
+def scaled_without_owner(organisation_ids) -> list[tuple[Experiment, dt.date]]:
+    """The experiments of scaled_without_owner_queryset with the date of their latest scale
+    decision."""
+    return [(e, e.scaled_on) for e in scaled_without_owner_queryset(organisation_ids)]

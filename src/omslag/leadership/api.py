@@ -150,6 +150,17 @@ class DashboardDecisionWaitingOut(serializers.Serializer):
     url = serializers.CharField()
 
 
+class DashboardDecisionCountsOut(serializers.Serializer):
+    gate = serializers.IntegerField(help_text="Gate decisions pending")
+    scaleOwner = serializers.IntegerField(
+        help_text="Scale decisions without an implementation owner"
+    )
+    reviewAdvice = serializers.IntegerField(
+        help_text="Projects above the review threshold without advice"
+    )
+    stuckPilot = serializers.IntegerField(help_text="Pilots stuck after a positive result")
+
+
 class DashboardFreshnessOut(serializers.Serializer):
     label = serializers.CharField()
     asOf = serializers.DateField(allow_null=True)
@@ -169,7 +180,14 @@ class DashboardOut(serializers.Serializer):
     projects = DashboardProjectsOut()
     innovation = DashboardInnovationOut()
     safeguards = DashboardSafeguardsOut()
-    decisionsWaiting = DashboardDecisionWaitingOut(many=True)
+    decisionsWaiting = DashboardDecisionWaitingOut(
+        many=True,
+        help_text="The decisions that have waited longest: up to 20 of each kind, longest first",
+    )
+    decisionsWaitingTotal = serializers.IntegerField(
+        help_text="Every decision waiting (decisionsWaiting lists the oldest of each kind)"
+    )
+    decisionsWaitingByKind = DashboardDecisionCountsOut()
     freshness = DashboardFreshnessOut(many=True)
 
 

@@ -45,6 +45,10 @@ def dashboard_document(dashboard: Dashboard) -> dict:
         }
         for d in dashboard.decisions
     ]
+    document["decisionsWaitingTotal"] = dashboard.decisions_total
+    document["decisionsWaitingByKind"] = {
+        _camel(kind): count for kind, count in dashboard.decision_counts.items()
+    }
     document["freshness"] = [
         {
             "label": str(f.label),
@@ -55,3 +59,8 @@ def dashboard_document(dashboard: Dashboard) -> dict:
         for f in dashboard.freshness
     ]
     return document
+
+
+def _camel(kind: str) -> str:
+    first, *rest = kind.split("-")
+    return first + "".join(part.capitalize() for part in rest)

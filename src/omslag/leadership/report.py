@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from omslag.common.tabular.formats import CONTENT_TYPES, neutralise
 
+from .decisions import decisions_iter
 from .document import dashboard_document
 from .selectors import Dashboard
 
@@ -29,6 +30,15 @@ def report_filename(dashboard: Dashboard, fmt: str) -> str:
 REPORT_DECISIONS_SHOWN = 100
 
 
+def decisions_every(dashboard: Dashboard):
+    """Every decision waiting (the dashboard holds only the oldest of each kind): those the
+    tiles of other apps list, then the four kinds from the database, longest waiting first."""
+    yield from dashboard.tile_decisions
+    yield from decisions_iter(
+        dashboard.organisation_ids, dashboard.as_of, organisation=dashboard.organisation
+    )
+
+
 def report_pdf(dashboard: Dashboard) -> bytes:
     from weasyprint import HTML  # lazy: heavy import
 
@@ -37,7 +47,9 @@ def report_pdf(dashboard: Dashboard) -> bytes:
         {
             "dashboard": dashboard,
             "decisions": dashboard.decisions[:REPORT_DECISIONS_SHOWN],
-            "decisions_more": max(0, len(dashboard.decisions) - REPORT_DECISIONS_SHOWN),
+            "decisions_more": max(
+                0, dashboard.decisions_total - len(dashboard.decisions[:REPORT_DECISIONS_SHOWN])
+            ),
             "language": get_language() or "nl",
         },
     )
@@ -87,7 +99,7 @@ def report_spreadsheet(dashboard: Dashboard, fmt: str) -> bytes:
     decisions = tablib.Dataset(
         *[
             (_cell(str(d.label)), _cell(d.subject), d.organisation, _cell(d.since), d.age_days)
-            for d in dashboard.decisions
+            for d in decisions_every(dashboard)
         ],
         headers=[_("Waiting"), _("Subject"), _("Organisation"), _("Since"), _("Days")],
     )

@@ -20,6 +20,7 @@ from omslag.organisations.access import organisation_can_read
 from omslag.organisations.models import Membership, Organisation, Role
 from omslag.organisations.selectors import organisation_subtree
 
+from .decisions import decisions_summary
 from .tiles import DecisionWaiting, Freshness, TileData, tiles_registered
 
 
@@ -39,12 +40,24 @@ class Dashboard:
     as_of: dt.date
     organisation_ids: list[int]
     tiles: list[TileResult] = field(default_factory=list)
+    # The oldest DECISIONS_PER_KIND of each kind; the counts are of every one waiting.
     decisions: list[DecisionWaiting] = field(default_factory=list)
+    decision_counts: dict[str, int] = field(default_factory=dict)
+    decisions_per_kind: int = 0
     freshness: list[Freshness] = field(default_factory=list)
+    tile_decisions: list[DecisionWaiting] = field(default_factory=list)  # listed by tiles
+
+    @property
+    def decisions_total(self) -> int:
+        return sum(self.decision_counts.values()) + len(self.tile_decisions)
 
     def tile(self, key: str) -> TileResult | None:
         return next((t for t in self.tiles if t.key == key), None)
 
+
+# The dashboard shows the oldest this many of each kind of decision waiting, with the total and
+# a link to the full list (the decisions page).
+DECISIONS_PER_KIND = 20
 
 BOARD_ROLES = frozenset({Role.BOARD, Role.AUDITOR})
 
@@ -142,7 +155,13 @@ def dashboard_for(
         data = tile.compute(ids, as_of, organisation=organisation)
         link = tile.link(organisation, with_children) if tile.link else ""
         dashboard.tiles.append(TileResult(tile.key, str(tile.title()), data, link, tile.template))
-        dashboard.decisions += data.decisions
+        dashboard.tile_decisions += data.decisions
         dashboard.freshness += data.freshness
+    # The four kinds are counted in the database and only their oldest are loaded; tiles of
+    # other apps may list decisions of their own.
+    waiting = decisions_summary(ids, as_of, organisation=organisation, per_kind=DECISIONS_PER_KIND)
+    dashboard.decisions = dashboard.tile_decisions + waiting.oldest
+    dashboard.decision_counts = waiting.counts
+    dashboard.decisions_per_kind = DECISIONS_PER_KIND
     dashboard.decisions.sort(key=lambda d: (-(d.age_days or 0), d.subject))
     return dashboard

@@ -6,6 +6,11 @@ app_name = "leadership"
 urlpatterns = [
     path("organisations/<slug:slug>/dashboard", views.dashboard, name="dashboard"),
     path(
+        "organisations/<slug:slug>/dashboard/decisions",
+        views.decisions,
+        name="decisions",
+    ),
+    path(
         "organisations/<slug:slug>/dashboard/report.<str:fmt>",
         views.dashboard_report,
         name="report",

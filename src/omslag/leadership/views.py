@@ -3,20 +3,29 @@ selector, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common.errors import RuleViolation
+from omslag.common.pages import paginate
+from omslag.common.tabular.formats import CONTENT_TYPES, write_table
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_ancestors, organisation_tree
 
-from .forms import DashboardForm
+from .decisions import DEFAULT_SORT, decision_waiting, decisions_all, kind_label
+from .forms import DashboardForm, DecisionsForm
 from .report import REPORT_FORMATS
 from .report_job import board_report_start
-from .selectors import as_of_check, board_organisations, dashboard_for, scope_ids
+from .selectors import (
+    as_of_check,
+    board_organisations,
+    dashboard_for,
+    scope_ids,
+)
 
 
 def home(request):
@@ -98,3 +107,107 @@ def dashboard_report(request, slug, fmt):
         fmt=fmt,
     )
     return redirect("jobs:detail", pk=job.pk)
+
+
+DECISIONS_PAGE_SIZE = 50
+
+DECISION_COLUMNS = [
+    ("kind", lambda: _("Waiting"), False),
+    ("subject", lambda: _("Subject"), False),
+    ("organisation", lambda: _("Organisation"), False),
+    ("since", lambda: _("Since"), True),
+]
+
+
+def _decision_columns(current: str) -> list[dict]:
+    columns = []
+    for key, label, numeric in DECISION_COLUMNS:
+        if current == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = "", key
+        columns.append(
+            {
+                "key": key,
+                "label": label(),
+                "numeric": numeric,
+                "aria_sort": aria_sort,
+                "next": next_sort,
+            }
+        )
+    return columns
+
+
+def _decisions_refused(request, organisation, form):
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "ancestors": organisation_ancestors(organisation),
+        "has_children": organisation.children.exists(),
+    }
+    return render(request, "leadership/decisions.html", context, status=400)
+
+
+@login_required
+@require_GET
+def decisions(request, slug):
+    """Every decision waiting for the board in the dashboard's selection (its total is the
+    dashboard's), of one kind or all, sorted and paged by the database; ``format=csv``
+    downloads the whole list."""
+    organisation = organisation_get_readable(request.user, slug)
+    form = DecisionsForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return _decisions_refused(request, organisation, form)
+    data = form.cleaned_data if form.is_bound else {}
+    with_children, as_of = data.get("below", False), data.get("as_of")
+    kind, sort = data.get("kind", ""), data.get("sort") or DEFAULT_SORT
+    ids = scope_ids(organisation, with_children)
+    today = timezone.localdate()
+    if as_of is not None:
+        try:
+            as_of_check(ids, as_of, today)
+        except RuleViolation as error:
+            form.add_error("as_of", error.message)
+            return _decisions_refused(request, organisation, form)
+    as_of = as_of or today
+    rows = decisions_all(ids, as_of, organisation=organisation, kind=kind, sort=sort)
+    if data.get("format") == "csv":
+        table = (decision_waiting(row, as_of) for row in rows.iterator(chunk_size=2000))
+        body = write_table(
+            [_("Waiting"), _("Subject"), _("Organisation"), _("Since"), _("Days"), _("Address")],
+            (
+                [
+                    str(d.label),
+                    d.subject,
+                    d.organisation,
+                    d.since.isoformat() if d.since else "",
+                    d.age_days,
+                    request.build_absolute_uri(d.url),
+                ]
+                for d in table
+            ),
+            "csv",
+        )
+        response = HttpResponse(body, content_type=CONTENT_TYPES["csv"])
+        scope = "-with-children" if with_children else ""
+        response["Content-Disposition"] = (
+            f'attachment; filename="board-decisions-{organisation.slug}{scope}-{as_of}.csv"'
+        )
+        return response
+    page = paginate(request, rows, per_page=DECISIONS_PAGE_SIZE)
+    page.object_list = [decision_waiting(row, as_of) for row in page.object_list]
+    context = {
+        "organisation": organisation,
+        "ancestors": organisation_ancestors(organisation),
+        "form": form,
+        "has_children": organisation.children.exists(),
+        "with_children": with_children,
+        "as_of": as_of,
+        "kind_label": kind_label(kind) if kind else "",
+        "page": page,
+        "columns": _decision_columns(sort),
+        "total": page.paginator.count,
+    }
+    return render(request, "leadership/decisions.html", context)

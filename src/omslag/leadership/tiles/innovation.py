@@ -15,20 +15,11 @@ from omslag.innovation.selectors import (
     experiments_stuck_after_pilot,
     funnel_window,
     funnel_window_stored,
-    gate_decisions_pending,
-    scaled_without_owner,
 )
 
-from . import Chart, DecisionWaiting, Freshness, Table, TileData
+from . import Chart, Freshness, Table, TileData
 
 WINDOW_DAYS = 365
-
-
-def _age(since, as_of: dt.date) -> tuple[dt.date | None, int | None]:
-    if since is None:
-        return None, None
-    day = since.date() if isinstance(since, dt.datetime) else since
-    return day, (as_of - day).days
 
 
 def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
@@ -55,10 +46,11 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         )
     else:
         window = funnel_window(organisation_ids, start=start, end=as_of)
-    stuck = list(
-        experiments_stuck_after_pilot(organisation, today=as_of).filter(
-            organisation_id__in=organisation_ids
-        )
+    # Counted in the database; the experiments themselves are in the decisions waiting.
+    stuck = (
+        experiments_stuck_after_pilot(organisation, today=as_of)
+        .filter(organisation_id__in=organisation_ids)
+        .count()
     )
     medians = window["days_to_operation"]
     conversion = (
@@ -66,46 +58,6 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         if window["experiments"]
         else None
     )
-    decisions = []
-    for experiment in gate_decisions_pending(organisation_ids):
-        since, age = _age(experiment.stage_changed_at, as_of)
-        decisions.append(
-            DecisionWaiting(
-                "gate",
-                _("Gate decision pending"),
-                experiment.title,
-                experiment.organisation.slug,
-                since,
-                age,
-                reverse("innovation:experiment", args=[experiment.pk]),
-            )
-        )
-    for experiment, decided_on in scaled_without_owner(organisation_ids):
-        since, age = _age(decided_on, as_of)
-        decisions.append(
-            DecisionWaiting(
-                "scale-owner",
-                _("Scale decision without an implementation owner"),
-                experiment.title,
-                experiment.organisation.slug,
-                since,
-                age,
-                reverse("innovation:experiment", args=[experiment.pk]),
-            )
-        )
-    for experiment in stuck:
-        since, age = _age(experiment.stage_changed_at, as_of)
-        decisions.append(
-            DecisionWaiting(
-                "stuck-pilot",
-                _("Pilot stuck: positive result, no implementation"),
-                experiment.title,
-                experiment.organisation.slug,
-                since,
-                age,
-                reverse("innovation:experiment", args=[experiment.pk]),
-            )
-        )
     labels = [_("ideas"), _("experiments started"), _("scale decisions"), _("in operation")]
     values = [
         window["ideas"],
@@ -133,7 +85,7 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
             "scaled": window["scaled"],
             "inOperation": window["in_operation"],
             "conversionToPractice": conversion,
-            "stuckAfterPilot": len(stuck),
+            "stuckAfterPilot": stuck,
             "medianDaysIdeaToOperation": median,
         },
         summary=_(
@@ -150,7 +102,6 @@ def innovation_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
         table=Table([_("Step"), _("Number")], [list(p) for p in zip(labels, values, strict=True)]),
         chart=chart,
         freshness=freshness,
-        decisions=decisions,
     )
 
 

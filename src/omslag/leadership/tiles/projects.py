@@ -18,7 +18,6 @@ from omslag.projects.models import Project, ReferenceClass
 from omslag.projects.selectors import (
     open_review_advice_count,
     portfolio_forecast_stored,
-    projects_awaiting_review_advice,
     projects_board_figures,
     projects_board_totals,
     projects_largest,
@@ -26,7 +25,7 @@ from omslag.projects.selectors import (
 )
 from omslag.projects.templatetags.projects_format import money as money_in
 
-from . import Chart, DecisionWaiting, Freshness, Table, TileData
+from . import Chart, Freshness, Table, TileData
 
 STALE_MONTHS = 6
 CENT = Decimal("0.01")
@@ -126,18 +125,6 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
         original = totals.original.total.quantize(CENT)
         current = totals.current.total.quantize(CENT)
     exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
-    decisions = [
-        DecisionWaiting(
-            "review-advice",
-            _("Above the review threshold without independent advice"),
-            p.name,
-            p.organisation.slug,
-            p.created_at.date(),
-            (as_of - p.created_at.date()).days,
-            reverse("projects:project", args=[p.pk]),
-        )
-        for p in projects_awaiting_review_advice(organisation_ids)
-    ]
     chart = None
     if board["count"]:
         labels = [_("green"), _("amber"), _("red"), _("no report yet")]
@@ -201,7 +188,6 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             ),
             *_forecast_freshness(forecast),
         ],
-        decisions=decisions,
     )
 
 
