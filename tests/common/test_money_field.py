@@ -70,7 +70,8 @@ def test_the_field_reads_the_active_language():
     assert 'inputmode="decimal"' in str(field.widget.render("amount", None))
 
 
-NOT_MONEY = {"innovate_min_percent", "run_max_percent"}  # percentages
+# Percentages, and an exchange rate (a ratio of twelve decimals, not an amount).
+NOT_MONEY = {"innovate_min_percent", "run_max_percent", "rate"}
 
 
 def test_every_money_field_of_every_form_is_a_money_field():

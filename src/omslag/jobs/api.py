@@ -86,7 +86,9 @@ class JobFileApi(generics.GenericAPIView):
         operation_id="jobs_file",
         responses={
             (200, media_type): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The job's file, as an attachment"
+                # JSON is read as JSON: an export's rows, or a board report's document.
+                OpenApiTypes.ANY if media_type == "application/json" else OpenApiTypes.BINARY,
+                description="The job's file, as an attachment",
             )
             for media_type in FILE_MEDIA_TYPES
         },

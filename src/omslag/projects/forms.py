@@ -291,6 +291,7 @@ class ExchangeRateForm(forms.Form):
         label=_("Rate"),
         max_digits=24,
         decimal_places=12,
+        localize=True,  # a decimal comma in Dutch, as the pages show numbers
         help_text=_("What one unit of the currency is in the reporting currency, e.g. 0.0874."),
     )
     as_of = forms.DateField(

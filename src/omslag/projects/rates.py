@@ -18,6 +18,11 @@ from .models import ExchangeRate, ReportingCurrency
 DEFAULT_REPORTING_CURRENCY = "EUR"
 
 
+def currency_codes() -> list[str]:
+    """Every currency code of ISO 4217, sorted (what the API documents as its choices)."""
+    return sorted(currency.alpha_3 for currency in pycountry.currencies)
+
+
 def currency_known(code: str) -> bool:
     """Whether ``code`` is a currency of ISO 4217 (three capitals)."""
     return (

@@ -142,6 +142,9 @@ class DecimalAsStringField(OpenApiSerializerFieldExtension):
         whole = None if digits is None else digits - field.decimal_places
         negative = field.min_value is None or field.min_value < 0
         schema["pattern"] = decimal_pattern(whole, field.decimal_places, negative)
+        if field.min_value is not None and field.min_value > 0:
+            # A field that refuses zero: not only zeros (and a point).
+            schema["pattern"] = "^(?![0.]*$)" + schema["pattern"][1:]
         return schema
 
 

@@ -1,6 +1,8 @@
 """API views of an organisation's exchange rates and reporting currency: read what holds and
 what was stated; an administrator states a rate or changes the reporting currency."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -15,12 +17,14 @@ from .forecasts import ExchangeRateUsedOut
 
 
 class ExchangeRateIn(CamelSerializer):
-    currency = serializers.CharField(
-        max_length=3, help_text="ISO 4217 code of the currency the rate converts from"
+    currency = serializers.ChoiceField(
+        choices=rates.currency_codes(),
+        help_text="ISO 4217 code of the currency the rate converts from",
     )
     rate = serializers.DecimalField(
         max_digits=24,
         decimal_places=12,
+        min_value=Decimal("0.000000000001"),
         help_text="What one unit of the currency is in the reporting currency; positive",
     )
     as_of = serializers.DateField(required=False, help_text="The date it holds from; today")
@@ -70,7 +74,7 @@ class ExchangeRatesOut(CamelSerializer):
 
 
 class ReportingCurrencyIn(CamelSerializer):
-    currency = serializers.CharField(max_length=3, help_text="ISO 4217 code")
+    currency = serializers.ChoiceField(choices=rates.currency_codes(), help_text="ISO 4217 code")
 
     def validate_currency(self, value):
         return _currency(value)
