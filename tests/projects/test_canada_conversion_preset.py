@@ -101,3 +101,4 @@ def test_a_row_without_a_budget_is_skipped_with_its_reason():
     assert Project.objects.filter(organisation=org, external_id=kept["uniqueId"]).exists()
     assert not Project.objects.filter(organisation=org, external_id=blank["uniqueId"]).exists()
     assert any(note.row == 3 for note in report.notes), report.notes
+    assert (report.created, report.skipped) == (1, 1)

@@ -333,10 +333,12 @@ class Conversion:
         table: Table,
         problem: Callable[[RowProblem], None],
         note: Callable[[RowProblem], None] | None = None,
+        skipped: Callable[[], None] | None = None,
     ) -> Table:
         """The converted table (streamed, row numbers kept); a row with a cell that does not
         convert is left out and reported through ``problem`` with the file's column; a record
-        left out by its ``skip_when_blank`` is told through ``note``."""
+        left out by its ``skip_when_blank`` is told through ``note``, and a row of which every
+        record was left out so is counted through ``skipped``."""
         positions = {header.strip().casefold(): i for i, header in enumerate(table.headers)}
         missing = [r.source for r in self.columns if r.source.casefold() not in positions]
         for source in missing:
@@ -367,6 +369,7 @@ class Conversion:
                 if not self.records:
                     yield number, [converted.get(name, "") for name in headers]
                     continue
+                given = left_out = 0
                 for record in self.records:
                     filled = {name: converted.get(src, "") for name, src in record.fields.items()}
                     if not any(value.strip() for value in filled.values()):
@@ -379,9 +382,13 @@ class Conversion:
                                 "columns": ", ".join(blank),
                             }
                             note(RowProblem(number, blank[0], "", reason))
+                        left_out += 1
                         continue
                     filled.update(record.fixed)
+                    given += 1
                     yield number, [filled.get(name, "") for name in headers]
+                if not given and left_out and skipped is not None:
+                    skipped()
 
         return Table(
             headers=headers,

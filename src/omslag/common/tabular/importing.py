@@ -116,6 +116,10 @@ class ImportReport:
         if len(self.problems) < MAX_REPORTED_PROBLEMS:
             self.problems.append(problem)
 
+    def skip(self) -> None:
+        """Count a row left out on purpose (its reason is a note)."""
+        self.skipped += 1
+
     def note(self, note: RowProblem) -> None:
         """Record a row that is skipped or partly used, and why."""
         self.notes_total += 1
@@ -264,7 +268,7 @@ def import_run(
         currency=conversion.currency if conversion else "",
     )
     if conversion is not None:
-        table = conversion.apply(table, report.add, report.note)
+        table = conversion.apply(table, report.add, report.note, report.skip)
         if not report.ok:
             return report
     positions = _header_map(spec, table.headers, mapping, report)
