@@ -26,6 +26,30 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Pag
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def sort_columns(columns: Any, current: str) -> list[dict[str, Any]]:
+    """The headings of a sortable table (``components/sort_heading.html``): for each
+    ``(key, label, numeric)`` its ``aria-sort`` under the current sort (``key`` ascending,
+    ``-key`` descending) and the sort its link asks for next."""
+    headings = []
+    for key, label, numeric in columns:
+        if current == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = "", key
+        headings.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": aria_sort,
+                "next": next_sort,
+            }
+        )
+    return headings
+
+
 def filters_of(form: forms.Form) -> dict[str, Any]:
     """The valid values of a filter form read from the query string; invalid ones are left
     out (and shown by the form)."""

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from omslag.common.errors import RuleViolation
-from omslag.common.pages import paginate
+from omslag.common.pages import paginate, sort_columns
 from omslag.common.tabular.formats import CONTENT_TYPES, write_table
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_ancestors, organisation_tree
@@ -112,32 +113,11 @@ def dashboard_report(request, slug, fmt):
 DECISIONS_PAGE_SIZE = 50
 
 DECISION_COLUMNS = [
-    ("kind", lambda: _("Waiting"), False),
-    ("subject", lambda: _("Subject"), False),
-    ("organisation", lambda: _("Organisation"), False),
-    ("since", lambda: _("Since"), True),
+    ("kind", gettext_lazy("Waiting"), False),
+    ("subject", gettext_lazy("Subject"), False),
+    ("organisation", gettext_lazy("Organisation"), False),
+    ("since", gettext_lazy("Since"), True),
 ]
-
-
-def _decision_columns(current: str) -> list[dict]:
-    columns = []
-    for key, label, numeric in DECISION_COLUMNS:
-        if current == key:
-            aria_sort, next_sort = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            aria_sort, next_sort = "descending", key
-        else:
-            aria_sort, next_sort = "", key
-        columns.append(
-            {
-                "key": key,
-                "label": label(),
-                "numeric": numeric,
-                "aria_sort": aria_sort,
-                "next": next_sort,
-            }
-        )
-    return columns
 
 
 def _decisions_refused(request, organisation, form):
@@ -207,7 +187,7 @@ def decisions(request, slug):
         "as_of": as_of,
         "kind_label": kind_label(kind) if kind else "",
         "page": page,
-        "columns": _decision_columns(sort),
+        "columns": sort_columns(DECISION_COLUMNS, sort),
         "total": page.paginator.count,
     }
     return render(request, "leadership/decisions.html", context)

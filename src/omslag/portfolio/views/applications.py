@@ -23,6 +23,7 @@ from omslag.common.pages import (
     confirmed_delete,
     form_errors_from,
     paginate,
+    sort_columns,
     versioned_edit_page,
 )
 from omslag.organisations.access import organisation_get_readable
@@ -71,27 +72,6 @@ def _filters(form: ApplicationFilterForm) -> selectors.ApplicationFilters:
     )
 
 
-def _sort_columns(current: str) -> list[dict]:
-    columns = []
-    for key, label, numeric in COLUMNS:
-        if current == key:
-            aria_sort, next_sort = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            aria_sort, next_sort = "descending", key
-        else:
-            aria_sort, next_sort = "", key
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "numeric": numeric,
-                "aria_sort": aria_sort,
-                "next": next_sort,
-            }
-        )
-    return columns
-
-
 @login_required
 def application_list(request, slug):
     organisation = organisation_get_readable(request.user, slug)
@@ -117,7 +97,7 @@ def application_list(request, slug):
                 )
             ),  # fmt: skip
             "page": page,
-            "columns": _sort_columns(filters.sort),
+            "columns": sort_columns(COLUMNS, filters.sort),
             "run_cost_year": selectors.latest_actual_year(organisation),
             "export_formats": EXPORT_FORMATS,
         },

@@ -24,6 +24,7 @@ from omslag.common.pages import (
     confirmed_delete,
     form_errors_from,
     paginate,
+    sort_columns,
     versioned_edit_page,
 )
 from omslag.organisations.access import organisation_get_readable
@@ -97,27 +98,6 @@ def _filters(form: ProjectFilterForm) -> selectors.ProjectFilters:
     )
 
 
-def _sort_columns(current: str) -> list[dict]:
-    columns = []
-    for key, label, numeric in COLUMNS:
-        if current == key:
-            aria_sort, next_sort = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            aria_sort, next_sort = "descending", key
-        else:
-            aria_sort, next_sort = "", key
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "numeric": numeric,
-                "aria_sort": aria_sort,
-                "next": next_sort,
-            }
-        )
-    return columns
-
-
 def _organisation_choices(subtree, counts, selected) -> list[tuple[str, str]]:
     """The organisations that hold projects under the other filters (and the chosen one),
     indented by depth."""
@@ -164,7 +144,7 @@ def project_list(request, slug):
             "filters": filters,
             "filtered": filtered,
             "page": page,
-            "columns": _sort_columns(filters.sort),
+            "columns": sort_columns(COLUMNS, filters.sort),
             "thresholds": thresholds(),
             "export_formats": EXPORT_FORMATS,
         },
