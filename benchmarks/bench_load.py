@@ -81,7 +81,7 @@ def load_accounts(path: Path) -> list[dict]:
 DEMO_ACCOUNTS = """
 import json, django
 django.setup()
-from omslag.demo import PEOPLE, demo_password
+from omslag.demo.loading import PEOPLE, demo_password
 from django.core.management import call_command
 call_command("demo", no_serve=True, verbosity=0)
 password = demo_password()

@@ -117,7 +117,7 @@ def test_the_demo_key_is_not_used_for_another_database(tmp_path):
 def test_demo_logins_work(db):
     from django.test import Client
 
-    from omslag.demo import demo_load
+    from omslag.demo.loading import demo_load
 
     logins = demo_load(password="demo-password-for-tests")
     roles = {role for _email, role, _org in logins}

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from omslag.demo import demo_load
+from omslag.demo.loading import demo_load
 from tests.conftest import module_settings
 
 PASSWORD = "dutch-interface-test-password"

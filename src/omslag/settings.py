@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "omslag.publication",
     "omslag.participation",
     "omslag.seed",
+    "omslag.demo",
     "omslag.audit",
 ]
 

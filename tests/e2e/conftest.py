@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import translation
 
-from omslag.demo import PLATFORM_ADMIN, demo_load
+from omslag.demo.loading import PLATFORM_ADMIN, demo_load
 from omslag.organisations import services
 from omslag.organisations.models import Organisation
 from tests.conftest import skip_unless

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.template.loader import render_to_string
 
-from omslag.demo import PEOPLE, PLATFORM_ADMIN
+from omslag.demo.loading import PEOPLE, PLATFORM_ADMIN
 from omslag.organisations.models import Membership, Organisation, Role
 
 from .support import E2E, Tour, assert_accessible, screenshot, sign_in, switch_language

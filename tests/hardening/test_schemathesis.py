@@ -27,7 +27,7 @@ from django.apps import apps
 
 from omslag.accounts.models import Person
 from omslag.accounts.services import api_token_issue
-from omslag.demo import demo_load
+from omslag.demo.loading import demo_load
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 CHECKS = ",".join(

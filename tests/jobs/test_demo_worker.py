@@ -3,7 +3,7 @@
 import sys
 import time
 
-from omslag.common.management.commands.demo import WORKER_COMMAND, serve_with_worker
+from omslag.demo.management.commands.demo import WORKER_COMMAND, serve_with_worker
 
 
 def test_the_demo_starts_omslag_worker_beside_the_server():

@@ -2,7 +2,7 @@
 each have spend, applications, projects, experiments and assessments, and the balance moves
 from year to year."""
 
-from omslag.demo import demo_load
+from omslag.demo.loading import demo_load
 from omslag.innovation.models import Experiment
 from omslag.leadership.selectors import dashboard_for
 from omslag.organisations.models import Organisation

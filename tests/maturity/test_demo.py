@@ -1,7 +1,7 @@
 """The demo tells the scan's story: two closed rounds and an open one for the ministry and the
 municipality, bestuurder@ taking part, and a peer comparison that shows."""
 
-from omslag.demo import demo_load
+from omslag.demo.loading import demo_load
 from omslag.maturity import selectors
 from omslag.maturity.models import Answer, Participant, ScanRound
 from omslag.organisations.models import Organisation

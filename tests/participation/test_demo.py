@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from omslag.demo import demo_load
+from omslag.demo.loading import demo_load
 from omslag.participation import selectors
 from omslag.participation.models import Proposal
 from omslag.participation.selectors import FollowStatus

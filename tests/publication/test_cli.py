@@ -61,7 +61,7 @@ def test_export_open_writes_every_dataset_and_the_catalogue(org, registers, tmp_
 
 
 def test_the_demo_publishes_most_records_and_keeps_some_back(client, capsys):
-    from omslag.demo import demo_load
+    from omslag.demo.loading import demo_load
 
     demo_load(password="demo-password-for-tests")
     count = Publication.objects.count()

@@ -9,16 +9,13 @@ would.
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .formats import Table
-
-if TYPE_CHECKING:
-    from .conversion import Conversion
 
 MAX_REPORTED_PROBLEMS = 1000
 
@@ -83,6 +80,24 @@ class RowProblem:
     def __post_init__(self):
         self.column = excerpt(self.column)
         self.value = excerpt(self.value)
+
+
+class TableConversion(Protocol):
+    """What an import needs of a conversion of another system's register
+    (``common.tabular.conversion.Conversion``): its currency, and the table in omslag's
+    columns with each row's problems, notes and skips told back. Named here, so that this
+    module does not depend on the conversions (they build on its problems and excerpts)."""
+
+    @property
+    def currency(self) -> str: ...
+
+    def apply(
+        self,
+        table: Table,
+        problem: Callable[[RowProblem], None],
+        note: Callable[[RowProblem], None] | None = None,
+        skipped: Callable[[], None] | None = None,
+    ) -> Table: ...
 
 
 @dataclass
@@ -250,7 +265,7 @@ def import_run(
     actor,
     organisation,
     mapping: dict[str, str] | None = None,
-    conversion: "Conversion | None" = None,
+    conversion: TableConversion | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     before_commit: Callable[[ImportReport], None] | None = None,

@@ -20,7 +20,7 @@ class Command(OmslagCommand):
         parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
 
     def handle(self, *args, port, no_serve, **options):
-        from omslag.demo import demo_load, demo_password
+        from omslag.demo.loading import demo_load, demo_password
 
         # Other commands in this folder wait for the demo instead of using a half-loaded one.
         settings.DEMO_PREPARING.parent.mkdir(parents=True, exist_ok=True)
