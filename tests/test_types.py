@@ -49,7 +49,6 @@ NOT_YET = {
     "src/omslag/exchange/services.py",
     "src/omslag/innovation/selectors.py",
     "src/omslag/innovation/services",
-    "src/omslag/maturity/selectors.py",
     "src/omslag/participation/selectors.py",
     "src/omslag/participation/services.py",
     "src/omslag/portfolio/selectors.py",
