@@ -409,3 +409,20 @@ def test_a_failure_after_the_checks_keeps_the_earlier_chunks_and_says_so(
     assert [p.row for p in report.problems] == [152, 152]
     assert "the rows before row 152 were saved" in report.problems[1].reason
     assert Organisation.objects.filter(slug__regex=r"^(top|sub)-").count() == 150
+
+
+def test_a_file_without_a_name_is_refused_and_nothing_is_stored(tree):
+    """mypy found that a file's name may be None (a django File made from a stream that has
+    none): the import was stored under the name "None", which says nothing of its format. Now
+    it is refused with a FileProblem before anything is stored."""
+    from django.core.files import File
+
+    from omslag.common.tabular.formats import FileProblem
+
+    ministry, _agency, _municipality = tree
+    upload = File(io.BytesIO(csv_bytes(GOOD)))
+    assert upload.name is None
+    for start in (services.import_queue, services.import_upload, services.import_job_check):
+        with pytest.raises(FileProblem):
+            start(actor=None, organisation=ministry, kind="organisations", upload=upload)
+    assert not ImportJob.objects.exists()

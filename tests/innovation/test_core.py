@@ -354,3 +354,15 @@ def test_an_administrator_sets_when_a_pilot_is_stuck(org, make_member):
     services.experiment_evaluate(actor=None, experiment=exp)
     in_four_months = dt.date.today() + dt.timedelta(days=122)
     assert list(selectors.experiments_stuck_after_pilot(org, today=in_four_months)) == [exp]
+
+
+def test_the_funnel_of_an_organisation_without_experiments_gives_amounts_as_decimals(tree):
+    """mypy found that the funnel's total budget was the integer 0, not an amount, when no
+    experiment existed (a sum without a start value); every amount is a Decimal now."""
+    from decimal import Decimal
+
+    _ministry, _agency, municipality = tree
+    result = selectors.funnel(municipality)
+    assert result["total"] == 0 and result["stopped"] == 0
+    assert isinstance(result["total_budget"], Decimal) and result["total_budget"] == 0
+    assert result["budget_per_operation"] is None and result["share_in_operation"] is None

@@ -7,6 +7,8 @@ import re
 import statistics
 from fractions import Fraction
 
+import pytest
+
 from omslag.maturity import selectors, services
 from omslag.maturity.scan import current_scan
 
@@ -244,3 +246,46 @@ def test_board_summary_and_peers_take_the_same_queries_for_one_or_many_organisat
     )
     assert many == few == 2
     assert counted(lambda: selectors.peer_comparison(org)) == few_peers
+
+
+def test_a_dimension_without_answers_has_no_median_and_nothing_breaks_on_it(board, client):
+    """Answers only to statements the current scan no longer has (an older version of it)
+    leave a dimension without scores. mypy found that the code took its median for a number:
+    the results page, the improvement action and the board tile failed on None. Now the
+    median is None (a dash on the page), the dimension gets no trend point and no action, and
+    the board tile leaves it out of its chart and of the lowest."""
+    from omslag.common.errors import RuleViolation
+    from omslag.maturity.board_tile import maturity_compute
+    from omslag.maturity.models import Answer, ImprovementAction
+
+    org, _admin, members = board
+    scan_round = answered_round(org, {m: (lambda s: 2) for m in members})
+    design = {s.code for s in current_scan().statements if s.dimension == "design"}
+    assert design
+    Answer.objects.filter(round=scan_round, statement__in=design).delete()
+
+    found = selectors.round_results(scan_round)
+    medians = {d.code: d.median for d in found.dimensions}
+    others = {code for code in medians if code != "design"}
+    assert medians["design"] is None and others
+    assert all(medians[code] == 2.0 for code in others)
+    assert found.trends["design"] == [] and all(len(found.trends[c]) == 1 for c in others)
+    with pytest.raises(RuleViolation):
+        services.improvement_action_create(
+            actor=members[0], scan_round=scan_round, dimension="design"
+        )
+    assert not ImprovementAction.objects.exists()
+
+    client.force_login(members[0])
+    response = client.get(f"/maturity/rounds/{scan_round.pk}/results")
+    assert response.status_code == 200
+    row = re.search(r'<tr data-dimension="design">(.*?)</tr>', response.content.decode(), re.S)
+    assert re.search(r'class="number median">—<', row.group(1))
+    body = api_client_for(members[0]).get(f"/api/v1/maturity-rounds/{scan_round.pk}/results")
+    assert {d["code"]: d["median"] for d in body.json()["dimensions"]} == medians
+
+    tile = maturity_compute([org.pk], dt.date.today(), organisation=org)
+    assert {d["code"]: d["median"] for d in tile.figures["dimensions"]} == medians
+    design_label = current_scan().dimension("design").label
+    assert design_label not in tile.chart.alt
+    assert all(current_scan().dimension(code).label in tile.chart.alt for code in others)

@@ -107,6 +107,13 @@ class Measure(models.Model):
     )
     source_file = models.CharField(_("file"), max_length=200, blank=True)
 
+    # Not fields: set by selectors.applicable_measures (the applicable requirements it meets)
+    # and selectors.measure_overview (the algorithm's state record, None while still to do,
+    # and that state) on the measures they return, for the pages and the API to read.
+    applicable_requirements: list[Requirement]
+    state_record: "MeasureState | None"
+    state: str
+
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")

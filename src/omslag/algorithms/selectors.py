@@ -2,9 +2,12 @@
 requirements and measures that apply to an algorithm, and their states by lifecycle phase."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+
+from omslag.organisations.models import Organisation
 
 from .applicability import profile_values, requirement_applies
 from .models import AlgorithmRecord, Measure, MeasureState, Phase, Requirement
@@ -17,13 +20,13 @@ class AlgorithmFilters:
     status: tuple[str, ...] = ()
 
 
-def algorithms_of(organisation) -> QuerySet:
+def algorithms_of(organisation: Organisation) -> QuerySet[AlgorithmRecord]:
     return AlgorithmRecord.objects.filter(organisation=organisation).select_related(
         "organisation", "experiment", "application"
     )
 
 
-def algorithm_publication_counts(organisation_ids) -> tuple[int, int]:
+def algorithm_publication_counts(organisation_ids: Iterable[int]) -> tuple[int, int]:
     """Algorithms registered by these organisations, and how many of them are published
     (have a link to their public page in the national Algorithm Register)."""
     counts = AlgorithmRecord.objects.filter(organisation_id__in=organisation_ids).aggregate(
@@ -32,7 +35,9 @@ def algorithm_publication_counts(organisation_ids) -> tuple[int, int]:
     return counts["registered"], counts["published"]
 
 
-def algorithm_list(organisation, filters: AlgorithmFilters) -> QuerySet:
+def algorithm_list(
+    organisation: Organisation, filters: AlgorithmFilters
+) -> QuerySet[AlgorithmRecord]:
     algorithms = algorithms_of(organisation)
     if filters.search:
         algorithms = algorithms.filter(
@@ -48,7 +53,7 @@ def algorithm_list(organisation, filters: AlgorithmFilters) -> QuerySet:
     return algorithms.order_by("name", "pk")
 
 
-def algorithms_for_export(organisation=None) -> QuerySet:
+def algorithms_for_export(organisation: Organisation | None = None) -> QuerySet[AlgorithmRecord]:
     """Every live algorithm, or those of one organisation, in a stable order."""
     algorithms = AlgorithmRecord.objects.select_related("organisation")
     if organisation is not None:
@@ -56,7 +61,7 @@ def algorithms_for_export(organisation=None) -> QuerySet:
     return algorithms.order_by("organisation__name", "name", "pk")
 
 
-def applicable_requirements(algorithm) -> list[Requirement]:
+def applicable_requirements(algorithm: AlgorithmRecord) -> list[Requirement]:
     values = profile_values(algorithm)
     return [
         requirement
@@ -65,7 +70,7 @@ def applicable_requirements(algorithm) -> list[Requirement]:
     ]
 
 
-def applicable_measures(algorithm) -> list[Measure]:
+def applicable_measures(algorithm: AlgorithmRecord) -> list[Measure]:
     """The measures that meet at least one applicable requirement, each with
     ``applicable_requirements`` (those of them that apply)."""
     requirements = {r.pk: r for r in applicable_requirements(algorithm)}
@@ -84,7 +89,7 @@ def applicable_measures(algorithm) -> list[Measure]:
     return result
 
 
-def measure_is_applicable(algorithm, measure) -> bool:
+def measure_is_applicable(algorithm: AlgorithmRecord, measure: Measure) -> bool:
     return any(
         requirement_applies(requirement, algorithm) for requirement in measure.requirements.all()
     )
@@ -94,18 +99,18 @@ def measure_is_applicable(algorithm, measure) -> bool:
 class PhaseGroup:
     phase: str  # slug
     name: str
-    measures: list = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
 
 
 @dataclass
 class MeasureOverview:
-    requirements: list
+    requirements: list[Requirement]
     groups: list[PhaseGroup]
-    counts: Counter
+    counts: Counter[str]
     total: int
 
 
-def measure_overview(algorithm) -> MeasureOverview:
+def measure_overview(algorithm: AlgorithmRecord) -> MeasureOverview:
     """Applicable requirements, and applicable measures grouped by their first lifecycle
     phase, each measure with ``state_record`` (None while still to do) and ``state``."""
     requirements = applicable_requirements(algorithm)
@@ -115,7 +120,7 @@ def measure_overview(algorithm) -> MeasureOverview:
     order = {p.slug: p.position for p in phases}
     names = {p.slug: p.name for p in phases}
     groups: dict[str, PhaseGroup] = {}
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for measure in measures:
         measure.state_record = states.get(measure.pk)
         measure.state = measure.state_record.state if measure.state_record else "to_do"
@@ -127,7 +132,7 @@ def measure_overview(algorithm) -> MeasureOverview:
     return MeasureOverview(requirements, ordered, counts, len(measures))
 
 
-def requirement_search(search: str = "", phase: str = "") -> QuerySet:
+def requirement_search(search: str = "", phase: str = "") -> QuerySet[Requirement]:
     requirements = Requirement.objects.prefetch_related(
         Prefetch("measures", queryset=Measure.objects.order_by("key"))
     ).order_by("urn")
@@ -140,7 +145,7 @@ def requirement_search(search: str = "", phase: str = "") -> QuerySet:
     return requirements
 
 
-def measure_search(search: str = "", phase: str = "") -> QuerySet:
+def measure_search(search: str = "", phase: str = "") -> QuerySet[Measure]:
     measures = Measure.objects.prefetch_related(
         Prefetch("requirements", queryset=Requirement.objects.order_by("urn"))
     ).order_by("key")
@@ -157,7 +162,7 @@ def measure_search(search: str = "", phase: str = "") -> QuerySet:
     return measures
 
 
-def phases() -> QuerySet:
+def phases() -> QuerySet[Phase]:
     return Phase.objects.order_by("position")
 
 

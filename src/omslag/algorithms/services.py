@@ -3,8 +3,10 @@ atomic, validated with full_clean() and (for register records) kept in the histo
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
+from omslag.organisations.models import Organisation
 
 from . import framework
 from .models import AlgorithmRecord, FrameworkRole, Measure, MeasureState, Phase, Requirement
@@ -72,7 +75,7 @@ TRANSITIONS = {
 
 
 @transaction.atomic
-def algorithm_create(*, actor, organisation, **fields) -> AlgorithmRecord:
+def algorithm_create(*, actor: Any, organisation: Organisation, **fields: Any) -> AlgorithmRecord:
     fields_check(fields, ALGORITHM_FIELDS)
     algorithm = AlgorithmRecord(organisation=organisation, **fields)
     save_with_history(algorithm, actor=actor)
@@ -80,7 +83,9 @@ def algorithm_create(*, actor, organisation, **fields) -> AlgorithmRecord:
 
 
 @transaction.atomic
-def algorithm_update(*, actor, algorithm, expected_version: int, **changes) -> AlgorithmRecord:
+def algorithm_update(
+    *, actor: Any, algorithm: AlgorithmRecord, expected_version: int, **changes: Any
+) -> AlgorithmRecord:
     fields_check(changes, ALGORITHM_FIELDS)
     version_claim(algorithm, expected_version)
     for name, value in changes.items():
@@ -90,7 +95,9 @@ def algorithm_update(*, actor, algorithm, expected_version: int, **changes) -> A
 
 
 @transaction.atomic
-def algorithm_delete(*, actor, algorithm, expected_version=None) -> None:
+def algorithm_delete(
+    *, actor: Any, algorithm: AlgorithmRecord, expected_version: int | None = None
+) -> None:
     """Soft delete; the history and the measure states stay."""
     if expected_version is not None:
         version_claim(algorithm, expected_version)
@@ -99,10 +106,11 @@ def algorithm_delete(*, actor, algorithm, expected_version=None) -> None:
 
 
 @transaction.atomic
-def algorithm_restore(*, actor, record, history_id: int) -> AlgorithmRecord:
-    return restore_fields(
+def algorithm_restore(*, actor: Any, record: AlgorithmRecord, history_id: int) -> AlgorithmRecord:
+    restored: AlgorithmRecord = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=ALGORITHM_FIELDS
     )
+    return restored
 
 
 # --- measure states -----------------------------------------------------------------------
@@ -110,7 +118,13 @@ def algorithm_restore(*, actor, record, history_id: int) -> AlgorithmRecord:
 
 @transaction.atomic
 def measure_state_set(
-    *, actor, algorithm, measure, state: str, reason: str = "", expected_version=None
+    *,
+    actor: Any,
+    algorithm: AlgorithmRecord,
+    measure: Measure,
+    state: str,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> MeasureState:
     """Move one applicable measure of ``algorithm`` to ``state``; refuses a transition that
     skips a step, and "not applicable" without a reason."""
@@ -159,8 +173,10 @@ class FrameworkImportReport:
     links_added: int = 0
     links_removed: int = 0
     links_total: int = 0
-    problems: list = field(default_factory=list)  # blocking: nothing was saved
-    notices: list = field(default_factory=list)  # worth knowing, the import went on
+    problems: list[framework.Problem] = field(default_factory=list)  # blocking: nothing was saved
+    notices: list[framework.Problem] = field(
+        default_factory=list
+    )  # worth knowing, the import went on
     dry_run: bool = False
 
     @property
@@ -191,11 +207,20 @@ class FrameworkImportReport:
         return f"{verb} the Algoritmekader. " + "; ".join(parts) + "."
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return (value or "").strip() if isinstance(value, str) else ""
 
 
-def _upsert(model, lookup: dict, values: dict, report, kind):
+M = TypeVar("M", bound=Model)
+
+
+def _upsert(
+    model: type[M],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    report: FrameworkImportReport,
+    kind: str,
+) -> M:
     record = model.objects.filter(**lookup).first()
     if record is None:
         record = model(**lookup, **values)
@@ -247,12 +272,12 @@ def algoritmekader_import(*, directory: Path, dry_run: bool = False) -> Framewor
     return report
 
 
-def _save_framework(found, report) -> None:
+def _save_framework(found: framework.FrameworkFiles, report: FrameworkImportReport) -> None:
     for position, (slug, name) in enumerate(found.phases):
         _upsert(Phase, {"slug": slug}, {"name": name, "position": position}, report, "phases")
     for slug, name in found.roles:
         _upsert(FrameworkRole, {"slug": slug}, {"name": name}, report, "roles")
-    requirements = {}
+    requirements: dict[str, Requirement] = {}
     for data in found.requirements:
         requirements[data["urn"]] = _upsert(
             Requirement,
@@ -275,7 +300,7 @@ def _save_framework(found, report) -> None:
             report,
             "requirements",
         )
-    measures = {}
+    measures: dict[str, Measure] = {}
     for data in found.measures:
         measures[data["_key"]] = _upsert(
             Measure,

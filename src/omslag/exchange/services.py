@@ -1,8 +1,11 @@
 """Imports and exports of any registered kind of record, for the web, the API and the CLI."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -19,7 +22,7 @@ from omslag.common.tabular.formats import (
     read_table,
     write_table,
 )
-from omslag.common.tabular.importing import ImportReport, import_run
+from omslag.common.tabular.importing import ImportReport, ImportSpec, import_run
 from omslag.common.tabular.registry import (
     DEFAULT_FORMAT,
     export_spec,
@@ -27,11 +30,17 @@ from omslag.common.tabular.registry import (
     import_spec,
 )
 from omslag.jobs import services as jobs
+from omslag.jobs.models import Job
+from omslag.organisations.models import Organisation
 
 from .models import ColumnMapping, ImportJob
+from .standards import StandardExport
+
+# What a progress callback is given: the number of rows done since the last call.
+Progress = Callable[[int], None]
 
 
-def _spec(kind: str, fmt: str = DEFAULT_FORMAT):
+def _spec(kind: str, fmt: str = DEFAULT_FORMAT) -> ImportSpec:
     spec = import_spec(kind, fmt)
     if spec is None:
         if import_spec(kind) is not None:
@@ -45,16 +54,16 @@ def _spec(kind: str, fmt: str = DEFAULT_FORMAT):
 
 def import_file(
     *,
-    actor,
-    organisation,
-    kind,
-    stream,
-    filename,
-    mapping=None,
-    dry_run=False,
-    progress=None,
-    fmt=DEFAULT_FORMAT,
-    before_commit=None,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    stream: IO[bytes],
+    filename: str,
+    mapping: ColumnMapping | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    fmt: str = DEFAULT_FORMAT,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Read ``stream`` and import it all-or-nothing; FileProblem when it cannot be read."""
     spec = _spec(kind, fmt)
@@ -75,7 +84,9 @@ def import_file(
     return report
 
 
-def _job_report(report: ImportReport | None, problem: str = "") -> dict:
+def _job_report(report: ImportReport | None, problem: str = "") -> dict[str, Any]:
+    """The report kept with the import (JSON in ``ImportJob.report``): the report's own
+    figures and problems, and the problem that kept the file from being read."""
     if report is None:
         return {
             "ok": False,
@@ -94,7 +105,7 @@ def _job_report(report: ImportReport | None, problem: str = "") -> dict:
     return {**report.as_dict(), "file_problem": ""}
 
 
-def _check(job: ImportJob, actor, progress=None) -> ImportJob:
+def _check(job: ImportJob, actor: Any, progress: Progress | None = None) -> ImportJob:
     job.file.open("rb")
     try:
         report = import_file(
@@ -117,7 +128,16 @@ def _check(job: ImportJob, actor, progress=None) -> ImportJob:
     return job
 
 
-def _size_check(upload) -> None:
+# A file is a django File (an upload, or a file the command line opened); quoted, as File is
+# generic only in its type stubs.
+def _file_name(upload: "File[bytes]") -> str:
+    """The name the file is kept under; its extension tells how to read it."""
+    if not upload.name:
+        raise FileProblem(_("The file has no name; its extension says how to read it."))
+    return get_valid_filename(upload.name)[:255]
+
+
+def _size_check(upload: "File[bytes]") -> None:
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise FileProblem(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
@@ -129,7 +149,13 @@ def _size_check(upload) -> None:
 
 
 def import_job_check(
-    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    upload: "File[bytes]",
+    mapping: ColumnMapping | None = None,
+    fmt: str = DEFAULT_FORMAT,
 ) -> ImportJob:
     """Store an uploaded file and check it with a dry run; nothing of the register changes.
     ``fmt`` is the layout of the file (``table``, or a register's own such as
@@ -140,7 +166,7 @@ def import_job_check(
         organisation=organisation,
         kind=kind,
         format=fmt,
-        filename=get_valid_filename(upload.name)[:255],
+        filename=_file_name(upload),
         mapping=mapping,
         created_by=actor,
     )
@@ -150,7 +176,7 @@ def import_job_check(
     return job
 
 
-def import_job_recheck(*, actor, job: ImportJob, mapping) -> ImportJob:
+def import_job_recheck(*, actor: Any, job: ImportJob, mapping: ColumnMapping | None) -> ImportJob:
     if job.status == ImportJob.Status.IMPORTED:
         raise RuleViolation(_("This file has already been imported."))
     job.mapping = mapping
@@ -160,7 +186,7 @@ def import_job_recheck(*, actor, job: ImportJob, mapping) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
+def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
     """Import a checked file for real; if the register changed since the check and the file no
     longer fits, nothing is saved and the new problems are reported."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -200,7 +226,13 @@ JOB_IMPORT = "import"
 
 
 def import_upload(
-    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    upload: "File[bytes]",
+    mapping: ColumnMapping | None = None,
+    fmt: str = DEFAULT_FORMAT,
 ) -> ImportJob:
     """Store an uploaded file (already streamed to disk) and queue its check as a job."""
     _spec(kind, fmt)
@@ -209,7 +241,7 @@ def import_upload(
         organisation=organisation,
         kind=kind,
         format=fmt,
-        filename=get_valid_filename(upload.name)[:255],
+        filename=_file_name(upload),
         mapping=mapping,
         created_by=actor,
         status=ImportJob.Status.CHECKING,
@@ -220,7 +252,14 @@ def import_upload(
 
 
 def import_queue(
-    *, actor, organisation, kind, upload, mapping=None, fmt=DEFAULT_FORMAT, dry_run=False
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    upload: "File[bytes]",
+    mapping: ColumnMapping | None = None,
+    fmt: str = DEFAULT_FORMAT,
+    dry_run: bool = False,
 ) -> ImportJob:
     """Store a file and queue its import (check and save in one job, all rows or none), or
     only its check with ``dry_run``: for ``omslag import --queue``."""
@@ -230,7 +269,7 @@ def import_queue(
         organisation=organisation,
         kind=kind,
         format=fmt,
-        filename=get_valid_filename(upload.name)[:255],
+        filename=_file_name(upload),
         mapping=mapping,
         created_by=actor,
         status=ImportJob.Status.CHECKING if dry_run else ImportJob.Status.IMPORTING,
@@ -240,7 +279,7 @@ def import_queue(
     return _job_start(JOB_IMPORT_CHECK if dry_run else JOB_IMPORT, actor, import_job)
 
 
-def import_recheck_start(*, actor, job: ImportJob, mapping) -> ImportJob:
+def import_recheck_start(*, actor: Any, job: ImportJob, mapping: ColumnMapping | None) -> ImportJob:
     """Check the file again with another column mapping, as a job."""
     if job.status in (ImportJob.Status.IMPORTED, ImportJob.Status.IMPORTING):
         raise RuleViolation(_("This file has already been imported."))
@@ -249,7 +288,7 @@ def import_recheck_start(*, actor, job: ImportJob, mapping) -> ImportJob:
     return _job_start(JOB_IMPORT_CHECK, actor, job)
 
 
-def import_confirm_start(*, actor, job: ImportJob) -> ImportJob:
+def import_confirm_start(*, actor: Any, job: ImportJob) -> ImportJob:
     """Queue the import of a checked file; an import whose job stopped may be started again."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
         status=ImportJob.Status.IMPORTING
@@ -266,7 +305,7 @@ def import_confirm_start(*, actor, job: ImportJob) -> ImportJob:
     return _job_start(JOB_IMPORT, actor, job)
 
 
-def _job_start(kind: str, actor, import_job: ImportJob) -> ImportJob:
+def _job_start(kind: str, actor: Any, import_job: ImportJob) -> ImportJob:
     work = jobs.start(
         kind, person=actor, organisation=import_job.organisation, **{"import": import_job.pk}
     )
@@ -275,7 +314,7 @@ def _job_start(kind: str, actor, import_job: ImportJob) -> ImportJob:
     return import_job
 
 
-def _job_progress(work, import_job: ImportJob):
+def _job_progress(work: Job, import_job: ImportJob) -> Progress:
     """A progress callback for ``import_file``: the bar follows the bytes read of the file,
     the text the rows."""
     size = import_job.file.size or 1
@@ -291,7 +330,7 @@ def _job_progress(work, import_job: ImportJob):
     return step
 
 
-def import_check_run(work) -> dict:
+def import_check_run(work: Job) -> dict[str, int]:
     """The work of a check job: a dry run of the whole file."""
     import_job = ImportJob.objects.select_related("organisation", "mapping").get(
         pk=work.params["import"]
@@ -308,7 +347,7 @@ def import_check_run(work) -> dict:
     return _job_outcome(import_job)
 
 
-def import_run_job(work) -> dict:
+def import_run_job(work: Job) -> dict[str, int]:
     """The work of an import job: every row or none. The rows and the import's new status are
     committed together, so a job that is run again after a dead worker never imports twice."""
     import_job = ImportJob.objects.select_related("organisation", "mapping").get(
@@ -355,7 +394,7 @@ def import_run_job(work) -> dict:
     return _job_outcome(import_job)
 
 
-def _job_outcome(import_job: ImportJob) -> dict:
+def _job_outcome(import_job: ImportJob) -> dict[str, int]:
     """The job's result, or JobFailed with the file's problems (values already shortened)."""
     report = import_job.report
     if import_job.status == ImportJob.Status.PROBLEMS:
@@ -384,7 +423,15 @@ class ExportFile:
     rows: int
 
 
-def export_file(*, person, organisation, kind, fmt, progress=None, options=None) -> ExportFile:
+def export_file(
+    *,
+    person: Any,
+    organisation: Organisation,
+    kind: str,
+    fmt: str,
+    progress: Progress | None = None,
+    options: dict[str, Any] | None = None,
+) -> ExportFile:
     spec = export_spec(kind)
     if spec is None:
         raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
@@ -413,7 +460,9 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
     )
 
 
-def standard_file(*, person, organisation, spec, fmt) -> tuple[bytes, int]:
+def standard_file(
+    *, person: Any, organisation: Organisation | None, spec: StandardExport, fmt: str
+) -> tuple[bytes, int]:
     """A whole register in an external standard's shape (``spec`` from
     ``exchange.standards``), recorded in the audit log like every export of a register."""
     content, count = spec.write(person, organisation, fmt)
@@ -427,7 +476,13 @@ def standard_file(*, person, organisation, spec, fmt) -> tuple[bytes, int]:
 
 
 def column_mapping_save(
-    *, actor, organisation, kind, name, columns: dict[str, str] | None = None, conversion=None
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    name: str,
+    columns: dict[str, str] | None = None,
+    conversion: dict[str, Any] | None = None,
 ) -> ColumnMapping:
     """Create or replace the named mapping: a renaming of columns, or a full ``conversion``
     (common.tabular.conversion); every target must be a column of the register."""

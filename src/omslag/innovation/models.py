@@ -1,6 +1,8 @@
 """The innovation pipeline: challenges and ideas, experiments through their stages with
 design, measurements, evaluations and decisions, implementation tracks and lessons."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -48,6 +50,9 @@ class Challenge(DomainModel):
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # For mypy only (no django-stubs plugin): the attribute Django adds for the foreign key.
+    organisation_id: int
 
     class Meta:
         verbose_name = _("challenge")
@@ -120,6 +125,11 @@ class Idea(DomainModel):
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # For mypy only (no django-stubs plugin): the attributes Django adds for the foreign key
+    # and the reverse relation the selectors read.
+    organisation_id: int
+    experiments: "models.Manager[Experiment]"
 
     class Meta:
         verbose_name = _("idea")
@@ -288,6 +298,19 @@ class Experiment(DomainModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # For mypy only (no django-stubs plugin): the attributes Django adds for the foreign keys
+    # and the reverse relations the selectors and services read, and ``scaled_on``, set by
+    # selectors.scaled_without_owner_queryset (an annotation, not a field).
+    organisation_id: int
+    idea_id: int | None
+    transitions: "models.Manager[StageTransition]"
+    summaries: "models.Manager[MeasurementSummary]"
+    uploads: "models.Manager[MeasurementUpload]"
+    evaluations: "models.Manager[Evaluation]"
+    decisions: "models.Manager[Decision]"
+    lessons: "models.Manager[Lesson]"
+    scaled_on: dt.date
+
     class Meta:
         verbose_name = _("experiment")
         ordering = ["title"]
@@ -421,6 +444,9 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # For mypy only (no django-stubs plugin): the attribute Django adds for the foreign key.
+    experiment_id: int
 
     class Meta:
         ordering = ["-created_at"]

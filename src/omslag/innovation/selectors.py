@@ -5,11 +5,14 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisations_readable
@@ -33,11 +36,45 @@ from .models import (
 )
 
 
-def _scope(organisation, prefix="organisation"):
+class BoardColumn(TypedDict):
+    """One stage on the board: its name, how many experiments it holds and the latest cards."""
+
+    label: str | Promise  # a lazy translation
+    count: int
+    items: list[Experiment]
+
+
+class FunnelStage(TypedDict):
+    stage: str
+    label: str | Promise  # a lazy translation
+    now: int
+    reached: int
+    conversion_to_next: float | None
+    median_days: float | None
+
+
+class Funnel(TypedDict):
+    stages: list[FunnelStage]
+    stopped: int
+    total: int
+    share_in_operation: float | None
+    budget_per_operation: Decimal | None
+    total_budget: Decimal
+
+
+class FunnelWindow(TypedDict):
+    ideas: int
+    experiments: int
+    scaled: int
+    in_operation: int
+    days_to_operation: list[float]
+
+
+def _scope(organisation: Organisation, prefix: str = "organisation") -> Q:
     return Q(**{f"{prefix}__path__startswith": organisation.path})
 
 
-def experiments_of(organisation) -> QuerySet:
+def experiments_of(organisation: Organisation) -> QuerySet[Experiment]:
     # Filter on the organisation ids of the subtree (one small query) rather than joining on
     # the path, so the (organisation, stage, stage_changed_at) index serves the board.
     subtree = list(
@@ -51,7 +88,9 @@ def experiments_of(organisation) -> QuerySet:
 BOARD_CARD_FIELDS = ("title", "stage", "stage_changed_at", "owner_team", "organisation")
 
 
-def board(organisation, *, search="", per_stage=50) -> dict[str, dict]:
+def board(
+    organisation: Organisation, *, search: str = "", per_stage: int = 50
+) -> dict[str, BoardColumn]:
     """Experiments per stage: the count and the most recently moved ``per_stage`` of each."""
     queryset = experiments_of(organisation)
     if search:
@@ -67,7 +106,7 @@ def board(organisation, *, search="", per_stage=50) -> dict[str, dict]:
         .select_related("organisation")
         .only(*BOARD_CARD_FIELDS, "organisation__name")
     )
-    columns = {}
+    columns: dict[str, BoardColumn] = {}
     for stage in [*STAGE_ORDER, Stage.STOPPED]:
         items = list(cards.filter(stage=stage).order_by("-stage_changed_at", "title")[:per_stage])
         columns[stage] = {
@@ -78,27 +117,28 @@ def board(organisation, *, search="", per_stage=50) -> dict[str, dict]:
     return columns
 
 
-def challenges_of(organisation) -> QuerySet:
+def challenges_of(organisation: Organisation) -> QuerySet[Challenge]:
     return Challenge.objects.filter(_scope(organisation)).select_related("organisation")
 
 
-def ideas_of(organisation) -> QuerySet:
+def ideas_of(organisation: Organisation) -> QuerySet[Idea]:
     return Idea.objects.filter(_scope(organisation)).select_related(
         "challenge", "author", "merged_into"
     )
 
 
-def experiment_cells(experiment) -> list:
+def experiment_cells(experiment: Experiment) -> list[MeasurementSummary]:
     return list(experiment.summaries.all())
 
 
-def experiment_evaluations(experiment) -> list[Evaluation]:
+def experiment_evaluations(experiment: Experiment) -> list[Evaluation]:
     return list(experiment.evaluations.order_by("-created_at", "metric", "method"))
 
 
-def latest_evaluations(experiment) -> list[Evaluation]:
+def latest_evaluations(experiment: Experiment) -> list[Evaluation]:
     """The newest evaluation of each (metric, method)."""
-    seen, latest = set(), []
+    seen: set[tuple[str, str]] = set()
+    latest: list[Evaluation] = []
     for evaluation in experiment.evaluations.order_by("-created_at", "-id"):
         key = (evaluation.metric, evaluation.method)
         if key not in seen:
@@ -107,7 +147,7 @@ def latest_evaluations(experiment) -> list[Evaluation]:
     return sorted(latest, key=lambda e: (e.metric, e.method))
 
 
-def stuck_after_months(organisation) -> int:
+def stuck_after_months(organisation: Organisation) -> int:
     settings = (
         PipelineSettings.objects.filter(
             organisation_id__in=[*organisation.ancestor_ids, organisation.pk]
@@ -118,7 +158,9 @@ def stuck_after_months(organisation) -> int:
     return settings.stuck_after_months if settings else 6
 
 
-def experiments_stuck_after_pilot(organisation, today=None) -> QuerySet:
+def experiments_stuck_after_pilot(
+    organisation: Organisation, today: dt.date | None = None
+) -> QuerySet[Experiment]:
     """Experiments with a positive evaluation older than the organisation's limit and no
     implementation track, that are neither stopped nor in operation."""
     today = today or timezone.localdate()
@@ -137,7 +179,7 @@ def experiments_stuck_after_pilot(organisation, today=None) -> QuerySet:
     )
 
 
-def funnel(organisation) -> dict:
+def funnel(organisation: Organisation) -> Funnel:
     """Counts per stage, conversion between stages, median days in stage, the share that
     reached operation and the budget per experiment that reached operation.
 
@@ -151,7 +193,7 @@ def funnel(organisation) -> dict:
     transitions = StageTransition.objects.filter(experiment_id__in=ids).order_by(
         "experiment_id", "at", "id"
     )
-    previous = {}
+    previous: dict[int, tuple[str, dt.datetime]] = {}
     for transition in transitions.values("experiment_id", "to_stage", "at"):
         experiment_id = transition["experiment_id"]
         reached[experiment_id].add(transition["to_stage"])
@@ -164,14 +206,14 @@ def funnel(organisation) -> dict:
         if stage not in (Stage.STOPPED, Stage.IN_OPERATION):
             durations[stage].append((now - since).total_seconds() / 86400)
     order = [str(s) for s in STAGE_ORDER]
-    ever = Counter()
+    ever: Counter[str] = Counter()
     for experiment_id in ids:
         stages = reached.get(experiment_id, {Stage.IDEA})
         furthest = max((order.index(s) for s in stages if s in order), default=0)
         for index in range(furthest + 1):
             ever[order[index]] += 1
     current = Counter(e["stage"] for e in experiments)
-    rows = []
+    rows: list[FunnelStage] = []
     for index, stage in enumerate(order):
         following = order[index + 1] if index + 1 < len(order) else None
         conversion = (ever[following] / ever[stage]) if following and ever[stage] else None
@@ -188,7 +230,7 @@ def funnel(organisation) -> dict:
             }
         )
     in_operation = ever[Stage.IN_OPERATION]
-    total_budget = sum((e["budget"] or Decimal(0)) for e in experiments)
+    total_budget = sum((e["budget"] or Decimal(0) for e in experiments), Decimal(0))
     return {
         "stages": rows,
         "stopped": current.get(Stage.STOPPED, 0),
@@ -231,7 +273,7 @@ def _similar(words: set[str], title: str) -> int:
 
 
 def similar_experiments(
-    person, title: str, *, exclude=None, limit=5
+    person: Any, title: str, *, exclude: Experiment | None = None, limit: int = 5
 ) -> list[tuple[Experiment, int]]:
     """Experiments and ideas in any organisation the person may read whose titles share words
     with ``title``, most shared words first (no search engine needed at this size)."""
@@ -252,7 +294,9 @@ def similar_experiments(
     return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
 
 
-def similar_ideas(person, title: str, *, exclude=None, limit=5) -> list[tuple[Idea, int]]:
+def similar_ideas(
+    person: Any, title: str, *, exclude: Idea | None = None, limit: int = 5
+) -> list[tuple[Idea, int]]:
     words = _words(title)
     if not words:
         return []
@@ -268,7 +312,7 @@ def similar_ideas(person, title: str, *, exclude=None, limit=5) -> list[tuple[Id
     return sorted((s for s in scored if s[1]), key=lambda s: (-s[1], s[0].title))[:limit]
 
 
-def lessons_search(person, query: str) -> QuerySet:
+def lessons_search(person: Any, query: str) -> QuerySet[Lesson]:
     """Lessons of every organisation the person may read, matching all words of ``query``."""
     lessons = Lesson.objects.filter(experiment__organisation__in=organisations_readable(person))
     for word in (query or "").split():
@@ -282,7 +326,7 @@ def lessons_search(person, query: str) -> QuerySet:
     return lessons.select_related("experiment__organisation").order_by("-created_at", "-pk")
 
 
-def innovate_spend_total(organisation) -> Decimal:
+def innovate_spend_total(organisation: Organisation) -> Decimal:
     from omslag.portfolio.models import SpendLine
 
     total = SpendLine.objects.filter(
@@ -294,7 +338,9 @@ def innovate_spend_total(organisation) -> Decimal:
 # --- lists and choices for pages and the API ------------------------------------------
 
 
-def experiments_recently_moved(organisation, *, search: str = "", stage: str = "") -> QuerySet:
+def experiments_recently_moved(
+    organisation: Organisation, *, search: str = "", stage: str = ""
+) -> QuerySet[Experiment]:
     """The organisation's experiments (and those of the organisations below), most recently
     moved first, optionally of one stage and with ``search`` in the title."""
     experiments = experiments_of(organisation)
@@ -305,7 +351,7 @@ def experiments_recently_moved(organisation, *, search: str = "", stage: str = "
     return experiments.order_by("-stage_changed_at", "title", "id")
 
 
-def challenges_with_idea_counts(organisation) -> QuerySet:
+def challenges_with_idea_counts(organisation: Organisation) -> QuerySet[Challenge]:
     """Challenges with the number of live ideas each, the newest first."""
     return (
         challenges_of(organisation)
@@ -314,25 +360,27 @@ def challenges_with_idea_counts(organisation) -> QuerySet:
     )
 
 
-def idea_experiments(idea) -> list[Experiment]:
+def idea_experiments(idea: Idea) -> list[Experiment]:
     return list(idea.experiments.order_by("title"))
 
 
-def idea_of_experiment(experiment) -> Idea | None:
+def idea_of_experiment(experiment: Experiment) -> Idea | None:
     if experiment.idea_id is None:
         return None
     return Idea.objects.filter(pk=experiment.idea_id).first()
 
 
-def experiment_transitions(experiment) -> list:
+def experiment_transitions(experiment: Experiment) -> list[StageTransition]:
     return list(experiment.transitions.select_related("actor").order_by("at", "id"))
 
 
-def experiment_uploads(experiment) -> list:
+def experiment_uploads(experiment: Experiment) -> list[MeasurementUpload]:
     return list(experiment.uploads.select_related("created_by").order_by("-created_at", "-id"))
 
 
-def experiments_filtered(organisation, *, stages=(), search="") -> QuerySet:
+def experiments_filtered(
+    organisation: Organisation, *, stages: Sequence[str] = (), search: str = ""
+) -> QuerySet[Experiment]:
     """The experiments of the organisation and those below it, in the given stages, whose
     title contains ``search``; by title."""
     queryset = experiments_of(organisation)
@@ -343,7 +391,9 @@ def experiments_filtered(organisation, *, stages=(), search="") -> QuerySet:
     return queryset.order_by("title", "pk")
 
 
-def challenges_filtered(organisation, *, visibility="", search="") -> QuerySet:
+def challenges_filtered(
+    organisation: Organisation, *, visibility: str = "", search: str = ""
+) -> QuerySet[Challenge]:
     queryset = challenges_of(organisation).select_related("owner")
     if visibility:
         queryset = queryset.filter(visibility=visibility)
@@ -352,7 +402,13 @@ def challenges_filtered(organisation, *, visibility="", search="") -> QuerySet:
     return queryset.order_by("-opens_on", "title", "pk")
 
 
-def ideas_filtered(organisation, *, statuses=(), challenge=None, search="") -> QuerySet:
+def ideas_filtered(
+    organisation: Organisation,
+    *,
+    statuses: Sequence[str] = (),
+    challenge: int | None = None,
+    search: str = "",
+) -> QuerySet[Idea]:
     queryset = ideas_of(organisation).select_related("organisation")
     if statuses:
         queryset = queryset.filter(status__in=statuses)
@@ -363,53 +419,53 @@ def ideas_filtered(organisation, *, statuses=(), challenge=None, search="") -> Q
     return queryset.order_by("-created_at", "-pk")
 
 
-def challenges_choosable(organisation) -> QuerySet:
+def challenges_choosable(organisation: Organisation) -> QuerySet[Challenge]:
     """The challenges an idea of ``organisation`` may answer: its own only."""
     return Challenge.objects.filter(organisation=organisation)
 
 
-def experiments_choosable(organisation) -> QuerySet:
+def experiments_choosable(organisation: Organisation) -> QuerySet[Experiment]:
     """The experiments a record of ``organisation`` (an algorithm) may point to: its own only."""
     return Experiment.objects.filter(organisation=organisation)
 
 
-def ideas_choosable(organisation) -> QuerySet:
+def ideas_choosable(organisation: Organisation) -> QuerySet[Idea]:
     """The ideas an experiment (or a merge) of ``organisation`` may point to: its own only."""
     return Idea.objects.filter(organisation=organisation)
 
 
-def measurement_summaries(experiment) -> QuerySet:
+def measurement_summaries(experiment: Experiment) -> QuerySet[MeasurementSummary]:
     return MeasurementSummary.objects.filter(experiment=experiment).order_by(
         "metric", "period", "group", "pk"
     )
 
 
-def measurement_uploads_choosable(experiment) -> QuerySet:
+def measurement_uploads_choosable(experiment: Experiment) -> QuerySet[MeasurementUpload]:
     return MeasurementUpload.objects.filter(experiment=experiment)
 
 
-def evaluations_choosable(experiment) -> QuerySet:
+def evaluations_choosable(experiment: Experiment) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(experiment=experiment)
 
 
-def evaluations_of(experiment, *, latest=False):
+def evaluations_of(experiment: Experiment, *, latest: bool = False) -> list[Evaluation]:
     """Every evaluation, newest first; with ``latest`` the newest of each metric and method."""
     if latest:
         return latest_evaluations(experiment)
     return experiment_evaluations(experiment)
 
 
-def decisions_of(experiment) -> QuerySet:
+def decisions_of(experiment: Experiment) -> QuerySet[Decision]:
     return Decision.objects.filter(experiment=experiment).select_related("decided_by", "evaluation")
 
 
-def lessons_of(experiment) -> QuerySet:
+def lessons_of(experiment: Experiment) -> QuerySet[Lesson]:
     return experiment.lessons.select_related("experiment__organisation").order_by(
         "-created_at", "-pk"
     )
 
 
-def implementation_of(experiment) -> ImplementationTrack | None:
+def implementation_of(experiment: Experiment) -> ImplementationTrack | None:
     """The implementation track (with the application it replaces), or None."""
     return (
         ImplementationTrack.objects.select_related("replaces_application")
@@ -421,7 +477,7 @@ def implementation_of(experiment) -> ImplementationTrack | None:
 # --- the board dashboard's figures (over a set of organisation ids) ---------------------------
 
 
-def funnel_window(organisation_ids, *, start: dt.date, end: dt.date) -> dict:
+def funnel_window(organisation_ids: Sequence[int], *, start: dt.date, end: dt.date) -> FunnelWindow:
     """The funnel of the days after ``start`` up to and including ``end``, from the stage
     history: ideas submitted, experiments that started running, scale decisions, experiments
     that went into operation, and per experiment in operation the days from its first
@@ -438,7 +494,8 @@ def funnel_window(organisation_ids, *, start: dt.date, end: dt.date) -> dict:
         at__date__gt=start,
         at__date__lte=end,
     )
-    started, into_operation = set(), {}
+    started: set[int] = set()
+    into_operation: dict[int, dt.datetime] = {}
     for experiment_id, to_stage, at in moves.values_list("experiment_id", "to_stage", "at"):
         if to_stage == Stage.RUNNING:
             started.add(experiment_id)
@@ -478,18 +535,20 @@ def funnel_window(organisation_ids, *, start: dt.date, end: dt.date) -> dict:
 class StoredFunnel:
     """Funnel figures as stored, when they were computed, and whether a refresh is queued."""
 
-    figures: dict
+    figures: dict[str, Any]  # a Funnel or a FunnelWindow, as read back from its JSON
     computed_at: dt.datetime | None
     pending: bool
 
 
-def funnel_stored(organisation) -> StoredFunnel:
+def funnel_stored(organisation: Organisation) -> StoredFunnel:
     """``funnel(organisation)`` as computed once today and stored (computed now when nothing
     is stored yet); refreshed by a task when an idea, experiment or decision changes."""
     return _stored(stored.funnel_key(organisation, kind=FunnelFiguresStored.Kind.FUNNEL))
 
 
-def funnel_window_stored(organisation, *, with_children: bool, day: dt.date) -> StoredFunnel:
+def funnel_window_stored(
+    organisation: Organisation, *, with_children: bool, day: dt.date
+) -> StoredFunnel:
     """``funnel_window`` of the 12 months up to ``day`` over the organisation (and those
     below it), stored as ``funnel_stored`` is."""
     return _stored(
@@ -505,7 +564,7 @@ def funnel_window_stored(organisation, *, with_children: bool, day: dt.date) -> 
 WINDOW_DAYS = 365
 
 
-def funnel_figures_compute(key: dict) -> dict:
+def funnel_figures_compute(key: dict[str, Any]) -> Funnel | FunnelWindow:
     """The figures a stored funnel row holds, computed now (``innovation.stored.funnel_key``)."""
     organisation = Organisation.all_objects.get(pk=key["organisation_id"])
     if key["kind"] == FunnelFiguresStored.Kind.FUNNEL:
@@ -515,12 +574,12 @@ def funnel_figures_compute(key: dict) -> dict:
     return funnel_window(ids, start=day - dt.timedelta(days=WINDOW_DAYS), end=day)
 
 
-def _stored(key) -> StoredFunnel:
+def _stored(key: dict[str, Any]) -> StoredFunnel:
     row = stored.funnel_stored(key, funnel_figures_compute)
     return StoredFunnel(stored.funnel_figures(row), row.computed_at, row.pending)
 
 
-def gate_decisions_pending(organisation_ids) -> QuerySet:
+def gate_decisions_pending(organisation_ids: Sequence[int]) -> QuerySet[Experiment]:
     """Experiments waiting in the decision stage, longest waiting first."""
     return (
         Experiment.objects.filter(organisation_id__in=organisation_ids, stage=Stage.DECISION)
@@ -529,7 +588,7 @@ def gate_decisions_pending(organisation_ids) -> QuerySet:
     )
 
 
-def scaled_without_owner_queryset(organisation_ids) -> QuerySet:
+def scaled_without_owner_queryset(organisation_ids: Sequence[int]) -> QuerySet[Experiment]:
     """Experiments the board decided to scale that have no implementation track (so no owner
     in the line organisation), annotated ``scaled_on`` (the latest scale decision)."""
     return (
@@ -551,7 +610,7 @@ def scaled_without_owner_queryset(organisation_ids) -> QuerySet:
     )
 
 
-def scaled_without_owner(organisation_ids) -> list[tuple[Experiment, dt.date]]:
+def scaled_without_owner(organisation_ids: Sequence[int]) -> list[tuple[Experiment, dt.date]]:
     """The experiments of scaled_without_owner_queryset with the date of their latest scale
     decision."""
     return [(e, e.scaled_on) for e in scaled_without_owner_queryset(organisation_ids)]

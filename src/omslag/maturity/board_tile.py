@@ -28,31 +28,34 @@ def maturity_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             freshness=[Freshness(_("Maturity scan"), None, stale=False)],
         )
     dimensions = summary.dimensions
+    # A dimension without a median (no answer of the round falls in it) is a row with a dash,
+    # left out of the chart and of the lowest.
+    scored = [d for d in dimensions if d.median is not None]
     rows = [
         [
             d.label,
-            d.median,
+            "–" if d.median is None else d.median,
             "–" if d.minimum is None else f"{number(d.minimum, 1)}–{number(d.maximum, 1)}",
             _("yes") if d.disagreement else _("no"),
             "–" if d.previous_median is None else d.previous_median,
         ]
         for d in dimensions
     ]
-    lowest = min(dimensions, key=lambda d: d.median) if dimensions else None
+    lowest = min(scored, key=lambda d: d.median) if scored else None
     image = charts.funnel_bars(
         name="tile-maturity",
-        labels=[d.label for d in dimensions],
-        values=[d.median for d in dimensions],
+        labels=[d.label for d in scored],
+        values=[d.median for d in scored],
         notes=[
             ""
             if d.previous_median is None
             else _("before: %(median)s") % {"median": f"{d.previous_median:g}"}
-            for d in dimensions
+            for d in scored
         ],
         x_label=_("median score (1-5)"),
     )
     alt = _("Bar chart of the median maturity score per dimension: ") + "; ".join(
-        f"{d.label} {d.median:g}" for d in dimensions
+        f"{d.label} {d.median:g}" for d in scored
     )
     return TileData(
         figures={

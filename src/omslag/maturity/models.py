@@ -1,6 +1,8 @@
 """Scan rounds of the digital-maturity scan, their participants, their answers (one per
 participant and statement) and the improvement actions made from a result."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -35,6 +37,9 @@ class ScanRound(DomainModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # For mypy only (no django-stubs plugin): the attribute Django adds for the foreign key.
+    organisation_id: int
+
     class Meta:
         verbose_name = _("scan round")
         verbose_name_plural = _("scan rounds")
@@ -50,12 +55,12 @@ class ScanRound(DomainModel):
     def __str__(self):
         return self.title
 
-    def is_closed(self, today=None) -> bool:
+    def is_closed(self, today: dt.date | None = None) -> bool:
         """Closed by an administrator, or past its end date."""
         today = today or timezone.localdate()
         return self.status == self.Status.CLOSED or today > self.closes_on
 
-    def closed_date(self, today=None):
+    def closed_date(self, today: dt.date | None = None) -> dt.date | None:
         if self.closed_on:
             return self.closed_on
         return self.closes_on if self.is_closed(today) else None

@@ -2,9 +2,11 @@
 peer comparison and the summary the board dashboard shows."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,7 +22,9 @@ from .scan import current_scan
 class DimensionResult:
     code: str
     label: str
-    median: float
+    # None when no answer of the round falls in the dimension (answers to an older version
+    # of the scan, whose statements the current one no longer has).
+    median: float | None
     minimum: Decimal | None  # the lowest respondent's own score on the dimension
     maximum: Decimal | None
     disagreement: bool
@@ -71,7 +75,7 @@ class PeerComparison:
     dimensions: list[PeerDimension]
 
 
-def rounds_of(organisation) -> list[ScanRound]:
+def rounds_of(organisation: Organisation) -> list[ScanRound]:
     return list(
         ScanRound.objects.filter(organisation=organisation).annotate(
             participant_count=Count("participants", distinct=True),
@@ -80,7 +84,7 @@ def rounds_of(organisation) -> list[ScanRound]:
     )
 
 
-def round_participants(scan_round) -> list:
+def round_participants(scan_round: ScanRound) -> list[Any]:
     return [
         p.person
         for p in Participant.objects.filter(round=scan_round)
@@ -89,17 +93,17 @@ def round_participants(scan_round) -> list:
     ]
 
 
-def round_respondent_count(scan_round) -> int:
+def round_respondent_count(scan_round: ScanRound) -> int:
     return Answer.objects.filter(round=scan_round).values("person").distinct().count()
 
 
-def answers_of(scan_round, person) -> dict[str, Answer]:
+def answers_of(scan_round: ScanRound, person: Any) -> dict[str, Answer]:
     """The person's own answers by statement code."""
     return {a.statement: a for a in Answer.objects.filter(round=scan_round, person=person)}
 
 
-def _triples(round_ids) -> dict[int, list[tuple[int, str, int]]]:
-    by_round: dict[int, list] = defaultdict(list)
+def _triples(round_ids: Iterable[int]) -> dict[int, list[tuple[int, str, int]]]:
+    by_round: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     for round_id, person_id, statement, score in Answer.objects.filter(
         round_id__in=list(round_ids)
     ).values_list("round_id", "person_id", "statement", "score"):
@@ -107,27 +111,35 @@ def _triples(round_ids) -> dict[int, list[tuple[int, str, int]]]:
     return by_round
 
 
-def _closed_rounds(organisation_ids, *, today: date) -> list[ScanRound]:
+def _closed_on(scan_round: ScanRound, today: date) -> date:
+    """The date a closed round closed: its closing date when nobody closed it earlier."""
+    return scan_round.closed_date(today) or scan_round.closes_on
+
+
+def _closed_rounds(organisation_ids: Iterable[int], *, today: date) -> list[ScanRound]:
     """Closed rounds of the organisations, oldest first by the date they closed."""
     rounds = ScanRound.objects.filter(organisation_id__in=list(organisation_ids)).filter(
         Q(status=ScanRound.Status.CLOSED) | Q(closes_on__lt=today)
     )
-    return sorted(rounds, key=lambda r: (r.closed_date(today), r.pk))
+    return sorted(rounds, key=lambda r: (_closed_on(r, today), r.pk))
 
 
-def _dimension_results(triples, previous_triples) -> tuple[int, list[DimensionResult]]:
+def _dimension_results(
+    triples: list[tuple[int, str, int]], previous_triples: list[tuple[int, str, int]] | None
+) -> tuple[int, list[DimensionResult]]:
     scan = current_scan()
     count = results.respondents(triples)
-    previous = {}
+    previous: dict[str, float | None] = {}
     if previous_triples:
         previous = {d.code: d.median for d in results.dimension_scores(scan, previous_triples)}
+    labels = {d.code: d.label for d in scan.dimensions}
     out = []
     for scores in results.dimension_scores(scan, triples):
         low, high, disagreement = results.spread(scores, count)
         out.append(
             DimensionResult(
                 code=scores.code,
-                label=scan.dimension(scores.code).label,
+                label=labels[scores.code],
                 median=scores.median,
                 minimum=low,
                 maximum=high,
@@ -138,14 +150,14 @@ def _dimension_results(triples, previous_triples) -> tuple[int, list[DimensionRe
     return count, out
 
 
-def round_results(scan_round, *, today: date | None = None) -> RoundResults:
+def round_results(scan_round: ScanRound, *, today: date | None = None) -> RoundResults:
     """Per dimension of a closed round: median, spread and the trend over the organisation's
     earlier closed rounds with answers. The caller checks that the round is closed."""
     today = today or timezone.localdate()
     rounds = [
         r
         for r in _closed_rounds([scan_round.organisation_id], today=today)
-        if (r.closed_date(today), r.pk) <= (scan_round.closed_date(today), scan_round.pk)
+        if (_closed_on(r, today), r.pk) <= (_closed_on(scan_round, today), scan_round.pk)
     ]
     triples = _triples(r.pk for r in rounds)
     answered = [r for r in rounds if triples.get(r.pk) and r.pk != scan_round.pk]
@@ -155,10 +167,12 @@ def round_results(scan_round, *, today: date | None = None) -> RoundResults:
     trends: dict[str, list[TrendPoint]] = {d.code: [] for d in scan.dimensions}
     for r in [*answered, scan_round] if count else answered:
         for scores in results.dimension_scores(scan, triples[r.pk]):
-            trends[scores.code].append(
-                TrendPoint(r.pk, r.title, r.closed_date(today), scores.median)
-            )
-    actions: dict[str, list] = defaultdict(list)
+            # A round without answers in the dimension is no point of its trend.
+            if scores.median is not None:
+                trends[scores.code].append(
+                    TrendPoint(r.pk, r.title, _closed_on(r, today), scores.median)
+                )
+    actions: dict[str, list[ImprovementAction]] = defaultdict(list)
     for action in ImprovementAction.objects.filter(round=scan_round).select_related("challenge"):
         actions[action.dimension].append(action)
     return RoundResults(
@@ -171,7 +185,7 @@ def round_results(scan_round, *, today: date | None = None) -> RoundResults:
     )
 
 
-def peer_comparison(organisation, *, today: date | None = None) -> PeerComparison:
+def peer_comparison(organisation: Organisation, *, today: date | None = None) -> PeerComparison:
     """The median over other organisations of the same kind of their latest closed round's
     dimension medians, shown only when at least five contributed (k-anonymity)."""
     today = today or timezone.localdate()
@@ -192,7 +206,7 @@ def peer_comparison(organisation, *, today: date | None = None) -> PeerCompariso
     own_round = latest.pop(organisation.pk, None)
     contributors = len(latest)
     shown = contributors >= results.MIN_PEERS
-    own = {}
+    own: dict[str, float | None] = {}
     if own_round is not None:
         own = {d.code: d.median for d in results.dimension_scores(scan, triples[own_round.pk])}
     peer_medians: dict[str, list[float]] = defaultdict(list)
@@ -227,7 +241,7 @@ def maturity_board_summary(
     today = timezone.localdate()
     as_of = as_of or today
     rounds = _closed_rounds(organisation_ids, today=today)
-    rounds = [r for r in rounds if r.closed_date(today) <= as_of]
+    rounds = [r for r in rounds if _closed_on(r, today) <= as_of]
     triples = _triples(r.pk for r in rounds)
     for organisation_id in organisation_ids:
         own = [r for r in rounds if r.organisation_id == organisation_id and triples.get(r.pk)]
@@ -239,14 +253,14 @@ def maturity_board_summary(
         return MaturityBoardSummary(
             round_id=latest.pk,
             title=latest.title,
-            closed_on=latest.closed_date(today),
+            closed_on=_closed_on(latest, today),
             respondents=count,
             dimensions=dimensions,
         )
     return None
 
 
-def board_members(organisation) -> list:
+def board_members(organisation: Organisation) -> list[Any]:
     """People with the board role on the organisation or an organisation above it."""
     from django.contrib.auth import get_user_model
 
@@ -263,7 +277,7 @@ def board_members(organisation) -> list:
     )
 
 
-def candidate_participants(organisation) -> list:
+def candidate_participants(organisation: Organisation) -> list[Any]:
     """Everyone with a role on the organisation or above it: whom an administrator may add."""
     from django.contrib.auth import get_user_model
 

@@ -176,7 +176,7 @@ def improvement_action_create(
     )
     if found is None:
         raise RuleViolation(_("Unknown dimension: %(code)s.") % {"code": dimension})
-    if found.median >= results.LOW_MEDIAN:
+    if found.median is None or found.median >= results.LOW_MEDIAN:
         raise RuleViolation(
             _("Only a dimension with a median below %(low)s becomes an improvement action.")
             % {"low": f"{results.LOW_MEDIAN:g}"}

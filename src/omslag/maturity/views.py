@@ -280,7 +280,7 @@ def round_results(request, pk):
             trend=found.trends.get(d.code, []),
             chart=_trend_chart(d.label, found.trends.get(d.code, [])),
             actions=found.actions.get(d.code, []),
-            low=d.median < results.LOW_MEDIAN,
+            low=d.median is not None and d.median < results.LOW_MEDIAN,
         )
         for d in found.dimensions
     ]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -58,6 +60,12 @@ class Organisation(DomainModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at", "path"])
 
+    # For mypy only (no django-stubs plugin): the attributes Django adds for the foreign key
+    # and its reverse relation, and the one simple-history reads as the author of a save.
+    parent_id: int | None
+    children: "models.Manager[Organisation]"
+    _history_user: Any
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -102,6 +110,9 @@ class Membership(DomainModel):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # For mypy only (no django-stubs plugin): the attribute Django adds for the foreign key.
+    person_id: int
 
     class Meta:
         verbose_name = _("membership")

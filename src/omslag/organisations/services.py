@@ -1,6 +1,8 @@
 """Writes of organisations, people and memberships: each one atomic, validated and recorded
 in the record's history with who did it."""
 
+from typing import Any, NotRequired, TypedDict
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,13 +26,32 @@ from .models import Membership, Organisation
 ORGANISATION_EDITABLE = ("name", "kind", "description")
 
 
+class OrganisationRow(TypedDict):
+    """One organisation of an import; ``parent`` is an Organisation, the slug of an earlier
+    row, or None for a top-level organisation."""
+
+    name: str
+    slug: str
+    kind: str
+    description: NotRequired[str]
+    parent: NotRequired[Organisation | str | None]
+
+
 def _set_path(organisation: Organisation) -> None:
     parent_path = organisation.parent.path if organisation.parent_id else "/"
     organisation.path = f"{parent_path}{organisation.pk}/"
 
 
 @transaction.atomic
-def organisation_create(*, actor, name, slug, kind, parent=None, description="") -> Organisation:
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    slug: str,
+    kind: str,
+    parent: Organisation | None = None,
+    description: str = "",
+) -> Organisation:
     if parent is not None and parent.is_deleted:
         raise RuleViolation(_("The parent organisation has been deleted."))
     organisation = Organisation(
@@ -45,7 +66,9 @@ def organisation_create(*, actor, name, slug, kind, parent=None, description="")
 
 
 @transaction.atomic
-def organisations_create_many(*, actor, rows: list[dict], reason: str = "") -> list[Organisation]:
+def organisations_create_many(
+    *, actor: Any, rows: list[OrganisationRow], reason: str = ""
+) -> list[Organisation]:
     """Create many organisations at once (an import): validated like one, saved in bulk.
 
     ``rows`` hold name, slug, kind, description and ``parent``: an Organisation or the slug of
@@ -57,7 +80,8 @@ def organisations_create_many(*, actor, rows: list[dict], reason: str = "") -> l
     made: dict[str, Organisation] = {}
     waiting = list(rows)
     while waiting:
-        level, later = [], []
+        level: list[Organisation] = []
+        later: list[OrganisationRow] = []
         for row in waiting:
             parent = row.get("parent")
             if isinstance(parent, str):
@@ -99,7 +123,9 @@ def organisations_create_many(*, actor, rows: list[dict], reason: str = "") -> l
 
 
 @transaction.atomic
-def organisation_update(*, actor, organisation, expected_version: int, **changes) -> Organisation:
+def organisation_update(
+    *, actor: Any, organisation: Organisation, expected_version: int, **changes: Any
+) -> Organisation:
     """Change the descriptive fields; refused with ConflictError when the version is stale."""
     return record_update(
         organisation,
@@ -111,7 +137,9 @@ def organisation_update(*, actor, organisation, expected_version: int, **changes
 
 
 @transaction.atomic
-def organisation_delete(*, actor, organisation, expected_version: int | None = None) -> None:
+def organisation_delete(
+    *, actor: Any, organisation: Organisation, expected_version: int | None = None
+) -> None:
     """Soft delete; refused while the organisation still has organisations below it."""
     if organisation.children.exists():
         raise RuleViolation(
@@ -122,7 +150,7 @@ def organisation_delete(*, actor, organisation, expected_version: int | None = N
 
 
 @transaction.atomic
-def organisation_restore(*, actor, record: Organisation, history_id: int) -> Organisation:
+def organisation_restore(*, actor: Any, record: Organisation, history_id: int) -> Organisation:
     """Put back the descriptive fields (and the deleted state) of an earlier version."""
     values = historical_values(record, history_id)
     if values["parent_id"] != record.parent_id:
@@ -141,8 +169,9 @@ def organisation_restore(*, actor, record: Organisation, history_id: int) -> Org
     return record
 
 
-def person_find_or_create(*, email: str, full_name: str = ""):
-    """The person with this e-mail address; created without a password if new."""
+def person_find_or_create(*, email: str, full_name: str = "") -> Any:
+    """The person with this e-mail address; created without a password if new. (A person is
+    ``Any``: the user model comes from the settings, and accounts imports this app.)"""
     Person = get_user_model()
     email = email.strip().lower()
     person = Person.objects.filter(email__iexact=email).first()
@@ -155,7 +184,9 @@ def person_find_or_create(*, email: str, full_name: str = ""):
 
 
 @transaction.atomic
-def membership_create(*, actor, person, organisation, role) -> Membership:
+def membership_create(
+    *, actor: Any, person: Any, organisation: Organisation, role: str
+) -> Membership:
     membership = Membership(person=person, organisation=organisation, role=role)
     save_with_history(membership, actor=actor)
     access_forget(person)
@@ -169,7 +200,9 @@ def membership_create(*, actor, person, organisation, role) -> Membership:
 
 
 @transaction.atomic
-def membership_update(*, actor, membership, expected_version: int, role) -> Membership:
+def membership_update(
+    *, actor: Any, membership: Membership, expected_version: int, role: str
+) -> Membership:
     version_claim(membership, expected_version)
     before = membership.role
     membership.role = role
@@ -185,7 +218,9 @@ def membership_update(*, actor, membership, expected_version: int, role) -> Memb
 
 
 @transaction.atomic
-def membership_delete(*, actor, membership, expected_version: int | None = None) -> None:
+def membership_delete(
+    *, actor: Any, membership: Membership, expected_version: int | None = None
+) -> None:
     if membership.person_id == getattr(actor, "pk", None) and membership.role == "admin":
         others = Membership.objects.filter(organisation=membership.organisation, role="admin")
         if not others.exclude(pk=membership.pk).exists():
@@ -204,7 +239,7 @@ def membership_delete(*, actor, membership, expected_version: int | None = None)
 
 
 @transaction.atomic
-def membership_restore(*, actor, record: Membership, history_id: int) -> Membership:
+def membership_restore(*, actor: Any, record: Membership, history_id: int) -> Membership:
     values = historical_values(record, history_id)
     version_claim(record, record.version)
     before = (record.role, record.deleted_at)
@@ -229,7 +264,9 @@ def membership_restore(*, actor, record: Membership, history_id: int) -> Members
 
 
 @transaction.atomic
-def organisation_two_factor_set(*, actor, organisation, required: bool) -> Organisation:
+def organisation_two_factor_set(
+    *, actor: Any, organisation: Organisation, required: bool
+) -> Organisation:
     """Require (or stop requiring) a second factor of the organisation's administrators; it
     holds from their next sign-in."""
     organisation.two_factor_for_admins = bool(required)

@@ -2,7 +2,9 @@
 method and method version, so re-running it gives the same result."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from fractions import Fraction
+from typing import Any, Protocol
 
 import numpy as np
 from django.db import transaction
@@ -22,7 +24,19 @@ from omslag.analysis.experiments import (
 )
 from omslag.common.errors import RuleViolation
 
-from ..models import Evaluation, Experiment, MeasurementSummary
+from ..models import Evaluation, Experiment, MeasurementSummary, MeasurementUpload
+
+# An evaluation's inputs and result, and a summary row read with values(): JSON objects.
+Json = dict[str, Any]
+# One metric's summary rows by (group, period).
+Cells = dict[tuple[str, str], Json]
+
+
+class _MethodResult(Protocol):
+    """What every method of the analysis core returns: a result that reads as JSON."""
+
+    def to_dict(self) -> Json: ...
+
 
 # The test of a metric's effect; when one is refused the evaluation is refused as a whole.
 PRIMARY_METHODS = ("welch", "proportions", "did-cells")
@@ -30,11 +44,11 @@ BEFORE_LABELS = ("before", "voor", "pre", "baseline", "0")
 AFTER_LABELS = ("after", "na", "post", "1")
 
 
-def _alternative(experiment) -> str:
+def _alternative(experiment: Experiment) -> str:
     return "two-sided"
 
 
-def _group_summary(row: dict, name: str) -> GroupSummary:
+def _group_summary(row: Json, name: str) -> GroupSummary:
     """The core's summary of a stored row; its spread from ``squared_deviations`` when that
     was given (exact), else from the sums (refused when they cannot carry it)."""
     deviations = row.get("squared_deviations")
@@ -47,7 +61,7 @@ def _group_summary(row: dict, name: str) -> GroupSummary:
     )
 
 
-def _pooled_deviations(rows: list[dict]) -> float | None:
+def _pooled_deviations(rows: list[Json]) -> float | None:
     """Squared deviations of several rows together (Chan, Golub & LeVeque's parallel rule),
     in exact arithmetic; None unless every row has them."""
     if not rows or any(r.get("squared_deviations") is None for r in rows):
@@ -63,11 +77,12 @@ def _pooled_deviations(rows: list[dict]) -> float | None:
     )
 
 
-def run_method(method: str, inputs: dict) -> dict:
+def run_method(method: str, inputs: Json) -> Json:
     """Compute a result from stored inputs. The one place each method is called, so that an
     evaluation can be re-run exactly."""
     alternative = inputs.get("alternative", "two-sided")
     confidence = inputs.get("confidence", 0.95)
+    result: _MethodResult
     if method == "welch":
         result = welch_test(
             _group_summary(inputs["control"], "control"),
@@ -121,14 +136,14 @@ def run_method(method: str, inputs: dict) -> dict:
     return data
 
 
-def _cells(experiment) -> dict:
-    by_metric: dict[str, dict] = defaultdict(dict)
+def _cells(experiment: Experiment) -> dict[str, Cells]:
+    by_metric: dict[str, Cells] = defaultdict(dict)
     for row in MeasurementSummary.objects.filter(experiment=experiment).values():
         by_metric[row["metric"]][(row["group"], row["period"])] = row
     return by_metric
 
 
-def _plain(row) -> dict:
+def _plain(row: Json) -> Json:
     return _with_deviations(
         {
             "count": row["count"],
@@ -140,13 +155,13 @@ def _plain(row) -> dict:
     )
 
 
-def _with_deviations(inputs: dict, deviations: float | None) -> dict:
+def _with_deviations(inputs: Json, deviations: float | None) -> Json:
     """Stored inputs carry ``squared_deviations`` only when it is known, so that those of
     summaries given as sums stay as they were."""
     return inputs if deviations is None else {**inputs, "squared_deviations": deviations}
 
 
-def design_measure(experiment, metric: str, metrics) -> bool:
+def design_measure(experiment: Experiment, metric: str, metrics: Iterable[str]) -> bool:
     """Whether ``metric`` is the measure the design names (its primary metric, with its unit
     and direction): it has that name, or it is the only metric measured (a file's one value
     column, whatever its heading). Other metrics count higher as better."""
@@ -156,11 +171,11 @@ def design_measure(experiment, metric: str, metrics) -> bool:
     return len(set(metrics)) == 1
 
 
-def _lower_is_better(experiment, is_design_measure: bool) -> bool:
+def _lower_is_better(experiment: Experiment, is_design_measure: bool) -> bool:
     return is_design_measure and experiment.direction == Experiment.Direction.DECREASE
 
 
-def _positive(experiment, method: str, result: dict, is_design_measure: bool) -> bool:
+def _positive(experiment: Experiment, method: str, result: Json, is_design_measure: bool) -> bool:
     """Significant in the desired direction: the design's direction for its measure, higher
     for the other metrics."""
     if method not in ("welch", "proportions", "did-cells", "did-panel"):
@@ -169,7 +184,7 @@ def _positive(experiment, method: str, result: dict, is_design_measure: bool) ->
     if estimate is None or result.get("p_value") is None:
         return False
     right_way = estimate < 0 if _lower_is_better(experiment, is_design_measure) else estimate > 0
-    return right_way and result["p_value"] < experiment.alpha
+    return right_way and bool(result["p_value"] < experiment.alpha)
 
 
 def _period_role(label: str) -> str | None:
@@ -181,7 +196,9 @@ def _period_role(label: str) -> str | None:
     return None
 
 
-def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list[tuple[str, dict]]:
+def _plan(
+    experiment: Experiment, metric: str, cells: Cells, is_design_measure: bool
+) -> list[tuple[str, Json]]:
     """Which methods apply to one metric's cells, with their inputs."""
     control, treatment = experiment.control_label, experiment.treatment_label
     periods = sorted({period for _group, period in cells})
@@ -223,10 +240,10 @@ def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list
                 )
             ]
         return []
-    plans = []
+    plans: list[tuple[str, Json]] = []
     # A/B (and before/after, whose two "groups" are the two periods): the test uses all data;
     # several periods are looks in time (sorted by label: name them week-01, week-02, ...).
-    pooled = {}
+    pooled: dict[str, Json] = {}
     for group in (control, treatment):
         rows = [row for (g, _p), row in cells.items() if g == group]
         if not rows:
@@ -253,8 +270,9 @@ def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list
     if experiment.design_type != Experiment.DesignType.BEFORE_AFTER:
         plans.append(("srm", {"observed": [c["count"], t["count"]], "expected_shares": [0.5, 0.5]}))
     if len(periods) > 1 and all((g, p) in cells for p in periods for g in (control, treatment)):
-        looks, cumulative = [], {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
-        seen: dict = {control: [], treatment: []}
+        looks: list[list[Json]] = []
+        cumulative: dict[str, list[float]] = {control: [0, 0.0, 0.0], treatment: [0, 0.0, 0.0]}
+        seen: dict[str, list[Json]] = {control: [], treatment: []}
         for period in periods:
             for group in (control, treatment):
                 row = cells[(group, period)]
@@ -288,14 +306,18 @@ def _plan(experiment, metric: str, cells: dict, is_design_measure: bool) -> list
 
 
 @transaction.atomic
-def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
+def experiment_evaluate(
+    *, actor: Any, experiment: Experiment, upload: MeasurementUpload | None = None
+) -> list[Evaluation]:
     """Evaluate every metric with the methods its design and data allow, adjust the p-values of
     the primary tests across metrics (Holm and Benjamini-Hochberg), and store it all."""
     by_metric = _cells(experiment)
     if not by_metric:
         raise RuleViolation(_("There are no measurements to evaluate yet."))
-    stored, tests = [], []
-    problems, refused_tests = [], []
+    stored: list[Evaluation] = []
+    tests: list[tuple[str, float]] = []
+    problems: list[str] = []
+    refused_tests: list[str] = []
     for metric, cells in sorted(by_metric.items()):
         is_design_measure = design_measure(experiment, metric, by_metric)
         plans = _plan(experiment, metric, cells, is_design_measure)
@@ -360,7 +382,9 @@ def experiment_evaluate(*, actor, experiment, upload=None) -> list[Evaluation]:
     return stored
 
 
-def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
+def _panel_evaluations(
+    actor: Any, experiment: Experiment, upload: MeasurementUpload
+) -> list[Evaluation]:
     """Difference-in-differences from the units, with errors clustered by unit."""
     from .measurements import upload_arrays
 
@@ -372,7 +396,7 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
         return []
     post_by_code = np.array([1.0 if r == "after" else 0.0 for r in roles])
     post = post_by_code[arrays["period"]]
-    stored = []
+    stored: list[Evaluation] = []
     for name in upload.metrics:
         is_design_measure = design_measure(experiment, name, upload.metrics)
         values = arrays[f"metric:{name}"]
@@ -408,10 +432,9 @@ def _panel_evaluations(actor, experiment, upload) -> list[Evaluation]:
     return stored
 
 
-def evaluation_rerun(evaluation: Evaluation) -> dict:
+def evaluation_rerun(evaluation: Evaluation) -> Json:
     """The result of running the stored method on the stored inputs again."""
     if evaluation.method == "did-panel":
-        from ..models import MeasurementUpload
         from .measurements import upload_arrays
 
         upload = MeasurementUpload.objects.get(pk=evaluation.inputs["upload"])

@@ -4,10 +4,14 @@ streamed row by row and reduced to summaries, with the units kept as compact arr
 import io
 import math
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
+from typing import IO, Any
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +24,10 @@ from omslag.common.tabular.importing import MAX_REPORTED_PROBLEMS, RowProblem
 from ..models import Experiment, MeasurementSummary, MeasurementUpload
 
 RESERVED_COLUMNS = ("unit", "group", "period")
+
+# A per-unit file as columns: "unit", "group", "period" (codes), "period_labels" and one
+# "metric:<name>" column of values per metric.
+Arrays = dict[str, npt.NDArray[Any]]
 
 
 class MeasurementProblems(RuleViolation):
@@ -48,7 +56,14 @@ class SummaryInput:
 
 
 def summary_from_mean_and_deviation(
-    *, metric, group, period, count, mean, standard_deviation, successes=None
+    *,
+    metric: str,
+    group: str,
+    period: str,
+    count: int,
+    mean: float | Decimal,
+    standard_deviation: float | Decimal,
+    successes: int | None = None,
 ) -> SummaryInput:
     """A summary given as count, mean and sample standard deviation: the sums computed exactly
     and rounded once, and the spread kept as given (``squared_deviations``), so that a small
@@ -150,9 +165,11 @@ def summary_problems(experiment: Experiment, row: int, item: SummaryInput) -> li
 
 
 @transaction.atomic
-def summaries_save(*, actor, experiment, items: list[SummaryInput], source="summary") -> int:
+def summaries_save(
+    *, actor: Any, experiment: Experiment, items: list[SummaryInput], source: str = "summary"
+) -> int:
     """Save per-group summaries, replacing those of the same metric, group and period."""
-    problems = []
+    problems: list[RowProblem] = []
     for row, item in enumerate(items, start=1):
         problems.extend(summary_problems(experiment, row, item))
     if problems:
@@ -212,7 +229,12 @@ def _columns(headers: list[str]) -> _Columns:
     )
 
 
-def _repeated_units(units, groups, periods, row_numbers):
+def _repeated_units(
+    units: "array[int]",
+    groups: "array[int]",
+    periods: "array[int]",
+    row_numbers: "array[int]",
+) -> tuple[list[tuple[int, int, int]], int]:
     """(row, first row, unit code) of the first rows that repeat a unit in the same group and
     period, and how many do: counted twice, a unit would weigh double in the summaries. One
     sort of a 64-bit key per row, so memory stays at a few bytes per row."""
@@ -238,7 +260,12 @@ def _repeated_units(units, groups, periods, row_numbers):
     return shown, len(repeated)
 
 
-def upload_read(experiment: Experiment, stream, filename: str, progress=None):
+def upload_read(
+    experiment: Experiment,
+    stream: IO[bytes],
+    filename: str,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Arrays, list[str], int]:
     """Stream a per-unit file into compact arrays; raise MeasurementProblems listing every bad
     row. Memory grows with the number of rows (8 bytes per value), never with the file's text."""
     table = read_table(stream, filename, max_bytes=settings.MEASUREMENT_MAX_BYTES)
@@ -267,7 +294,7 @@ def upload_read(experiment: Experiment, stream, filename: str, progress=None):
                     RowProblem(row_number, "", "", _("fewer values than there are columns"))
                 )
             continue
-        row_problems = []
+        row_problems: list[RowProblem] = []
         if not unit:
             row_problems.append(RowProblem(row_number, "unit", "", _("a value is required")))
         if group not in group_codes:
@@ -280,7 +307,7 @@ def upload_read(experiment: Experiment, stream, filename: str, progress=None):
                     % {"a": experiment.control_label, "b": experiment.treatment_label},
                 )
             )
-        numbers = {}
+        numbers: dict[str, float] = {}
         for name, index in columns.metrics.items():
             text = cells[index].strip() if index < len(cells) else ""
             try:
@@ -333,7 +360,7 @@ def upload_read(experiment: Experiment, stream, filename: str, progress=None):
 
 
 def summaries_from_arrays(
-    experiment: Experiment, arrays: dict, metrics: list[str]
+    experiment: Experiment, arrays: Arrays, metrics: list[str]
 ) -> list[SummaryInput]:
     """Per (metric, group, period) count, sum and sum of squares, in one bincount pass each;
     missing values (empty cells) are left out of that metric."""
@@ -343,7 +370,7 @@ def summaries_from_arrays(
         np.int64
     )
     size = 2 * len(period_labels)
-    items = []
+    items: list[SummaryInput] = []
     for name in metrics:
         column = arrays[f"metric:{name}"]
         present = ~np.isnan(column)
@@ -372,12 +399,19 @@ def summaries_from_arrays(
 
 
 @transaction.atomic
-def upload_save(*, actor, experiment, stream, filename, progress=None) -> MeasurementUpload:
+def upload_save(
+    *,
+    actor: Any,
+    experiment: Experiment,
+    stream: IO[bytes],
+    filename: str,
+    progress: Callable[[int], None] | None = None,
+) -> MeasurementUpload:
     """Read a per-unit file, replace the experiment's summaries of its metrics and keep the
     units as arrays for panel methods. All or nothing."""
     arrays, metrics, rows = upload_read(experiment, stream, filename, progress)
     items = summaries_from_arrays(experiment, arrays, metrics)
-    problems = []
+    problems: list[RowProblem] = []
     for item in items:
         where = f"{item.group}, {item.period}" if item.period else item.group
         for problem in summary_problems(experiment, 0, item):
@@ -394,7 +428,9 @@ def upload_save(*, actor, experiment, stream, filename, progress=None) -> Measur
         raise MeasurementProblems(problems, len(problems))
     summaries_save(actor=actor, experiment=experiment, items=items, source="upload")
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    # numpy's stub reads a **dict as possibly filling its ``allow_pickle: bool`` keyword; the
+    # keys here are column names ("unit", "metric:…"), never that one.
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
     upload = MeasurementUpload(
         experiment=experiment,
         filename=filename[:255],
@@ -409,7 +445,7 @@ def upload_save(*, actor, experiment, stream, filename, progress=None) -> Measur
     return upload
 
 
-def upload_arrays(upload: MeasurementUpload) -> dict:
+def upload_arrays(upload: MeasurementUpload) -> Arrays:
     with upload.arrays.open("rb") as handle:
         loaded = np.load(io.BytesIO(handle.read()), allow_pickle=False)
         return {key: loaded[key] for key in loaded.files}

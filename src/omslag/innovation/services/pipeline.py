@@ -1,6 +1,9 @@
 """Writes of challenges, ideas, experiments and their stages, decisions, implementation
 tracks and lessons: atomic, validated, recorded in history."""
 
+import datetime as dt
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,17 +13,20 @@ from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
+from omslag.organisations.models import Organisation
 
 from .. import stored, tasks
 from ..gates import gate_problems
 from ..models import (
     Challenge,
     Decision,
+    Evaluation,
     Experiment,
     FunnelFiguresStored,
     Idea,
     ImplementationTrack,
     Lesson,
+    PipelineSettings,
     Stage,
     StageTransition,
 )
@@ -91,7 +97,7 @@ NEXT = {
 class GateRefused(RuleViolation):
     """A transition refused by gate rules; ``problems`` lists what is missing."""
 
-    def __init__(self, to_stage, problems):
+    def __init__(self, to_stage: str, problems: list[str]):
         super().__init__(
             _("The experiment cannot move to %(stage)s: %(problems)s")
             % {"stage": Stage(to_stage).label, "problems": " ".join(problems)}
@@ -103,7 +109,7 @@ class GateRefused(RuleViolation):
 
 
 @transaction.atomic
-def challenge_create(*, actor, organisation, **fields) -> Challenge:
+def challenge_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Challenge:
     fields_check(fields, CHALLENGE_FIELDS)
     challenge = Challenge(organisation=organisation, **fields)
     save_with_history(challenge, actor=actor)
@@ -111,7 +117,9 @@ def challenge_create(*, actor, organisation, **fields) -> Challenge:
 
 
 @transaction.atomic
-def challenge_update(*, actor, challenge, expected_version, **changes) -> Challenge:
+def challenge_update(
+    *, actor: Any, challenge: Challenge, expected_version: int, **changes: Any
+) -> Challenge:
     return record_update(
         challenge,
         actor=actor,
@@ -131,11 +139,11 @@ def pipeline_changed(organisation_id: int) -> None:
 
 
 @transaction.atomic
-def idea_submit(*, actor, organisation, **fields) -> Idea:
+def idea_submit(*, actor: Any, organisation: Organisation, **fields: Any) -> Idea:
     """A new idea from staff, or (source='public') a proposal to a public challenge."""
     fields_check(fields, IDEA_FIELDS)
     challenge = fields.get("challenge")
-    if challenge is not None and challenge.organisation_id != organisation.id:
+    if challenge is not None and challenge.organisation_id != organisation.pk:
         raise RuleViolation(_("The challenge belongs to another organisation."))
     idea = Idea(organisation=organisation, **fields)
     save_with_history(idea, actor=actor)
@@ -144,7 +152,7 @@ def idea_submit(*, actor, organisation, **fields) -> Idea:
 
 
 @transaction.atomic
-def idea_update(*, actor, idea, expected_version, **changes) -> Idea:
+def idea_update(*, actor: Any, idea: Idea, expected_version: int, **changes: Any) -> Idea:
     _same_organisation(idea.organisation, challenge=changes.get("challenge"))
     return record_update(
         idea, actor=actor, expected_version=expected_version, allowed=IDEA_FIELDS, changes=changes
@@ -152,7 +160,15 @@ def idea_update(*, actor, idea, expected_version, **changes) -> Idea:
 
 
 @transaction.atomic
-def idea_review(*, actor, idea, expected_version, status, reason="", merged_into=None) -> Idea:
+def idea_review(
+    *,
+    actor: Any,
+    idea: Idea,
+    expected_version: int,
+    status: str,
+    reason: str = "",
+    merged_into: Idea | None = None,
+) -> Idea:
     """Put an idea under review, decline it or merge it (with a reason the author sees)."""
     if status not in (Idea.Status.UNDER_REVIEW, Idea.Status.DECLINED, Idea.Status.MERGED):
         raise RuleViolation(_("Use 'accept' to turn an idea into an experiment."))
@@ -161,18 +177,20 @@ def idea_review(*, actor, idea, expected_version, status, reason="", merged_into
     version_claim(idea, expected_version)
     idea.status, idea.status_reason = status, reason
     idea.merged_into = merged_into if status == Idea.Status.MERGED else None
-    save_with_history(idea, actor=actor, reason=idea.get_status_display())
+    save_with_history(idea, actor=actor, reason=_status_label(idea))
     return idea
 
 
 @transaction.atomic
-def idea_accept(*, actor, idea, expected_version, owner=None, owner_team="") -> Experiment:
+def idea_accept(
+    *, actor: Any, idea: Idea, expected_version: int, owner: Any = None, owner_team: str = ""
+) -> Experiment:
     """Turn an idea into an experiment in the idea stage."""
     if idea.status in (Idea.Status.DECLINED, Idea.Status.MERGED, Idea.Status.ACCEPTED):
-        raise RuleViolation(_("This idea is %(status)s.") % {"status": idea.get_status_display()})
+        raise RuleViolation(_("This idea is %(status)s.") % {"status": _status_label(idea)})
     version_claim(idea, expected_version)
     idea.status, idea.status_reason = Idea.Status.ACCEPTED, ""
-    save_with_history(idea, actor=actor, reason=idea.get_status_display())
+    save_with_history(idea, actor=actor, reason=_status_label(idea))
     return experiment_create(
         actor=actor,
         organisation=idea.organisation,
@@ -185,21 +203,27 @@ def idea_accept(*, actor, idea, expected_version, owner=None, owner_team="") -> 
     )
 
 
-def actor_or_none(actor):
+def _status_label(idea: Idea) -> str:
+    """The idea's status as people read it (what Django's get_status_display gives)."""
+    return str(Idea.Status(idea.status).label)
+
+
+def actor_or_none(actor: Any) -> Any:
+    """The person, or None for an actor without a record (a command run by the system)."""
     return actor if getattr(actor, "pk", None) else None
 
 
 # --- experiments -----------------------------------------------------------------------------
 
 
-def _same_organisation(organisation, **records) -> None:
+def _same_organisation(organisation: Organisation, **records: Idea | Challenge | None) -> None:
     for name, record in records.items():
-        if record is not None and record.organisation_id != organisation.id:
+        if record is not None and record.organisation_id != organisation.pk:
             raise RuleViolation(_("The %(what)s belongs to another organisation.") % {"what": name})
 
 
 @transaction.atomic
-def experiment_create(*, actor, organisation, **fields) -> Experiment:
+def experiment_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Experiment:
     fields_check(fields, EXPERIMENT_FIELDS)
     _same_organisation(organisation, idea=fields.get("idea"))
     now = timezone.now()
@@ -219,7 +243,9 @@ def experiment_create(*, actor, organisation, **fields) -> Experiment:
 
 
 @transaction.atomic
-def experiment_update(*, actor, experiment, expected_version, **changes) -> Experiment:
+def experiment_update(
+    *, actor: Any, experiment: Experiment, expected_version: int, **changes: Any
+) -> Experiment:
     if experiment.stage in (Stage.STOPPED, Stage.IN_OPERATION):
         raise RuleViolation(_("A stopped experiment or one in operation no longer changes."))
     _same_organisation(experiment.organisation, idea=changes.get("idea"))
@@ -235,22 +261,24 @@ def experiment_update(*, actor, experiment, expected_version, **changes) -> Expe
 
 
 @transaction.atomic
-def experiment_delete(*, actor, experiment, expected_version=None) -> None:
+def experiment_delete(
+    *, actor: Any, experiment: Experiment, expected_version: int | None = None
+) -> None:
     record_soft_delete(experiment, actor=actor, expected_version=expected_version)
     pipeline_changed(experiment.organisation_id)
 
 
 @transaction.atomic
-def experiment_restore(*, actor, record, history_id) -> Experiment:
+def experiment_restore(*, actor: Any, record: Experiment, history_id: int) -> Experiment:
     # The stage is not restored: stages change only through moves, which the funnel counts.
-    restored = restore_fields(
+    restored: Experiment = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=EXPERIMENT_FIELDS
     )
     pipeline_changed(record.organisation_id)
     return restored
 
 
-def allowed_moves(experiment) -> list[str]:
+def allowed_moves(experiment: Experiment) -> list[str]:
     moves = list(NEXT.get(experiment.stage, ()))
     if experiment.stage not in (Stage.STOPPED, Stage.IN_OPERATION):
         moves.append(Stage.STOPPED)
@@ -258,7 +286,9 @@ def allowed_moves(experiment) -> list[str]:
 
 
 @transaction.atomic
-def experiment_move(*, actor, experiment, to_stage, expected_version, reason="") -> Experiment:
+def experiment_move(
+    *, actor: Any, experiment: Experiment, to_stage: str, expected_version: int, reason: str = ""
+) -> Experiment:
     """Move to another stage if the move is allowed and every gate rule is met.
 
     Stopping is a valid outcome at any point and needs a reason.
@@ -293,7 +323,7 @@ def experiment_move(*, actor, experiment, to_stage, expected_version, reason="")
     experiment.stage, experiment.stage_changed_at = to_stage, now
     if to_stage == Stage.STOPPED:
         experiment.stopped_reason = reason
-    save_with_history(experiment, actor=actor, reason=Stage(to_stage).label)
+    save_with_history(experiment, actor=actor, reason=str(Stage(to_stage).label))
     pipeline_changed(experiment.organisation_id)
     return experiment
 
@@ -304,14 +334,14 @@ def experiment_move(*, actor, experiment, to_stage, expected_version, reason="")
 @transaction.atomic
 def decision_record(
     *,
-    actor,
-    experiment,
-    outcome,
-    rationale,
-    evidence_level,
-    decided_on=None,
-    evaluation=None,
-    decided_by=None,
+    actor: Any,
+    experiment: Experiment,
+    outcome: str,
+    rationale: str,
+    evidence_level: int,
+    decided_on: dt.date | None = None,
+    evaluation: Evaluation | None = None,
+    decided_by: Any = None,
 ) -> Decision:
     """Record a gate decision. 'stop' also stops the experiment; 'iterate' at the decision stage
     sends it back to design."""
@@ -351,7 +381,9 @@ def decision_record(
 
 
 @transaction.atomic
-def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
+def implementation_open(
+    *, actor: Any, experiment: Experiment, **fields: Any
+) -> ImplementationTrack:
     """Open the implementation track after a scale decision and move the experiment into the
     implementation stage; the move checks every gate rule and a refusal rolls the track back."""
     fields_check(fields, TRACK_FIELDS)
@@ -371,14 +403,16 @@ def implementation_open(*, actor, experiment, **fields) -> ImplementationTrack:
 
 
 @transaction.atomic
-def implementation_update(*, actor, track, expected_version, **changes) -> ImplementationTrack:
+def implementation_update(
+    *, actor: Any, track: ImplementationTrack, expected_version: int, **changes: Any
+) -> ImplementationTrack:
     return record_update(
         track, actor=actor, expected_version=expected_version, allowed=TRACK_FIELDS, changes=changes
     )
 
 
 @transaction.atomic
-def lesson_add(*, actor, experiment, **fields) -> Lesson:
+def lesson_add(*, actor: Any, experiment: Experiment, **fields: Any) -> Lesson:
     fields_check(fields, LESSON_FIELDS)
     lesson = Lesson(experiment=experiment, **fields)
     save_with_history(lesson, actor=actor)
@@ -386,7 +420,7 @@ def lesson_add(*, actor, experiment, **fields) -> Lesson:
 
 
 @transaction.atomic
-def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
+def lesson_update(*, actor: Any, lesson: Lesson, expected_version: int, **changes: Any) -> Lesson:
     return record_update(
         lesson,
         actor=actor,
@@ -397,16 +431,16 @@ def lesson_update(*, actor, lesson, expected_version, **changes) -> Lesson:
 
 
 @transaction.atomic
-def lesson_delete(*, actor, lesson, expected_version=None) -> None:
+def lesson_delete(*, actor: Any, lesson: Lesson, expected_version: int | None = None) -> None:
     record_soft_delete(lesson, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def pipeline_settings_set(*, actor, organisation, stuck_after_months: int):
+def pipeline_settings_set(
+    *, actor: Any, organisation: Organisation, stuck_after_months: int
+) -> PipelineSettings:
     """How many months after a positive evaluation an experiment without an implementation
     track is flagged as stuck after pilot (also for the organisations below)."""
-    from ..models import PipelineSettings
-
     settings, _created = PipelineSettings.objects.get_or_create(organisation=organisation)
     settings.stuck_after_months = stuck_after_months
     settings.full_clean()

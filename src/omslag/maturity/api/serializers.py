@@ -102,7 +102,9 @@ class MaturityTrendPointOut(CamelSerializer):
 class MaturityDimensionResultOut(CamelSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    median = serializers.FloatField()
+    median = serializers.FloatField(
+        allow_null=True, help_text="None when no answer of the round falls in the dimension."
+    )
     # "lowest"/"highest" rather than "minimum"/"maximum": those are JSON Schema keywords.
     lowest = serializers.DecimalField(
         source="minimum",
