@@ -57,8 +57,6 @@ NOT_YET = {
     "src/omslag/portfolio/services.py",
     "src/omslag/projects/selectors.py",
     "src/omslag/projects/services.py",
-    "src/omslag/safeguards/selectors.py",
-    "src/omslag/safeguards/services",
 }
 
 
