@@ -53,8 +53,6 @@ NOT_YET = {
     "src/omslag/innovation/services",
     "src/omslag/maturity/selectors.py",
     "src/omslag/organisations/services.py",
-    "src/omslag/projects/selectors.py",
-    "src/omslag/projects/services.py",
 }
 
 
