@@ -79,7 +79,10 @@ def dropped_count(challenge: Challenge) -> int:
 
 def dropped_by_reason(challenge: Challenge) -> list[tuple[str, int]]:
     rows = DroppedSubmission.objects.filter(challenge=challenge).order_by("reason")
-    return [(str(DroppedSubmission.Reason(row.reason).label), row.count) for row in rows]
+    return [
+        (str(dict(DroppedSubmission.Reason.choices).get(row.reason, row.reason)), row.count)
+        for row in rows
+    ]
 
 
 def ideas_to_merge_with(challenge: Challenge) -> QuerySet[Idea]:

@@ -89,7 +89,11 @@ def _waiting(proposal: Proposal) -> None:
     if proposal.moderation not in (Proposal.Moderation.RECEIVED, Proposal.Moderation.UNDER_REVIEW):
         raise RuleViolation(
             _("This proposal was already handled: %(status)s.")
-            % {"status": Proposal.Moderation(proposal.moderation).label}
+            % {
+                "status": dict(Proposal.Moderation.choices).get(
+                    proposal.moderation, proposal.moderation
+                )
+            }
         )
 
 
@@ -116,7 +120,9 @@ def proposer_credit(proposal: Proposal) -> str:
         return name
     with translation.override(settings.LANGUAGE_CODE):
         return _("anonymous %(kind)s") % {
-            "kind": Proposal.OrganisationType(proposal.organisation_type).label
+            "kind": dict(Proposal.OrganisationType.choices).get(
+                proposal.organisation_type, proposal.organisation_type
+            )
         }
 
 
@@ -146,7 +152,8 @@ def proposal_merge(*, actor: Any, proposal: Proposal, idea: Idea, base_url: str)
         raise RuleViolation(_("Ideas can only be merged within one organisation."))
     if idea.status in (Idea.Status.DECLINED, Idea.Status.MERGED):
         raise RuleViolation(
-            _("This idea is %(status)s.") % {"status": Idea.Status(idea.status).label}
+            _("This idea is %(status)s.")
+            % {"status": dict(Idea.Status.choices).get(idea.status, idea.status)}
         )
     return _moderated(proposal, actor, base_url, moderation=Proposal.Moderation.MERGED, idea=idea)
 
