@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from omslag.common.errors import ConflictError, RuleViolation
 from omslag.portfolio import selectors, services
@@ -203,6 +204,30 @@ def test_negative_projection_names_the_change(org):
             amount=Decimal("-500"),
         )
     assert not scenario.changes.exists()  # nothing stored
+
+
+def test_a_stored_retirement_without_an_application_is_named_not_projected(org):
+    """clean() refuses a retirement without an application; one stored without it anyway
+    (written past the services) makes the comparison refuse with the change named, as a
+    negative projection does, instead of projecting the retirement of no application."""
+    legacy = application(org, "Oude post", value=2, condition=2)
+    spend(org, 2025, 50_000, "run", application=legacy)
+    scenario = services.scenario_create(actor=None, organisation=org, name="Weg", base_year=2025)
+    change = services.scenario_change_add(
+        actor=None,
+        scenario=scenario,
+        kind=ScenarioChange.Kind.RETIRE_APPLICATION,
+        application=legacy,
+        from_year=2026,
+        amount=None,
+    )
+    ScenarioChange.objects.filter(pk=change.pk).update(application=None)
+    english = f"Change {change.pk} retires an application but names none."
+    with translation.override("en"), pytest.raises(ValueError, match=english):
+        selectors.scenario_comparison(org, [scenario])
+    dutch = f"Wijziging {change.pk} faseert een applicatie uit maar noemt er geen."
+    with translation.override("nl"), pytest.raises(ValueError, match=dutch):
+        selectors.scenario_comparison(org, [scenario])
 
 
 def test_legacy_risk_lists_end_of_support_and_fan_in(org):

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omslag.innovation.models import Challenge, Idea, Stage
+from omslag.innovation.models import Challenge, Experiment, Idea, Stage
 from omslag.publication.models import Kind
 from omslag.publication.selectors import published_source_ids
 
@@ -33,7 +33,7 @@ def challenges_public() -> QuerySet[Challenge]:
     )
 
 
-def challenge_public_get(slug_or_id) -> Challenge:
+def challenge_public_get(slug_or_id: str | int) -> Challenge:
     """A public, open challenge by its id, or Http404."""
     try:
         pk = int(slug_or_id)
@@ -58,30 +58,34 @@ def proposal_get_by_follow_token(token: str) -> Proposal:
     return proposal
 
 
-def proposals_for_moderation(challenge) -> QuerySet[Proposal]:
+def proposals_for_moderation(challenge: Challenge) -> QuerySet[Proposal]:
     """Confirmed proposals of a challenge: those still to handle first, oldest first."""
     waiting = [Proposal.Moderation.RECEIVED, Proposal.Moderation.UNDER_REVIEW]
     return (
-        challenge.proposals.exclude(moderation=Proposal.Moderation.UNCONFIRMED)
+        Proposal.objects.filter(challenge=challenge)
+        .exclude(moderation=Proposal.Moderation.UNCONFIRMED)
         .select_related("idea")
         .annotate(waiting=Case(When(moderation__in=waiting, then=1), default=0))
         .order_by("-waiting", "confirmed_at")
     )
 
 
-def dropped_count(challenge) -> int:
-    return (
-        DroppedSubmission.objects.filter(challenge=challenge).aggregate(total=Sum("count"))["total"]
-        or 0
-    )
+def dropped_count(challenge: Challenge) -> int:
+    total: int | None = DroppedSubmission.objects.filter(challenge=challenge).aggregate(
+        total=Sum("count")
+    )["total"]
+    return total or 0
 
 
-def dropped_by_reason(challenge) -> list[tuple[str, int]]:
+def dropped_by_reason(challenge: Challenge) -> list[tuple[str, int]]:
     rows = DroppedSubmission.objects.filter(challenge=challenge).order_by("reason")
-    return [(row.get_reason_display(), row.count) for row in rows]
+    return [
+        (str(dict(DroppedSubmission.Reason.choices).get(row.reason, row.reason)), row.count)
+        for row in rows
+    ]
 
 
-def ideas_to_merge_with(challenge) -> QuerySet[Idea]:
+def ideas_to_merge_with(challenge: Challenge) -> QuerySet[Idea]:
     """Ideas a proposal may be merged with: the organisation's ideas still in play, those of
     this challenge first."""
     return (
@@ -128,8 +132,8 @@ class ProposalStatus:
     idea_title: str = ""
 
     @property
-    def label(self):
-        return FollowStatus.LABELS[self.code]
+    def label(self) -> str:
+        return str(FollowStatus.LABELS[self.code])
 
     @property
     def step(self) -> int:
@@ -138,14 +142,16 @@ class ProposalStatus:
         return FollowStatus.PATH.index(code) if code in FollowStatus.PATH else -1
 
 
-def _idea_followed(idea):
+def _idea_followed(idea: Idea | None) -> Idea | None:
     """The idea to follow: a merged idea is followed into the idea it was merged with."""
-    seen = set()
-    while idea is not None and idea.status == Idea.Status.MERGED and idea.merged_into_id:
-        if idea.pk in seen:
+    seen: set[int] = set()
+    while idea is not None and idea.status == Idea.Status.MERGED:
+        # serializable_value gives a foreign key's id without loading the record.
+        merged_into_id: int | None = idea.serializable_value("merged_into")
+        if not merged_into_id or idea.pk in seen:
             break
         seen.add(idea.pk)
-        idea = Idea.objects.filter(pk=idea.merged_into_id).first() or idea
+        idea = Idea.objects.filter(pk=merged_into_id).first() or idea
     return idea
 
 
@@ -168,7 +174,7 @@ def proposal_status(proposal: Proposal) -> ProposalStatus:
         return ProposalStatus(
             FollowStatus.DECLINED, reason=idea.status_reason, idea_title=idea.title
         )
-    experiment = idea.experiments.order_by("-created_at").first()
+    experiment = Experiment.objects.filter(idea=idea).order_by("-created_at").first()
     if experiment is None:
         return ProposalStatus(first or FollowStatus.ACCEPTED, idea_title=idea.title)
     if experiment.stage == Stage.IN_OPERATION:

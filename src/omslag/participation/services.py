@@ -4,6 +4,7 @@ services, so the pipeline's own rules and history apply."""
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,22 +18,25 @@ from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
 from omslag.innovation import services as innovation_services
-from omslag.innovation.models import Idea
+from omslag.innovation.models import Challenge, Idea
 
 from . import selectors, tokens
 from .models import DroppedSubmission, Proposal
+from .selectors import ProposalStatus
 
 SUBMIT_FIELDS = ("title", "text", "name", "name_public", "organisation_type", "email")
 
 
-def submission_drop(*, challenge, reason: str) -> None:
+def submission_drop(*, challenge: Challenge, reason: str) -> None:
     """Count a form dropped quietly (honeypot filled, sent too fast)."""
     counter, _created = DroppedSubmission.objects.get_or_create(challenge=challenge, reason=reason)
     DroppedSubmission.objects.filter(pk=counter.pk).update(count=F("count") + 1)
 
 
 @transaction.atomic
-def proposal_submit(*, challenge, base_url: str, language: str = "nl", **fields) -> Proposal:
+def proposal_submit(
+    *, challenge: Challenge, base_url: str, language: str = "nl", **fields: Any
+) -> Proposal:
     """Store a proposal as unconfirmed and e-mail the confirmation link; it reaches the
     moderation queue only once that link is opened."""
     unknown = set(fields) - set(SUBMIT_FIELDS)
@@ -81,15 +85,19 @@ def proposal_confirm(*, token: str, base_url: str) -> Proposal:
     return proposal
 
 
-def _waiting(proposal) -> None:
+def _waiting(proposal: Proposal) -> None:
     if proposal.moderation not in (Proposal.Moderation.RECEIVED, Proposal.Moderation.UNDER_REVIEW):
         raise RuleViolation(
             _("This proposal was already handled: %(status)s.")
-            % {"status": proposal.get_moderation_display()}
+            % {
+                "status": dict(Proposal.Moderation.choices).get(
+                    proposal.moderation, proposal.moderation
+                )
+            }
         )
 
 
-def _moderated(proposal, actor, base_url, **changes) -> Proposal:
+def _moderated(proposal: Proposal, actor: Any, base_url: str | None, **changes: Any) -> Proposal:
     for name, value in changes.items():
         setattr(proposal, name, value)
     proposal.moderated_by = actor
@@ -99,22 +107,27 @@ def _moderated(proposal, actor, base_url, **changes) -> Proposal:
 
 
 @transaction.atomic
-def proposal_review_start(*, actor, proposal, base_url: str) -> Proposal:
+def proposal_review_start(*, actor: Any, proposal: Proposal, base_url: str) -> Proposal:
     _waiting(proposal)
     return _moderated(proposal, actor, base_url, moderation=Proposal.Moderation.UNDER_REVIEW)
 
 
-def proposer_credit(proposal) -> str:
+def proposer_credit(proposal: Proposal) -> str:
     """How the proposer is named on the idea: their name if they chose to show it, else
     their kind of organisation. Stored data, so in the site's language, not the moderator's."""
     if proposal.name_public and proposal.name.strip():
-        return proposal.name.strip()
+        name: str = proposal.name.strip()
+        return name
     with translation.override(settings.LANGUAGE_CODE):
-        return _("anonymous %(kind)s") % {"kind": proposal.get_organisation_type_display()}
+        return _("anonymous %(kind)s") % {
+            "kind": dict(Proposal.OrganisationType.choices).get(
+                proposal.organisation_type, proposal.organisation_type
+            )
+        }
 
 
 @transaction.atomic
-def proposal_accept(*, actor, proposal, base_url: str, title: str = "") -> Idea:
+def proposal_accept(*, actor: Any, proposal: Proposal, base_url: str, title: str = "") -> Idea:
     """The proposal becomes an idea of the challenge in the innovation pipeline."""
     _waiting(proposal)
     idea = innovation_services.idea_submit(
@@ -131,19 +144,22 @@ def proposal_accept(*, actor, proposal, base_url: str, title: str = "") -> Idea:
 
 
 @transaction.atomic
-def proposal_merge(*, actor, proposal, idea, base_url: str) -> Proposal:
+def proposal_merge(*, actor: Any, proposal: Proposal, idea: Idea, base_url: str) -> Proposal:
     """The proposal joins a similar idea of the same organisation; the proposer follows that
     idea from now on."""
     _waiting(proposal)
-    if idea.organisation_id != proposal.challenge.organisation_id:
+    if idea.serializable_value("organisation") != proposal.challenge.organisation_id:
         raise RuleViolation(_("Ideas can only be merged within one organisation."))
     if idea.status in (Idea.Status.DECLINED, Idea.Status.MERGED):
-        raise RuleViolation(_("This idea is %(status)s.") % {"status": idea.get_status_display()})
+        raise RuleViolation(
+            _("This idea is %(status)s.")
+            % {"status": dict(Idea.Status.choices).get(idea.status, idea.status)}
+        )
     return _moderated(proposal, actor, base_url, moderation=Proposal.Moderation.MERGED, idea=idea)
 
 
 @transaction.atomic
-def proposal_decline(*, actor, proposal, reason: str, base_url: str) -> Proposal:
+def proposal_decline(*, actor: Any, proposal: Proposal, reason: str, base_url: str) -> Proposal:
     _waiting(proposal)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the proposal is declined.")})
@@ -156,7 +172,7 @@ def proposal_decline(*, actor, proposal, reason: str, base_url: str) -> Proposal
     )
 
 
-def proposal_notify(*, proposal, base_url: str | None = None) -> bool:
+def proposal_notify(*, proposal: Proposal, base_url: str | None = None) -> bool:
     """E-mail the proposer when their status differs from the last one they were told."""
     status = selectors.proposal_status(proposal)
     if status.code == proposal.status_notified or not proposal.email:
@@ -179,7 +195,7 @@ def proposals_notify_all(*, base_url: str | None = None) -> int:
 
 
 @transaction.atomic
-def proposals_purge(*, now=None, dry_run: bool = False) -> dict[str, int]:
+def proposals_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete proposals, with the name and e-mail address they hold, unchanged for longer than
     the retention period, and unconfirmed ones whose confirmation link has expired. Ideas made
     from them stay, credited as the proposer chose."""
@@ -197,9 +213,13 @@ def proposals_purge(*, now=None, dry_run: bool = False) -> dict[str, int]:
     return counts
 
 
-def _mail(proposal, kind: str, **context) -> None:
+def _mail(
+    proposal: Proposal, kind: str, *, link: str, status: ProposalStatus | None = None
+) -> None:
     with translation.override(proposal.language or settings.LANGUAGE_CODE):
-        context = {"proposal": proposal, "challenge": proposal.challenge, **context}
+        context = {"proposal": proposal, "challenge": proposal.challenge, "link": link}
+        if status is not None:
+            context["status"] = status
         subject = render_to_string(f"participation/email/{kind}_subject.txt", context)
         body = render_to_string(f"participation/email/{kind}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [proposal.email])

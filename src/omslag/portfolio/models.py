@@ -1,6 +1,8 @@
 """The application landscape and ICT spend of an organisation, split into run / change /
 innovate, with targets and scenarios."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from omslag.analysis.spend import derive_time_position
 from omslag.common.models import DomainModel
+
+if TYPE_CHECKING:  # the reverse relations, for mypy without django-stubs' plugin
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
@@ -353,6 +358,8 @@ class SpendTarget(DomainModel):
 class Scenario(DomainModel):
     """A named set of planned changes, projected onto the balance year by year."""
 
+    changes: "RelatedManager[ScenarioChange]"
+
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),
@@ -386,6 +393,8 @@ class Scenario(DomainModel):
 
 
 class ScenarioChange(DomainModel):
+    application_id: int | None
+
     class Kind(models.TextChoices):
         RETIRE_APPLICATION = "retire_application", _("retire an application")
         START_PROJECT = "start_project", _("start a project")

@@ -5,8 +5,10 @@ aggregates in the database, so that a page needs a handful of queries whatever t
 """
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol, overload
 
 from django.db.models import (
     Case,
@@ -23,14 +25,22 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from omslag.analysis.spend import (
+    CATEGORIES,
+    Category,
     ChangeInnovateBudget,
+    FanIn,
+    Kind,
     RetireApplication,
+    ScenarioProjection,
     SpendItem,
     StartProject,
     StopProject,
     Target,
+    TargetGap,
+    YearBalance,
     age_distribution,
     balance_by_year,
     compare_scenarios,
@@ -40,7 +50,9 @@ from omslag.analysis.spend import (
     gap_to_target,
     share_trend,
 )
+from omslag.analysis.spend import ScenarioChange as PlannedChange
 from omslag.analysis.spend.time_position import GOOD_CONDITION_THRESHOLD, HIGH_VALUE_THRESHOLD
+from omslag.organisations.models import Organisation
 
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
 
@@ -48,12 +60,12 @@ CENT = Decimal("0.01")
 EOS_WINDOW_MONTHS = 24
 
 
-def _organisation_filter(organisation, include_children: bool, prefix: str = "organisation") -> Q:
+def _organisation_filter(
+    organisation: Organisation, include_children: bool, prefix: str = "organisation"
+) -> Q:
     if include_children:
         # The ids of the subtree (one small query) rather than a join on the path, so the
         # indexes that start with the organisation serve the aggregates.
-        from omslag.organisations.models import Organisation
-
         subtree = list(
             Organisation.objects.filter(path__startswith=organisation.path).values_list(
                 "pk", flat=True
@@ -63,7 +75,7 @@ def _organisation_filter(organisation, include_children: bool, prefix: str = "or
     return Q(**{prefix: organisation})
 
 
-def time_position_expression():
+def time_position_expression() -> Case:
     """The TIME position in SQL: the hand-chosen one, else derived as in the analysis core."""
     high = Q(business_value__gte=HIGH_VALUE_THRESHOLD)
     good = Q(technical_condition__gte=GOOD_CONDITION_THRESHOLD)
@@ -77,8 +89,8 @@ def time_position_expression():
     )
 
 
-def latest_actual_year(organisation, include_children=False) -> int | None:
-    return (
+def latest_actual_year(organisation: Organisation, include_children: bool = False) -> int | None:
+    year: int | None = (
         SpendLine.objects.filter(
             _organisation_filter(organisation, include_children), kind="actual"
         )
@@ -86,9 +98,10 @@ def latest_actual_year(organisation, include_children=False) -> int | None:
         .values_list("year", flat=True)
         .first()
     )
+    return year
 
 
-def _run_cost_subquery(year):
+def _run_cost_subquery(year: int | None) -> Subquery:
     return Subquery(
         SpendLine.objects.filter(
             application=OuterRef("pk"), year=year, kind="actual", category="run"
@@ -99,7 +112,12 @@ def _run_cost_subquery(year):
     )
 
 
-def applications_of(organisation, *, include_children=False, run_cost_year=None) -> QuerySet:
+def applications_of(
+    organisation: Organisation,
+    *,
+    include_children: bool = False,
+    run_cost_year: int | None = None,
+) -> QuerySet[Application]:
     """Live applications annotated with ``time`` and ``run_cost`` (actual run spend of
     ``run_cost_year``, by default the latest year with actuals)."""
     if run_cost_year is None:
@@ -142,7 +160,9 @@ class ApplicationFilters:
     include_children: bool = False  # the applications of the organisations below it too
 
 
-def application_list(organisation, filters: ApplicationFilters, *, today=None) -> QuerySet:
+def application_list(
+    organisation: Organisation, filters: ApplicationFilters, *, today: dt.date | None = None
+) -> QuerySet[Application]:
     today = today or timezone.localdate()
     queryset = applications_of(organisation, include_children=filters.include_children)
     if filters.search:
@@ -204,17 +224,23 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-def applications_choosable(organisation) -> QuerySet:
+def applications_choosable(organisation: Organisation) -> QuerySet[Application]:
     """The live applications a record of ``organisation`` may point to: its own only."""
     return Application.objects.filter(organisation=organisation)
 
 
-def application_with_figures(application) -> Application:
+def application_with_figures(application: Application) -> Application:
     """``application`` annotated like the list (``time``, ``run_cost``)."""
     return applications_of(application.organisation).get(pk=application.pk)
 
 
-def spend_lines_of(organisation, *, year=None, kind=None, category=None) -> QuerySet:
+def spend_lines_of(
+    organisation: Organisation,
+    *,
+    year: int | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+) -> QuerySet[SpendLine]:
     queryset = SpendLine.objects.filter(organisation=organisation).select_related(
         "organisation", "application"
     )
@@ -227,21 +253,21 @@ def spend_lines_of(organisation, *, year=None, kind=None, category=None) -> Quer
     return queryset.order_by("-year", "kind", "category", "id")
 
 
-def spend_targets_of(organisation) -> QuerySet:
+def spend_targets_of(organisation: Organisation) -> QuerySet[SpendTarget]:
     return SpendTarget.objects.filter(organisation=organisation).select_related("organisation")
 
 
-def application_run_cost(application, year) -> Decimal:
+def application_run_cost(application: Application, year: int) -> Decimal:
     total = (
         SpendLine.objects.filter(application=application, year=year, category="run")
         .values("kind")
         .annotate(total=Sum("amount"))
     )
-    by_kind = {row["kind"]: row["total"] for row in total}
+    by_kind: dict[str, Decimal | None] = {row["kind"]: row["total"] for row in total}
     return (by_kind.get("actual") or by_kind.get("budget") or Decimal("0")).quantize(CENT)
 
 
-def application_dependencies(application):
+def application_dependencies(application: Application) -> tuple[list[Dependency], list[Dependency]]:
     """(what it needs, what needs it) as live dependency records."""
     needs = Dependency.objects.filter(application=application).select_related(
         "application", "depends_on"
@@ -252,7 +278,7 @@ def application_dependencies(application):
     return list(needs), list(needed_by)
 
 
-def application_spend_by_year(application) -> list[dict]:
+def application_spend_by_year(application: Application) -> list[dict[str, Any]]:
     return list(
         SpendLine.objects.filter(application=application)
         .values("year", "kind", "category")
@@ -261,7 +287,9 @@ def application_spend_by_year(application) -> list[dict]:
     )
 
 
-def dependency_edges(organisation, include_children=False) -> list[tuple[int, int]]:
+def dependency_edges(
+    organisation: Organisation, include_children: bool = False
+) -> list[tuple[int, int]]:
     return list(
         Dependency.objects.filter(
             _organisation_filter(organisation, include_children, "application__organisation"),
@@ -275,7 +303,7 @@ def dependency_edges(organisation, include_children=False) -> list[tuple[int, in
 
 
 def spend_totals_for(
-    organisation_ids, *, kind: str, before_year: int | None = None
+    organisation_ids: Iterable[int], *, kind: str, before_year: int | None = None
 ) -> dict[int, dict[str, Decimal]]:
     """Spend of ``kind`` per year and category over the organisations with these ids, in one
     grouped query: {year: {"run": …, "change": …, "innovate": …}}, years before
@@ -290,7 +318,9 @@ def spend_totals_for(
     return totals
 
 
-def applications_for(organisation_ids, *, run_cost_year: int | None) -> QuerySet:
+def applications_for(
+    organisation_ids: Iterable[int], *, run_cost_year: int | None
+) -> QuerySet[Application]:
     """Live applications of the organisations with these ids, annotated with ``run_cost``:
     the actual run spend of ``run_cost_year`` booked on them."""
     return Application.objects.filter(organisation_id__in=organisation_ids).annotate(
@@ -298,7 +328,7 @@ def applications_for(organisation_ids, *, run_cost_year: int | None) -> QuerySet
     )
 
 
-def spend_items(organisation, include_children=True) -> list[SpendItem]:
+def spend_items(organisation: Organisation, include_children: bool = True) -> list[SpendItem]:
     """Spend aggregated per year, kind and category in the database (a few dozen rows)."""
     rows = (
         SpendLine.objects.filter(_organisation_filter(organisation, include_children))
@@ -317,12 +347,22 @@ def spend_items(organisation, include_children=True) -> list[SpendItem]:
     ]
 
 
-def spend_target_current(organisation, today=None):
+def spend_target_current(
+    organisation: Organisation, today: dt.date | None = None
+) -> SpendTarget | None:
     """The target that applies now: the nearest target year from this year on, else the last."""
     today = today or timezone.localdate()
     targets = list(SpendTarget.objects.filter(organisation=organisation).order_by("target_year"))
     upcoming = [t for t in targets if t.target_year >= today.year]
     return upcoming[0] if upcoming else (targets[-1] if targets else None)
+
+
+@overload
+def analysis_target(target: SpendTarget) -> Target: ...
+
+
+@overload
+def analysis_target(target: None) -> None: ...
 
 
 def analysis_target(target: SpendTarget | None) -> Target | None:
@@ -341,26 +381,28 @@ def analysis_target(target: SpendTarget | None) -> Target | None:
 
 @dataclass
 class BalanceOverview:
-    balances: list
+    balances: list[YearBalance]
     target: SpendTarget | None
-    gap: object | None  # TargetGap for the latest year with spend
-    trends: dict  # (kind, category) -> points per year
+    gap: TargetGap | None  # for the latest year with spend
+    trends: dict[tuple[Kind, Category], float | None]  # (kind, category) -> points per year
     latest_year: int | None
 
 
-def balance_overview(organisation, include_children=True) -> BalanceOverview:
+def balance_overview(organisation: Organisation, include_children: bool = True) -> BalanceOverview:
     """The balance computed afresh from the spend lines (the stored one is in ``figures``)."""
     return balance_overview_from(
         balance_by_year(spend_items(organisation, include_children)), organisation
     )
 
 
-def balance_overview_from(balances: list, organisation, today=None) -> BalanceOverview:
+def balance_overview_from(
+    balances: list[YearBalance], organisation: Organisation, today: dt.date | None = None
+) -> BalanceOverview:
     """Target, gap and trends for ``balances``; the target is read now, since which target
     applies depends on today's date."""
     target = spend_target_current(organisation, today)
-    gap = None
-    latest = None
+    gap: TargetGap | None = None
+    latest: int | None = None
     if balances:
         actual_years = [b for b in balances if b.actual.total > 0]
         latest_balance = actual_years[-1] if actual_years else balances[-1]
@@ -369,8 +411,8 @@ def balance_overview_from(balances: list, organisation, today=None) -> BalanceOv
             gap = gap_to_target(latest_balance, analysis_target(target))
     trends = {
         (kind, category): share_trend(balances, category, kind)
-        for kind in ("actual", "budget")
-        for category in ("run", "change", "innovate")
+        for kind in TREND_KINDS
+        for category in CATEGORIES
     }
     return BalanceOverview(balances, target, gap, trends, latest)
 
@@ -378,9 +420,23 @@ def balance_overview_from(balances: list, organisation, today=None) -> BalanceOv
 # --- legacy risk ----------------------------------------------------------------------------
 
 
+class LegacyApplication(Protocol):
+    """An application as legacy risk reads it: an Application annotated with ``time`` and
+    ``run_cost``, or figures.ApplicationFigures when read from the stored figures."""
+
+    @property
+    def pk(self) -> int: ...
+
+    name: str
+    end_of_support: dt.date | None
+    go_live_year: int | None
+    time: str
+    run_cost: Decimal
+
+
 @dataclass
 class LegacyRow:
-    application: Application
+    application: LegacyApplication
     support: str
     direct_dependents: int
     transitive_dependents: int
@@ -393,9 +449,9 @@ class LegacyRisk:
     time_counts: dict[str, int]
     time_run_cost: dict[str, Decimal]
     age: dict[str, int]
-    cycles: list[list[Application]]
+    cycles: list[list[LegacyApplication]]
     run_cost_year: int | None
-    applications: list[Application] = field(default_factory=list)  # with ``time``, ``run_cost``
+    applications: Sequence[LegacyApplication] = field(default_factory=list)
     state: object = None  # figures.FiguresState, when read from the stored figures
 
 
@@ -405,17 +461,19 @@ class LegacyInputs:
     (with ``time`` and ``run_cost``), their fan-in and the cycles (ids). Computing it walks
     the whole dependency graph; the stored figures keep it (``figures``)."""
 
-    applications: list  # Application, or figures.ApplicationFigures when stored
-    fan_in: dict  # application id -> FanIn
+    applications: Sequence[LegacyApplication]
+    fan_in: dict[int, FanIn]  # application id -> FanIn
     cycles: list[list[int]]
     run_cost_year: int | None
 
 
-def legacy_inputs(organisation) -> LegacyInputs:
+def legacy_inputs(organisation: Organisation) -> LegacyInputs:
     year = latest_actual_year(organisation)
     # Only what the figures need: a national landscape has thousands of applications. Run
     # costs come from one grouped query instead of a subquery per application.
-    applications = list(
+    # Any: the instances carry the annotated ``time`` and the ``run_cost`` set below, which
+    # the model does not declare.
+    applications: list[Any] = list(
         Application.objects.filter(organisation=organisation)
         .annotate(time=time_position_expression())
         .only(
@@ -453,19 +511,19 @@ def legacy_inputs(organisation) -> LegacyInputs:
     )
 
 
-def legacy_risk(organisation, today=None) -> LegacyRisk:
+def legacy_risk(organisation: Organisation, today: dt.date | None = None) -> LegacyRisk:
     """Legacy risk computed afresh (the stored one is in ``figures``)."""
     return legacy_risk_from(legacy_inputs(organisation), today)
 
 
-def legacy_risk_from(inputs: LegacyInputs, today=None) -> LegacyRisk:
+def legacy_risk_from(inputs: LegacyInputs, today: dt.date | None = None) -> LegacyRisk:
     """The figures of legacy risk on ``today``: support status and age from the stored
     dates, the rest as computed."""
     today = today or timezone.localdate()
     applications = inputs.applications
     by_id = {a.pk: a for a in applications}
     fan_in = inputs.fan_in
-    rows = []
+    rows: list[LegacyRow] = []
     time_counts = dict.fromkeys(("tolerate", "invest", "migrate", "eliminate"), 0)
     time_run_cost = dict.fromkeys(time_counts, Decimal("0.00"))
     for application in applications:
@@ -510,7 +568,7 @@ def legacy_risk_from(inputs: LegacyInputs, today=None) -> LegacyRisk:
 # --- scenarios ------------------------------------------------------------------------------
 
 
-def scenarios_of(organisation) -> QuerySet:
+def scenarios_of(organisation: Organisation) -> QuerySet[Scenario]:
     return (
         Scenario.objects.filter(organisation=organisation)
         .annotate(change_count=Count("changes", filter=Q(changes__deleted_at__isnull=True)))
@@ -519,15 +577,19 @@ def scenarios_of(organisation) -> QuerySet:
     )
 
 
-def scenario_changes(scenario) -> list[ScenarioChange]:
+def scenario_changes(scenario: Scenario) -> list[ScenarioChange]:
     return list(scenario.changes.filter(deleted_at__isnull=True).select_related("application"))
 
 
-def analysis_changes(changes: list[ScenarioChange]) -> list:
-    result = []
+def analysis_changes(changes: Iterable[ScenarioChange]) -> list[PlannedChange]:
+    result: list[PlannedChange] = []
     for change in changes:
         amount = Decimal(change.amount).quantize(CENT)
         if change.kind == ScenarioChange.Kind.RETIRE_APPLICATION:
+            if change.application_id is None:  # clean() refuses it; stored data could lack it
+                raise ValueError(
+                    _("Change %(id)s retires an application but names none.") % {"id": change.pk}
+                )
             result.append(
                 RetireApplication(
                     application_id=change.application_id,
@@ -563,22 +625,27 @@ def analysis_changes(changes: list[ScenarioChange]) -> list:
 BASELINE = None
 
 
-def scenario_comparison(organisation, scenarios=None, years=10, items=None) -> dict:
+def scenario_comparison(
+    organisation: Organisation,
+    scenarios: Iterable[Scenario] | None = None,
+    years: int = 10,
+    items: Iterable[SpendItem] | None = None,
+) -> dict[str | None, ScenarioProjection]:
     """Each scenario (and 'no change') projected from its base year; {name: projection}, with
     'no change' under ``BASELINE``.
 
     All scenarios of one comparison share the base year of the first one, so they can be read
     side by side; raises ValueError (with the change and year) when a projection goes negative.
     """
-    scenarios = list(scenarios if scenarios is not None else scenarios_of(organisation))
-    if not scenarios:
+    chosen = list(scenarios if scenarios is not None else scenarios_of(organisation))
+    if not chosen:
         return {}
-    base_year = scenarios[0].base_year
+    base_year = chosen[0].base_year
     if items is None:  # the page passes the stored sums (figures.spend_items_stored)
         items = spend_items(organisation)
     target = analysis_target(spend_target_current(organisation))
-    named: dict[str | None, list] = {BASELINE: []}
-    for scenario in scenarios:
+    named: dict[str | None, list[PlannedChange]] = {BASELINE: []}
+    for scenario in chosen:
         named[scenario.name] = analysis_changes(scenario_changes(scenario))
     return compare_scenarios(items, named, base_year, years=years, target=target)
 
@@ -586,9 +653,13 @@ def scenario_comparison(organisation, scenarios=None, years=10, items=None) -> d
 # --- spend lines and cycles of one application ----------------------------------------
 
 SPEND_CATEGORIES = ("run", "change", "innovate")
+# The kinds the balance's trends are read for, in this order.
+TREND_KINDS: tuple[Kind, ...] = ("actual", "budget")
 
 
-def spend_line_list(organisation, *, year=None, kind="", category="") -> QuerySet:
+def spend_line_list(
+    organisation: Organisation, *, year: int | None = None, kind: str = "", category: str = ""
+) -> QuerySet[SpendLine]:
     """The organisation's live spend lines, newest year first, with their application."""
     lines = SpendLine.objects.filter(organisation=organisation).select_related("application")
     if year:
@@ -600,7 +671,7 @@ def spend_line_list(organisation, *, year=None, kind="", category="") -> QuerySe
     return lines.order_by("-year", "kind", "category", "id")
 
 
-def spend_years(organisation) -> list[int]:
+def spend_years(organisation: Organisation) -> list[int]:
     """The years the organisation has spend lines in, newest first."""
     return list(
         SpendLine.objects.filter(organisation=organisation)
@@ -614,14 +685,16 @@ def spend_years(organisation) -> list[int]:
 class KindTotals:
     kind: str
     lines: int = 0
-    amounts: dict = field(default_factory=lambda: dict.fromkeys(SPEND_CATEGORIES, Decimal("0.00")))
+    amounts: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(SPEND_CATEGORIES, Decimal("0.00"))
+    )
 
     @property
     def total(self) -> Decimal:
         return sum(self.amounts.values(), Decimal("0.00"))
 
 
-def spend_line_totals(lines: QuerySet) -> list[KindTotals]:
+def spend_line_totals(lines: QuerySet[SpendLine]) -> list[KindTotals]:
     """Totals of ``lines`` per kind and category in one query; budget and actual are kept
     apart, because a planned and a realised amount added together describe neither."""
     totals = {kind: KindTotals(kind) for kind in ("actual", "budget")}
@@ -633,7 +706,7 @@ def spend_line_totals(lines: QuerySet) -> list[KindTotals]:
     return [t for t in totals.values() if t.lines]
 
 
-def application_cycle(application) -> list[Application]:
+def application_cycle(application: Application) -> list[Application]:
     """The other applications in a dependency cycle with ``application`` (empty if none)."""
     edges = dependency_edges(application.organisation)
     for cycle in find_cycles(edges):

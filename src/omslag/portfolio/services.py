@@ -1,6 +1,9 @@
 """Writes of the application register, spend lines, targets and scenarios: each atomic,
 validated with full_clean() and recorded in the record's history."""
 
+from decimal import Decimal
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -8,6 +11,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
+from omslag.organisations.models import Organisation
 
 from .figures import figures_inputs_changed
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
@@ -61,7 +65,7 @@ CHANGE_FIELDS = (
 
 
 @transaction.atomic
-def application_create(*, actor, organisation, **fields) -> Application:
+def application_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Application:
     fields_check(fields, APPLICATION_FIELDS)
     application = Application(organisation=organisation, **fields)
     save_with_history(application, actor=actor)
@@ -70,7 +74,9 @@ def application_create(*, actor, organisation, **fields) -> Application:
 
 
 @transaction.atomic
-def application_update(*, actor, application, expected_version: int, **changes) -> Application:
+def application_update(
+    *, actor: Any, application: Application, expected_version: int, **changes: Any
+) -> Application:
     updated = record_update(
         application,
         actor=actor,
@@ -83,7 +89,9 @@ def application_update(*, actor, application, expected_version: int, **changes) 
 
 
 @transaction.atomic
-def application_delete(*, actor, application, expected_version=None) -> None:
+def application_delete(
+    *, actor: Any, application: Application, expected_version: int | None = None
+) -> None:
     """Soft delete; its dependencies in both directions go with it."""
     record_soft_delete(application, actor=actor, expected_version=expected_version)
     figures_inputs_changed(application.organisation, legacy=True)
@@ -94,18 +102,21 @@ def application_delete(*, actor, application, expected_version=None) -> None:
 
 
 @transaction.atomic
-def application_restore(*, actor, record, history_id: int) -> Application:
+def application_restore(*, actor: Any, record: Application, history_id: int) -> Application:
     figures_inputs_changed(record.organisation, legacy=True)
-    return restore_fields(
+    restored: Application = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=APPLICATION_FIELDS
     )
+    return restored
 
 
 # --- dependencies -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def dependency_add(*, actor, application, depends_on, note="") -> Dependency:
+def dependency_add(
+    *, actor: Any, application: Application, depends_on: Application, note: str = ""
+) -> Dependency:
     dependency = Dependency(application=application, depends_on=depends_on, note=note)
     save_with_history(dependency, actor=actor)
     figures_inputs_changed(application.organisation, legacy=True)
@@ -113,24 +124,29 @@ def dependency_add(*, actor, application, depends_on, note="") -> Dependency:
 
 
 @transaction.atomic
-def dependency_remove(*, actor, dependency, expected_version=None) -> None:
+def dependency_remove(
+    *, actor: Any, dependency: Dependency, expected_version: int | None = None
+) -> None:
     record_soft_delete(dependency, actor=actor, expected_version=expected_version)
     figures_inputs_changed(dependency.application.organisation, legacy=True)
 
 
 @transaction.atomic
-def dependency_restore(*, actor, record, history_id: int) -> Dependency:
+def dependency_restore(*, actor: Any, record: Dependency, history_id: int) -> Dependency:
     if record.application.is_deleted or record.depends_on.is_deleted:
         raise RuleViolation(_("Restore both applications first."))
     figures_inputs_changed(record.application.organisation, legacy=True)
-    return restore_fields(actor=actor, record=record, history_id=history_id, fields=("note",))
+    restored: Dependency = restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=("note",)
+    )
+    return restored
 
 
 # --- spend lines --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
+def spend_line_create(*, actor: Any, organisation: Organisation, **fields: Any) -> SpendLine:
     fields_check(fields, SPEND_LINE_FIELDS)
     line = SpendLine(organisation=organisation, **fields)
     save_with_history(line, actor=actor)
@@ -139,7 +155,9 @@ def spend_line_create(*, actor, organisation, **fields) -> SpendLine:
 
 
 @transaction.atomic
-def spend_line_update(*, actor, spend_line, expected_version: int, **changes) -> SpendLine:
+def spend_line_update(
+    *, actor: Any, spend_line: SpendLine, expected_version: int, **changes: Any
+) -> SpendLine:
     updated = record_update(
         spend_line,
         actor=actor,
@@ -152,17 +170,20 @@ def spend_line_update(*, actor, spend_line, expected_version: int, **changes) ->
 
 
 @transaction.atomic
-def spend_line_delete(*, actor, spend_line, expected_version=None) -> None:
+def spend_line_delete(
+    *, actor: Any, spend_line: SpendLine, expected_version: int | None = None
+) -> None:
     record_soft_delete(spend_line, actor=actor, expected_version=expected_version)
     figures_inputs_changed(spend_line.organisation, balance=True, legacy=True)
 
 
 @transaction.atomic
-def spend_line_restore(*, actor, record, history_id: int) -> SpendLine:
+def spend_line_restore(*, actor: Any, record: SpendLine, history_id: int) -> SpendLine:
     figures_inputs_changed(record.organisation, balance=True, legacy=True)
-    return restore_fields(
+    restored: SpendLine = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=SPEND_LINE_FIELDS
     )
+    return restored
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -171,13 +192,13 @@ def spend_line_restore(*, actor, record, history_id: int) -> SpendLine:
 @transaction.atomic
 def spend_target_set(
     *,
-    actor,
-    organisation,
-    target_year,
-    innovate_min_percent,
-    run_max_percent,
-    expected_version=None,
-):
+    actor: Any,
+    organisation: Organisation,
+    target_year: int,
+    innovate_min_percent: Decimal | None,
+    run_max_percent: Decimal | None,
+    expected_version: int | None = None,
+) -> SpendTarget:
     """Create the target for ``target_year`` or change it (refused as stale when
     ``expected_version`` is given and no longer current)."""
     target = SpendTarget.objects.filter(organisation=organisation, target_year=target_year).first()
@@ -192,7 +213,9 @@ def spend_target_set(
 
 
 @transaction.atomic
-def spend_target_update(*, actor, target, expected_version: int, **changes) -> SpendTarget:
+def spend_target_update(
+    *, actor: Any, target: SpendTarget, expected_version: int, **changes: Any
+) -> SpendTarget:
     return record_update(
         target,
         actor=actor,
@@ -203,20 +226,25 @@ def spend_target_update(*, actor, target, expected_version: int, **changes) -> S
 
 
 @transaction.atomic
-def spend_target_delete(*, actor, target, expected_version=None) -> None:
+def spend_target_delete(
+    *, actor: Any, target: SpendTarget, expected_version: int | None = None
+) -> None:
     record_soft_delete(target, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def spend_target_restore(*, actor, record, history_id: int) -> SpendTarget:
-    return restore_fields(actor=actor, record=record, history_id=history_id, fields=TARGET_FIELDS)
+def spend_target_restore(*, actor: Any, record: SpendTarget, history_id: int) -> SpendTarget:
+    restored: SpendTarget = restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=TARGET_FIELDS
+    )
+    return restored
 
 
 # --- scenarios ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def scenario_create(*, actor, organisation, **fields) -> Scenario:
+def scenario_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Scenario:
     fields_check(fields, SCENARIO_FIELDS)
     scenario = Scenario(organisation=organisation, **fields)
     save_with_history(scenario, actor=actor)
@@ -224,7 +252,9 @@ def scenario_create(*, actor, organisation, **fields) -> Scenario:
 
 
 @transaction.atomic
-def scenario_update(*, actor, scenario, expected_version: int, **changes) -> Scenario:
+def scenario_update(
+    *, actor: Any, scenario: Scenario, expected_version: int, **changes: Any
+) -> Scenario:
     return record_update(
         scenario,
         actor=actor,
@@ -235,17 +265,20 @@ def scenario_update(*, actor, scenario, expected_version: int, **changes) -> Sce
 
 
 @transaction.atomic
-def scenario_delete(*, actor, scenario, expected_version=None) -> None:
+def scenario_delete(*, actor: Any, scenario: Scenario, expected_version: int | None = None) -> None:
     record_soft_delete(scenario, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def scenario_restore(*, actor, record, history_id: int) -> Scenario:
-    return restore_fields(actor=actor, record=record, history_id=history_id, fields=SCENARIO_FIELDS)
+def scenario_restore(*, actor: Any, record: Scenario, history_id: int) -> Scenario:
+    restored: Scenario = restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=SCENARIO_FIELDS
+    )
+    return restored
 
 
 @transaction.atomic
-def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
+def scenario_change_add(*, actor: Any, scenario: Scenario, **fields: Any) -> ScenarioChange:
     """Add a planned change; refused (nothing stored) when the projection would make a
     category negative, with the change and the year named."""
     from .selectors import application_run_cost, scenario_comparison
@@ -268,10 +301,15 @@ def scenario_change_add(*, actor, scenario, **fields) -> ScenarioChange:
 
 
 @transaction.atomic
-def scenario_change_remove(*, actor, change) -> None:
+def scenario_change_remove(*, actor: Any, change: ScenarioChange) -> None:
     record_soft_delete(change, actor=actor)
 
 
 @transaction.atomic
-def scenario_change_restore(*, actor, record, history_id: int) -> ScenarioChange:
-    return restore_fields(actor=actor, record=record, history_id=history_id, fields=CHANGE_FIELDS)
+def scenario_change_restore(
+    *, actor: Any, record: ScenarioChange, history_id: int
+) -> ScenarioChange:
+    restored: ScenarioChange = restore_fields(
+        actor=actor, record=record, history_id=history_id, fields=CHANGE_FIELDS
+    )
+    return restored

@@ -2,12 +2,14 @@
 reference class's ratios.
 Shared by the services (which store the figures) and the selectors (which show them)."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from omslag.analysis.projects import ReferencePair as AnalysisPair
 from omslag.analysis.projects import ReportSnapshot, filter_by_band, pair_ratios
+from omslag.analysis.projects.reference_class import FloatArray
 
-from .models import ProjectReport
+from .models import ProjectReport, ReferenceClass
 
 
 def figures_reports(project) -> list[ProjectReport]:
@@ -42,7 +44,11 @@ def snapshots(reports) -> list[ReportSnapshot]:
     ]
 
 
-def reference_ratios(reference_class, size=None, band_edges=None):
+def reference_ratios(
+    reference_class: ReferenceClass,
+    size: float | None = None,
+    band_edges: Sequence[float] | None = None,
+) -> FloatArray:
     """later/earlier of the class's pairs (those of the size band when given)."""
     pairs = [AnalysisPair(p.earlier, p.later, p.size) for p in reference_class.pairs.all()]
     if size is not None and band_edges:

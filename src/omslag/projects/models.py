@@ -1,6 +1,8 @@
 """Large ICT projects in the Dutch reporting model: a project with dated reports (peildatum),
 milestones, reviews, papers and benefits; and reference classes for forecasting."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -11,10 +13,18 @@ from simple_history.models import HistoricalRecords
 from omslag.common.models import DomainModel
 from omslag.common.stored_figures import StoredFigure
 
+if TYPE_CHECKING:  # the reverse relations, for mypy without django-stubs' plugin
+    from django.db.models.fields.related_descriptors import RelatedManager
+
 money = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
 class Project(DomainModel):
+    # Foreign keys' ids and reverse relations, which mypy knows only with django-stubs' plugin.
+    organisation_id: int
+    reports: "RelatedManager[ProjectReport]"
+    review_advice: "RelatedManager[ReviewAdvice]"
+
     class Kind(models.TextChoices):
         ICT_PROJECT = "ict_project", _("ICT project")
         PROGRAMME = "programme", _("programme with an ICT component")
@@ -158,6 +168,8 @@ class Project(DomainModel):
 
 class ProjectReport(DomainModel):
     """A dated snapshot of a project's cost and schedule (a report at a peildatum)."""
+
+    project_id: int
 
     class Status(models.TextChoices):
         CONCEPT = "concept", _("concept")
@@ -351,6 +363,8 @@ class ReferenceClass(DomainModel):
     ``organisation`` is empty for the class omslag ships, which every organisation may use.
     """
 
+    pairs: "RelatedManager[ReferencePair]"
+
     class Kind(models.TextChoices):
         COST = "cost", _("cost")
         SCHEDULE = "schedule", _("schedule (remaining duration)")
@@ -413,6 +427,8 @@ class ProjectFacetCells(StoredFigure):
     """Per organisation, its own live projects counted per combination of the list's facet
     values (status, colour, cost bucket, review advice): the facet counts of any organisation
     and any combination of those filters add up from these cells without scanning projects."""
+
+    organisation_id: int
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -505,3 +521,7 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"1 {self.currency} = {self.rate} {self.reporting_currency} ({self.as_of})"
+
+
+# The parts of a project (the part_* services write them).
+Part = Milestone | QualityReview | ReviewAdvice | ParliamentaryPaper | Benefit

@@ -1,8 +1,10 @@
 """Reads of projects and the figures and forecasts computed from them."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
@@ -11,6 +13,9 @@ from django.http import Http404
 
 from omslag.analysis.projects import (
     OVERRUN_RATIO,
+    EndDateForecast,
+    Forecast,
+    PortfolioForecast,
     ProjectFigures,
     forecast,
     forecast_end_date,
@@ -21,11 +26,11 @@ from omslag.organisations.selectors import organisation_subtree
 
 from . import stored
 from .figures import figures_reports, reference_ratios, snapshots
-from .models import Project, ProjectReport, ReferenceClass, ReviewAdvice
+from .models import Part, Project, ProjectReport, ReferenceClass, ReviewAdvice
 from .rates import ConvertedSum, convert_sum, rate_table_for
 
 
-def projects_of(organisation, *, include_children=True) -> QuerySet:
+def projects_of(organisation: Organisation, *, include_children: bool = True) -> QuerySet[Project]:
     scope = (
         Q(organisation__path__startswith=organisation.path)
         if include_children
@@ -34,13 +39,15 @@ def projects_of(organisation, *, include_children=True) -> QuerySet:
     return Project.objects.filter(scope).select_related("organisation")
 
 
-def _board_scope(organisation_ids) -> QuerySet:
+def _board_scope(organisation_ids: Iterable[int]) -> QuerySet[Project]:
     return Project.objects.filter(organisation_id__in=list(organisation_ids)).exclude(
         status=Project.Status.CANCELLED
     )
 
 
-def projects_board_figures(organisation_ids, *, stale_before) -> dict:
+def projects_board_figures(
+    organisation_ids: Iterable[int], *, stale_before: dt.date
+) -> dict[str, Any]:
     """The board dashboard's figures over the live projects (not cancelled) of these
     organisations, in one aggregate query: count, original and current estimates of those
     with a report, the end-date shifts, the colours, the running projects without a report
@@ -49,7 +56,7 @@ def projects_board_figures(organisation_ids, *, stale_before) -> dict:
     stale = ~Q(status=Project.Status.COMPLETED) & (
         Q(latest_peildatum__isnull=True) | Q(latest_peildatum__lt=stale_before)
     )
-    figures = _board_scope(organisation_ids).aggregate(
+    figures: dict[str, Any] = _board_scope(organisation_ids).aggregate(
         count=Count("pk"),
         shift_sum=Sum("end_date_shift_months"),
         shift_count=Count("end_date_shift_months"),
@@ -72,7 +79,9 @@ class BoardTotals:
     current: ConvertedSum
 
 
-def projects_board_totals(organisation_ids, organisation, on: dt.date) -> BoardTotals:
+def projects_board_totals(
+    organisation_ids: Iterable[int], organisation: Organisation, on: dt.date
+) -> BoardTotals:
     """The board's sums of the first and latest estimates of the live projects (not
     cancelled) with a report, per currency in one grouped query, converted at the rates
     that hold for ``organisation`` on ``on``; a currency without a rate is never added."""
@@ -83,7 +92,9 @@ def projects_board_totals(organisation_ids, organisation, on: dt.date) -> BoardT
         .values("currency")
         .annotate(original=Sum("original_estimate"), current=Sum("current_estimate"), n=Count("pk"))
     )
-    counts, original, current = {}, {}, {}
+    counts: dict[str, int] = {}
+    original: dict[str, Decimal] = {}
+    current: dict[str, Decimal] = {}
     for row in rows:
         counts[row["currency"]] = row["n"]
         original[row["currency"]] = row["original"] or Decimal(0)
@@ -92,7 +103,7 @@ def projects_board_totals(organisation_ids, organisation, on: dt.date) -> BoardT
     return BoardTotals(convert_sum(original, counts, table), convert_sum(current, counts, table))
 
 
-def projects_largest(organisation_ids, limit=10) -> list[Project]:
+def projects_largest(organisation_ids: Iterable[int], limit: int = 10) -> list[Project]:
     """The ``limit`` projects with the largest current estimate (none counts as 0; then by
     name), for the board."""
     estimate = Coalesce("current_estimate", Value(Decimal(0)), output_field=DecimalField())
@@ -110,7 +121,7 @@ def projects_largest(organisation_ids, limit=10) -> list[Project]:
     )
 
 
-def projects_awaiting_review_advice(organisation_ids) -> QuerySet:
+def projects_awaiting_review_advice(organisation_ids: Iterable[int]) -> QuerySet[Project]:
     """Projects above the review threshold without independent advice, by name."""
     return (
         _board_scope(organisation_ids)
@@ -121,7 +132,7 @@ def projects_awaiting_review_advice(organisation_ids) -> QuerySet:
     )
 
 
-def open_review_advice_count(organisation_ids) -> int:
+def open_review_advice_count(organisation_ids: Iterable[int]) -> int:
     """Independent-review advice without a recorded follow-up, on live projects."""
     return ReviewAdvice.objects.filter(
         project__organisation_id__in=organisation_ids,
@@ -154,7 +165,7 @@ class ProjectFilters:
     sort: str = "name"
 
 
-def _subtree_slugs(organisation) -> dict[int, str]:
+def _subtree_slugs(organisation: Organisation) -> dict[int, str]:
     """id -> slug of the organisation and every organisation below it (one small query)."""
     return dict(
         Organisation.all_objects.filter(path__startswith=organisation.path).values_list(
@@ -163,13 +174,15 @@ def _subtree_slugs(organisation) -> dict[int, str]:
     )
 
 
-def project_list(organisation, filters: ProjectFilters, *, subtree=None) -> QuerySet:
+def project_list(
+    organisation: Organisation, filters: ProjectFilters, *, subtree: dict[int, str] | None = None
+) -> QuerySet[Project]:
     """The projects of the list: filtered on the subtree's organisation ids (a literal list,
     so the (organisation, …) indexes serve every filter and sort), then the filters."""
-    subtree = subtree if subtree is not None else _subtree_slugs(organisation)
-    ids = list(subtree)
+    slugs = subtree if subtree is not None else _subtree_slugs(organisation)
+    ids = list(slugs)
     if filters.organisation:
-        ids = [pk for pk, slug in subtree.items() if slug == filters.organisation]
+        ids = [pk for pk, slug in slugs.items() if slug == filters.organisation]
     queryset = Project.objects.filter(organisation_id__in=ids).select_related("organisation")
     if filters.search:
         queryset = queryset.filter(
@@ -194,25 +207,25 @@ def project_list(organisation, filters: ProjectFilters, *, subtree=None) -> Quer
     return queryset.order_by(order, "name", "pk")
 
 
-def project_reports(project):
+def project_reports(project: Project) -> list[ProjectReport]:
     """Every live report, oldest first, with the correction it received if any."""
     return list(project.reports.select_related("corrects").order_by("peildatum", "pk"))
 
 
-def project_figures_of(project):
+def project_figures_of(project: Project) -> ProjectFigures | None:
     reports = figures_reports(project)
     if not reports:
         return None
     return project_figures(project.start_date, snapshots(reports))
 
 
-def reference_classes_for(organisation) -> QuerySet:
+def reference_classes_for(organisation: Organisation) -> QuerySet[ReferenceClass]:
     """The classes an organisation may use: its own, its ancestors', and the shipped ones."""
     ids = [*organisation.ancestor_ids, organisation.pk]
     return ReferenceClass.objects.filter(Q(organisation_id__in=ids) | Q(organisation=None))
 
 
-def reference_class_get(organisation, name) -> ReferenceClass:
+def reference_class_get(organisation: Organisation, name: str) -> ReferenceClass:
     found = reference_classes_for(organisation).filter(name=name).first()
     if found is None:
         raise Http404(f"No reference class named {name!r}.")
@@ -222,12 +235,16 @@ def reference_class_get(organisation, name) -> ReferenceClass:
 @dataclass
 class ProjectForecast:
     project: Project
-    cost: object | None = None
-    end_date: object | None = None
+    cost: Forecast | None = None
+    end_date: EndDateForecast | None = None
     problems: list[str] = field(default_factory=list)
 
 
-def project_forecast(project, reference_class, schedule_class=None) -> ProjectForecast:
+def project_forecast(
+    project: Project,
+    reference_class: ReferenceClass,
+    schedule_class: ReferenceClass | None = None,
+) -> ProjectForecast:
     """Cost (and, with a schedule class, end date) forecast of one project."""
     result = ProjectForecast(project)
     if project.current_estimate is None:
@@ -242,7 +259,7 @@ def project_forecast(project, reference_class, schedule_class=None) -> ProjectFo
     return result
 
 
-def _forecast_candidates(organisation) -> QuerySet:
+def _forecast_candidates(organisation: Organisation) -> QuerySet[Project]:
     """Running projects with a cost estimate: what a portfolio forecast may add up."""
     return (
         projects_of(organisation)
@@ -251,20 +268,20 @@ def _forecast_candidates(organisation) -> QuerySet:
     )
 
 
-def no_longer_reported_count(organisation) -> int:
+def no_longer_reported_count(organisation: Organisation) -> int:
     """Running projects with an estimate that their register no longer reports: left out of
     the portfolio forecast unless asked for."""
     return _forecast_candidates(organisation).filter(not_reported_after__isnull=False).count()
 
 
 def portfolio_forecast(
-    organisation,
-    reference_class,
+    organisation: Organisation,
+    reference_class: ReferenceClass,
     *,
-    iterations=10_000,
-    seed=None,
-    include_no_longer_reported=False,
-):
+    iterations: int = 10_000,
+    seed: int | None = None,
+    include_no_longer_reported: bool = False,
+) -> PortfolioForecast:
     """Monte Carlo over the running projects of the organisation (and those below it); those
     a register no longer reports (``not_reported_after``) only when asked for: a project that
     disappeared from a later snapshot is not known to be still running."""
@@ -285,23 +302,23 @@ class StoredForecast:
     reporting currency, the rates used and the currencies left without a rate (then the
     result is None: amounts are never added unconverted)."""
 
-    result: object | None
+    result: PortfolioForecast | None
     problem: str
     computed_at: dt.datetime | None
     pending: bool
     currency: str = "EUR"
-    rates: list = field(default_factory=list)
-    unconverted: list = field(default_factory=list)
+    rates: list[dict[str, Any]] = field(default_factory=list)  # StatedRate.as_data()
+    unconverted: list[dict[str, Any]] = field(default_factory=list)  # Unconverted.as_data()
 
 
 def portfolio_forecast_stored(
-    organisation,
-    reference_class,
+    organisation: Organisation,
+    reference_class: ReferenceClass,
     *,
-    iterations,
-    seed,
-    include_no_longer_reported=False,
-    with_children=True,
+    iterations: int,
+    seed: int,
+    include_no_longer_reported: bool = False,
+    with_children: bool = True,
 ) -> StoredForecast:
     """The portfolio forecast of ``portfolio_forecast`` as computed once and stored (computed
     now when nothing is stored yet); refreshed by a task when a project in scope changes."""
@@ -327,18 +344,18 @@ def portfolio_forecast_stored(
 
 
 def forecast_report(
-    organisation,
-    reference_class,
+    organisation: Organisation,
+    reference_class: ReferenceClass,
     *,
-    seed=None,
-    iterations=10_000,
-    include_no_longer_reported=False,
-) -> dict:
+    seed: int | None = None,
+    iterations: int = 10_000,
+    include_no_longer_reported: bool = False,
+) -> dict[str, Any]:
     """Per-project and portfolio forecast as plain data (CLI, API, export)."""
     ratios = reference_ratios(reference_class)
-    projects = []
+    projects: list[dict[str, Any]] = []
     for project in projects_of(organisation).order_by("organisation__name", "name"):
-        entry = {
+        entry: dict[str, Any] = {
             "externalId": project.external_id,
             "name": project.name,
             "organisation": project.organisation.slug,
@@ -404,21 +421,21 @@ DECILES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 DECILE_NAMES = tuple(f"p{round(q * 100)}" for q in DECILES)
 
 
-def parts_of(project, model) -> QuerySet:
+def parts_of(project: Project, model: type[Part]) -> QuerySet[Part]:
     """The live milestones (reviews, advice, papers, benefits) of a project."""
     return model.objects.filter(project=project)
 
 
-def _counted(queryset) -> QuerySet:
+def _counted(queryset: QuerySet[ReferenceClass]) -> QuerySet[ReferenceClass]:
     return queryset.select_related("organisation").annotate(pair_count=Count("pairs"))
 
 
-def reference_classes_usable(organisation) -> QuerySet:
+def reference_classes_usable(organisation: Organisation) -> QuerySet[ReferenceClass]:
     """The classes an organisation may use, each with its number of pairs."""
     return _counted(reference_classes_for(organisation)).order_by("name", "pk")
 
 
-def reference_class_with_pairs(reference_class) -> ReferenceClass:
+def reference_class_with_pairs(reference_class: ReferenceClass) -> ReferenceClass:
     """``reference_class`` with its number of pairs and its pairs loaded."""
     return (
         _counted(ReferenceClass.objects.filter(pk=reference_class.pk))
@@ -427,11 +444,15 @@ def reference_class_with_pairs(reference_class) -> ReferenceClass:
     )
 
 
-def ratio_summary(reference_class) -> dict:
+def ratio_summary(reference_class: ReferenceClass) -> dict[str, float | int | None]:
     """The deciles of the later/earlier ratios (numpy's linear quantiles), their mean, and the
     share of pairs whose later estimate is at least 1.5 times the earlier one."""
     ratios = reference_ratios(reference_class)
-    summary: dict = {"count": int(ratios.size), "mean": None, "share_overrun_50_percent": None}
+    summary: dict[str, float | int | None] = {
+        "count": int(ratios.size),
+        "mean": None,
+        "share_overrun_50_percent": None,
+    }
     summary |= dict.fromkeys(DECILE_NAMES)
     if ratios.size:
         summary["mean"] = float(ratios.mean())
@@ -456,31 +477,35 @@ class FacetCounts:
     pending: bool = False  # a refresh is queued: the counts are of ``computed_at``
 
 
-def project_facet_counts(organisation, filters, *, subtree=None) -> FacetCounts:
+def project_facet_counts(
+    organisation: Organisation, filters: ProjectFilters, *, subtree: dict[int, str] | None = None
+) -> FacetCounts:
     """The facet counts of the list. Without a search they add up from the stored cells of
     the organisations in the subtree (no scan of projects); with one, from one grouped
     query over the projects that match it."""
-    subtree = subtree if subtree is not None else _subtree_slugs(organisation)
+    slugs = subtree if subtree is not None else _subtree_slugs(organisation)
     if filters.search:
         searched = project_list(
             organisation,
             replace(
                 filters, organisation="", status=(), cost_bucket=(), colour=(), review_advice=""
             ),
-            subtree=subtree,
+            subtree=slugs,
         )
         cells = stored.facet_cells_count(searched)
-        return FacetCounts(_facets_from_cells(cells, subtree, filters), None)
-    rows = stored.facet_cells_of(subtree)
+        return FacetCounts(_facets_from_cells(cells, slugs, filters), None)
+    rows = stored.facet_cells_of(slugs)
     cells = [(row.organisation_id, *cell) for row in rows for cell in row.cells]
     return FacetCounts(
-        _facets_from_cells(cells, subtree, filters),
+        _facets_from_cells(cells, slugs, filters),
         min((row.computed_at for row in rows if row.computed_at), default=None),
         any(row.pending for row in rows),
     )
 
 
-def _facets_from_cells(cells, slugs, filters) -> dict[str, dict[str, int]]:
+def _facets_from_cells(
+    cells: Iterable[tuple[Any, ...]], slugs: dict[int, str], filters: ProjectFilters
+) -> dict[str, dict[str, int]]:
     """Add up cells (organisation_id, status, colour, cost_bucket, has_review_advice, n): a
     cell counts for a facet's value when it matches every filter but that facet's."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
@@ -514,7 +539,7 @@ def _facets_from_cells(cells, slugs, filters) -> dict[str, dict[str, int]]:
 FACET_NAMES = ("organisation", "status", "colour", "cost_bucket", "review_advice")
 
 
-def _facet_value(value) -> str:
+def _facet_value(value: str | bool | None) -> str:
     if value is True:
         return "yes"
     if value is False:
@@ -522,13 +547,13 @@ def _facet_value(value) -> str:
     return value or NO_VALUE
 
 
-def subtree_organisations(organisation) -> list[tuple[Organisation, int]]:
+def subtree_organisations(organisation: Organisation) -> list[tuple[Organisation, int]]:
     """The organisation and every live organisation below it, in tree order (siblings by
     name), with the depth below ``organisation``."""
     found = list(organisation_subtree(organisation))
     by_id = {o.pk: o for o in found}
 
-    def names_along_path(item):
+    def names_along_path(item: Organisation) -> list[str]:
         return [by_id[i].name.lower() for i in item.ancestor_ids if i in by_id] + [
             item.name.lower()
         ]
@@ -537,7 +562,9 @@ def subtree_organisations(organisation) -> list[tuple[Organisation, int]]:
     return [(o, o.depth - organisation.depth) for o in found]
 
 
-def project_figures_with_reports(project) -> tuple[ProjectFigures | None, list[ProjectReport]]:
+def project_figures_with_reports(
+    project: Project,
+) -> tuple[ProjectFigures | None, list[ProjectReport]]:
     """The figures of ``project_figures_of`` and the reports they rest on (for the
     chart over the reports), from one query."""
     reports = figures_reports(project)
@@ -546,13 +573,13 @@ def project_figures_with_reports(project) -> tuple[ProjectFigures | None, list[P
     return project_figures(project.start_date, snapshots(reports)), reports
 
 
-def colour_counts(organisation) -> dict[str, int]:
+def colour_counts(organisation: Organisation) -> dict[str, int]:
     """Projects per status colour ("none": no report yet), in one query."""
     rows = projects_of(organisation).order_by().values("colour").annotate(n=Count("pk"))
     return {row["colour"] or NO_VALUE: row["n"] for row in rows}
 
 
-def currencies_of(organisation) -> dict[str, int]:
+def currencies_of(organisation: Organisation) -> dict[str, int]:
     """Projects with an estimate per currency: the portfolio forecast adds their amounts."""
     rows = (
         projects_of(organisation)
@@ -606,7 +633,7 @@ class ScatterSet:
     capped: bool
 
 
-def portfolio_scatter(organisation, limit: int = SCATTER_LIMIT) -> ScatterSet:
+def portfolio_scatter(organisation: Organisation, limit: int = SCATTER_LIMIT) -> ScatterSet:
     """The projects with a change against their original baseline in both cost and end date,
     at most ``limit`` of them with the largest current estimates; three queries."""
     scope = projects_of(organisation)
@@ -631,20 +658,24 @@ def portfolio_scatter(organisation, limit: int = SCATTER_LIMIT) -> ScatterSet:
             "-current_estimate", "pk"
         ).values_list(*SCATTER_FIELDS)[:limit]
     ]
-    counted = measurable.order_by().aggregate(n=Count("pk"))["n"]
+    counted: int = measurable.order_by().aggregate(n=Count("pk"))["n"]
     single = scope.filter(report_count=1).count()
     return ScatterSet(projects, counted, single, counted > len(projects))
 
 
-def reference_class_choice(organisation, pk, *, kind=ReferenceClass.Kind.COST):
+def reference_class_choice(
+    organisation: Organisation, pk: str | int | None, *, kind: str = ReferenceClass.Kind.COST
+) -> ReferenceClass | None:
     """The class with ``pk`` if the organisation may use it and it is of ``kind``, else None."""
+    if pk is None:
+        return None
     try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+        wanted = int(pk)
+    except ValueError:
         return None
     return (
         reference_classes_for(organisation)
-        .filter(Q(pk=pk) & Q(kind=kind))
+        .filter(Q(pk=wanted) & Q(kind=kind))
         .select_related("organisation")
         .first()
     )

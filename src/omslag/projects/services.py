@@ -1,7 +1,10 @@
 """Writes of projects, their reports and parts, and reference classes: atomic, validated,
 recorded in history. Published reports never change; a correction is a new report."""
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +26,7 @@ from omslag.common.history import (
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
+from omslag.organisations.models import Organisation
 
 from . import rates, stored, tasks
 from .figures import choose_figure_reports, figures_reports, snapshots
@@ -32,6 +36,7 @@ from .models import (
     ExchangeRate,
     Milestone,
     ParliamentaryPaper,
+    Part,
     PortfolioForecastStored,
     Project,
     ProjectFacetCells,
@@ -65,7 +70,7 @@ REPORT_FIELDS = (
     "rebaseline_reason",
     "notes",
 )
-PART_FIELDS = {
+PART_FIELDS: dict[type[Part], tuple[str, ...]] = {
     Milestone: ("name", "planned_date", "expected_date", "realised_date"),
     QualityReview: ("date", "reviewer", "conclusion"),
     ReviewAdvice: ("date", "verdict", "recommendations", "follow_up"),
@@ -93,7 +98,7 @@ FIGURE_FIELDS = (
 )
 
 
-def _apply_figures(project, reports) -> None:
+def _apply_figures(project: Project, reports: list[ProjectReport]) -> None:
     """Set the stored figures of ``project`` from its figure reports (analysis core)."""
     project.report_count = len(reports)
     if not reports:
@@ -128,7 +133,7 @@ def _apply_figures(project, reports) -> None:
     )
 
 
-def project_figures_refresh(project) -> Project:
+def project_figures_refresh(project: Project) -> Project:
     """Recompute the stored figures of a project from its reports."""
     project.has_review_advice = project.review_advice.exists()
     _apply_figures(project, figures_reports(project))
@@ -139,33 +144,35 @@ def project_figures_refresh(project) -> Project:
     return project
 
 
-def project_figures_refresh_many(projects) -> None:
+def project_figures_refresh_many(projects: Iterable[Project]) -> None:
     """The same for many projects with two queries (used by bulk imports)."""
-    projects = list(projects)
-    by_project: dict[int, list] = {p.pk: [] for p in projects}
-    for report in ProjectReport.objects.filter(project__in=projects):
+    chosen = list(projects)
+    by_project: dict[int, list[ProjectReport]] = {p.pk: [] for p in chosen}
+    for report in ProjectReport.objects.filter(project__in=chosen):
         by_project[report.project_id].append(report)
     advised = set(
-        ReviewAdvice.objects.filter(project__in=projects).values_list("project_id", flat=True)
+        ReviewAdvice.objects.filter(project__in=chosen).values_list("project_id", flat=True)
     )
-    for project in projects:
+    for project in chosen:
         project.has_review_advice = project.pk in advised
         _apply_figures(project, choose_figure_reports(by_project[project.pk]))
         # One plain UPDATE per project: much faster than bulk_update's CASE expressions.
         Project.all_objects.filter(pk=project.pk).update(
             **{name: getattr(project, name) for name in FIGURE_FIELDS}
         )
-    projects_changed(p.organisation_id for p in projects)
+    projects_changed(p.organisation_id for p in chosen)
 
 
-def projects_register_bulk_save(*, actor, new_projects, new_reports) -> None:
+def projects_register_bulk_save(
+    *, actor: Any, new_projects: list[Project], new_reports: list[ProjectReport]
+) -> None:
     """Save what a register import validated, in bulk: the new projects with their figures
     computed in memory from their new reports (so no UPDATE per project follows), then the
     reports, both with their first history rows (copied in the database); projects that
     existed and got a report have their figures recomputed. For imports of tens of
     thousands of rows."""
     owners = [report.project for report in new_reports]  # before the keys are set below
-    by_project: dict[int, list] = {}
+    by_project: dict[int, list[ProjectReport]] = {}
     for report, owner in zip(new_reports, owners, strict=True):
         by_project.setdefault(id(owner), []).append(report)
     new_keys = {id(p) for p in new_projects}
@@ -181,26 +188,24 @@ def projects_register_bulk_save(*, actor, new_projects, new_reports) -> None:
     projects_changed(p.organisation_id for p in new_projects)
 
 
-def projects_changed(organisation_ids) -> None:
+def projects_changed(organisation_ids: Iterable[int]) -> None:
     """The projects of these organisations changed: their stored facet cells and every stored
     forecast over them are marked behind, and refreshed by a task once this commits."""
-    organisation_ids = sorted(set(organisation_ids))
-    if not organisation_ids:
+    ids = sorted(set(organisation_ids))
+    if not ids:
         return
+    stored_figures_mark_changed(ProjectFacetCells.objects.filter(organisation_id__in=ids))
     stored_figures_mark_changed(
-        ProjectFacetCells.objects.filter(organisation_id__in=organisation_ids)
+        PortfolioForecastStored.objects.filter(stored.forecasts_affected(ids))
     )
-    stored_figures_mark_changed(
-        PortfolioForecastStored.objects.filter(stored.forecasts_affected(organisation_ids))
-    )
-    refresh_on_commit(tasks.project_stored_figures_refresh, organisation_ids)
+    refresh_on_commit(tasks.project_stored_figures_refresh, ids)
 
 
 # --- projects ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def project_create(*, actor, organisation, **fields) -> Project:
+def project_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Project:
     fields_check(fields, PROJECT_FIELDS)
     project = Project(organisation=organisation, **fields)
     save_with_history(project, actor=actor)
@@ -209,7 +214,9 @@ def project_create(*, actor, organisation, **fields) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor, project, expected_version: int, **changes) -> Project:
+def project_update(
+    *, actor: Any, project: Project, expected_version: int, **changes: Any
+) -> Project:
     fields_check(changes, PROJECT_FIELDS)
     if "status" in changes and changes["status"] != project.status:
         problems = project_gate_problems(project, changes["status"])
@@ -223,7 +230,7 @@ def project_update(*, actor, project, expected_version: int, **changes) -> Proje
 
 
 @transaction.atomic
-def project_delete(*, actor, project, expected_version=None) -> None:
+def project_delete(*, actor: Any, project: Project, expected_version: int | None = None) -> None:
     if expected_version is not None:
         version_claim(project, expected_version)
     project.deleted_at = timezone.now()
@@ -232,8 +239,8 @@ def project_delete(*, actor, project, expected_version=None) -> None:
 
 
 @transaction.atomic
-def project_restore(*, actor, record, history_id: int) -> Project:
-    restored = restore_fields(
+def project_restore(*, actor: Any, record: Project, history_id: int) -> Project:
+    restored: Project = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=PROJECT_FIELDS
     )
     projects_changed([restored.organisation_id, record.organisation_id])
@@ -245,7 +252,7 @@ def project_restore(*, actor, record, history_id: int) -> Project:
 
 @transaction.atomic
 def report_create(
-    *, actor, project, status=ProjectReport.Status.CONCEPT, **fields
+    *, actor: Any, project: Project, status: str = ProjectReport.Status.CONCEPT, **fields: Any
 ) -> ProjectReport:
     """A new report; imported registers may create it as published straight away."""
     fields_check(fields, (*REPORT_FIELDS, "corrects"))
@@ -257,13 +264,15 @@ def report_create(
     return report
 
 
-def _refuse_published(report):
+def _refuse_published(report: ProjectReport) -> None:
     if report.status == ProjectReport.Status.PUBLISHED:
         raise RuleViolation(_("A published report never changes; make a correction instead."))
 
 
 @transaction.atomic
-def report_update(*, actor, report, expected_version: int, **changes) -> ProjectReport:
+def report_update(
+    *, actor: Any, report: ProjectReport, expected_version: int, **changes: Any
+) -> ProjectReport:
     fields_check(changes, REPORT_FIELDS)
     _refuse_published(report)
     version_claim(report, expected_version)
@@ -277,7 +286,9 @@ def report_update(*, actor, report, expected_version: int, **changes) -> Project
 
 
 @transaction.atomic
-def report_delete(*, actor, report, expected_version=None) -> None:
+def report_delete(
+    *, actor: Any, report: ProjectReport, expected_version: int | None = None
+) -> None:
     _refuse_published(report)
     if expected_version is not None:
         version_claim(report, expected_version)
@@ -287,7 +298,7 @@ def report_delete(*, actor, report, expected_version=None) -> None:
 
 
 @transaction.atomic
-def report_advance(*, actor, report, expected_version: int) -> ProjectReport:
+def report_advance(*, actor: Any, report: ProjectReport, expected_version: int) -> ProjectReport:
     """concept → checked → published."""
     version_claim(report, expected_version)
     if report.status == ProjectReport.Status.CONCEPT:
@@ -297,13 +308,17 @@ def report_advance(*, actor, report, expected_version: int) -> ProjectReport:
         report.published_at = timezone.now()
     else:
         raise RuleViolation(_("This report is already published."))
-    save_with_history(report, actor=actor, reason=report.get_status_display())
+    save_with_history(
+        report,
+        actor=actor,
+        reason=str(dict(ProjectReport.Status.choices).get(report.status, report.status)),
+    )
     project_figures_refresh(report.project)
     return report
 
 
 @transaction.atomic
-def report_correct(*, actor, report) -> ProjectReport:
+def report_correct(*, actor: Any, report: ProjectReport) -> ProjectReport:
     """A new concept report that will replace a published one once it is published itself."""
     if report.status != ProjectReport.Status.PUBLISHED:
         raise RuleViolation(_("Only a published report is corrected; change this one directly."))
@@ -312,7 +327,7 @@ def report_correct(*, actor, report) -> ProjectReport:
 
 
 @transaction.atomic
-def report_restore(*, actor, record, history_id: int) -> ProjectReport:
+def report_restore(*, actor: Any, record: ProjectReport, history_id: int) -> ProjectReport:
     _refuse_published(record)
     restore_fields(actor=actor, record=record, history_id=history_id, fields=REPORT_FIELDS)
     project_figures_refresh(record.project)
@@ -323,7 +338,7 @@ def report_restore(*, actor, record, history_id: int) -> ProjectReport:
 
 
 @transaction.atomic
-def part_create(*, actor, model, project, **fields):
+def part_create(*, actor: Any, model: type[Part], project: Project, **fields: Any) -> Part:
     fields_check(fields, PART_FIELDS[model])
     part = model(project=project, **fields)
     save_with_history(part, actor=actor)
@@ -333,7 +348,7 @@ def part_create(*, actor, model, project, **fields):
 
 
 @transaction.atomic
-def part_update(*, actor, part, expected_version: int, **changes):
+def part_update(*, actor: Any, part: Part, expected_version: int, **changes: Any) -> Part:
     fields_check(changes, PART_FIELDS[type(part)])
     version_claim(part, expected_version)
     for name, value in changes.items():
@@ -343,7 +358,7 @@ def part_update(*, actor, part, expected_version: int, **changes):
 
 
 @transaction.atomic
-def part_delete(*, actor, part, expected_version=None) -> None:
+def part_delete(*, actor: Any, part: Part, expected_version: int | None = None) -> None:
     if expected_version is not None:
         version_claim(part, expected_version)
     part.deleted_at = timezone.now()
@@ -353,6 +368,9 @@ def part_delete(*, actor, part, expected_version=None) -> None:
 
 
 # --- reference classes ----------------------------------------------------------------------
+
+# A pair as given: (earlier estimate, later estimate, size, label); the save checks them.
+RawPair = tuple[Decimal | float | None, Decimal | float | None, float | None, str | None]
 
 
 def _too_few(count: int) -> RuleViolation:
@@ -364,10 +382,18 @@ def _too_few(count: int) -> RuleViolation:
 
 @transaction.atomic
 def reference_class_save(
-    *, actor, organisation, name, pairs, origin, kind="cost", source="", limits=""
-):
+    *,
+    actor: Any,
+    organisation: Organisation | None,
+    name: str,
+    pairs: Iterable[RawPair],
+    origin: str,
+    kind: str = "cost",
+    source: str = "",
+    limits: str = "",
+) -> ReferenceClass:
     """Create or replace the named class with ``pairs`` [(earlier, later, size, label)]."""
-    clean_pairs = []
+    clean_pairs: list[tuple[float, float, float | None, str | None]] = []
     for index, (earlier, later, size, label) in enumerate(pairs, start=1):
         if earlier is None or later is None or earlier <= 0 or later < 0:
             raise RuleViolation(
@@ -404,12 +430,14 @@ def reference_class_save(
     return existing
 
 
-def reference_class_build_from_projects(*, actor, organisation, name):
+def reference_class_build_from_projects(
+    *, actor: Any, organisation: Organisation, name: str
+) -> ReferenceClass:
     """A cost class from the organisation's own projects (and those below it): first against
     latest report of each project with at least two reports."""
     from .selectors import projects_of
 
-    pairs = []
+    pairs: list[RawPair] = []
     for project in projects_of(organisation, include_children=True).filter(report_count__gte=2):
         if project.original_estimate and project.original_estimate > 0:
             pairs.append(
@@ -436,20 +464,25 @@ def reference_class_build_from_projects(*, actor, organisation, name):
 
 
 @transaction.atomic
-def reference_class_restore(*, actor, record, history_id: int) -> ReferenceClass:
+def reference_class_restore(
+    *, actor: Any, record: ReferenceClass, history_id: int
+) -> ReferenceClass:
     """Puts back name, source and limits; the pairs are replaced only by a rebuild."""
-    return restore_fields(
+    restored: ReferenceClass = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=("name", "source", "limits")
     )
+    return restored
 
 
 @transaction.atomic
-def reference_class_shipped():
+def reference_class_shipped() -> ReferenceClass:
     """The class omslag ships (figures derived from public data), created on first use."""
     from omslag.analysis.projects import load_default_reference_class
 
     default = load_default_reference_class()
-    existing = ReferenceClass.objects.filter(organisation=None, name=default.name).first()
+    existing: ReferenceClass | None = ReferenceClass.objects.filter(
+        organisation=None, name=default.name
+    ).first()
     if existing is not None:
         return existing
     return reference_class_save(
@@ -463,7 +496,7 @@ def reference_class_shipped():
     )
 
 
-def reference_class_named(organisation, name: str) -> ReferenceClass:
+def reference_class_named(organisation: Organisation, name: str) -> ReferenceClass:
     """A class the organisation may use, by name (the command line); the shipped class is
     created first. RuleViolation listing the known names when there is none of that name."""
     from .selectors import reference_classes_for
@@ -476,7 +509,7 @@ def reference_class_named(organisation, name: str) -> ReferenceClass:
     return found
 
 
-def reference_class_usable(organisation, pk: int) -> ReferenceClass:
+def reference_class_usable(organisation: Organisation, pk: int) -> ReferenceClass:
     """A class the organisation may use, by id (the API); RuleViolation when there is none."""
     from .selectors import reference_classes_for
 
@@ -500,7 +533,7 @@ def _currency_checked(field: str, code: str) -> str:
     return code
 
 
-def _rates_changed(organisation) -> None:
+def _rates_changed(organisation: Organisation) -> None:
     """Rates of this organisation hold for it and every organisation below it: their stored
     forecasts are marked behind and refreshed once this commits."""
     affected = PortfolioForecastStored.objects.filter(
@@ -514,7 +547,13 @@ def _rates_changed(organisation) -> None:
 
 @transaction.atomic
 def exchange_rate_set(
-    *, actor, organisation, currency, rate, as_of=None, source=""
+    *,
+    actor: Any,
+    organisation: Organisation,
+    currency: str,
+    rate: Decimal | float | str,
+    as_of: dt.date | None = None,
+    source: str = "",
 ) -> ExchangeRate:
     """State that one unit of ``currency`` is ``rate`` units of the organisation's reporting
     currency as of ``as_of`` (default today). Earlier rates stay on record."""
@@ -525,16 +564,16 @@ def exchange_rate_set(
             {"currency": _("%(code)s is the reporting currency itself.") % {"code": currency}}
         )
     try:
-        rate = Decimal(str(rate))
+        amount = Decimal(str(rate))
     except ArithmeticError:
         raise ValidationError({"rate": _("Give the rate as a number, e.g. 0.0874.")}) from None
-    if not rate.is_finite() or rate <= 0:
+    if not amount.is_finite() or amount <= 0:
         raise ValidationError({"rate": _("The rate must be a positive number.")})
     stated = ExchangeRate(
         organisation=organisation,
         currency=currency,
         reporting_currency=reporting,
-        rate=rate,
+        rate=amount,
         as_of=as_of or timezone.localdate(),
         source=(source or "").strip(),
         stated_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -546,7 +585,9 @@ def exchange_rate_set(
 
 
 @transaction.atomic
-def reporting_currency_set(*, actor, organisation, currency) -> ReportingCurrency:
+def reporting_currency_set(
+    *, actor: Any, organisation: Organisation, currency: str
+) -> ReportingCurrency:
     """The currency the organisation adds its projects' amounts up in. Rates stated into
     another reporting currency stop holding (they stay on record)."""
     currency = _currency_checked("currency", currency)

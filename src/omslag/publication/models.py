@@ -6,6 +6,7 @@ An approved row never changes its content: a correction is a new version.
 """
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,7 +159,7 @@ class Publication(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.title} v{self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is None and not self.public_json:
             self.public_json = public_json_text(self.public_data)
         if self.pk is not None:

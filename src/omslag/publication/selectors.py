@@ -1,8 +1,11 @@
 """Reads of the public side: only approved, current, not withdrawn publications."""
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
 from time import monotonic
+from typing import Any, TypedDict, cast, overload
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
@@ -28,10 +31,14 @@ FIGURES_KEPT = 24 * 3600
 # latest change) never changes, so a process may keep it, and a page of the public API then
 # needs no round trip to the shared cache. At most this many, each at most FIGURES_KEPT.
 PROCESS_KEPT = 2048
-_kept: dict[str, tuple[float, object]] = {}
+# A figure is a count or a list's filter values.
+Figure = int | list[str]
+_kept: dict[str, tuple[float, Figure]] = {}
 
 
-def published(organisation=None, kind=None) -> QuerySet:
+def published(
+    organisation: Organisation | None = None, kind: str | None = None
+) -> QuerySet[Publication]:
     """The public versions: current and not withdrawn."""
     records = Publication.objects.filter(is_current=True, withdrawn_at__isnull=True)
     if organisation is not None:
@@ -41,7 +48,7 @@ def published(organisation=None, kind=None) -> QuerySet:
     return records
 
 
-def published_source_ids(kind) -> QuerySet:
+def published_source_ids(kind: str) -> QuerySet[Publication, dict[str, Any]]:
     """The ids of the records of ``kind`` whose current version is public (for a subquery)."""
     return published(kind=kind).values("source_id")
 
@@ -52,7 +59,9 @@ class PublicFilters:
     facet: str = ""
 
 
-def published_list(organisation, kind, filters: PublicFilters) -> QuerySet:
+def published_list(
+    organisation: Organisation, kind: str, filters: PublicFilters
+) -> QuerySet[Publication]:
     records = published(organisation, kind)
     if filters.search:
         records = records.filter(title__icontains=filters.search)
@@ -71,7 +80,12 @@ class NumberedRows:
     ``key`` gives the record id of a row of ``records`` (a model instance or a tuple);
     ``count``, when known (``list_figures``), saves counting the list."""
 
-    def __init__(self, records: QuerySet, key=lambda row: row.source_id, count=None):
+    def __init__(
+        self,
+        records: QuerySet[Any, Any],
+        key: Callable[[Any], int] = lambda row: row.source_id,
+        count: int | None = None,
+    ):
         self.records, self.key, self.known_count = records, key, count
 
     def count(self) -> int:
@@ -80,21 +94,27 @@ class NumberedRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, part):
+    @overload
+    def __getitem__(self, part: int) -> object: ...
+
+    @overload
+    def __getitem__(self, part: slice) -> list[object]: ...
+
+    def __getitem__(self, part: int | slice) -> object:
         ids = list(self.records.values_list("source_id", flat=True)[part])
         rows = {self.key(row): row for row in self.records.order_by().filter(source_id__in=ids)}
         found = [rows[i] for i in ids if i in rows]
         return found if isinstance(part, slice) else found[0]
 
 
-def published_facets(organisation, kind) -> list[str]:
+def published_facets(organisation: Organisation, kind: str) -> list[str]:
     """The distinct filter values of a list (order_by() drops the model's ordering, which
     DISTINCT would otherwise count in)."""
     values = published(organisation, kind).order_by().values_list("facet", flat=True)
     return sorted(f for f in values.distinct() if f)
 
 
-def publishing_organisations() -> QuerySet:
+def publishing_organisations() -> QuerySet[Organisation]:
     """Organisations with at least one public record, with their counts per kind."""
     counts = {kind: Count("publications", filter=_public_of(kind)) for kind in Kind.values}
     return (
@@ -105,14 +125,14 @@ def publishing_organisations() -> QuerySet:
     )
 
 
-def _public_of(kind) -> Q:
+def _public_of(kind: str | None) -> Q:
     q = Q(publications__is_current=True, publications__withdrawn_at__isnull=True)
     if kind is not None:
         q &= Q(publications__kind=kind)
     return q
 
 
-def publishing_organisation_get(slug: str, kind=None) -> Organisation | None:
+def publishing_organisation_get(slug: str, kind: str | None = None) -> Organisation | None:
     """The organisation with ``slug`` if it has anything public (one indexed EXISTS); with
     ``kind``, in the same query the time of the latest change of that list
     (``list_changed_at``, for ``list_figures``)."""
@@ -120,7 +140,9 @@ def publishing_organisation_get(slug: str, kind=None) -> Organisation | None:
     return _with_change_of(Organisation.objects.filter(Exists(public), slug=slug), kind).first()
 
 
-def _with_change_of(organisations: QuerySet, kind) -> QuerySet:
+def _with_change_of(
+    organisations: QuerySet[Organisation], kind: str | None
+) -> QuerySet[Organisation]:
     if kind is None:
         return organisations
     latest = (
@@ -133,12 +155,12 @@ def _with_change_of(organisations: QuerySet, kind) -> QuerySet:
     return organisations.annotate(list_changed_at=Subquery(latest))
 
 
-def kind_counts(organisation) -> dict[str, int]:
+def kind_counts(organisation: Organisation) -> dict[str, int]:
     rows = published(organisation).values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
 
-def published_versions(organisation, kind, source_id) -> list[Publication]:
+def published_versions(organisation: Organisation, kind: str, source_id: int) -> list[Publication]:
     """Every approved version of a record, newest first."""
     return list(
         Publication.objects.filter(
@@ -150,13 +172,15 @@ def published_versions(organisation, kind, source_id) -> list[Publication]:
     )
 
 
-def withdrawn_notices(organisation) -> QuerySet:
+def withdrawn_notices(organisation: Organisation) -> QuerySet[Publication]:
     return Publication.objects.filter(
         organisation=organisation, is_current=True, withdrawn_at__isnull=False
     ).order_by("-withdrawn_at")
 
 
-def last_change(organisation=None, kind=None):
+def last_change(
+    organisation: Organisation | None = None, kind: str | None = None
+) -> tuple[dt.datetime | None, int]:
     """When anything public (of the organisation and kind) last changed, and how many
     approved versions there are: for ETag and Last-Modified."""
     records = Publication.objects.filter(status=Publication.Status.APPROVED)
@@ -165,12 +189,25 @@ def last_change(organisation=None, kind=None):
     if kind is not None:
         records = records.filter(kind=kind)
     found = records.aggregate(at=Max("changed_at"), n=Count("*"))
-    return found["at"], found["n"]
+    at: dt.datetime | None = found["at"]
+    count: int = found["n"]
+    return at, count
+
+
+class ListFigures(TypedDict):
+    at: dt.datetime | None
+    approved: int | None
+    count: int
+    facets: list[str] | None
 
 
 def list_figures(
-    organisation, kind, filters: PublicFilters, records: QuerySet, facets: bool = False
-) -> dict:
+    organisation: Organisation,
+    kind: str,
+    filters: PublicFilters,
+    records: QuerySet[Any, Any],
+    facets: bool = False,
+) -> ListFigures:
     """A public list's stamp (``at`` and ``approved``, as ``last_change``), the count of
     ``records`` (the list with ``filters``) and, with ``facets``, its filter values instead
     of the count of approved versions (the pages have no ETag).
@@ -183,11 +220,14 @@ def list_figures(
     approved = Publication.objects.filter(
         organisation=organisation, kind=kind, status=Publication.Status.APPROVED
     )
-    if hasattr(organisation, "list_changed_at"):  # read with the organisation
-        at = organisation.list_changed_at
+    at: dt.datetime | None
+    if "list_changed_at" in vars(organisation):  # annotated by _with_change_of
+        at = vars(organisation)["list_changed_at"]
     else:
         at = approved.aggregate(at=Max("changed_at"))["at"]
-    figures = {f"count|{filters.search}|{filters.facet}": records.count}
+    figures: dict[str, Callable[[], Figure]] = {
+        f"count|{filters.search}|{filters.facet}": records.count
+    }
     if facets:
         figures["facets"] = lambda: published_facets(organisation, kind)
     else:
@@ -198,7 +238,9 @@ def list_figures(
         for name in figures
     }
     now = monotonic()
-    found = {key: _kept[key][1] for key in keys.values() if _kept.get(key, (0,))[0] > now}
+    found: dict[str, Figure] = {
+        key: kept[1] for key in keys.values() if (kept := _kept.get(key)) and kept[0] > now
+    }
     missing = [key for key in keys.values() if key not in found]
     if missing:
         found.update(cache.get_many(missing))
@@ -213,15 +255,16 @@ def list_figures(
                 value = computed[name] if name in computed else found[key]
                 _kept[key] = (now + FIGURES_KEPT, value)
     values = {name: found[key] if key in found else computed[name] for name, key in keys.items()}
+    # Each figure's name says what it is: the counts are ints, the facets a list.
     return {
         "at": at,
-        "approved": values.get("approved"),
-        "count": values[f"count|{filters.search}|{filters.facet}"],
-        "facets": values.get("facets"),
+        "approved": cast(int | None, values.get("approved")),
+        "count": cast(int, values[f"count|{filters.search}|{filters.facet}"]),
+        "facets": cast(list[str] | None, values.get("facets")),
     }
 
 
-def proposals_waiting(organisation) -> QuerySet:
+def proposals_waiting(organisation: Organisation) -> QuerySet[Publication]:
     return (
         Publication.objects.filter(organisation=organisation, status=Publication.Status.PROPOSED)
         .select_related("proposed_by")
@@ -229,14 +272,14 @@ def proposals_waiting(organisation) -> QuerySet:
     )
 
 
-def publications_of(organisation) -> QuerySet:
+def publications_of(organisation: Organisation) -> QuerySet[Publication]:
     """The current public versions and notices, for the organisation's own overview."""
     return Publication.objects.filter(organisation=organisation, is_current=True).order_by(
         "kind", "title"
     )
 
 
-def publication_candidates(organisation) -> dict[str, list[tuple[int, str]]]:
+def publication_candidates(organisation: Organisation) -> dict[str, list[tuple[int, str]]]:
     """Records that can be proposed, per kind: (source id, title)."""
     from omslag.algorithms.models import AlgorithmRecord
     from omslag.innovation.models import Challenge, Experiment, Lesson
@@ -268,7 +311,7 @@ def publication_candidates(organisation) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def withdrawn_notices_of_record(slug, kind, source_id) -> list[Publication]:
+def withdrawn_notices_of_record(slug: str, kind: str, source_id: int) -> list[Publication]:
     """The withdrawal notice of a record, if its latest published version is withdrawn."""
     latest = (
         Publication.objects.select_related("organisation")
@@ -284,7 +327,7 @@ def withdrawn_notices_of_record(slug, kind, source_id) -> list[Publication]:
     return [latest] if latest is not None and latest.is_withdrawn else []
 
 
-def organisation_with_publications(slug, kind=None) -> Organisation | None:
+def organisation_with_publications(slug: str, kind: str | None = None) -> Organisation | None:
     """An organisation that has published anything, withdrawn or not; with ``kind``, as
     ``publishing_organisation_get``, with the time of that list's latest change."""
     approved = Publication.objects.filter(

@@ -4,12 +4,16 @@ Every function is atomic, checks its rights through ``access`` and takes the act
 None is the command line and the demo, which act as the platform.
 """
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
+from omslag.organisations.models import Organisation
 
 from . import access
 from .models import Kind, Licence, Publication, PublicationSettings
@@ -20,7 +24,11 @@ class FourEyesViolation(PermissionDenied):
     """The proposer tried to approve their own proposal."""
 
 
-def _person(actor):
+A = TypeVar("A")
+
+
+def _person(actor: A) -> A | None:
+    """The person acting, None for the platform (no actor, or one without a record)."""
     return actor if getattr(actor, "pk", None) else None
 
 
@@ -29,15 +37,18 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-def publication_settings_of(organisation) -> PublicationSettings:
+def publication_settings_of(organisation: Organisation) -> PublicationSettings:
     found = PublicationSettings.objects.filter(organisation=organisation).first()
     return found or PublicationSettings(organisation=organisation, kinds=list(Kind.values))
 
 
 @transaction.atomic
-def publication_settings_set(*, actor, organisation, kinds, licence) -> PublicationSettings:
+def publication_settings_set(
+    *, actor: Any, organisation: Organisation, kinds: Iterable[str], licence: str
+) -> PublicationSettings:
     if actor is not None:
         _require(access.publication_can_configure(actor, organisation))
+    kinds = list(kinds)
     unknown = set(kinds) - set(Kind.values)
     if unknown or licence not in Licence.values:
         raise RuleViolation(_("Choose known kinds and a known licence."))
@@ -48,7 +59,9 @@ def publication_settings_set(*, actor, organisation, kinds, licence) -> Publicat
     return found
 
 
-def publication_current(organisation, kind, source_id) -> Publication | None:
+def publication_current(
+    organisation: Organisation, kind: str, source_id: int
+) -> Publication | None:
     """The latest approved version (withdrawn or not)."""
     return (
         Publication.objects.filter(
@@ -63,7 +76,9 @@ def publication_current(organisation, kind, source_id) -> Publication | None:
 
 
 @transaction.atomic
-def publication_propose(*, actor, organisation, kind, source_id) -> Publication:
+def publication_propose(
+    *, actor: Any, organisation: Organisation, kind: str, source_id: int
+) -> Publication:
     """Freeze the record's public fields as a proposed new version."""
     if actor is not None:
         _require(access.publication_can_propose(actor, organisation))
@@ -97,15 +112,15 @@ def publication_propose(*, actor, organisation, kind, source_id) -> Publication:
     return publication
 
 
-def _pending(publication) -> Publication:
-    locked = Publication.objects.select_for_update().get(pk=publication.pk)
+def _pending(publication: Publication) -> Publication:
+    locked: Publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if locked.status != Publication.Status.PROPOSED:
         raise RuleViolation(_("This proposal was already decided."))
     return locked
 
 
 @transaction.atomic
-def publication_approve(*, actor, publication) -> Publication:
+def publication_approve(*, actor: Any, publication: Publication) -> Publication:
     """Publish a proposal: four eyes, so never by the person who proposed it."""
     if actor is not None:
         _require(access.publication_can_decide(actor, publication.organisation))
@@ -129,7 +144,7 @@ def publication_approve(*, actor, publication) -> Publication:
 
 
 @transaction.atomic
-def publication_reject(*, actor, publication, reason: str) -> Publication:
+def publication_reject(*, actor: Any, publication: Publication, reason: str) -> Publication:
     if actor is not None:
         _require(access.publication_can_decide(actor, publication.organisation))
     if not reason.strip():
@@ -144,7 +159,9 @@ def publication_reject(*, actor, publication, reason: str) -> Publication:
 
 
 @transaction.atomic
-def publication_withdraw(*, actor, organisation, kind, source_id, reason: str) -> Publication:
+def publication_withdraw(
+    *, actor: Any, organisation: Organisation, kind: str, source_id: int, reason: str
+) -> Publication:
     """Take a record off the public side; a notice with the reason and date stays."""
     if actor is not None:
         _require(access.publication_can_decide(actor, organisation))
@@ -160,7 +177,9 @@ def publication_withdraw(*, actor, organisation, kind, source_id, reason: str) -
 
 
 @transaction.atomic
-def publication_publish_now(*, organisation, kind, source_id) -> Publication | None:
+def publication_publish_now(
+    *, organisation: Organisation, kind: str, source_id: int
+) -> Publication | None:
     """Propose and approve at once, as the platform (command line and demo); None when the
     published version is already up to date."""
     current = publication_current(organisation, kind, source_id)

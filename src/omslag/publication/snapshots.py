@@ -234,7 +234,7 @@ def snapshot_diff(old: dict | None, new: dict) -> list[dict]:
 _CAMEL: dict[str, str] = {}
 
 
-def camel_keys(value):
+def camel_keys(value: object) -> object:
     """The snapshot with camelCase keys, for the API (its values are left as they are)."""
     from omslag.common.api.serializers import camel
 

@@ -10,6 +10,7 @@ values) without shipping the schema itself.
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -203,7 +204,7 @@ class TemplateDef:
     # Everything else the file gave at the top (the format's evaluation rules), kept as given.
     extra: dict = field(default_factory=dict)
 
-    def walk(self):
+    def walk(self) -> Iterator[ItemDef]:
         """Every item in document order."""
         stack = list(reversed(self.items))
         while stack:

@@ -9,7 +9,7 @@ the coverage figures.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -98,7 +98,7 @@ def subject_filter(subject) -> dict:
     return {assessment_subject_of(subject).key: subject}
 
 
-def _approved(subject, kind) -> Q:
+def _approved(subject, kind) -> QuerySet[Assessment]:
     return Assessment.objects.filter(
         **subject_filter(subject), kind=kind, status=AssessmentStatus.APPROVED
     )

@@ -2,6 +2,8 @@
 experiment, project or application with their answers, risks and mitigations, and the
 per-organisation gate requirements."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from omslag.common.models import DomainModel
 from omslag.common.subjects import assessment_subject, assessment_subjects
+
+if TYPE_CHECKING:  # the reverse relations, for mypy without django-stubs' plugin
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class TemplateKind(models.TextChoices):
@@ -30,6 +35,9 @@ class TemplateKind(models.TextChoices):
 class AssessmentTemplate(DomainModel):
     """A versioned questionnaire. Once an assessment uses it, it never changes: a new version
     is a new template (unique by urn and version)."""
+
+    items: "RelatedManager[TemplateItem]"
+    assessments: "RelatedManager[Assessment]"
 
     class Source(models.TextChoices):
         OWN = "own", _("omslag's own")
@@ -89,6 +97,8 @@ class ItemType(models.TextChoices):
 class TemplateItem(models.Model):
     """One question, text or group of a template; ``source_id`` is the id in the file."""
 
+    parent_id: int | None
+
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="items")
     source_id = models.CharField(_("id in the file"), max_length=50)
     parent = models.ForeignKey(
@@ -129,6 +139,9 @@ class AssessmentStatus(models.TextChoices):
 class Assessment(DomainModel):
     """An assessment of exactly one experiment, project or application, with the template
     version it was started on."""
+
+    answers: "RelatedManager[Answer]"
+    risks: "RelatedManager[Risk]"
 
     Status = AssessmentStatus
 
@@ -253,6 +266,9 @@ class Answer(DomainModel):
     """The answer to one item; ``repeat`` is the repeat path ("" outside repeatable groups,
     "0", "1.0" inside nested ones), so every repetition has its own answer."""
 
+    # Who deletes it: simple-history reads the person for the deletion's history row from it.
+    _history_user: Any
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="+")
     repeat = models.CharField(_("repeat"), max_length=50, blank=True, default="")
@@ -276,6 +292,8 @@ HIGH_RISK_SCORE = 15
 
 
 class Risk(DomainModel):
+    mitigations: "RelatedManager[Mitigation]"
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
     description = models.TextField(_("description"), max_length=4000)
     likelihood = models.PositiveSmallIntegerField(

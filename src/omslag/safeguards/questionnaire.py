@@ -3,11 +3,16 @@
 score and the outcome. Works on any objects with TemplateItem's attributes."""
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from omslag.common.errors import RuleViolation
+
+if TYPE_CHECKING:
+    from .models import TemplateItem
 
 ANSWERABLE = ("text", "long_text", "single_choice", "multiple_choice", "date", "number", "file")
 MAX_TEXT = 20_000
@@ -37,18 +42,18 @@ def answer_key(source_id: str, instance: str) -> str:
 class Slot:
     """One place an answer can go: an item, in one repetition of its repeatable parents."""
 
-    item: object
+    item: "TemplateItem"
     instance: str
     depth: int
     visible: bool
 
 
 class Questionnaire:
-    def __init__(self, items):
+    def __init__(self, items: Iterable["TemplateItem"]) -> None:
         self.items = sorted(items, key=lambda item: item.order)
         self.by_pk = {item.pk: item for item in self.items}
         self.by_source = {item.source_id: item for item in self.items}
-        self.children: dict = {}
+        self.children: dict[int | None, list[TemplateItem]] = {}
         for item in self.items:
             self.children.setdefault(item.parent_id, []).append(item)
         self.top = self.children.get(None, [])
@@ -89,7 +94,7 @@ class Questionnaire:
 
     # --- walking with conditions ---------------------------------------------------------
 
-    def slots(self, answers: dict, counts: dict, step: int | None = None):
+    def slots(self, answers: dict, counts: dict, step: int | None = None) -> Iterator[Slot]:
         """Every (item, instance) in document order with whether it is shown."""
         roots = self.top if step is None else self.top[step - 1 : step]
         for root in roots:
@@ -152,7 +157,9 @@ class Questionnaire:
             return found
         return [option["value"] for option in item.options]
 
-    def clean_value(self, item, value, answers: dict, *, from_form: bool = False):
+    def clean_value(
+        self, item: "TemplateItem", value: Any, answers: dict, *, from_form: bool = False
+    ) -> Any:
         """The value to store for ``item``, or RuleViolation with the reason. None clears."""
         label = item.label[:60]
         if item.type not in ANSWERABLE:
@@ -227,7 +234,7 @@ class Questionnaire:
                     total += int(option.get("score") or 0)
         return total
 
-    def missing_required(self, answers: dict, counts: dict) -> list:
+    def missing_required(self, answers: dict, counts: dict) -> list[Slot]:
         return [
             slot
             for slot in self.slots(answers, counts)

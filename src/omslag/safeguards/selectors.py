@@ -2,41 +2,50 @@
 aggregated in the database (one query per kind of subject)."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from omslag.common.subjects import assessment_subject, assessment_subjects
+from omslag.organisations.models import Organisation
 
 from .gates import (
     DPIA_REQUIRED,
     Need,
+    Requirement,
     When,
     open_high_risks,
     requirements_by_organisation,
     requirements_for,
+    uses_defaults,
 )
 from .models import (
     Assessment,
     AssessmentStatus,
     AssessmentTemplate,
     Mitigation,
+    Risk,
+    TemplateItem,
     TemplateKind,
 )
 
 
-def template_list():
+def template_list() -> QuerySet[AssessmentTemplate]:
     return AssessmentTemplate.objects.annotate(item_count=Count("items")).order_by(
         "kind", "name", "-created_at"
     )
 
 
-def template_items(template):
+def template_items(template: AssessmentTemplate) -> list[TemplateItem]:
     return list(template.items.all())
 
 
-def assessment_list(organisation, *, status: str = "", kind: str = ""):
+def assessment_list(
+    organisation: Organisation, *, status: str = "", kind: str = ""
+) -> QuerySet[Assessment]:
     queryset = Assessment.objects.filter(organisation=organisation).select_related(
         "template", "experiment", "project", "application", "author"
     )
@@ -47,13 +56,14 @@ def assessment_list(organisation, *, status: str = "", kind: str = ""):
     return queryset.order_by("-updated_at")
 
 
-def assessments_of(subject):
+def assessments_of(subject: Any) -> QuerySet[Assessment]:
+    """The assessments of a record of any registered kind of subject."""
     from .gates import subject_filter
 
     return Assessment.objects.filter(**subject_filter(subject)).select_related("template")
 
 
-def risks_of(assessment):
+def risks_of(assessment: Assessment) -> QuerySet[Risk]:
     return assessment.risks.prefetch_related("mitigations").order_by("-score", "pk")
 
 
@@ -62,7 +72,7 @@ class SubjectCoverage:
     subject: str
     total: int
     covered: int
-    missing: list = field(default_factory=list)  # (pk, name) of the first uncovered ones
+    missing: list[tuple[int, str]] = field(default_factory=list)  # the first uncovered ones
 
     @property
     def share(self) -> float | None:
@@ -89,12 +99,18 @@ class Coverage:
         return round(100 * self.covered / self.total, 1) if self.total else None
 
 
-def _subject_queryset(subject_type, organisation, organisation_ids=None):
+def _subject_queryset(
+    subject_type: str, organisation: Organisation, organisation_ids: list[int] | None = None
+) -> QuerySet[Any]:
     ids = [organisation.pk] if organisation_ids is None else organisation_ids
-    return assessment_subject(subject_type).live(ids)
+    subject = assessment_subject(subject_type)
+    if subject is None:
+        raise LookupError(f"No kind of subject {subject_type!r} is registered.")
+    queryset: QuerySet[Any] = subject.live(ids)
+    return queryset
 
 
-def _approved_exists(subject_type, kind, **extra):
+def _approved_exists(subject_type: str, kind: str, **extra: Any) -> Exists:
     return Exists(
         Assessment.objects.filter(
             **{subject_type: OuterRef("pk")},
@@ -105,7 +121,7 @@ def _approved_exists(subject_type, kind, **extra):
     )
 
 
-def _when_q(subject_type, when) -> Q | None:
+def _when_q(subject_type: str, when: str) -> Q | None:
     """The condition as a filter, or None when it never holds for this kind of subject."""
     if when == When.ALWAYS:
         return Q()
@@ -122,11 +138,11 @@ def _when_q(subject_type, when) -> Q | None:
     return None
 
 
-def uncovered_filter(subject_type, requirements) -> Q | None:
+def uncovered_filter(subject_type: str, requirements: Iterable[Requirement]) -> Q | None:
     """Subjects that lack at least one approved assessment their rules require (at any
     stage: coverage shows what is still to do, not only what the next gate needs)."""
-    missing = None
-    seen = set()
+    missing: Q | None = None
+    seen: set[tuple[str, str]] = set()
     for requirement in requirements:
         if requirement.subject != subject_type or requirement.need != Need.ASSESSMENT:
             continue
@@ -142,10 +158,12 @@ def uncovered_filter(subject_type, requirements) -> Q | None:
     return missing
 
 
-def _uncovered_in_groups(subject_type, groups, *, single: bool) -> Q | None:
+def _uncovered_in_groups(
+    subject_type: str, groups: dict[frozenset[Requirement], list[int]], *, single: bool
+) -> Q | None:
     """One filter for subjects lacking an approved assessment their own organisation's rules
     require: per group of organisations with the same rules, its uncovered filter."""
-    combined = None
+    combined: Q | None = None
     for rules, organisation_ids in groups.items():
         lacking = uncovered_filter(subject_type, sorted(rules, key=repr))
         if lacking is None:
@@ -157,7 +175,11 @@ def _uncovered_in_groups(subject_type, groups, *, single: bool) -> Q | None:
 
 
 def coverage_for(
-    organisation, *, missing_limit: int = 20, organisation_ids=None, today=None
+    organisation: Organisation,
+    *,
+    missing_limit: int = 20,
+    organisation_ids: list[int] | None = None,
+    today: datetime.date | None = None,
 ) -> Coverage:
     """Per kind of subject: how many have every approved assessment their rules require;
     plus the open high risks and overdue mitigations of the organisation.
@@ -165,12 +187,12 @@ def coverage_for(
     With ``organisation_ids`` (the board dashboard's scope, e.g. a ministry and its agencies)
     the subjects, risks and mitigations of all those organisations count, each subject measured
     against the rules of its own organisation (its own, or the defaults)."""
-    groups = (
+    groups: dict[frozenset[Requirement], list[int]] = (
         {frozenset(requirements_for(organisation)): [organisation.pk]}
         if organisation_ids is None
         else requirements_by_organisation(organisation_ids)
     )
-    subjects = []
+    subjects: list[SubjectCoverage] = []
     for subject in assessment_subjects():
         subject_type = subject.key
         queryset = _subject_queryset(subject_type, organisation, organisation_ids)
@@ -192,7 +214,7 @@ def coverage_for(
             )
         )
     today = today or timezone.localdate()
-    scope = (
+    scope: dict[str, Any] = (
         {"organisation": organisation}
         if organisation_ids is None
         else {"organisation_id__in": organisation_ids}
@@ -201,12 +223,14 @@ def coverage_for(
         subjects=subjects,
         open_high_risks=open_high_risks(scope).count(),
         overdue_mitigations=overdue_mitigations(organisation, today, organisation_ids).count(),
-        uses_defaults=not organisation.gate_requirements.exists(),
+        uses_defaults=uses_defaults(organisation),
     )
 
 
-def overdue_mitigations(organisation, today: datetime.date, organisation_ids=None):
-    scope = (
+def overdue_mitigations(
+    organisation: Organisation, today: datetime.date, organisation_ids: list[int] | None = None
+) -> QuerySet[Mitigation]:
+    scope: dict[str, Any] = (
         {"risk__assessment__organisation": organisation}
         if organisation_ids is None
         else {"risk__assessment__organisation_id__in": organisation_ids}
@@ -219,7 +243,7 @@ def overdue_mitigations(organisation, today: datetime.date, organisation_ids=Non
     ).exclude(status__in=[Mitigation.Status.IMPLEMENTED, Mitigation.Status.APPROVED])
 
 
-def subject_choices(organisation) -> list:
+def subject_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str, str]]]]:
     """The records of ``organisation`` an assessment can be about, grouped by kind for a
     choice field (value ``kind:id``); the kinds come from the apps' registrations."""
     return [

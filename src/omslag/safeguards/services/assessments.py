@@ -1,6 +1,9 @@
 """Writes of assessments: create, answer (step by step), submit, review, risks and
 mitigations, and an organisation's gate requirements."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +13,7 @@ from omslag.common.history import save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.subjects import assessment_subject_of
+from omslag.organisations.models import Organisation
 
 from ..models import (
     Answer,
@@ -23,6 +27,8 @@ from ..models import (
 from ..questionnaire import AnswerInvalid, Questionnaire, answer_key, outcome_for
 
 ANSWER_STEP_ALL = None
+# The answers of an assessment: (item source id, repeat path) -> the stored JSON value.
+Answers = dict[tuple[str, str], Any]
 RISK_FIELDS = ("description", "likelihood", "impact", "owner")
 MITIGATION_FIELDS = ("description", "owner", "due_date", "status")
 
@@ -31,7 +37,7 @@ def questionnaire_of(template: AssessmentTemplate) -> Questionnaire:
     return Questionnaire(list(template.items.all()))
 
 
-def stored_answers(assessment) -> dict:
+def stored_answers(assessment: Assessment) -> Answers:
     return {
         (source_id, instance): value
         for source_id, instance, value in assessment.answers.values_list(
@@ -41,7 +47,9 @@ def stored_answers(assessment) -> dict:
 
 
 @transaction.atomic
-def assessment_create(*, actor, template, subject, title: str = "") -> Assessment:
+def assessment_create(
+    *, actor: Any, template: AssessmentTemplate, subject: Any, title: str = ""
+) -> Assessment:
     """Start an assessment of an experiment, project or application on ``template``."""
     assessment = Assessment(
         organisation=subject.organisation,
@@ -55,7 +63,7 @@ def assessment_create(*, actor, template, subject, title: str = "") -> Assessmen
     return assessment
 
 
-def _recompute(assessment, questionnaire, answers) -> None:
+def _recompute(assessment: Assessment, questionnaire: Questionnaire, answers: Answers) -> None:
     visible = questionnaire.visible_answers(answers, assessment.repeat_counts)
     assessment.score = questionnaire.score(visible)
     rule = outcome_for(assessment.score, assessment.template.outcome_rules)
@@ -66,11 +74,11 @@ def _recompute(assessment, questionnaire, answers) -> None:
 @transaction.atomic
 def assessment_answers_save(
     *,
-    actor,
-    assessment,
-    answers: list[dict],
-    expected_version=None,
-    step=ANSWER_STEP_ALL,
+    actor: Any,
+    assessment: Assessment,
+    answers: Sequence[dict[str, Any]],
+    expected_version: int | None = None,
+    step: int | None = ANSWER_STEP_ALL,
     from_form: bool = False,
 ) -> Assessment:
     """Save answers ``[{item, repeat, value}]`` (item is the source id), all or none.
@@ -81,7 +89,7 @@ def assessment_answers_save(
     """
     questionnaire = questionnaire_of(assessment.template)
     current = stored_answers(assessment)
-    incoming: dict = {}
+    incoming: Answers = {}
     problems: dict[str, str] = {}
     for index, entry in enumerate(answers):
         source_id = str(entry.get("item", ""))
@@ -125,7 +133,13 @@ def assessment_answers_save(
     return assessment
 
 
-def _answers_store(actor, assessment, questionnaire, current, wanted) -> None:
+def _answers_store(
+    actor: Any,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    current: Answers,
+    wanted: Answers,
+) -> None:
     stale = [key for key in current if key not in wanted]
     if stale:
         for answer in assessment.answers.select_related("item"):
@@ -134,21 +148,23 @@ def _answers_store(actor, assessment, questionnaire, current, wanted) -> None:
                 answer.delete()
     existing = {(a.item.source_id, a.repeat): a for a in assessment.answers.select_related("item")}
     for (source_id, instance), value in wanted.items():
-        answer = existing.get((source_id, instance))
-        if answer is not None and answer.value == value:
+        stored = existing.get((source_id, instance))
+        if stored is not None and stored.value == value:
             continue
-        if answer is None:
-            answer = Answer(
+        if stored is None:
+            stored = Answer(
                 assessment=assessment, item=questionnaire.by_source[source_id], repeat=instance
             )
         else:
-            answer.version += 1
-        answer.value = value
-        save_with_history(answer, actor=actor)
+            stored.version += 1
+        stored.value = value
+        save_with_history(stored, actor=actor)
 
 
 @transaction.atomic
-def assessment_add_instance(*, actor, assessment, item_source_id: str, parent_instance: str):
+def assessment_add_instance(
+    *, actor: Any, assessment: Assessment, item_source_id: str, parent_instance: str
+) -> Assessment:
     """One more repetition of a repeatable item ('add another')."""
     questionnaire = questionnaire_of(assessment.template)
     item = questionnaire.by_source.get(item_source_id)
@@ -165,7 +181,14 @@ def assessment_add_instance(*, actor, assessment, item_source_id: str, parent_in
     return assessment
 
 
-def _status_change(assessment, *, actor, expected_version, to_status, reason) -> Assessment:
+def _status_change(
+    assessment: Assessment,
+    *,
+    actor: Any,
+    expected_version: int | None,
+    to_status: str,
+    reason: str,
+) -> Assessment:
     if expected_version is not None:
         version_claim(assessment, expected_version)
     assessment.status = to_status
@@ -174,7 +197,9 @@ def _status_change(assessment, *, actor, expected_version, to_status, reason) ->
 
 
 @transaction.atomic
-def assessment_submit(*, actor, assessment, expected_version=None) -> Assessment:
+def assessment_submit(
+    *, actor: Any, assessment: Assessment, expected_version: int | None = None
+) -> Assessment:
     """Send for review; every shown required question must have an answer."""
     questionnaire = questionnaire_of(assessment.template)
     answers = stored_answers(assessment)
@@ -195,7 +220,15 @@ def assessment_submit(*, actor, assessment, expected_version=None) -> Assessment
     )
 
 
-def _review(assessment, *, actor, expected_version, to_status, note, reason) -> Assessment:
+def _review(
+    assessment: Assessment,
+    *,
+    actor: Any,
+    expected_version: int | None,
+    to_status: str,
+    note: str,
+    reason: str,
+) -> Assessment:
     if assessment.status != AssessmentStatus.IN_REVIEW:
         raise RuleViolation(_("Only an assessment in review can be approved or rejected."))
     assessment.reviewed_by = actor
@@ -211,7 +244,9 @@ def _review(assessment, *, actor, expected_version, to_status, note, reason) -> 
 
 
 @transaction.atomic
-def assessment_approve(*, actor, assessment, note: str = "", expected_version=None):
+def assessment_approve(
+    *, actor: Any, assessment: Assessment, note: str = "", expected_version: int | None = None
+) -> Assessment:
     """Sign-off by a safeguard officer who is not the author."""
     return _review(
         assessment,
@@ -224,7 +259,9 @@ def assessment_approve(*, actor, assessment, note: str = "", expected_version=No
 
 
 @transaction.atomic
-def assessment_reject(*, actor, assessment, note: str = "", expected_version=None):
+def assessment_reject(
+    *, actor: Any, assessment: Assessment, note: str = "", expected_version: int | None = None
+) -> Assessment:
     if not note.strip():
         raise RuleViolation(_("Say why the assessment is rejected, so the author can act on it."))
     return _review(
@@ -240,13 +277,13 @@ def assessment_reject(*, actor, assessment, note: str = "", expected_version=Non
 # --- risks and mitigations ---------------------------------------------------------------
 
 
-def _risk_score(risk) -> None:
+def _risk_score(risk: Risk) -> None:
     if isinstance(risk.likelihood, int) and isinstance(risk.impact, int):
         risk.score = risk.likelihood * risk.impact
 
 
 @transaction.atomic
-def risk_create(*, actor, assessment, **fields) -> Risk:
+def risk_create(*, actor: Any, assessment: Assessment, **fields: Any) -> Risk:
     fields_check(fields, RISK_FIELDS)
     risk = Risk(assessment=assessment, **fields)
     _risk_score(risk)
@@ -255,7 +292,9 @@ def risk_create(*, actor, assessment, **fields) -> Risk:
 
 
 @transaction.atomic
-def risk_update(*, actor, risk, expected_version=None, **changes) -> Risk:
+def risk_update(
+    *, actor: Any, risk: Risk, expected_version: int | None = None, **changes: Any
+) -> Risk:
     fields_check(changes, RISK_FIELDS)
     if expected_version is not None:
         version_claim(risk, expected_version)
@@ -267,7 +306,7 @@ def risk_update(*, actor, risk, expected_version=None, **changes) -> Risk:
 
 
 @transaction.atomic
-def risk_delete(*, actor, risk, expected_version=None) -> None:
+def risk_delete(*, actor: Any, risk: Risk, expected_version: int | None = None) -> None:
     if expected_version is not None:
         version_claim(risk, expected_version)
     risk.deleted_at = timezone.now()
@@ -275,7 +314,7 @@ def risk_delete(*, actor, risk, expected_version=None) -> None:
 
 
 @transaction.atomic
-def mitigation_create(*, actor, risk, **fields) -> Mitigation:
+def mitigation_create(*, actor: Any, risk: Risk, **fields: Any) -> Mitigation:
     fields_check(fields, MITIGATION_FIELDS)
     mitigation = Mitigation(risk=risk, **fields)
     save_with_history(mitigation, actor=actor, reason=_("mitigation added"))
@@ -283,7 +322,9 @@ def mitigation_create(*, actor, risk, **fields) -> Mitigation:
 
 
 @transaction.atomic
-def mitigation_update(*, actor, mitigation, expected_version=None, **changes) -> Mitigation:
+def mitigation_update(
+    *, actor: Any, mitigation: Mitigation, expected_version: int | None = None, **changes: Any
+) -> Mitigation:
     fields_check(changes, MITIGATION_FIELDS)
     if expected_version is not None:
         version_claim(mitigation, expected_version)
@@ -297,7 +338,9 @@ def mitigation_update(*, actor, mitigation, expected_version=None, **changes) ->
 
 
 @transaction.atomic
-def gate_requirements_save(*, actor, organisation, rules: list[dict]) -> list[GateRequirement]:
+def gate_requirements_save(
+    *, actor: Any, organisation: Organisation, rules: list[dict[str, Any]]
+) -> list[GateRequirement]:
     """Replace the organisation's requirements by ``rules`` (dicts of the model's fields);
     an empty list returns the organisation to the defaults."""
     now = timezone.now()

@@ -3,6 +3,7 @@ template that assessments use never changes; the same urn and version with other
 refused (a new version is a new template)."""
 
 from pathlib import Path
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,14 +11,14 @@ from django.utils.translation import gettext as _
 from omslag.common.errors import RuleViolation
 from omslag.common.history import save_with_history
 
-from ..definitions import PARSERS, TemplateDef, TemplateFileInvalid, read_yaml
+from ..definitions import PARSERS, ItemDef, TemplateDef, TemplateFileInvalid, read_yaml
 from ..models import AssessmentTemplate, TemplateItem
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
 @transaction.atomic
-def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate, str]:
+def template_save(*, actor: Any, definition: TemplateDef) -> tuple[AssessmentTemplate, str]:
     """Create or refresh the template; returns it and what happened (created, updated,
     unchanged)."""
     digest = definition.content_hash()
@@ -56,11 +57,11 @@ def template_save(*, actor, definition: TemplateDef) -> tuple[AssessmentTemplate
     return template, happened
 
 
-def _items_create(template, definition: TemplateDef) -> None:
+def _items_create(template: AssessmentTemplate, definition: TemplateDef) -> None:
     """Insert the items level by level (one INSERT per depth), so a parent always has its
     primary key before its children are written."""
     order = {id(item): index for index, item in enumerate(definition.walk(), start=1)}
-    level = [(item, None) for item in definition.items]
+    level: list[tuple[ItemDef, TemplateItem | None]] = [(item, None) for item in definition.items]
     while level:
         records = TemplateItem.objects.bulk_create(
             [
@@ -90,7 +91,9 @@ def _items_create(template, definition: TemplateDef) -> None:
         ]
 
 
-def template_import_file(*, actor, stream, fmt: str, dry_run: bool = False):
+def template_import_file(
+    *, actor: Any, stream: IO[str] | IO[bytes], fmt: str, dry_run: bool = False
+) -> tuple[AssessmentTemplate, str, int]:
     """Parse and store one questionnaire file; TemplateFileInvalid lists every problem."""
     parser = PARSERS.get(fmt)
     if parser is None:
@@ -107,7 +110,7 @@ def template_import_file(*, actor, stream, fmt: str, dry_run: bool = False):
     return template, happened, count
 
 
-def own_templates_load(*, actor=None) -> list[tuple[AssessmentTemplate, str]]:
+def own_templates_load(*, actor: Any = None) -> list[tuple[AssessmentTemplate, str]]:
     """Load every file in content/ (idempotent: unchanged files change nothing)."""
     results = []
     for path in sorted(CONTENT_DIR.glob("*.yaml")):
