@@ -8,6 +8,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
+from omslag.common.subjects import assessment_subjects_changed
 
 from .figures import figures_inputs_changed
 from .models import Application, Dependency, Scenario, ScenarioChange, SpendLine, SpendTarget
@@ -66,6 +67,7 @@ def application_create(*, actor, organisation, **fields) -> Application:
     application = Application(organisation=organisation, **fields)
     save_with_history(application, actor=actor)
     figures_inputs_changed(organisation, legacy=True)
+    assessment_subjects_changed([organisation.pk])  # applications are assessment subjects
     return application
 
 
@@ -87,6 +89,9 @@ def application_delete(*, actor, application, expected_version=None) -> None:
     """Soft delete; its dependencies in both directions go with it."""
     record_soft_delete(application, actor=actor, expected_version=expected_version)
     figures_inputs_changed(application.organisation, legacy=True)
+    assessment_subjects_changed(
+        [application.organisation.pk]
+    )  # applications are assessment subjects
     for dependency in Dependency.objects.filter(
         application=application
     ) | Dependency.objects.filter(depends_on=application):
@@ -96,6 +101,7 @@ def application_delete(*, actor, application, expected_version=None) -> None:
 @transaction.atomic
 def application_restore(*, actor, record, history_id: int) -> Application:
     figures_inputs_changed(record.organisation, legacy=True)
+    assessment_subjects_changed([record.organisation.pk])  # applications are assessment subjects
     return restore_fields(
         actor=actor, record=record, history_id=history_id, fields=APPLICATION_FIELDS
     )

@@ -23,6 +23,7 @@ from omslag.common.history import (
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
+from omslag.common.subjects import assessment_subjects_changed
 
 from . import rates, stored, tasks
 from .figures import choose_figure_reports, figures_reports, snapshots
@@ -194,6 +195,7 @@ def projects_changed(organisation_ids) -> None:
         PortfolioForecastStored.objects.filter(stored.forecasts_affected(organisation_ids))
     )
     refresh_on_commit(tasks.project_stored_figures_refresh, organisation_ids)
+    assessment_subjects_changed(organisation_ids)  # projects are assessment subjects
 
 
 # --- projects ------------------------------------------------------------------------------

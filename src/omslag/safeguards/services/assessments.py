@@ -11,6 +11,7 @@ from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.subjects import assessment_subject_of
 
+from ..coverage_stored import coverage_changed
 from ..models import (
     Answer,
     Assessment,
@@ -52,6 +53,7 @@ def assessment_create(*, actor, template, subject, title: str = "") -> Assessmen
         **{assessment_subject_of(subject).key: subject},
     )
     save_with_history(assessment, actor=actor, reason=_("started"))
+    coverage_changed([assessment.organisation_id])
     return assessment
 
 
@@ -122,6 +124,7 @@ def assessment_answers_save(
     _answers_store(actor, assessment, questionnaire, current, visible)
     _recompute(assessment, questionnaire, visible)
     save_with_history(assessment, actor=actor, reason=_("answers saved"))
+    coverage_changed([assessment.organisation_id])  # the outcome may have changed
     return assessment
 
 
@@ -170,6 +173,7 @@ def _status_change(assessment, *, actor, expected_version, to_status, reason) ->
         version_claim(assessment, expected_version)
     assessment.status = to_status
     save_with_history(assessment, actor=actor, reason=reason)
+    coverage_changed([assessment.organisation_id])
     return assessment
 
 
@@ -251,6 +255,7 @@ def risk_create(*, actor, assessment, **fields) -> Risk:
     risk = Risk(assessment=assessment, **fields)
     _risk_score(risk)
     save_with_history(risk, actor=actor, reason=_("risk added"))
+    coverage_changed([assessment.organisation_id])
     return risk
 
 
@@ -263,6 +268,7 @@ def risk_update(*, actor, risk, expected_version=None, **changes) -> Risk:
         setattr(risk, name, value)
     _risk_score(risk)
     save_with_history(risk, actor=actor)
+    coverage_changed([risk.assessment.organisation_id])
     return risk
 
 
@@ -272,6 +278,7 @@ def risk_delete(*, actor, risk, expected_version=None) -> None:
         version_claim(risk, expected_version)
     risk.deleted_at = timezone.now()
     save_with_history(risk, actor=actor, reason=_("deleted"))
+    coverage_changed([risk.assessment.organisation_id])
 
 
 @transaction.atomic
@@ -279,6 +286,7 @@ def mitigation_create(*, actor, risk, **fields) -> Mitigation:
     fields_check(fields, MITIGATION_FIELDS)
     mitigation = Mitigation(risk=risk, **fields)
     save_with_history(mitigation, actor=actor, reason=_("mitigation added"))
+    coverage_changed([risk.assessment.organisation_id])
     return mitigation
 
 
@@ -290,6 +298,7 @@ def mitigation_update(*, actor, mitigation, expected_version=None, **changes) ->
     for name, value in changes.items():
         setattr(mitigation, name, value)
     save_with_history(mitigation, actor=actor)
+    coverage_changed([mitigation.risk.assessment.organisation_id])
     return mitigation
 
 
@@ -310,4 +319,5 @@ def gate_requirements_save(*, actor, organisation, rules: list[dict]) -> list[Ga
         requirement = GateRequirement(organisation=organisation, **rule)
         save_with_history(requirement, actor=actor, reason=_("gate requirement set"))
         saved.append(requirement)
+    coverage_changed([organisation.pk])
     return saved
