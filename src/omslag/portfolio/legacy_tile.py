@@ -185,7 +185,7 @@ def legacy_tile(organisation_ids, as_of: dt.date) -> LegacyTile:
         if missing:
             times.append(timezone.now())
         tile.computed_at = min(times)
-        tile.pending = any(row.pending for row in stored)
+        tile.pending = any(row.pending for row in stored if row.computed_at)
     return tile
 
 

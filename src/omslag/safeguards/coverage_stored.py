@@ -128,7 +128,9 @@ def coverage_stored(organisation_ids, as_of: dt.date) -> CoverageStored:
         rows.update(computed)
         times.append(started)
     return CoverageStored(
-        _coverage_from(rows.values()), min(times), any(row.pending for row in stored)
+        _coverage_from(rows.values()),
+        min(times),
+        any(row.pending for row in stored if row.computed_at),
     )
 
 

@@ -5,27 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_organisation_two_factor_for_admins'),
-        ('safeguards', '0003_assessment_list_indexes'),
+        ("organisations", "0003_organisation_two_factor_for_admins"),
+        ("safeguards", "0003_assessment_list_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoverageFigures',
+            name="CoverageFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inputs_version', models.PositiveBigIntegerField(default=1, help_text='Raised by every write to the inputs.', verbose_name='version of the inputs')),
-                ('computed_version', models.PositiveBigIntegerField(default=0, help_text="The inputs' version the figure is of.", verbose_name='version computed')),
-                ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='computed at')),
-                ('day', models.DateField()),
-                ('figures', models.JSONField(default=dict)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "inputs_version",
+                    models.PositiveBigIntegerField(
+                        default=1,
+                        help_text="Raised by every write to the inputs.",
+                        verbose_name="version of the inputs",
+                    ),
+                ),
+                (
+                    "computed_version",
+                    models.PositiveBigIntegerField(
+                        default=0,
+                        help_text="The inputs' version the figure is of.",
+                        verbose_name="version computed",
+                    ),
+                ),
+                (
+                    "computed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="computed at"),
+                ),
+                ("day", models.DateField()),
+                ("figures", models.JSONField(default=dict)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stored safeguard figures of the board dashboard',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'day'), name='coverage_figures_unique_day')],
+                "verbose_name": "stored safeguard figures of the board dashboard",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "day"), name="coverage_figures_unique_day"
+                    )
+                ],
             },
         ),
     ]
