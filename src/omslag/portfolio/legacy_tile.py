@@ -20,11 +20,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from omslag.analysis.projects.figures import add_months
-from omslag.common.stored_figures import (
-    stored_figure_behind,
-    stored_figure_save,
-    stored_figures_mark_changed,
-)
+from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
 
 from .models import Application, LegacyTileFigures, SpendLine
 
@@ -140,52 +136,16 @@ def _tile_from(rows: dict[int, dict], as_of: dt.date) -> LegacyTile:
     return tile
 
 
-def _store_missing(missing: list[int], day: dt.date) -> dict[int, dict]:
-    """Compute and store today's rows of organisations that have none (or one never
-    computed: made by a write a moment ago, which its refresh will bring up to date)."""
-    started = timezone.now()
-    computed = _compute_many(missing, day)
-    LegacyTileFigures.objects.bulk_create(
-        [
-            LegacyTileFigures(
-                organisation_id=pk,
-                day=day,
-                figures=figures,
-                inputs_version=1,
-                computed_version=1,
-                computed_at=started,
-            )
-            for pk, figures in computed.items()
-        ],
-        ignore_conflicts=True,  # a write made it meanwhile: it stays pending, its task follows
-    )
-    return computed
-
-
 def legacy_tile(organisation_ids, as_of: dt.date) -> LegacyTile:
     """The legacy figures over ``organisation_ids`` as of ``as_of``: today's from the stored
     rows (a fixed number of queries, whatever the number of organisations), an earlier date's
     computed now from the register."""
     ids = sorted(set(organisation_ids))
-    today = timezone.localdate()
-    if as_of != today:
-        tile = _tile_from(_compute_many(ids, as_of), as_of)
-    else:
-        stored = list(
-            LegacyTileFigures.objects.filter(organisation_id__in=ids, day=today).only(
-                "organisation_id", "figures", "inputs_version", "computed_version", "computed_at"
-            )
-        )
-        rows = {row.organisation_id: row.figures for row in stored if row.computed_at}
-        missing = [pk for pk in ids if pk not in rows]
-        if missing:
-            rows.update(_store_missing(missing, today))
-        tile = _tile_from(rows, as_of)
-        times = [row.computed_at for row in stored if row.computed_at]
-        if missing:
-            times.append(timezone.now())
-        tile.computed_at = min(times)
-        tile.pending = any(row.pending for row in stored if row.computed_at)
+    if as_of != timezone.localdate():
+        return _tile_from(_compute_many(ids, as_of), as_of)
+    rows = day_rows_read(LegacyTileFigures, ids, as_of, _compute_many)
+    tile = _tile_from(rows.figures, as_of)
+    tile.computed_at, tile.pending = rows.computed_at, rows.pending
     return tile
 
 
@@ -193,28 +153,10 @@ def legacy_tile(organisation_ids, as_of: dt.date) -> LegacyTile:
 
 
 def legacy_tile_mark_changed(organisation_id: int) -> None:
-    """The organisation's applications or spend changed: its stored rows are behind (today's
-    is made, not yet computed, when missing, so that a first computation running meanwhile
-    cannot store figures without this change as current)."""
-    LegacyTileFigures.objects.bulk_create(
-        [LegacyTileFigures(organisation_id=organisation_id, day=timezone.localdate())],
-        ignore_conflicts=True,
-    )
-    stored_figures_mark_changed(LegacyTileFigures.objects.filter(organisation_id=organisation_id))
+    """The organisation's applications or spend changed: its stored rows are behind."""
+    day_rows_mark_changed(LegacyTileFigures, [organisation_id])
 
 
 def legacy_tile_refresh(organisation_id: int, changed_at: str | None = None) -> bool:
-    """Recompute the organisation's row of today when it is behind its inputs; rows of
-    earlier days are no longer read and go. Whether it recomputed."""
-    today = timezone.localdate()
-    LegacyTileFigures.objects.filter(organisation_id=organisation_id, day__lt=today).delete()
-    row = LegacyTileFigures.objects.filter(organisation_id=organisation_id, day=today).first()
-    if row is None or not stored_figure_behind(row, changed_at):
-        return False
-    key = {"organisation_id": organisation_id, "day": today}
-    stored_figure_save(
-        LegacyTileFigures,
-        key,
-        lambda: {"figures": _compute_many([organisation_id], today)[organisation_id]},
-    )
-    return True
+    """Recompute the organisation's row of today when it is behind; whether it did."""
+    return day_row_refresh(LegacyTileFigures, organisation_id, _compute_many, changed_at)

@@ -19,12 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from omslag.common.stored_figures import (
-    refresh_enqueue_coalesced,
-    stored_figure_behind,
-    stored_figure_save,
-    stored_figures_mark_changed,
-)
+from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
+from omslag.common.stored_figures import refresh_enqueue_coalesced
 from omslag.common.subjects import assessment_subjects
 
 from .gates import open_high_risks, requirements_by_organisation
@@ -96,41 +92,11 @@ def coverage_stored(organisation_ids, as_of: dt.date) -> CoverageStored:
     """The safeguard figures over ``organisation_ids`` as of ``as_of``: today's from the
     stored rows, an earlier date's computed now."""
     ids = sorted(set(organisation_ids))
-    today = timezone.localdate()
-    if as_of != today:
-        return CoverageStored(_coverage_from(_compute_many(ids, as_of).values()), None, False)
-    stored = list(
-        CoverageFigures.objects.filter(organisation_id__in=ids, day=today).only(
-            "organisation_id", "figures", "inputs_version", "computed_version", "computed_at"
-        )
-    )
-    rows = {row.organisation_id: row.figures for row in stored if row.computed_at}
-    times = [row.computed_at for row in stored if row.computed_at]
-    missing = [pk for pk in ids if pk not in rows]
-    if missing:
-        started = timezone.now()
-        computed = _compute_many(missing, today)
-        CoverageFigures.objects.bulk_create(
-            [
-                CoverageFigures(
-                    organisation_id=pk,
-                    day=today,
-                    figures=figures,
-                    inputs_version=1,
-                    computed_version=1,
-                    computed_at=started,
-                )
-                for pk, figures in computed.items()
-            ],
-            # A write made the row meanwhile: it stays pending, and its refresh follows.
-            ignore_conflicts=True,
-        )
-        rows.update(computed)
-        times.append(started)
+    if as_of != timezone.localdate():
+        return CoverageStored(_coverage_from(list(_compute_many(ids, as_of).values())), None, False)
+    rows = day_rows_read(CoverageFigures, ids, as_of, _compute_many)
     return CoverageStored(
-        _coverage_from(rows.values()),
-        min(times),
-        any(row.pending for row in stored if row.computed_at),
+        _coverage_from(list(rows.figures.values())), rows.computed_at, rows.pending
     )
 
 
@@ -176,12 +142,7 @@ def coverage_changed(organisation_ids) -> None:
         ids -= registered.organisation_ids
     if not ids:
         return
-    today = timezone.localdate()
-    CoverageFigures.objects.bulk_create(
-        [CoverageFigures(organisation_id=pk, day=today) for pk in sorted(ids)],
-        ignore_conflicts=True,
-    )
-    stored_figures_mark_changed(CoverageFigures.objects.filter(organisation_id__in=ids))
+    day_rows_mark_changed(CoverageFigures, ids)
     if registered is not None:
         registered.organisation_ids |= ids
     else:
@@ -190,19 +151,9 @@ def coverage_changed(organisation_ids) -> None:
 
 def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[int]:
     """Recompute today's rows of these organisations that are behind their inputs (or older
-    than the write that committed at ``changed_at``); rows of earlier days go. The ids
-    recomputed."""
-    today = timezone.localdate()
-    CoverageFigures.objects.filter(organisation_id__in=organisation_ids, day__lt=today).delete()
-    refreshed = []
-    for row in CoverageFigures.objects.filter(organisation_id__in=organisation_ids, day=today):
-        if not stored_figure_behind(row, changed_at):
-            continue
-        pk = row.organisation_id
-        stored_figure_save(
-            CoverageFigures,
-            {"organisation_id": pk, "day": today},
-            lambda pk=pk: {"figures": _compute_many([pk], today)[pk]},
-        )
-        refreshed.append(pk)
-    return refreshed
+    than the write that committed at ``changed_at``); the ids recomputed."""
+    return [
+        pk
+        for pk in organisation_ids
+        if day_row_refresh(CoverageFigures, pk, _compute_many, changed_at)
+    ]
