@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from omslag.exchange import services as exchange
+from omslag.organisations.models import Organisation
 from omslag.portfolio import figures, selectors, services
 from omslag.portfolio.figures import portfolio_figures_refresh
+from omslag.portfolio.legacy_tile import legacy_tile
 from omslag.portfolio.models import (
     Application,
     Dependency,
@@ -28,6 +30,8 @@ from omslag.portfolio.models import (
     SpendLine,
     SpendTarget,
 )
+from omslag.safeguards.coverage_stored import coverage_stored
+from omslag.safeguards.selectors import coverage_for
 
 from ..factories import member
 from .factories import application, spend
@@ -50,8 +54,18 @@ def no_worker():
 def run_queued(backend) -> None:
     """The worker catches up: every queued refresh runs once."""
     for result in list(backend.results):
-        portfolio_figures_refresh.call(*result.args)
+        result.task.call(*result.args)
     backend.clear()
+
+
+def portfolio_queued(backend) -> list[list]:
+    """The arguments of the portfolio refreshes queued (other apps' refreshes aside: the
+    safeguards' stored coverage learns of new applications too)."""
+    return [
+        list(r.args)
+        for r in backend.results
+        if r.task.module_path == portfolio_figures_refresh.module_path
+    ]
 
 
 def balance_key(overview) -> tuple:
@@ -154,7 +168,7 @@ def test_while_pending_the_page_and_api_show_the_stored_figures_with_their_time(
     with no_worker() as backend:
         with django_capture_on_commit_callbacks(execute=True):
             spend(org, 2025, 300, "run")
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert portfolio_queued(backend) == [[org.pk]]
         page = text_of(client_for(person, "nl").get(f"/organisations/{org.slug}/balance"))
         answer = client_for(person).get(f"/api/v1/organisations/{org.slug}/balance").json()
     when = timezone.localtime(first.as_of)
@@ -179,7 +193,8 @@ def test_an_import_enqueues_one_refresh(tree, django_capture_on_commit_callbacks
                 filename="apps.csv",
             )
         assert report.ok and report.created == 40
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert portfolio_queued(backend) == [[org.pk]]
+        assert len(backend.results) == 2  # and one refresh of the stored safeguard coverage
         _risk, state = figures.legacy_risk_stored(org)
         assert state.pending
         run_queued(backend)
@@ -202,7 +217,7 @@ def test_a_lost_refresh_is_enqueued_again_by_a_read(tree, django_capture_on_comm
             inputs_changed_at=timezone.now() - dt.timedelta(minutes=11)
         )
         figures.balance_overview_stored(org)
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert portfolio_queued(backend) == [[org.pk]]
 
 
 def test_an_import_that_fails_its_check_leaves_the_figures_current(tree):
@@ -348,7 +363,88 @@ def test_stored_figures_equal_a_fresh_computation_or_say_they_are_being_updated(
                 stored_risk, state = figures.legacy_risk_stored(each, today=TODAY)
                 fresh_risk = selectors.legacy_risk(each, today=TODAY)
                 check(last_current, (each.pk, "legacy"), stored_risk, fresh_risk, state, legacy_key)
+            # The board dashboard's stored legacy and safeguard figures, per organisation and
+            # rolled up (the ministry with its agency), against a fresh computation.
+            for scope in [*([o.pk] for o in organisations), [tree[0].pk, tree[1].pk]]:
+                board_check(last_current, scope)
         transaction.set_rollback(True)
+
+
+def _legacy_by_hand(ids, today) -> tuple:
+    """The legacy tile's figures from the records, in Python: applications whose end of
+    support is at most 12 months after today, the actual run spend booked on them last year,
+    and the five highest risks (past support first, then run cost, end, name)."""
+    try:
+        window_end = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        window_end = today.replace(year=today.year + 1, day=28)
+    chosen = [
+        a
+        for a in Application.objects.filter(organisation_id__in=ids)
+        if a.end_of_support is not None and a.end_of_support <= window_end
+    ]
+    run = {a.pk: Decimal("0.00") for a in chosen}
+    for line in SpendLine.objects.filter(organisation_id__in=ids):
+        if (
+            line.application_id in run
+            and line.year == today.year - 1
+            and line.kind == "actual"
+            and line.category == "run"
+        ):
+            run[line.application_id] += line.amount
+    ranked = sorted(
+        chosen,
+        key=lambda a: (a.end_of_support >= today, -run[a.pk], a.end_of_support, a.name),
+    )[:5]
+    return (
+        len(chosen),
+        sum(1 for a in chosen if a.end_of_support < today),
+        sum(run.values(), Decimal("0.00")),
+        [(a.name, a.end_of_support, run[a.pk]) for a in ranked],
+    )
+
+
+def _legacy_stored_key(tile) -> tuple:
+    return (
+        tile.applications,
+        tile.past,
+        tile.run_cost,
+        [(r.name, r.end_of_support, r.run_cost) for r in tile.highest],
+    )
+
+
+def _coverage_key(coverage) -> tuple:
+    return (
+        [(s.subject, s.total, s.covered) for s in coverage.subjects],
+        coverage.open_high_risks,
+        coverage.overdue_mitigations,
+    )
+
+
+def board_check(last_current, ids) -> None:
+    """The stored figures equal a fresh computation (the legacy figures counted here from
+    the records, the coverage by the selector over the register), or, while pending, one
+    organisation's figures are what was current at the time they give (a roll-up adds rows
+    of several times, so it must only say that it is being updated)."""
+    today = timezone.localdate()
+    organisation = Organisation.objects.get(pk=ids[0])
+    tile = legacy_tile(ids, today)
+    coverage = coverage_stored(ids, today)
+    for name, pending, stored, fresh in (
+        ("legacy-tile", tile.pending, _legacy_stored_key(tile), _legacy_by_hand(ids, today)),
+        (
+            "coverage",
+            coverage.pending,
+            _coverage_key(coverage.coverage),
+            _coverage_key(coverage_for(organisation, organisation_ids=ids, today=today)),
+        ),
+    ):
+        key = (name, tuple(ids))
+        if not pending:
+            assert stored == fresh, (name, ids, stored, fresh)
+            last_current[key] = stored
+        elif len(ids) == 1:
+            assert stored == last_current[key], (name, ids)
 
 
 def check(last_current, key, stored, fresh, state, key_of) -> None:

@@ -2,7 +2,7 @@
 registered by the app that owns it in its ``registrations.py``, so safeguards names none of
 them. ``key`` is also the assessment's field that points to such a record."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,3 +48,23 @@ def assessment_subject_of(record: Any) -> AssessmentSubject:
         if isinstance(record, subject.model):
             return subject
     raise LookupError(f"{type(record).__name__} is no registered assessment subject.")
+
+
+# Who wants to know when records that can be assessment subjects were added, removed or
+# changed (the safeguards app: its stored coverage). The apps that own the subjects call
+# ``assessment_subjects_changed`` from their services, inside the write's transaction.
+_CHANGE_LISTENERS: list[Callable[[list[int]], None]] = []
+
+
+def assessment_subjects_changed_listen(listener: Callable[[list[int]], None]) -> None:
+    if listener not in _CHANGE_LISTENERS:
+        _CHANGE_LISTENERS.append(listener)
+
+
+def assessment_subjects_changed(organisation_ids: Iterable[int]) -> None:
+    """Subjects of these organisations were added, removed or changed: tell the listeners."""
+    ids = sorted(set(organisation_ids))
+    if not ids:
+        return
+    for listener in _CHANGE_LISTENERS:
+        listener(ids)

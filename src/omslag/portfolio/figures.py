@@ -25,6 +25,7 @@ from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_slugs_with_ancestors
 
 from . import selectors
+from .legacy_tile import legacy_tile_mark_changed, legacy_tile_refresh
 from .models import PortfolioFigures
 
 Kind = PortfolioFigures.Kind
@@ -106,6 +107,8 @@ def figures_inputs_changed(organisation, *, balance: bool = False, legacy: bool 
         # Raised on every write, not once per transaction: one UPDATE is cheap, and so the
         # figures are marked behind even if a refresh gets lost.
         _inputs_version_raise(organisation_id, kinds, create=bool(new))
+        if Kind.LEGACY in new:  # the board's legacy figures: once per transaction suffices
+            legacy_tile_mark_changed(organisation_id)
         if callback:
             callback.kinds |= new
         else:
@@ -148,6 +151,8 @@ def portfolio_figures_refresh(organisation_id: int) -> list[str]:
     """The task: recompute the organisation's stored figures that are behind their inputs
     (run by whichever backend settings.TASKS names)."""
     refreshed = figures_refresh(organisation_id)
+    if legacy_tile_refresh(organisation_id):
+        refreshed.append("legacy-tile")
     if refreshed:
         charts_warm_later(organisation_slugs_with_ancestors([organisation_id]))
     return refreshed

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from omslag.analysis.spend import derive_time_position
 from omslag.common.models import DomainModel
+from omslag.common.stored_figures import StoredFigure
 
 if TYPE_CHECKING:  # the reverse relations, for mypy without django-stubs' plugin
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -514,3 +515,25 @@ class PortfolioFigures(models.Model):
     @property
     def pending(self) -> bool:
         return self.computed_version < self.inputs_version
+
+
+class LegacyTileFigures(StoredFigure):
+    """The board dashboard's legacy figures of one organisation (its own applications only) on
+    a day: how many applications are past or within 12 months of the end of support, their
+    run cost in the year before, and its five highest legacy risks. A roll-up adds the rows of
+    the organisations in scope (``portfolio.legacy_tile``), so it reads one row per
+    organisation in one query instead of summing the spend lines of the whole estate."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("stored legacy figures of the board dashboard")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day"], name="legacy_tile_figures_unique_day"
+            )
+        ]

@@ -11,6 +11,7 @@ from omslag.common.errors import RuleViolation
 from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
+from omslag.common.subjects import assessment_subjects_changed
 from omslag.organisations.models import Organisation
 
 from .figures import figures_inputs_changed
@@ -70,6 +71,7 @@ def application_create(*, actor: Any, organisation: Organisation, **fields: Any)
     application = Application(organisation=organisation, **fields)
     save_with_history(application, actor=actor)
     figures_inputs_changed(organisation, legacy=True)
+    assessment_subjects_changed([organisation.pk])  # applications are assessment subjects
     return application
 
 
@@ -95,6 +97,9 @@ def application_delete(
     """Soft delete; its dependencies in both directions go with it."""
     record_soft_delete(application, actor=actor, expected_version=expected_version)
     figures_inputs_changed(application.organisation, legacy=True)
+    assessment_subjects_changed(
+        [application.organisation.pk]
+    )  # applications are assessment subjects
     for dependency in Dependency.objects.filter(
         application=application
     ) | Dependency.objects.filter(depends_on=application):
@@ -104,6 +109,7 @@ def application_delete(
 @transaction.atomic
 def application_restore(*, actor: Any, record: Application, history_id: int) -> Application:
     figures_inputs_changed(record.organisation, legacy=True)
+    assessment_subjects_changed([record.organisation.pk])  # applications are assessment subjects
     restored: Application = restore_fields(
         actor=actor, record=record, history_id=history_id, fields=APPLICATION_FIELDS
     )

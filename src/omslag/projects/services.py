@@ -26,6 +26,7 @@ from omslag.common.history import (
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
+from omslag.common.subjects import assessment_subjects_changed
 from omslag.organisations.models import Organisation
 
 from . import rates, stored, tasks
@@ -199,6 +200,7 @@ def projects_changed(organisation_ids: Iterable[int]) -> None:
         PortfolioForecastStored.objects.filter(stored.forecasts_affected(ids))
     )
     refresh_on_commit(tasks.project_stored_figures_refresh, ids)
+    assessment_subjects_changed(ids)  # projects are assessment subjects
 
 
 # --- projects ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from omslag.common.models import DomainModel
+from omslag.common.stored_figures import StoredFigure
 from omslag.common.subjects import assessment_subject, assessment_subjects
 
 if TYPE_CHECKING:  # the reverse relations, for mypy without django-stubs' plugin
@@ -140,6 +141,8 @@ class Assessment(DomainModel):
     """An assessment of exactly one experiment, project or application, with the template
     version it was started on."""
 
+    # Foreign keys' ids and reverse relations, which mypy knows only with django-stubs' plugin.
+    organisation_id: int
     answers: "RelatedManager[Answer]"
     risks: "RelatedManager[Risk]"
 
@@ -405,3 +408,25 @@ class GateRequirement(DomainModel):
             raise ValidationError(
                 {"stage": _("Use one of: %(allowed)s.") % {"allowed": ", ".join(allowed) or "—"}}
             )
+
+
+class CoverageFigures(StoredFigure):
+    """The safeguard figures of one organisation (its own subjects, risks and mitigations,
+    measured against its own rules) on a day: per kind of subject how many there are and how
+    many have every approved assessment their rules require, the open high risks and the
+    mitigations overdue on that day. The board dashboard adds the rows of the organisations in
+    scope (``safeguards.coverage_stored``)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("stored safeguard figures of the board dashboard")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day"], name="coverage_figures_unique_day"
+            )
+        ]

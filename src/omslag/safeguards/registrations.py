@@ -10,6 +10,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.subjects import assessment_subjects_changed_listen
 from omslag.common.tabular.registry import (
     DocumentExport,
     DocumentImport,
@@ -18,10 +19,13 @@ from omslag.common.tabular.registry import (
 )
 
 from . import access, exports, gates, services
+from .coverage_stored import coverage_changed
 from .definitions import PARSERS
 from .models import Assessment, Mitigation, Risk
 
 gates.register()
+# Subjects added, removed or changed in the apps that own them: the stored coverage is behind.
+assessment_subjects_changed_listen(coverage_changed)
 
 
 def _no_restore(**_kwargs):

@@ -13,6 +13,7 @@ from omslag.common.history import restore_fields, save_with_history
 from omslag.common.locking import version_claim
 from omslag.common.records import fields_check, record_soft_delete, record_update
 from omslag.common.stored_figures import refresh_on_commit, stored_figures_mark_changed
+from omslag.common.subjects import assessment_subjects_changed
 from omslag.organisations.models import Organisation
 
 from .. import stored, tasks
@@ -136,6 +137,7 @@ def pipeline_changed(organisation_id: int) -> None:
         FunnelFiguresStored.objects.filter(stored.funnel_affected([organisation_id]))
     )
     refresh_on_commit(tasks.funnel_figures_refresh, [organisation_id])
+    assessment_subjects_changed([organisation_id])  # experiments are assessment subjects
 
 
 @transaction.atomic

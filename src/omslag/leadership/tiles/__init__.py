@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from omslag.common.chartimages import ChartImage
 
 
@@ -54,6 +56,22 @@ class TileData:
     chart: Chart | None = None
     freshness: list[Freshness] = field(default_factory=list)
     decisions: list[DecisionWaiting] = field(default_factory=list)
+
+
+def stored_freshness(label, computed_at, pending: bool, warning) -> list[Freshness]:
+    """The freshness line of a tile read from stored figures: when they were computed and,
+    while a refresh after a change is queued, that they are being updated. None when the
+    figures were computed now (an earlier as-of date)."""
+    if computed_at is None:
+        return []
+    return [
+        Freshness(
+            label,
+            timezone.localdate(computed_at),
+            stale=pending,
+            warning=warning if pending else "",
+        )
+    ]
 
 
 @dataclass(frozen=True)

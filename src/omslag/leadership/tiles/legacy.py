@@ -2,66 +2,50 @@
 the five highest legacy risks (past support first, then the highest run cost)."""
 
 import datetime as dt
-from decimal import Decimal
+from types import SimpleNamespace
 
-from django.db.models import Case, Count, FilteredRelation, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omslag.analysis.projects.figures import add_months
 from omslag.common import charts
 from omslag.common.templatetags.formatting import euro
-from omslag.portfolio.models import Application, SpendLine
+from omslag.organisations.models import Organisation
+from omslag.portfolio.legacy_tile import legacy_tile
 
-from . import Chart, Table, TileData
-
-WINDOW_MONTHS = 12
-TOP = 5
+from . import Chart, Table, TileData, stored_freshness
 
 
 def legacy_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
     """Run cost is the actual run spend booked on the application in the year before
     ``as_of`` (the latest complete year).
 
-    Counted and summed in the database (a national landscape has tens of thousands of
-    applications and hundreds of thousands of spend lines): one query for the counts and
-    the run cost, one for the five highest risks; no application is loaded but those five."""
-    window_end = add_months(as_of, WINDOW_MONTHS)
-    year = as_of.year - 1
-    near_end = Application.objects.filter(
-        organisation_id__in=organisation_ids,
-        end_of_support__isnull=False,
-        end_of_support__lte=window_end,
-    )
-    past_end = Q(end_of_support__lt=as_of)
-    counts = near_end.aggregate(applications=Count("pk"), past=Count("pk", filter=past_end))
-    run_cost = SpendLine.objects.filter(
-        application__in=near_end.values("pk"), year=year, kind="actual", category="run"
-    ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    # The run cost of each application from a join with only that year's actual run lines
-    # (not a subquery per application), then the order: past support first, highest run
-    # cost, earliest end, name.
-    ranked = list(
-        near_end.alias(
-            run_lines=FilteredRelation(
-                "spend_lines",
-                condition=Q(
-                    spend_lines__year=year,
-                    spend_lines__kind="actual",
-                    spend_lines__category="run",
-                ),
+    Today's figures come from the portfolio's stored rows, one per organisation, added up
+    (``portfolio.legacy_tile``: refreshed when applications or spend change); an earlier
+    as-of date is counted in the database now. No application is loaded but the five shown."""
+    figures = legacy_tile(organisation_ids, as_of)
+    year = figures.run_cost_year
+    run_cost = figures.run_cost
+    shown = {r.organisation_id for r in figures.highest}
+    organisations = (
+        {
+            pk: SimpleNamespace(slug=slug, name=name)
+            for pk, slug, name in Organisation.all_objects.filter(pk__in=shown).values_list(
+                "pk", "slug", "name"
             )
-        )
-        .annotate(
-            run_cost=Coalesce(Sum("run_lines__amount"), Value(Decimal("0.00"))),
-            supported=Case(When(past_end, then=Value(1)), default=Value(2)),
-        )
-        .select_related("organisation")
-        .only("name", "end_of_support", "organisation__slug", "organisation__name")
-        .order_by("supported", "-run_cost", "end_of_support", "name")[:TOP]
+        }
+        if shown
+        else {}
     )
-    applications_count, past_count = counts["applications"], counts["past"]
+    ranked = [
+        SimpleNamespace(
+            name=r.name,
+            end_of_support=r.end_of_support,
+            run_cost=r.run_cost,
+            organisation=organisations[r.organisation_id],
+        )
+        for r in figures.highest
+    ]
+    applications_count, past_count = figures.applications, figures.past
     rows = [
         [
             a.name,
@@ -97,6 +81,10 @@ def legacy_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDat
             "withinTwelveMonths": applications_count - past_count,
             "runCost": run_cost,
             "runCostYear": year,
+            # When the stored figures were computed (None: computed now for an earlier date)
+            # and whether a refresh after a change is queued.
+            "computedAt": figures.computed_at,
+            "pending": figures.pending,
             "highestRisks": [
                 {
                     "name": a.name,
@@ -117,6 +105,12 @@ def legacy_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDat
             rows,
         ),
         chart=chart,
+        freshness=stored_freshness(
+            _("Legacy figures (computed)"),
+            figures.computed_at,
+            figures.pending,
+            _("Being updated after a recent change to the applications or spend."),
+        ),
     )
 
 

@@ -33,14 +33,24 @@ P80_ITERATIONS = 4_000
 P80_SEED = 80  # the same data gives the same exposure on the page, the API and the report
 
 
-def _p80_exposure(organisation, with_children: bool) -> tuple[Decimal | None, object]:
-    """What the P80 of the portfolio (Monte Carlo over the organisation's first cost
-    reference class) lies above the sum of the current estimates, from the stored forecast
-    (computed once, refreshed when a project changes); and that stored forecast."""
-    reference_class = (
-        reference_classes_usable(organisation).filter(kind=ReferenceClass.Kind.COST).first()
+def _p80_reference_class(organisation):
+    """The reference class the P80 exposure is drawn from: the first cost class (by name)
+    the organisation may use (its own or one omslag ships) that has pairs; None without."""
+    return (
+        reference_classes_usable(organisation)
+        .filter(kind=ReferenceClass.Kind.COST, pair_count__gt=0)
+        .first()
     )
-    if reference_class is None or not reference_class.pair_count:
+
+
+def _p80_exposure(
+    organisation, with_children: bool, reference_class
+) -> tuple[Decimal | None, object]:
+    """What the P80 of the portfolio lies above the sum of the running projects' current
+    estimates: a Monte Carlo that draws, per project, one later/earlier ratio of the reference
+    class's pairs (its uplifts) and sums estimate x ratio; from the stored forecast (computed
+    once, refreshed when a project changes); and that stored forecast."""
+    if reference_class is None:
         return None, None
     stored = portfolio_forecast_stored(
         organisation,
@@ -124,7 +134,10 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
     if not unconverted:
         original = totals.original.total.quantize(CENT)
         current = totals.current.total.quantize(CENT)
-    exposure, forecast = _p80_exposure(organisation, list(organisation_ids) != [organisation.pk])
+    reference_class = _p80_reference_class(organisation)
+    exposure, forecast = _p80_exposure(
+        organisation, list(organisation_ids) != [organisation.pk], reference_class
+    )
     chart = None
     if board["count"]:
         labels = [_("green"), _("amber"), _("red"), _("no report yet")]
@@ -157,6 +170,8 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             if board["shift_count"]
             else None,
             "p80Exposure": exposure,
+            # The reference class the exposure is drawn from (None without one).
+            "p80ReferenceClass": reference_class.name if reference_class is not None else None,
             "red": board["red"],
             "openReviewAdvice": open_review_advice_count(organisation_ids),
             "staleReports": board["stale"],

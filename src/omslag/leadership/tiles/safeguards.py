@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from omslag.algorithms.selectors import algorithm_publication_counts
 from omslag.common import charts
-from omslag.safeguards.selectors import coverage_for
+from omslag.safeguards.coverage_stored import coverage_stored
 
-from . import Chart, Table, TileData
+from . import Chart, Table, TileData, stored_freshness
 
 SUBJECT_LABELS = {
     "experiment": lambda: _("Experiments"),
@@ -20,9 +20,10 @@ SUBJECT_LABELS = {
 
 
 def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
-    coverage = coverage_for(
-        organisation, missing_limit=0, organisation_ids=organisation_ids, today=as_of
-    )
+    # Today's figures are the organisations' stored rows added up (refreshed when subjects,
+    # assessments, risks, mitigations or rules change); an earlier date is counted now.
+    stored = coverage_stored(organisation_ids, as_of)
+    coverage = stored.coverage
     registered, published = algorithm_publication_counts(organisation_ids)
     measured = [s for s in coverage.subjects if s.total]
     chart = None
@@ -51,6 +52,10 @@ def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
             "overdueMitigations": coverage.overdue_mitigations,
             "algorithmsRegistered": registered,
             "algorithmsPublished": published,
+            # When the stored figures were computed (None: computed now for an earlier date)
+            # and whether a refresh after a change is queued.
+            "computedAt": stored.computed_at,
+            "pending": stored.pending,
         },
         summary=_(
             "%(covered)s of %(total)s experiments, projects and applications have every "
@@ -66,6 +71,12 @@ def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
             [[SUBJECT_LABELS[s.subject](), s.total, s.covered, s.share] for s in coverage.subjects],
         ),
         chart=chart,
+        freshness=stored_freshness(
+            _("Safeguard figures (computed)"),
+            stored.computed_at,
+            stored.pending,
+            _("Being updated after a recent change to the assessments or their subjects."),
+        ),
     )
 
 

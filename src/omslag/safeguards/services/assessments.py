@@ -15,6 +15,7 @@ from omslag.common.records import fields_check
 from omslag.common.subjects import assessment_subject_of
 from omslag.organisations.models import Organisation
 
+from ..coverage_stored import coverage_changed
 from ..models import (
     Answer,
     Assessment,
@@ -60,6 +61,7 @@ def assessment_create(
         **{assessment_subject_of(subject).key: subject},
     )
     save_with_history(assessment, actor=actor, reason=_("started"))
+    coverage_changed([assessment.organisation_id])
     return assessment
 
 
@@ -130,6 +132,7 @@ def assessment_answers_save(
     _answers_store(actor, assessment, questionnaire, current, visible)
     _recompute(assessment, questionnaire, visible)
     save_with_history(assessment, actor=actor, reason=_("answers saved"))
+    coverage_changed([assessment.organisation_id])  # the outcome may have changed
     return assessment
 
 
@@ -193,6 +196,7 @@ def _status_change(
         version_claim(assessment, expected_version)
     assessment.status = to_status
     save_with_history(assessment, actor=actor, reason=reason)
+    coverage_changed([assessment.organisation_id])
     return assessment
 
 
@@ -288,6 +292,7 @@ def risk_create(*, actor: Any, assessment: Assessment, **fields: Any) -> Risk:
     risk = Risk(assessment=assessment, **fields)
     _risk_score(risk)
     save_with_history(risk, actor=actor, reason=_("risk added"))
+    coverage_changed([assessment.organisation_id])
     return risk
 
 
@@ -302,6 +307,7 @@ def risk_update(
         setattr(risk, name, value)
     _risk_score(risk)
     save_with_history(risk, actor=actor)
+    coverage_changed([risk.assessment.organisation_id])
     return risk
 
 
@@ -311,6 +317,7 @@ def risk_delete(*, actor: Any, risk: Risk, expected_version: int | None = None) 
         version_claim(risk, expected_version)
     risk.deleted_at = timezone.now()
     save_with_history(risk, actor=actor, reason=_("deleted"))
+    coverage_changed([risk.assessment.organisation_id])
 
 
 @transaction.atomic
@@ -318,6 +325,7 @@ def mitigation_create(*, actor: Any, risk: Risk, **fields: Any) -> Mitigation:
     fields_check(fields, MITIGATION_FIELDS)
     mitigation = Mitigation(risk=risk, **fields)
     save_with_history(mitigation, actor=actor, reason=_("mitigation added"))
+    coverage_changed([risk.assessment.organisation_id])
     return mitigation
 
 
@@ -331,6 +339,7 @@ def mitigation_update(
     for name, value in changes.items():
         setattr(mitigation, name, value)
     save_with_history(mitigation, actor=actor)
+    coverage_changed([mitigation.risk.assessment.organisation_id])
     return mitigation
 
 
@@ -353,4 +362,5 @@ def gate_requirements_save(
         requirement = GateRequirement(organisation=organisation, **rule)
         save_with_history(requirement, actor=actor, reason=_("gate requirement set"))
         saved.append(requirement)
+    coverage_changed([organisation.pk])
     return saved
