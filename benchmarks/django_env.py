@@ -1,7 +1,9 @@
 """A Django set-up for benchmarks: its own database (DATABASE_URL, else SQLite in var/bench),
 migrated, and helpers to measure server time of requests."""
 
+import html
 import os
+import re
 import statistics
 import time
 from pathlib import Path
@@ -57,3 +59,48 @@ def time_requests(client, url: str, repeat: int, before_each=None) -> dict[str, 
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
     return percentiles(samples)
+
+
+# A chart of a page is the page's own address with ?chart=<name>&v=<tag> (common.chartimages).
+CHART_ADDRESS = re.compile(r"[?&](?:amp;)?(chart=[\w-]+&(?:amp;)?v=\w+)")
+
+
+def chart_addresses(page_url: str, content: bytes) -> list[str]:
+    """The addresses of the charts a page links (its <img> sources), in a stable order."""
+    joiner = "&" if "?" in page_url else "?"
+    found = sorted(set(CHART_ADDRESS.findall(content.decode())))
+    return [f"{page_url}{joiner}{html.unescape(chart)}" for chart in found]
+
+
+def time_page_and_charts(client, url: str, repeat: int, before_each) -> dict:
+    """The page right after ``before_each(i)`` (a data change), then each chart it links, one
+    after another as a browser without parallel requests would fetch them: percentiles of the
+    page, of a chart request, and of the page with all its charts together."""
+    client.get(url)
+    pages, charts, together = [], [], []
+    for index in range(repeat):
+        before_each(index)
+        started = time.perf_counter()
+        response = client.get(url)
+        page_seconds = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        total = page_seconds
+        for address in chart_addresses(url, response.content):
+            began = time.perf_counter()
+            answer = client.get(address)
+            seconds = time.perf_counter() - began
+            if answer.status_code != 200 or not answer["Content-Type"].startswith("image/svg"):
+                raise RuntimeError(f"{address} answered {answer.status_code}")
+            charts.append(seconds)
+            total += seconds
+        pages.append(page_seconds)
+        together.append(total)
+    if not charts:
+        raise RuntimeError(f"{url} links no chart: nothing cold to measure")
+    return {
+        "page": percentiles(pages),
+        "chart": percentiles(charts),
+        "page_and_charts": percentiles(together),
+        "charts_per_page": len(charts) // repeat,
+    }
