@@ -1,9 +1,14 @@
 """Imports and exports of any registered kind of record, for the web, the API and the CLI."""
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -17,7 +22,8 @@ from omslag.common.tabular.formats import (
     FORMATS,
     FileProblem,
     read_table,
-    write_table,
+    table_pieces,
+    write_table_file,
 )
 from omslag.common.tabular.importing import ImportReport, import_run
 from omslag.common.tabular.registry import (
@@ -384,7 +390,22 @@ class ExportFile:
     rows: int
 
 
-def export_file(*, person, organisation, kind, fmt, progress=None, options=None) -> ExportFile:
+@dataclass
+class ExportStream:
+    """An export on its way: ``pieces`` are the file's bytes a piece at a time (CSV and JSON
+    row by row from a server-side cursor; XLSX and ODS as one piece, an inline export being
+    small). The audit entry is written once the pieces have been read or abandoned."""
+
+    pieces: Iterator[bytes]
+    filename: str
+    content_type: str
+
+
+# Rows fetched per round trip of the server-side cursor that reads an export.
+EXPORT_FETCH_ROWS = 2_000
+
+
+def _export_spec_checked(kind, fmt):
     spec = export_spec(kind)
     if spec is None:
         raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
@@ -393,23 +414,103 @@ def export_file(*, person, organisation, kind, fmt, progress=None, options=None)
             _("Unknown format %(fmt)s; use one of %(formats)s.")
             % {"fmt": fmt, "formats": ", ".join(FORMATS)}
         )
-    rows = []
-    for record in spec.records(person, organisation, options):
-        rows.append(spec.values(record, options))
-        if progress:
-            progress(1)
+    return spec
+
+
+class _RowsRead:
+    """The register's rows as the export writes them, read through a server-side cursor
+    (``QuerySet.iterator``) so that no more than one fetch of records is in memory; counts
+    them for the audit entry and reports each to ``progress``."""
+
+    def __init__(self, spec, person, organisation, options, progress):
+        self.spec, self.options, self.progress = spec, options, progress
+        self.records = spec.records(person, organisation, options)
+        self.count = 0
+
+    def __iter__(self):
+        if isinstance(self.records, QuerySet):
+            records = self.records.iterator(chunk_size=EXPORT_FETCH_ROWS)
+        else:
+            records = iter(self.records)
+        values, options, progress = self.spec.values, self.options, self.progress
+        prepare = self.spec.prepare_fetch
+        while fetch := list(islice(records, EXPORT_FETCH_ROWS)):
+            if prepare:
+                prepare(fetch)
+            for record in fetch:
+                yield values(record, options)
+                self.count += 1
+                if progress:
+                    progress(1)
+
+
+def _export_audit(*, person, organisation, kind, fmt, rows) -> None:
     audit.record(
         "register_exported",
         person=person,
         organisation=organisation,
-        detail={"kind": kind, "format": fmt, "rows": len(rows)},
+        detail={"kind": kind, "format": fmt, "rows": rows},
     )
-    stamp = timezone.localdate().isoformat()
+
+
+def _export_filename(kind, organisation, fmt) -> str:
+    return f"{kind}-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def export_write(
+    *, person, organisation, kind, fmt, target: IO[bytes], progress=None, options=None
+) -> int:
+    """Write the export of ``kind`` in ``fmt`` into the binary file ``target`` in bounded
+    memory (see ``write_table_file``; ODS excepted) and record it; the number of rows."""
+    spec = _export_spec_checked(kind, fmt)
+    rows = _RowsRead(spec, person, organisation, options, progress)
+    write_table_file(spec.headers(options), rows, fmt, target)
+    _export_audit(person=person, organisation=organisation, kind=kind, fmt=fmt, rows=rows.count)
+    return rows.count
+
+
+def export_stream(*, person, organisation, kind, fmt, options=None) -> ExportStream:
+    """The export for a response that sends it as it is written (StreamingHttpResponse)."""
+    spec = _export_spec_checked(kind, fmt)
+    filename = _export_filename(kind, organisation, fmt)
+    if fmt not in ("csv", "json"):
+        exported = export_file(
+            person=person, organisation=organisation, kind=kind, fmt=fmt, options=options
+        )
+        return ExportStream(iter([exported.content]), filename, CONTENT_TYPES[fmt])
+    rows = _RowsRead(spec, person, organisation, options, None)
+
+    def pieces() -> Iterator[bytes]:
+        # Recorded also when the download is broken off (the generator is closed): what
+        # was sent until then has left the organisation.
+        try:
+            yield from table_pieces(spec.headers(options), rows, fmt)
+        finally:
+            _export_audit(
+                person=person, organisation=organisation, kind=kind, fmt=fmt, rows=rows.count
+            )
+
+    return ExportStream(pieces(), filename, CONTENT_TYPES[fmt])
+
+
+def export_file(*, person, organisation, kind, fmt, progress=None, options=None) -> ExportFile:
+    """The whole export as bytes (the command line's file, tests): the same writer as the
+    streamed and the job's exports."""
+    target = io.BytesIO()
+    rows = export_write(
+        person=person,
+        organisation=organisation,
+        kind=kind,
+        fmt=fmt,
+        target=target,
+        progress=progress,
+        options=options,
+    )
     return ExportFile(
-        content=write_table(spec.headers(options), rows, fmt),
-        filename=f"{kind}-{organisation.slug}-{stamp}.{fmt}",
+        content=target.getvalue(),
+        filename=_export_filename(kind, organisation, fmt),
         content_type=CONTENT_TYPES[fmt],
-        rows=len(rows),
+        rows=rows,
     )
 
 
