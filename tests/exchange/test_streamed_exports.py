@@ -290,3 +290,33 @@ def test_xlsx_is_written_in_constant_memory(tmp_path):
 
     small, large = peak_bytes(write, 3_000), peak_bytes(write, 12_000)
     assert large < small * 1.5
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_the_command_line_writes_the_file_as_the_rows_are_read(spend, tmp_path):
+    from django.core.management import call_command
+
+    ministry, viewer, _stranger = spend
+    out = tmp_path / "spend.csv"
+    call_command("export", "spend", "--org", ministry.slug, "--format", "csv", "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
+    assert [(r[1], r[7]) for r in rows[1:]] == [
+        (amount_exported(i), neutralised(description(i))) for i in range(LINES)
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["spend.csv"]  # no temporary file left
+
+
+def test_a_failing_command_line_export_leaves_no_file(spend, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    ministry, _viewer, _stranger = spend
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(formats, "neutralise", broken)
+    with pytest.raises(RuntimeError):
+        call_command("export", "spend", "--org", ministry.slug, "-o", str(tmp_path / "x.csv"))
+    assert list(tmp_path.iterdir()) == []
