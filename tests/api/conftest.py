@@ -109,7 +109,12 @@ class OpenApiDocument:
             {**schema, "components": self.components},
             format_checker=FORMATS,
         )
-        body = json.loads(response.content)
+        if getattr(response, "streaming", False):  # a streamed export: read, then put back
+            content = b"".join(response.streaming_content)
+            response.streaming_content = [content]
+        else:
+            content = response.content
+        body = json.loads(content)
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.path))
         assert not errors, (
             f"{method.upper()} {path} {response.status_code} does not match openapi.json:\n"

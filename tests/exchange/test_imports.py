@@ -249,7 +249,9 @@ def test_web_export_download(tree, make_member):
     assert response["Content-Disposition"].startswith(
         'attachment; filename="organisations-ministerie'
     )
-    assert b"slug,name,kind,parent,description" in response.content
+    # Sent as it is written (a streamed answer), not built whole first.
+    assert response.streaming
+    assert b"slug,name,kind,parent,description" in b"".join(response.streaming_content)
 
 
 # --- the command line ------------------------------------------------------------------

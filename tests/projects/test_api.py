@@ -922,7 +922,7 @@ def test_table_import_then_export_with_the_forecast_columns(orgs, client_as):
     )
 
     assert exported.status_code == 200
-    (row,) = json.loads(exported.content)
+    (row,) = json.loads(b"".join(exported.streaming_content))
     assert row["original_estimate"] == 1_000_000 and row["current_estimate"] == 1_250_000
     assert row["end_date_shift_months"] == 6
     assert row["forecast_p50"] == pytest.approx(round(1_250_000 * np.quantile(RATIOS, 0.5), 2))
@@ -930,7 +930,7 @@ def test_table_import_then_export_with_the_forecast_columns(orgs, client_as):
     plain = call(
         admin, "get", "/exports/{kind}", query={"organisation": agency.slug}, kind="projects"
     )
-    assert "forecast_p50" not in json.loads(plain.content)[0]
+    assert "forecast_p50" not in json.loads(b"".join(plain.streaming_content))[0]
 
 
 @pytest.mark.parametrize(

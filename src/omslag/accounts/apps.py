@@ -8,9 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and sign-in")
 
     def ready(self):
+        from django.contrib.auth.models import update_last_login
+        from django.contrib.auth.signals import user_logged_in
         from django.core import checks
 
+        from .signin import last_login_record
+
         checks.register(_provider_settings_check, checks.Tags.security)
+        # The time of the last sign-in without a save of the person (see last_login_record).
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        user_logged_in.connect(last_login_record, dispatch_uid="omslag_last_login")
 
 
 def _provider_settings_check(app_configs, **kwargs):

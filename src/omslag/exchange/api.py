@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +23,7 @@ from omslag.organisations.access import organisation_get_readable
 from . import access, exports, selectors, services
 from .models import ColumnMapping, ImportJob
 from .options import export_option
+from .responses import export_response
 
 
 class RowProblemOut(CamelSerializer):
@@ -455,16 +455,10 @@ class ExportApi(generics.GenericAPIView):
             person=request.user, organisation=organisation, kind=kind
         ):
             return _export_queued(request, organisation, kind, fmt, options)
-        exported = services.export_file(
-            person=request.user,
-            organisation=organisation,
-            kind=kind,
-            fmt=fmt,
-            options=options,
+        exported = services.export_stream(
+            person=request.user, organisation=organisation, kind=kind, fmt=fmt, options=options
         )
-        response = HttpResponse(exported.content, content_type=exported.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-        return response
+        return export_response(exported)
 
     @extend_schema(
         operation_id="exports_queue",

@@ -3,13 +3,16 @@
 job, where the person who asked (and the organisation's administrators) download it. The file
 is made by the same ``services.export_file`` as an immediate export, so it is audited alike."""
 
+import tempfile
+
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from omslag.common.errors import RuleViolation
-from omslag.common.tabular.formats import FORMATS
+from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS
 from omslag.common.tabular.registry import export_spec
 from omslag.jobs import services as jobs
 
@@ -86,22 +89,26 @@ def export_run_job(work) -> dict:
         jobs.progress(work, min(done, total), total, message=message)
 
     jobs.progress(work, 0, total, message=_("Reading the register"))
-    exported = services.export_file(
-        person=person,
-        organisation=organisation,
-        kind=kind,
-        fmt=fmt,
-        progress=step,
-        options=options,
-    )
-    work.message = ngettext("%(n)s row written", "%(n)s rows written", exported.rows) % {
-        "n": exported.rows
-    }
-    jobs.job_file_save(work, exported.filename, exported.content)
+    filename = f"{kind}-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
+    # Written to a temporary file on disk as the rows are read, then kept with the job:
+    # memory stays bounded whatever the register holds.
+    with tempfile.TemporaryFile() as target:
+        rows = services.export_write(
+            person=person,
+            organisation=organisation,
+            kind=kind,
+            fmt=fmt,
+            target=target,
+            progress=step,
+            options=options,
+        )
+        work.message = ngettext("%(n)s row written", "%(n)s rows written", rows) % {"n": rows}
+        target.seek(0)
+        jobs.job_file_save(work, filename, target)
     return {
         "kind": kind,
         "format": fmt,
-        "rows": exported.rows,
-        "filename": exported.filename,
-        "contentType": exported.content_type,
+        "rows": rows,
+        "filename": filename,
+        "contentType": CONTENT_TYPES[fmt],
     }

@@ -1,12 +1,15 @@
 """Imports and exports of any registered kind of record, for the web, the API and the CLI."""
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -20,11 +23,13 @@ from omslag.common.tabular.formats import (
     FORMATS,
     FileProblem,
     read_table,
-    write_table,
+    table_pieces,
+    write_table_file,
 )
 from omslag.common.tabular.importing import ImportReport, ImportSpec, import_run
 from omslag.common.tabular.registry import (
     DEFAULT_FORMAT,
+    ExportSpec,
     export_spec,
     import_formats,
     import_spec,
@@ -423,6 +428,133 @@ class ExportFile:
     rows: int
 
 
+@dataclass
+class ExportStream:
+    """An export on its way: ``pieces`` are the file's bytes a piece at a time (CSV and JSON
+    row by row from a server-side cursor; XLSX and ODS as one piece, an inline export being
+    small). The audit entry is written once the pieces have been read or abandoned."""
+
+    pieces: Iterator[bytes]
+    filename: str
+    content_type: str
+
+
+# Rows fetched per round trip of the server-side cursor that reads an export.
+EXPORT_FETCH_ROWS = 2_000
+
+
+def _export_spec_checked(kind: str, fmt: str) -> ExportSpec:
+    spec = export_spec(kind)
+    if spec is None:
+        raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
+    if fmt not in FORMATS:
+        raise RuleViolation(
+            _("Unknown format %(fmt)s; use one of %(formats)s.")
+            % {"fmt": fmt, "formats": ", ".join(FORMATS)}
+        )
+    return spec
+
+
+class _RowsRead:
+    """The register's rows as the export writes them, read through a server-side cursor
+    (``QuerySet.iterator``) so that no more than one fetch of records is in memory; counts
+    them for the audit entry and reports each to ``progress``."""
+
+    def __init__(
+        self,
+        spec: ExportSpec,
+        person: Any,
+        organisation: Organisation,
+        options: dict[str, Any] | None,
+        progress: Progress | None,
+    ) -> None:
+        self.spec, self.options, self.progress = spec, options, progress
+        self.records: Iterable[Any] = spec.records(person, organisation, options)
+        self.count = 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        records: Iterator[Any]
+        if isinstance(self.records, QuerySet):
+            records = self.records.iterator(chunk_size=EXPORT_FETCH_ROWS)
+        else:
+            records = iter(self.records)
+        values, options, progress = self.spec.values, self.options, self.progress
+        prepare = self.spec.prepare_fetch
+        while fetch := list(islice(records, EXPORT_FETCH_ROWS)):
+            if prepare:
+                prepare(fetch)
+            for record in fetch:
+                yield values(record, options)
+                self.count += 1
+                if progress:
+                    progress(1)
+
+
+def _export_audit(
+    *, person: Any, organisation: Organisation, kind: str, fmt: str, rows: int
+) -> None:
+    audit.record(
+        "register_exported",
+        person=person,
+        organisation=organisation,
+        detail={"kind": kind, "format": fmt, "rows": rows},
+    )
+
+
+def _export_filename(kind: str, organisation: Organisation, fmt: str) -> str:
+    return f"{kind}-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
+
+
+def export_write(
+    *,
+    person: Any,
+    organisation: Organisation,
+    kind: str,
+    fmt: str,
+    target: IO[bytes],
+    progress: Progress | None = None,
+    options: dict[str, Any] | None = None,
+) -> int:
+    """Write the export of ``kind`` in ``fmt`` into the binary file ``target`` in bounded
+    memory (see ``write_table_file``; ODS excepted) and record it; the number of rows."""
+    spec = _export_spec_checked(kind, fmt)
+    rows = _RowsRead(spec, person, organisation, options, progress)
+    write_table_file(spec.headers(options), rows, fmt, target)
+    _export_audit(person=person, organisation=organisation, kind=kind, fmt=fmt, rows=rows.count)
+    return rows.count
+
+
+def export_stream(
+    *,
+    person: Any,
+    organisation: Organisation,
+    kind: str,
+    fmt: str,
+    options: dict[str, Any] | None = None,
+) -> ExportStream:
+    """The export for a response that sends it as it is written (StreamingHttpResponse)."""
+    spec = _export_spec_checked(kind, fmt)
+    filename = _export_filename(kind, organisation, fmt)
+    if fmt not in ("csv", "json"):
+        exported = export_file(
+            person=person, organisation=organisation, kind=kind, fmt=fmt, options=options
+        )
+        return ExportStream(iter([exported.content]), filename, CONTENT_TYPES[fmt])
+    rows = _RowsRead(spec, person, organisation, options, None)
+
+    def pieces() -> Iterator[bytes]:
+        # Recorded also when the download is broken off (the generator is closed): what
+        # was sent until then has left the organisation.
+        try:
+            yield from table_pieces(spec.headers(options), rows, fmt)
+        finally:
+            _export_audit(
+                person=person, organisation=organisation, kind=kind, fmt=fmt, rows=rows.count
+            )
+
+    return ExportStream(pieces(), filename, CONTENT_TYPES[fmt])
+
+
 def export_file(
     *,
     person: Any,
@@ -432,31 +564,23 @@ def export_file(
     progress: Progress | None = None,
     options: dict[str, Any] | None = None,
 ) -> ExportFile:
-    spec = export_spec(kind)
-    if spec is None:
-        raise RuleViolation(_("Unknown kind of export: %(kind)s.") % {"kind": kind})
-    if fmt not in FORMATS:
-        raise RuleViolation(
-            _("Unknown format %(fmt)s; use one of %(formats)s.")
-            % {"fmt": fmt, "formats": ", ".join(FORMATS)}
-        )
-    rows = []
-    for record in spec.records(person, organisation, options):
-        rows.append(spec.values(record, options))
-        if progress:
-            progress(1)
-    audit.record(
-        "register_exported",
+    """The whole export as bytes (the command line's file, tests): the same writer as the
+    streamed and the job's exports."""
+    target = io.BytesIO()
+    rows = export_write(
         person=person,
         organisation=organisation,
-        detail={"kind": kind, "format": fmt, "rows": len(rows)},
+        kind=kind,
+        fmt=fmt,
+        target=target,
+        progress=progress,
+        options=options,
     )
-    stamp = timezone.localdate().isoformat()
     return ExportFile(
-        content=write_table(spec.headers(options), rows, fmt),
-        filename=f"{kind}-{organisation.slug}-{stamp}.{fmt}",
+        content=target.getvalue(),
+        filename=_export_filename(kind, organisation, fmt),
         content_type=CONTENT_TYPES[fmt],
-        rows=len(rows),
+        rows=rows,
     )
 
 

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,6 +16,7 @@ from omslag.organisations.access import organisation_get_readable
 
 from . import access, exports, selectors, services
 from .forms import ConversionForm, ExportForm, ImportUploadForm, MappingForm, conversion_start
+from .responses import export_response
 
 
 @csrf_exempt
@@ -185,12 +185,10 @@ def export(request, slug):
             )
             return redirect("jobs:detail", pk=job.pk)
         if not large:
-            exported = services.export_file(
+            exported = services.export_stream(
                 person=request.user, organisation=organisation, kind=kind, fmt=fmt
             )
-            response = HttpResponse(exported.content, content_type=exported.content_type)
-            response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-            return response
+            return export_response(exported)
     return render(
         request,
         "exchange/export.html",

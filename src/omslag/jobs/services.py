@@ -8,10 +8,10 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -181,12 +181,14 @@ def job_run(job_id: int, worker_id: str = "") -> str:
     return "done"
 
 
-def job_file_save(job: Job, filename: str, content: bytes) -> None:
-    """Keep ``content`` as the job's file (a download for the person who asked). Saved last
+def job_file_save(job: Job, filename: str, content: bytes | IO[bytes]) -> None:
+    """Keep ``content`` (bytes, or a binary file read from its start in pieces) as the job's
+    file (a download for the person who asked). Saved last
     in the work, after its final progress step: a job cancelled or failed before it keeps no
     file, and ``job_run`` removes one a failing job had already written."""
     progress(job, job.total or job.done, job.total)  # a cancel that came meanwhile wins
-    job.file.save(filename, ContentFile(content), save=False)
+    kept = ContentFile(content) if isinstance(content, bytes) else File(content)
+    job.file.save(filename, kept, save=False)
     Job.objects.filter(pk=job.pk).update(file=job.file.name)
 
 

@@ -371,21 +371,132 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_table(headers: list[str], rows: Iterable[Iterable[Any]], fmt: str) -> bytes:
-    """Write rows in ``fmt``; spreadsheet formats get formula injection neutralised."""
+# Rows written per piece of a streamed CSV or JSON: big enough that the writer's own cost per
+# piece vanishes, small enough that a piece stays a few hundred kilobytes.
+ROWS_PER_PIECE = 500
+# Rows whose text decides the column widths of an XLSX export: the write-only mode needs the
+# widths before the first row, so they come from a sample instead of the whole register.
+XLSX_WIDTH_SAMPLE = 1_000
+XLSX_SHEET_TITLE = "Tablib Dataset"  # the title the files had when tablib wrote them
+
+
+def table_pieces(headers: list[str], rows: Iterable[Iterable[Any]], fmt: str) -> Iterator[bytes]:
+    """CSV or JSON written a few hundred rows at a time: joined, the pieces are exactly the
+    bytes ``write_table`` returns, and no more than one piece is held in memory."""
+    if fmt == "csv":
+        return _csv_pieces(headers, rows)
+    if fmt == "json":
+        return _json_pieces(headers, rows)
+    raise FileProblem(_("Unknown export format %(fmt)s.") % {"fmt": fmt})
+
+
+def _csv_pieces(headers, rows) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    yield codecs.BOM_UTF8 + buffer.getvalue().encode()
+    pending = 0
+    for row in rows:
+        if pending == 0:
+            buffer.seek(0)
+            buffer.truncate()
+        writer.writerow([neutralise(_plain(v)) for v in row])
+        pending += 1
+        if pending == ROWS_PER_PIECE:
+            yield buffer.getvalue().encode()
+            pending = 0
+    if pending:
+        yield buffer.getvalue().encode()
+
+
+def _json_pieces(headers, rows) -> Iterator[bytes]:
+    # json.dumps(records, indent=2) of the whole list, record by record: the list's brackets,
+    # its separators and one more level of indentation around each record's own dump (text
+    # values hold no raw line breaks, json escapes them).
+    pieces: list[str] = []
+    first = True
+    for row in rows:
+        record = json.dumps(
+            dict(zip(headers, map(_plain, row), strict=True)), ensure_ascii=False, indent=2
+        )
+        pieces.append(("[\n  " if first else ",\n  ") + record.replace("\n", "\n  "))
+        first = False
+        if len(pieces) == ROWS_PER_PIECE:
+            yield "".join(pieces).encode()
+            pieces = []
+    pieces.append("[]" if first else "\n]")
+    yield "".join(pieces).encode()
+
+
+def write_table_file(
+    headers: list[str], rows: Iterable[Iterable[Any]], fmt: str, target: IO[bytes]
+) -> None:
+    """Write rows in ``fmt`` into the binary file ``target``: CSV and JSON piece by piece,
+    XLSX in openpyxl's write-only mode (rows go to a temporary file, memory stays constant),
+    ODS whole in memory (odfpy builds the document as a tree before it writes it)."""
     if fmt not in FORMATS:
         raise FileProblem(_("Unknown export format %(fmt)s.") % {"fmt": fmt})
-    if fmt == "json":
-        records = [dict(zip(headers, map(_plain, row), strict=True)) for row in rows]
-        return json.dumps(records, ensure_ascii=False, indent=2).encode()
-    safe_rows = [[neutralise(_plain(v)) for v in row] for row in rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerows(safe_rows)
-        return codecs.BOM_UTF8 + buffer.getvalue().encode()
-    import tablib
+    if fmt in ("csv", "json"):
+        for piece in table_pieces(headers, rows, fmt):
+            target.write(piece)
+    elif fmt == "xlsx":
+        _write_xlsx(headers, rows, target)
+    else:
+        import tablib
 
-    dataset = tablib.Dataset(*[tuple(r) for r in safe_rows], headers=headers)
-    return dataset.export(fmt)
+        safe_rows = [tuple(neutralise(_plain(v)) for v in row) for row in rows]
+        target.write(tablib.Dataset(*safe_rows, headers=headers).export(fmt))
+
+
+def _write_xlsx(headers, rows, target: IO[bytes]) -> None:
+    """The sheet tablib wrote (bold header row, panes frozen below it, wrapped multi-line text,
+    columns as wide as their longest text), in write-only mode; the widths come from the
+    header and the first XLSX_WIDTH_SAMPLE rows."""
+    from itertools import chain, islice
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    rows = iter(rows)
+    sample = [[neutralise(_plain(v)) for v in row] for row in islice(rows, XLSX_WIDTH_SAMPLE)]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
+    widths = [len(str(h)) for h in headers]
+    for row in sample:
+        for index, value in enumerate(row):
+            if index < len(widths):
+                widths[index] = max(widths[index], len(str(value)))
+            else:
+                widths.append(len(str(value)))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True)
+
+    def cell(value, style=None):
+        try:
+            written = WriteOnlyCell(sheet, value=value)
+        except ValueError:
+            written = WriteOnlyCell(sheet, value=str(value))
+        if style is bold:
+            written.font = bold
+        elif "\n" in str(value):
+            written.alignment = wrap
+        return written
+
+    sheet.append([cell(h, bold) for h in headers])
+    rest = ([neutralise(_plain(v)) for v in row] for row in rows)
+    for row in chain(sample, rest):
+        sheet.append([cell(v) for v in row])
+    workbook.save(target)
+
+
+def write_table(headers: list[str], rows: Iterable[Iterable[Any]], fmt: str) -> bytes:
+    """Write rows in ``fmt``; spreadsheet formats get formula injection neutralised."""
+    if fmt in ("csv", "json"):
+        return b"".join(table_pieces(headers, rows, fmt))
+    target = io.BytesIO()
+    write_table_file(headers, rows, fmt, target)
+    return target.getvalue()

@@ -20,6 +20,10 @@ class ExportSpec:
     may_export: Callable[[Any, Any], bool]
     rows_with_options: Callable[..., Iterable[Any]] | None = None
     extra_columns: Callable[[dict], tuple[tuple[str, Callable[[Any], Any]], ...]] | None = None
+    # Called with each fetch of records (a list, a few thousand at most) before their values
+    # are read: one query per fetch for what the records need besides their own row (e.g. the
+    # names an application depends on), instead of one per record or one for the register.
+    prepare_fetch: Callable[[list[Any]], None] | None = None
 
     def all_columns(self, options: dict | None = None):
         extra = self.extra_columns(options or {}) if self.extra_columns else ()

@@ -1,5 +1,9 @@
+import os
+import shutil
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -77,26 +81,24 @@ class Command(OmslagCommand):
             )
         if queue or wait:
             return self.export_queued(kind, organisation, format, output, export_options, wait)
-        with progress_bar(_("Exporting %(kind)s") % {"kind": kind}) as bar:
+        with (
+            progress_bar(_("Exporting %(kind)s") % {"kind": kind}) as bar,
+            _written_to(output) as target,
+        ):
             try:
-                exported = services.export_file(
+                rows = services.export_write(
                     person=Operator(),
                     organisation=organisation,
                     kind=kind,
                     fmt=format,
+                    target=target,
                     progress=bar.update,
                     options=export_options,
                 )
             except DomainError as error:
                 raise CommandError(error.message) from None
         if output:
-            output.write_bytes(exported.content)
-            self.stderr.write(
-                _("Wrote %(n)s row(s) to %(path)s.") % {"n": exported.rows, "path": output}
-            )
-        else:
-            sys.stdout.buffer.write(exported.content)
-            sys.stdout.flush()
+            self.stderr.write(_("Wrote %(n)s row(s) to %(path)s.") % {"n": rows, "path": output})
 
     def export_queued(self, kind, organisation, fmt, output, export_options, wait):
         """Queue the export as a job; with --wait, follow it with a bar and write the file."""
@@ -125,8 +127,8 @@ class Command(OmslagCommand):
                 bar.refresh()
         if work.status != work.Status.DONE:
             raise CommandError(work.message)
-        with work.file.open("rb") as stream:
-            output.write_bytes(stream.read())
+        with work.file.open("rb") as stream, output.open("wb") as written:
+            shutil.copyfileobj(stream, written)
         self.stderr.write(
             _("Wrote %(n)s row(s) to %(path)s.") % {"n": work.result["rows"], "path": output}
         )
@@ -193,3 +195,27 @@ class Command(OmslagCommand):
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
+
+
+@contextmanager
+def _written_to(output: Path | None):
+    """Where an export is written as its rows are read (bounded memory): standard output, or
+    a file beside ``output`` that takes its name only when complete (a failed export leaves
+    no half-written file)."""
+    if not output:
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    with tempfile.NamedTemporaryFile(
+        dir=output.parent, prefix=f".{output.name}.", delete=False
+    ) as part:
+        try:
+            yield part
+        except BaseException:
+            part.close()
+            Path(part.name).unlink()
+            raise
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(part.name, 0o666 & ~umask)  # as a plainly written file (a temporary one is 0600)
+    os.replace(part.name, output)
