@@ -154,7 +154,7 @@ def test_while_pending_the_page_and_api_show_the_stored_figures_with_their_time(
     with no_worker() as backend:
         with django_capture_on_commit_callbacks(execute=True):
             spend(org, 2025, 300, "run")
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert [r.args[0] for r in backend.results] == [org.pk]
         page = text_of(client_for(person, "nl").get(f"/organisations/{org.slug}/balance"))
         answer = client_for(person).get(f"/api/v1/organisations/{org.slug}/balance").json()
     when = timezone.localtime(first.as_of)
@@ -179,7 +179,7 @@ def test_an_import_enqueues_one_refresh(tree, django_capture_on_commit_callbacks
                 filename="apps.csv",
             )
         assert report.ok and report.created == 40
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert [r.args[0] for r in backend.results] == [org.pk]
         _risk, state = figures.legacy_risk_stored(org)
         assert state.pending
         run_queued(backend)
@@ -202,7 +202,7 @@ def test_a_lost_refresh_is_enqueued_again_by_a_read(tree, django_capture_on_comm
             inputs_changed_at=timezone.now() - dt.timedelta(minutes=11)
         )
         figures.balance_overview_stored(org)
-        assert [list(r.args) for r in backend.results] == [[org.pk]]
+        assert [r.args[0] for r in backend.results] == [org.pk]
 
 
 def test_an_import_that_fails_its_check_leaves_the_figures_current(tree):

@@ -130,6 +130,16 @@ def pipeline_changed(organisation_id: int) -> None:
     refresh_on_commit(tasks.funnel_figures_refresh, [organisation_id])
 
 
+def organisation_subtrees_changed(organisation_ids) -> None:
+    """Organisations were moved, deleted or restored below these: the stored funnel figures
+    over their subtrees are marked behind and refreshed once this commits."""
+    ids = sorted(organisation_ids)
+    stored_figures_mark_changed(
+        FunnelFiguresStored.objects.filter(organisation_id__in=ids, with_children=True)
+    )
+    refresh_on_commit(tasks.funnel_figures_refresh, ids)
+
+
 @transaction.atomic
 def idea_submit(*, actor, organisation, **fields) -> Idea:
     """A new idea from staff, or (source='public') a proposal to a public challenge."""
