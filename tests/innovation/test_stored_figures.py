@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from omslag.common.errors import RuleViolation
 from omslag.innovation import selectors, services, tasks
 from omslag.innovation.models import Decision, Experiment, Idea, Stage, StageTransition
+from omslag.organisations import services as organisation_services
+from omslag.organisations.models import Organisation
 
 from ..factories import organisation
 
@@ -32,7 +34,9 @@ FORWARD = [Stage.DESIGN, Stage.RUNNING, Stage.EVALUATION, Stage.DECISION]
 
 changes = st.lists(
     st.tuples(
-        st.sampled_from(["idea", "experiment", "move", "scale", "stop", "budget", "delete"]),
+        st.sampled_from(
+            ["idea", "experiment", "move", "scale", "stop", "budget", "delete", "reorganise"]
+        ),
         st.integers(0, 1),  # the ministry or its agency
         st.integers(0, 20),  # which experiment
     ),
@@ -43,7 +47,17 @@ changes = st.lists(
 
 def _apply(change, organisations):
     what, which, pick = change
-    owner = organisations[which]
+    if what == "reorganise":
+        # The agency leaves the ministry for the top of the tree, or comes back below it.
+        agency = Organisation.objects.get(pk=organisations[1].pk)
+        organisation_services.organisation_move(
+            actor=None,
+            organisation=agency,
+            parent=None if agency.parent_id else organisations[0],
+            expected_version=agency.version,
+        )
+        return
+    owner = Organisation.objects.get(pk=organisations[which].pk)
     experiments = list(Experiment.objects.filter(organisation=owner).order_by("pk"))
     if what == "idea":
         services.idea_submit(actor=None, organisation=owner, title="Idee", description="Beter")
@@ -143,13 +157,19 @@ def test_stored_funnel_equals_a_fresh_computation_or_says_it_is_pending(
             with django_capture_on_commit_callbacks(execute=refresh):
                 _apply(step, [ministry, agency])
 
+        def below_ministry():
+            # The ministry with the agency when it is (still, or again) below it.
+            if Organisation.objects.get(pk=agency.pk).parent_id == ministry.pk:
+                return [ministry, agency]
+            return [ministry]
+
         def check(after_refresh):
             whole = selectors.funnel_stored(ministry)
             window = selectors.funnel_window_stored(ministry, with_children=True, day=today)
             own = selectors.funnel_window_stored(agency, with_children=False, day=today)
             for stored, fresh in (
                 (whole, selectors.funnel(ministry)),
-                (window, _fresh_window([ministry, agency], today)),
+                (window, _fresh_window(below_ministry(), today)),
                 (own, _fresh_window([agency], today)),
             ):
                 if stored.pending:

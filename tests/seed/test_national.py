@@ -13,7 +13,7 @@ from django.test import Client
 
 from omslag.accounts.models import Person
 from omslag.common.errors import RuleViolation
-from omslag.innovation.models import Decision, Experiment, Idea
+from omslag.innovation.models import Challenge, Decision, Experiment, Idea, Lesson
 from omslag.organisations import services as organisation_services
 from omslag.organisations.models import Membership, Organisation
 from omslag.portfolio.models import Application, Dependency, SpendLine
@@ -84,6 +84,86 @@ def test_every_organisation_has_every_role_and_every_record_its_history(seeded):
     for model in (Organisation, Membership, Application, SpendLine, Project, Experiment):
         assert model.history.filter(history_type="+").count() == model.objects.count()
     assert Assessment.history.filter(history_change_reason="omslag seed").count() == 400
+
+
+def test_challenges_public_proposals_and_lessons_are_seeded_and_vary(seeded):
+    # 2,500 challenges in the country times the factor.
+    assert Challenge.objects.count() == 5
+    assert Challenge.history.filter(history_type="+").count() == 5
+    assert len(set(Challenge.objects.values_list("organisation_id", flat=True))) > 1
+    assert len(set(Challenge.objects.values_list("title", flat=True))) > 1
+    for challenge in Challenge.objects.exclude(closes_on=None):
+        assert challenge.opens_on < challenge.closes_on
+    # A proposal from the public answers a public challenge of its own organisation.
+    answering = Idea.objects.exclude(challenge=None).select_related("challenge")
+    for idea in answering:
+        assert idea.source == "public" and idea.challenge.visibility == "public"
+        assert idea.challenge.organisation_id == idea.organisation_id
+    assert (
+        answering.count()
+        == Idea.objects.filter(source="public", challenge__visibility="public").count()
+    )
+    # Lessons come from experiments that ended, and do not all say the same.
+    lessons = list(Lesson.objects.select_related("experiment"))
+    ended = Experiment.objects.filter(stage__in=["stopped", "implementation", "in_operation"])
+    assert 0 < len(lessons) <= 2 * ended.count()
+    assert {lesson.experiment.stage for lesson in lessons} <= {
+        "stopped",
+        "implementation",
+        "in_operation",
+    }
+    assert len({lesson.happened for lesson in lessons}) > 2
+    assert Lesson.history.filter(history_type="+").count() == len(lessons)
+
+
+def test_assessments_carry_answers_from_their_own_templates(seeded):
+    from omslag.safeguards.models import Answer, TemplateItem
+
+    answers = list(Answer.objects.select_related("assessment", "item"))
+    assert answers
+    for answer in answers:
+        assert answer.item.template_id == answer.assessment.template_id
+        if answer.item.type == "single_choice":
+            assert answer.value in [o["value"] for o in answer.item.options]
+    # A submitted assessment has every question answered (outside repeated groups).
+    submitted = Assessment.objects.exclude(status="draft").first()
+    questions = TemplateItem.objects.filter(template_id=submitted.template_id).exclude(
+        type__in=["group", "info"]
+    )
+    questions = questions.exclude(repeatable=True).exclude(parent__repeatable=True)
+    assert set(submitted.answers.values_list("item_id", flat=True)) == set(
+        questions.values_list("pk", flat=True)
+    )
+    assert len({str(a.value) for a in answers}) > 10
+    assert Answer.history.filter(history_type="+").count() == len(answers)
+
+
+def test_maturity_scans_are_answered_by_people_of_the_organisation_with_varied_scores(seeded):
+    from omslag.maturity.models import Answer, Participant, ScanRound
+    from omslag.maturity.scan import current_scan
+
+    statements = {s.code for s in current_scan().statements}
+    rounds = list(ScanRound.objects.all())
+    assert {r.organisation_id for r in rounds} == set(
+        Organisation.objects.values_list("pk", flat=True)
+    )
+    assert all(r.opens_on <= r.closes_on for r in rounds)
+    assert ScanRound.history.filter(history_type="+").count() == len(rounds)
+    for participant in Participant.objects.select_related("round"):
+        assert Membership.objects.filter(
+            person_id=participant.person_id, organisation_id=participant.round.organisation_id
+        ).exists()
+    answers = list(Answer.objects.values_list("round_id", "person_id", "statement", "score"))
+    assert answers and {statement for _r, _p, statement, _s in answers} == statements
+    participants = set(Participant.objects.values_list("round_id", "person_id"))
+    assert {(r, p) for r, p, _s, _score in answers} <= participants
+    scores = [score for *_rest, score in answers]
+    assert set(scores) <= {1, 2, 3, 4, 5} and len(set(scores)) >= 4
+    # Organisations differ: their average scores are not all the same.
+    by_round = {}
+    for round_id, _p, _s, score in answers:
+        by_round.setdefault(round_id, []).append(score)
+    assert len({round(sum(v) / len(v), 1) for v in by_round.values()}) > 3
 
 
 def test_stored_project_figures_match_the_reports(seeded):

@@ -55,3 +55,23 @@ class DomainModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class RefreshWaiting(models.Model):
+    """The refresh of one set of stored figures (a task and its arguments, as ``key``) that was
+    queued last. The unique key is what makes "is a refresh of these figures already
+    waiting?" one decision in the database: a process that queues takes this row (created
+    with INSERT … ON CONFLICT DO NOTHING, then locked), so two processes never both find
+    nothing waiting. See ``common.stored_figures.refresh_enqueue_coalesced``."""
+
+    key = models.CharField(_("figures"), max_length=64, unique=True)
+    task_path = models.CharField(_("task"), max_length=255)
+    task_result_id = models.CharField(_("queued task"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("refresh waiting")
+        verbose_name_plural = _("refreshes waiting")
+
+    def __str__(self):
+        return f"{self.task_path} {self.task_result_id}"

@@ -13,6 +13,8 @@ the ImmediateBackend, in a worker with a queue backend; the code here does not c
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 
 from django.db import models, transaction
@@ -86,30 +88,79 @@ def refresh_enqueue_coalesced(task, *args) -> str:
     COALESCE_SECONDS from now. So a write never computes the figures itself, and several
     writes within a second cost one refresh. A waiting refresh reads the inputs when it runs,
     after this commit, so it misses nothing. "queued", "joined" or "immediate" (a backend
-    without a queue runs it now, as the tests' immediate backend does)."""
+    without a queue runs it now, as the tests' immediate backend does).
+
+    The decision is one transaction on the figures' ``RefreshWaiting`` row: INSERT … ON
+    CONFLICT DO NOTHING makes it exist, SELECT … FOR UPDATE locks it (on SQLite the
+    transaction holds the database's write lock from its start), and the refresh it names is
+    joined if still waiting, or a new one queued and named, before the lock is released. Two
+    processes queueing at the same moment therefore leave exactly one refresh waiting."""
     changed_at = timezone.now().isoformat()
-    if not task.get_backend().supports_defer:
+    backend = task.get_backend()
+    if not backend.supports_defer:
         task.enqueue(*args, changed_at)
         return "immediate"
     from django_tasks import TaskResultStatus
+    from django_tasks_db import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    wanted = list(args)
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=task.module_path
-    ).only("pk", "args_kwargs")
-    for result in waiting:
-        if result.args_kwargs.get("args", [])[:-1] != wanted:
-            continue
-        args_kwargs = {"args": [*wanted, changed_at], "kwargs": {}}
-        joined = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.READY).update(
-            args_kwargs=args_kwargs
-        )
-        if joined:
-            return "joined"
     run_after = timezone.now() + dt.timedelta(seconds=COALESCE_SECONDS)
-    task.using(run_after=run_after).enqueue(*args, changed_at)
+    if not isinstance(backend, DatabaseBackend):  # a queue this code cannot look into
+        task.using(run_after=run_after).enqueue(*args, changed_at)
+        return "queued"
+
+    from .models import RefreshWaiting
+
+    wanted = list(args)
+    key = refresh_key(task, wanted)
+    for _attempt in range(3):
+        with transaction.atomic():
+            RefreshWaiting.objects.bulk_create(
+                [RefreshWaiting(key=key, task_path=task.module_path)], ignore_conflicts=True
+            )
+            claim = RefreshWaiting.objects.select_for_update().filter(key=key).first()
+            if claim is None:  # an old row, removed between the two statements: again
+                continue
+            if claim.task_result_id:
+                joined = DBTaskResult.objects.filter(
+                    pk=claim.task_result_id, status=TaskResultStatus.READY
+                ).update(args_kwargs={"args": [*wanted, changed_at], "kwargs": {}})
+                if joined:
+                    return "joined"
+            result = task.using(run_after=run_after).enqueue(*args, changed_at)
+            claim.task_result_id = str(result.id)
+            claim.queued_at = timezone.now()
+            claim.save(update_fields=["task_result_id", "queued_at"])
+        _refresh_waiting_forget(claim.queued_at - REFRESH_WAITING_KEPT)
+        return "queued"
+    task.using(run_after=timezone.now()).enqueue(*args, changed_at)  # never lose a refresh
     return "queued"
+
+
+def _refresh_waiting_forget(before) -> None:
+    """Remove the rows of refreshes queued before ``before`` (one per set of figures ever
+    written would only accumulate); rows another process holds are left for a later pass."""
+    from .models import RefreshWaiting
+
+    with transaction.atomic():
+        old = list(
+            RefreshWaiting.objects.select_for_update(skip_locked=True)
+            .filter(queued_at__lt=before)
+            .values_list("pk", flat=True)[:1000]
+        )
+        if old:
+            RefreshWaiting.objects.filter(pk__in=old).delete()
+
+
+# A refresh queued longer ago than this has run (or its queue is so far behind that another
+# refresh of the same figures costs nothing): its row goes.
+REFRESH_WAITING_KEPT = dt.timedelta(hours=1)
+
+
+def refresh_key(task, args: list) -> str:
+    """The figures a refresh brings up to date, as a short text: its task and arguments."""
+    text = json.dumps([task.module_path, args], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def stored_figure_behind(row, changed_at: str | None = None) -> bool:
@@ -120,3 +171,27 @@ def stored_figure_behind(row, changed_at: str | None = None) -> bool:
     if row.pending or row.computed_at is None:
         return True
     return changed_at is not None and row.computed_at < dt.datetime.fromisoformat(changed_at)
+
+
+# --- the organisation tree ------------------------------------------------------------------
+
+_SUBTREE_MARKS: list[Callable[[list[int]], None]] = []
+
+
+def organisation_subtrees_change_register(mark: Callable[[list[int]], None]) -> None:
+    """An app whose stored figures add up an organisation with those below it registers
+    ``mark(organisation_ids)`` (in its registrations): it marks its figures over those
+    organisations' subtrees behind, in the caller's transaction, and refreshes them on
+    commit."""
+    if mark not in _SUBTREE_MARKS:
+        _SUBTREE_MARKS.append(mark)
+
+
+def organisation_subtrees_changed(organisation_ids) -> None:
+    """Organisations were moved, deleted or restored below these organisations (the tree's
+    services call this in their transaction): every registered app marks its rolled-up
+    figures over them behind and refreshes them once the transaction commits."""
+    ids = sorted(set(organisation_ids))
+    if ids:
+        for mark in _SUBTREE_MARKS:
+            mark(ids)

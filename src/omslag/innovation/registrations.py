@@ -11,6 +11,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.stored_figures import organisation_subtrees_change_register
 from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.registry import (
     ExportSpec,
@@ -30,6 +31,7 @@ from .models import (
     Lesson,
     Stage,
 )
+from .services import pipeline
 from .services.pipeline import CHALLENGE_FIELDS, IDEA_FIELDS, LESSON_FIELDS, TRACK_FIELDS
 
 
@@ -188,3 +190,6 @@ assessment_subject_register(
         order=10,
     )
 )
+
+# Its funnels over a subtree follow organisations moved, deleted or restored below.
+organisation_subtrees_change_register(pipeline.organisation_subtrees_changed)

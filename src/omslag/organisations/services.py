@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
 from django.utils.translation import gettext as _
 
 from omslag.common import audit
@@ -19,6 +19,7 @@ from omslag.common.history import (
 )
 from omslag.common.locking import version_claim
 from omslag.common.records import record_soft_delete, record_update
+from omslag.common.stored_figures import organisation_subtrees_changed
 
 from .access import access_forget
 from .models import Membership, Organisation
@@ -147,6 +148,48 @@ def organisation_delete(
             % {"name": organisation.name}
         )
     record_soft_delete(organisation, actor=actor, expected_version=expected_version)
+    # The figures of the organisations above, which added it up, no longer hold it.
+    organisation_subtrees_changed(organisation.ancestor_ids)
+
+
+@transaction.atomic
+def organisation_move(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    parent: Organisation | None,
+    expected_version: int,
+) -> Organisation:
+    """Place ``organisation`` (with everything below it) under ``parent``, or at the top
+    when ``parent`` is None; refused when the version is stale. The stored figures of the
+    organisations above it before and after the move are marked changed and refreshed."""
+    if parent is not None:
+        if parent.is_deleted:
+            raise RuleViolation(_("The parent organisation has been deleted."))
+        if parent.path.startswith(organisation.path):
+            raise RuleViolation(
+                _("%(name)s cannot be placed below itself or an organisation below it.")
+                % {"name": organisation.name}
+            )
+    if organisation.is_deleted:
+        raise RuleViolation(_("Restore the organisation before moving it."))
+    if (parent.pk if parent else None) == organisation.parent_id:
+        return organisation
+    old_path, old_above = organisation.path, set(organisation.ancestor_ids)
+    version_claim(organisation, expected_version)
+    organisation.parent = parent
+    _set_path(organisation)
+    save_with_history(organisation, actor=actor, reason=_("moved"))
+    # Every path below starts with the old one: one UPDATE puts the new beginning in front.
+    Organisation.all_objects.filter(path__startswith=old_path).update(
+        path=Concat(
+            Value(organisation.path),
+            Substr("path", len(old_path) + 1),
+            output_field=CharField(),
+        )
+    )
+    organisation_subtrees_changed(old_above ^ set(organisation.ancestor_ids))
+    return organisation
 
 
 @transaction.atomic
@@ -162,10 +205,13 @@ def organisation_restore(*, actor: Any, record: Organisation, history_id: int) -
         and record.parent.is_deleted
     ):
         raise RuleViolation(_("Restore the parent organisation first."))
+    was_deleted = record.deleted_at is not None
     version_claim(record, record.version)
     for name in (*ORGANISATION_EDITABLE, "deleted_at"):
         setattr(record, name, values[name])
     save_with_history(record, actor=actor, reason=_("restored an earlier version"))
+    if was_deleted != (record.deleted_at is not None):
+        organisation_subtrees_changed(record.ancestor_ids)
     return record
 
 

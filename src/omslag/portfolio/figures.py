@@ -21,6 +21,7 @@ from django_tasks import task
 
 from omslag.analysis.spend import FanIn, SpendItem, balance_by_year
 from omslag.common.chartwarm import charts_warm_later
+from omslag.common.stored_figures import refresh_enqueue_coalesced, stored_figure_behind
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_slugs_with_ancestors
 
@@ -76,10 +77,12 @@ class _RefreshOnCommit:
         self.organisation_id = organisation_id
         self.kinds = kinds
         self.done = False
+        # Django names a robust callback that failed by its __qualname__ in the log.
+        self.__qualname__ = "portfolio_figures_refresh on commit"
 
     def __call__(self) -> None:
         self.done = True
-        portfolio_figures_refresh.enqueue(self.organisation_id)
+        refresh_enqueue_coalesced(portfolio_figures_refresh, self.organisation_id)
 
 
 def _pending_in_transaction() -> dict[int, _RefreshOnCommit]:
@@ -100,6 +103,17 @@ def figures_inputs_changed(organisation, *, balance: bool = False, legacy: bool 
     if balance:
         for organisation_id in [*organisation.ancestor_ids, organisation.pk]:
             wanted.setdefault(organisation_id, set()).add(Kind.BALANCE)
+    _mark_and_refresh_on_commit(wanted)
+
+
+def figures_subtrees_changed(organisation_ids) -> None:
+    """Organisations were moved, deleted or restored below these: their balance with the
+    organisations below is marked behind and refreshed on commit (registered with
+    ``common.stored_figures.organisation_subtrees_change_register``)."""
+    _mark_and_refresh_on_commit({pk: {Kind.BALANCE} for pk in organisation_ids})
+
+
+def _mark_and_refresh_on_commit(wanted: dict[int, set[str]]) -> None:
     registered = _pending_in_transaction()
     for organisation_id, kinds in wanted.items():
         callback = registered.get(organisation_id)
@@ -132,25 +146,27 @@ def _inputs_version_raise(organisation_id: int, kinds: set[str], *, create: bool
 # --- refresh ------------------------------------------------------------------------------
 
 
-def figures_refresh(organisation_id: int) -> list[str]:
-    """Recompute the stored figures of the organisation that are behind their inputs; the
-    kinds recomputed. Figures never read yet are left to their first read."""
+def figures_refresh(organisation_id: int, changed_at: str | None = None) -> list[str]:
+    """Recompute the stored figures of the organisation that are behind their inputs (or
+    computed before the write that committed at ``changed_at``); the kinds recomputed.
+    Figures never read yet are left to their first read."""
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         return []
     refreshed = []
     for row in PortfolioFigures.objects.filter(organisation_id=organisation_id).order_by("kind"):
-        if row.computed_at is not None and row.pending:
+        if row.computed_at is not None and stored_figure_behind(row, changed_at):
             _compute_and_store(organisation, row.kind)
             refreshed.append(row.kind)
     return refreshed
 
 
 @task()
-def portfolio_figures_refresh(organisation_id: int) -> list[str]:
+def portfolio_figures_refresh(organisation_id: int, changed_at: str | None = None) -> list[str]:
     """The task: recompute the organisation's stored figures that are behind their inputs
-    (run by whichever backend settings.TASKS names)."""
-    refreshed = figures_refresh(organisation_id)
+    (run by whichever backend settings.TASKS names). Queued coalesced, like every refresh:
+    the writes within a second share one (``common.stored_figures``)."""
+    refreshed = figures_refresh(organisation_id, changed_at)
     if legacy_tile_refresh(organisation_id):
         refreshed.append("legacy-tile")
     if refreshed:
@@ -236,7 +252,7 @@ def _stored(organisation, kind: str) -> PortfolioFigures:
     if row is None or row.computed_at is None:
         return _compute_and_store(organisation, kind)  # nothing stored yet: compute once
     if row.pending and row.inputs_changed_at < timezone.now() - REFRESH_LOST_AFTER:
-        portfolio_figures_refresh.enqueue(organisation.pk)
+        refresh_enqueue_coalesced(portfolio_figures_refresh, organisation.pk)
     return row
 
 

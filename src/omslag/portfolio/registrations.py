@@ -20,13 +20,14 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.stored_figures import organisation_subtrees_change_register
 from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
 
 from . import access, selectors, services
-from .figures import figures_inputs_changed
+from .figures import figures_inputs_changed, figures_subtrees_changed
 from .models import (
     Application,
     Dependency,
@@ -659,3 +660,6 @@ assessment_subject_register(
 
 # Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
 chart_page_register("portfolio:balance")
+
+# Its balance over a subtree follows organisations moved, deleted or restored below.
+organisation_subtrees_change_register(figures_subtrees_changed)

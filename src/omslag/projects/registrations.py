@@ -15,6 +15,7 @@ from omslag.common.sections import (
     organisation_link_register,
     organisation_section_register,
 )
+from omslag.common.stored_figures import organisation_subtrees_change_register
 from omslag.common.subjects import AssessmentSubject, assessment_subject_register
 from omslag.common.tabular.importing import (
     Column,
@@ -588,3 +589,6 @@ assessment_subject_register(
 
 # Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
 chart_page_register("projects:portfolio")
+
+# Its forecasts over a subtree follow organisations moved, deleted or restored below.
+organisation_subtrees_change_register(services.organisation_subtrees_changed)

@@ -203,6 +203,19 @@ def projects_changed(organisation_ids: Iterable[int]) -> None:
     assessment_subjects_changed(ids)  # projects are assessment subjects
 
 
+def organisation_subtrees_changed(organisation_ids: Iterable[int]) -> None:
+    """Organisations were moved, deleted or restored below these: the stored forecasts over
+    their subtrees are marked behind and refreshed once this commits (the facet cells are
+    per organisation and added up when read, so they stay right)."""
+    affected = PortfolioForecastStored.objects.filter(
+        organisation_id__in=list(organisation_ids), with_children=True
+    )
+    stored_figures_mark_changed(affected)
+    ids = list(affected.values_list("pk", flat=True))
+    if ids:
+        refresh_on_commit(tasks.portfolio_forecasts_refresh, ids)
+
+
 # --- projects ------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ figures computed by the projects app's own service afterwards.
 
 import datetime as dt
 import importlib
+import json
 import math
 import random
 import time
@@ -29,18 +30,25 @@ from django.utils.translation import gettext_lazy
 from omslag.accounts.models import Person
 from omslag.common.errors import RuleViolation
 from omslag.innovation.models import (
+    Challenge,
     Decision,
     Experiment,
     Idea,
+    Lesson,
     MeasurementSummary,
     StageTransition,
 )
+from omslag.maturity.models import Answer as ScanAnswer
+from omslag.maturity.models import Participant, ScanRound
+from omslag.maturity.scan import current_scan
 from omslag.organisations.models import Membership, Organisation, Role
 from omslag.portfolio.models import Application, Dependency, SpendLine
 from omslag.projects import services as project_services
 from omslag.projects.models import Project, ProjectReport
 from omslag.safeguards import services as safeguard_services
-from omslag.safeguards.models import Assessment, AssessmentTemplate
+from omslag.safeguards.models import Answer as SafeguardAnswer
+from omslag.safeguards.models import Assessment, AssessmentTemplate, TemplateItem
+from omslag.safeguards.questionnaire import ANSWERABLE
 
 from . import words
 from .loading import SEED_REASON, history_copy, next_ids, rows_write, sequences_reset
@@ -58,6 +66,7 @@ FULL = {
     "reports": 100_000,
     "experiments": 50_000,
     "assessments": 200_000,
+    "challenges": 2_500,
 }
 # What the command prints for each table (the counts' keys stay these English names).
 LABELS = {
@@ -74,8 +83,52 @@ LABELS = {
     "stage transitions": gettext_lazy("stage transitions"),
     "measurement summaries": gettext_lazy("measurement summaries"),
     "decisions": gettext_lazy("decisions"),
+    "challenges": gettext_lazy("challenges"),
+    "lessons": gettext_lazy("lessons"),
+    "assessment answers": gettext_lazy("assessment answers"),
+    "scan rounds": gettext_lazy("scan rounds"),
+    "scan participants": gettext_lazy("scan participants"),
+    "scan answers": gettext_lazy("scan answers"),
     "assessments": gettext_lazy("assessments"),
     "project figures": gettext_lazy("project figures"),
+}
+CHALLENGE_OFFERS = [
+    "Een pilotbudget van 25.000 euro en een team om mee te werken.",
+    "Geanonimiseerde gegevens en een testomgeving.",
+    "Een plek om te testen op twee locaties.",
+    "Begeleiding door onze ontwerpers en drie maanden tijd.",
+    "",
+]
+LESSON_OUTCOMES = {
+    "stopped": [
+        ("Het effect bleef onder wat we vooraf nodig vonden.", "Eerder een kleinere meting doen."),
+        ("Te weinig deelnemers om iets te kunnen zeggen.", "De werving eerder beginnen."),
+        ("De techniek werkte, de werkwijze paste niet.", "Uitvoerders vanaf het begin betrekken."),
+    ],
+    "implementation": [
+        ("De wachttijd daalde merkbaar.", "De overdracht naar beheer eerder regelen."),
+        ("Medewerkers namen het snel over.", "Meer tijd voor uitleg inplannen."),
+    ],
+    "in_operation": [
+        ("Het werkt nu in de hele organisatie.", "De kosten van beheer eerder ramen."),
+        ("Burgers waren tevredener dan verwacht.", ""),
+        ("Het effect hield stand na een jaar.", "Een controlegroep langer volgen."),
+    ],
+}
+ANSWER_SHORT = ["Ja", "Nee", "Gedeeltelijk", "Nog niet bekend", "Zie bijlage", "Afdeling I&A"]
+ANSWER_TEXTS = [
+    "Besproken met de functionaris gegevensbescherming; de maatregelen staan in het plan.",
+    "Alleen medewerkers van het team hebben toegang; de logging wordt maandelijks bekeken.",
+    "De leverancier levert een verklaring; die wordt jaarlijks opnieuw opgevraagd.",
+    "Nog niet uitgezocht; volgt in de ontwerpfase.",
+    "Getest met gebruikers met een beperking; de bevindingen zijn verwerkt.",
+]
+SCAN_EVIDENCE = {
+    1: ["Hier is nog niets voor geregeld.", "Gebeurt alleen op eigen initiatief."],
+    2: ["Een enkel team doet dit.", "Er is een plan, nog niet uitgevoerd."],
+    3: ["Vastgelegd in het jaarplan.", "De helft van de afdelingen werkt zo."],
+    4: ["Staat in de planning-en-controlcyclus.", "Jaarlijks getoetst door de auditor."],
+    5: ["Vast onderdeel van het werk, met metingen.", "Voorbeeld voor andere organisaties."],
 }
 SPEND_YEARS = 10
 FIRST_SPEND_YEAR = 2017
@@ -220,6 +273,12 @@ class NationalSeed:
             MeasurementSummary,
             Decision,
             Assessment,
+            Challenge,
+            Lesson,
+            ScanRound,
+            Participant,
+            ScanAnswer,
+            SafeguardAnswer,
         )
         self.written: dict[str, int] = {}
 
@@ -660,6 +719,7 @@ class NationalSeed:
         transition_id, summary_id = self.ids[StageTransition], self.ids[MeasurementSummary]
         decision_id = self.ids[Decision]
         self.experiments_by_org: dict[int, list[tuple[int, str]]] = {}
+        self.experiments_ended: list[tuple[int, str, str, dt.datetime]] = []
         for org, how_many in zip(self.orgs, per_org, strict=True):
             authors = org.people.get("editor", [None])
             board = org.people.get("board", [None])
@@ -669,13 +729,22 @@ class NationalSeed:
                     words.EXPERIMENT_AUDIENCES
                 )
                 became = i < how_many
+                source = rng.choice(["staff", "staff", "staff", "public"])
+                open_calls = self.public_challenges.get(org.id)
+                # Most proposals from the public answer one of the organisation's challenges.
+                answers = (
+                    rng.choice(open_calls)
+                    if source == "public" and open_calls and rng.random() < 0.8
+                    else None
+                )
                 ideas.append(
                     (
                         idea_id,
                         org.id,
+                        answers,
                         topic,
                         f"Idee: {topic}, om de dienstverlening te verbeteren.",
-                        rng.choice(["staff", "staff", "staff", "public"]),
+                        source,
                         rng.choice(authors),
                         "accepted"
                         if became
@@ -733,6 +802,8 @@ class NationalSeed:
                     )
                 )
                 self.experiments_by_org.setdefault(org.id, []).append((experiment_id, topic))
+                if path[-1] in ("stopped", "implementation", "in_operation"):
+                    self.experiments_ended.append((experiment_id, topic, path[-1], last_moment))
                 if "evaluation" in path:
                     effect = rng.gauss(0.05, 0.08)
                     for group, shift in (("control", 0.0), ("treatment", effect)):
@@ -790,7 +861,16 @@ class NationalSeed:
         self._write(
             "ideas",
             Idea,
-            ["id", "organisation_id", "title", "description", "source", "author_id", "status"],
+            [
+                "id",
+                "organisation_id",
+                "challenge_id",
+                "title",
+                "description",
+                "source",
+                "author_id",
+                "status",
+            ],
             ideas,
         )
         self._write(
@@ -859,6 +939,99 @@ class NationalSeed:
             decisions,
         )
 
+    def challenges(self) -> None:
+        """Challenges the organisations put to their staff and the public: a few per
+        organisation in proportion to its size, about a third public, most closed by now."""
+        rng = self.rng
+        per_org = _allocate(self.counts["challenges"], [o.weight for o in self.orgs])
+        self.public_challenges: dict[int, list[int]] = {}
+        rows, challenge_id = [], self.ids[Challenge]
+        for org, how_many in zip(self.orgs, per_org, strict=True):
+            owners = org.people.get("editor", [None])
+            for _i in range(how_many):
+                audience = rng.choice(words.EXPERIMENT_AUDIENCES)
+                topic = rng.choice(words.EXPERIMENT_TOPICS)
+                public = rng.random() < 0.35
+                opens = self._date(2019, 2026)
+                # Open for one to six months; one in five stays open until further notice.
+                closes = (
+                    None
+                    if rng.random() < 0.2
+                    else opens + dt.timedelta(days=rng.choice([30, 45, 60, 90, 120, 180]))
+                )
+                rows.append(
+                    (
+                        challenge_id,
+                        org.id,
+                        f"Hoe helpen we {audience} met {topic}?"[:200],
+                        f"{org.name} zoekt een aanpak voor {topic} voor {audience}: "
+                        "de huidige werkwijze kost te veel tijd en bereikt niet iedereen.",
+                        rng.choice(CHALLENGE_OFFERS),
+                        rng.choice(owners),
+                        "public" if public else "internal",
+                        opens,
+                        closes,
+                    )
+                )
+                if public:
+                    self.public_challenges.setdefault(org.id, []).append(challenge_id)
+                challenge_id += 1
+        self._write(
+            "challenges",
+            Challenge,
+            [
+                "id",
+                "organisation_id",
+                "title",
+                "problem_statement",
+                "offer",
+                "owner_id",
+                "visibility",
+                "opens_on",
+                "closes_on",
+            ],
+            rows,
+        )
+
+    def lessons(self) -> None:
+        """Lessons learned of the experiments that ended (stopped, being implemented or in
+        operation): most write one down, a stopped one more often than one that worked."""
+        rng = self.rng
+        rows, lesson_id = [], self.ids[Lesson]
+        for experiment_id, topic, ended, moment in self.experiments_ended:
+            if rng.random() > (0.8 if ended == "stopped" else 0.55):
+                continue
+            for _i in range(1 if rng.random() < 0.85 else 2):
+                happened, differently = rng.choice(LESSON_OUTCOMES[ended])
+                rows.append(
+                    (
+                        lesson_id,
+                        experiment_id,
+                        f"We probeerden {topic} in {rng.randint(1, 6)} teams.",
+                        happened,
+                        differently if rng.random() < 0.75 else "",
+                        f"https://code.example/{experiment_id}/{lesson_id}"
+                        if rng.random() < 0.3
+                        else "",
+                        moment + dt.timedelta(days=rng.randint(1, 60)),
+                    )
+                )
+                lesson_id += 1
+        self._write(
+            "lessons",
+            Lesson,
+            [
+                "id",
+                "experiment_id",
+                "tried",
+                "happened",
+                "differently",
+                "reusable_assets",
+                "created_at",
+            ],
+            rows,
+        )
+
     # --- safeguards -------------------------------------------------------------------------
 
     def assessments(self) -> None:
@@ -881,6 +1054,8 @@ class NationalSeed:
         keys = [k for k in ("experiment_id", "project_id", "application_id") if k in by_key]
         weights = {"experiment_id": 40, "project_id": 30, "application_id": 30}
 
+        self.assessment_plan: list[tuple[int, int, str, dt.date]] = []
+
         def rows():
             next_id = self.ids[Assessment]
             for _i in range(self.counts["assessments"]):
@@ -895,6 +1070,7 @@ class NationalSeed:
                 reviewed = submitted + dt.timedelta(days=rng.randint(2, 30))
                 officer = rng.choice(org.people.get("safeguard_officer", [None]))
                 decided = status in ("approved", "rejected")
+                self.assessment_plan.append((next_id, template_id, status, started.date()))
                 yield (
                     next_id,
                     org.id,
@@ -933,12 +1109,143 @@ class NationalSeed:
             rows(),
         )
 
+    def assessment_answers(self) -> None:
+        """The answers of the assessments: every question of a submitted one answered, a
+        draft about half done; choices drawn from the question's own options (the first
+        option, usually the mildest, more often), texts and numbers varying."""
+        rng = self.rng
+        questions: dict[int, list[tuple[int, str, list]]] = {}
+        for pk, template_id, kind, options in (
+            TemplateItem.objects.filter(type__in=ANSWERABLE)
+            .exclude(parent__repeatable=True)
+            .exclude(repeatable=True)
+            .order_by("template_id", "order")
+            .values_list("pk", "template_id", "type", "options")
+        ):
+            values = [o["value"] for o in options or [] if isinstance(o, dict) and "value" in o]
+            questions.setdefault(template_id, []).append((pk, kind, values))
+
+        def value_of(kind: str, values: list, day: dt.date):
+            if kind == "single_choice" and values:
+                weights = [3, *([1] * (len(values) - 1))]
+                return rng.choices(values, weights)[0]
+            if kind == "multiple_choice" and values:
+                return rng.sample(values, rng.randint(1, len(values)))
+            if kind == "number":
+                return round(rng.lognormvariate(3, 1.2), 1)
+            if kind == "date":
+                return (day + dt.timedelta(days=rng.randint(0, 400))).isoformat()
+            if kind == "file":
+                return f"https://documenten.example/{rng.randint(1000, 99999)}.pdf"
+            if kind == "long_text":
+                return rng.choice(ANSWER_TEXTS)
+            return rng.choice(ANSWER_SHORT)
+
+        def rows():
+            answer_id = self.ids[SafeguardAnswer]
+            for assessment_id, template_id, status, day in self.assessment_plan:
+                share = rng.uniform(0.2, 0.8) if status == "draft" else 1.0
+                for item_id, kind, values in questions.get(template_id, []):
+                    if rng.random() > share:
+                        continue
+                    value = value_of(kind, values, day)
+                    yield (answer_id, assessment_id, item_id, "", json.dumps(value))
+                    answer_id += 1
+
+        self._write(
+            "assessment answers",
+            SafeguardAnswer,
+            ["id", "assessment_id", "item_id", "repeat", "value"],
+            rows(),
+        )
+
     def _apps_named(self, org_id: int):
         if not hasattr(self, "_app_names"):
             self._app_names: dict[int, list] = {}
             for app_id, owner, name in self.apps:
                 self._app_names.setdefault(owner, []).append((app_id, name))
         return self._app_names.get(org_id, [])
+
+    # --- maturity scans ---------------------------------------------------------------------
+
+    def maturity_scans(self) -> None:
+        """Rounds of the maturity scan: one to three yearly rounds per organisation, answered by
+        most of its people. Each organisation has its own level per dimension, rising a little
+        from round to round; each person scores around it."""
+        rng, scan = self.rng, current_scan()
+        rounds, participants, answers = [], [], []
+        round_id, participant_id = self.ids[ScanRound], self.ids[Participant]
+        answer_id = self.ids[ScanAnswer]
+        for org in self.orgs:
+            people = sorted({pk for ids in org.people.values() for pk in ids if pk is not None})
+            if not people:
+                continue
+            level = {d.code: rng.uniform(1.6, 3.8) for d in scan.dimensions}
+            first_year = rng.choice([2023, 2024, 2025])
+            for year in range(first_year, 2026):
+                opens = dt.date(year, rng.randint(2, 10), rng.randint(1, 28))
+                closes = opens + dt.timedelta(days=rng.choice([14, 21, 28]))
+                last = year == 2025
+                still_open = last and rng.random() < 0.3
+                rounds.append(
+                    (
+                        round_id,
+                        org.id,
+                        f"Volwassenheidsscan {year}",
+                        opens,
+                        closes,
+                        "open" if still_open else "closed",
+                        None if still_open else closes,
+                        scan.version,
+                    )
+                )
+                chosen = rng.sample(people, max(1, round(len(people) * rng.uniform(0.5, 1))))
+                for person in chosen:
+                    participants.append((participant_id, round_id, person))
+                    participant_id += 1
+                    if still_open and rng.random() < 0.4:
+                        continue  # has not answered yet
+                    answered = self._moment(opens + dt.timedelta(days=rng.randint(0, 13)))
+                    for statement in scan.statements:
+                        score = round(rng.gauss(level[statement.dimension], 0.8))
+                        score = min(5, max(1, score))
+                        answers.append(
+                            (
+                                answer_id,
+                                round_id,
+                                person,
+                                statement.code,
+                                score,
+                                rng.choice(SCAN_EVIDENCE[score]),
+                                answered,
+                            )
+                        )
+                        answer_id += 1
+                round_id += 1
+                for code in level:  # the next round a little further, on average
+                    level[code] = min(4.8, level[code] + rng.uniform(-0.1, 0.4))
+        self._write(
+            "scan rounds",
+            ScanRound,
+            [
+                "id",
+                "organisation_id",
+                "title",
+                "opens_on",
+                "closes_on",
+                "status",
+                "closed_on",
+                "scan_version",
+            ],
+            rounds,
+        )
+        self._write("scan participants", Participant, ["id", "round_id", "person_id"], participants)
+        self._write(
+            "scan answers",
+            ScanAnswer,
+            ["id", "round_id", "person_id", "statement", "score", "evidence", "answered_at"],
+            answers,
+        )
 
     # --- stored figures ---------------------------------------------------------------------
 
@@ -984,8 +1291,12 @@ class NationalSeed:
             self.dependencies()
             self.spend()
             self.projects()
+            self.challenges()
             self.experiments()
+            self.lessons()
             self.assessments()
+            self.assessment_answers()
+            self.maturity_scans()
             sequences_reset(
                 Organisation,
                 Person,
@@ -1001,6 +1312,12 @@ class NationalSeed:
                 MeasurementSummary,
                 Decision,
                 Assessment,
+                Challenge,
+                Lesson,
+                ScanRound,
+                Participant,
+                ScanAnswer,
+                SafeguardAnswer,
             )
         hook = self.figures()
         self.seconds["total"] = round(time.perf_counter() - started, 2)

@@ -2,6 +2,7 @@
 tracks and lessons: atomic, validated, recorded in history."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -138,6 +139,16 @@ def pipeline_changed(organisation_id: int) -> None:
     )
     refresh_on_commit(tasks.funnel_figures_refresh, [organisation_id])
     assessment_subjects_changed([organisation_id])  # experiments are assessment subjects
+
+
+def organisation_subtrees_changed(organisation_ids: Iterable[int]) -> None:
+    """Organisations were moved, deleted or restored below these: the stored funnel figures
+    over their subtrees are marked behind and refreshed once this commits."""
+    ids = sorted(organisation_ids)
+    stored_figures_mark_changed(
+        FunnelFiguresStored.objects.filter(organisation_id__in=ids, with_children=True)
+    )
+    refresh_on_commit(tasks.funnel_figures_refresh, ids)
 
 
 @transaction.atomic
