@@ -152,9 +152,9 @@ def legacy_tile(organisation_ids, as_of: dt.date) -> LegacyTile:
 # --- on write and in the refresh task ------------------------------------------------------
 
 
-def legacy_tile_mark_changed(organisation_id: int) -> None:
+def legacy_tile_mark_changed(organisation_id: int, *, create: bool = True) -> None:
     """The organisation's applications or spend changed: its stored rows are behind."""
-    day_rows_mark_changed(LegacyTileFigures, [organisation_id])
+    day_rows_mark_changed(LegacyTileFigures, [organisation_id], create=create)
 
 
 def legacy_tile_refresh(organisation_id: int, changed_at: str | None = None) -> bool:

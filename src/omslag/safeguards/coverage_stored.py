@@ -135,18 +135,20 @@ def coverage_changed(organisation_ids) -> None:
     their stored rows are behind (today's made, not yet computed, when missing, so that a
     first computation running meanwhile cannot store figures without this change as current),
     and a refresh is queued for when this commits (``refresh_on_commit``'s coalescing queue;
-    once per transaction: marking a row behind once in it suffices)."""
+    once per transaction)."""
     ids = set(organisation_ids)
-    registered = _registered() if connection.in_atomic_block else None
-    if registered is not None:
-        ids -= registered.organisation_ids
     if not ids:
         return
-    day_rows_mark_changed(CoverageFigures, ids)
+    registered = _registered() if connection.in_atomic_block else None
+    new = ids - registered.organisation_ids if registered is not None else ids
+    # Raised on every write (one UPDATE); today's rows made and the refresh registered once.
+    day_rows_mark_changed(CoverageFigures, ids, create=bool(new))
+    if not new:
+        return
     if registered is not None:
-        registered.organisation_ids |= ids
+        registered.organisation_ids |= new
     else:
-        transaction.on_commit(_RefreshOnCommit(ids), robust=True)
+        transaction.on_commit(_RefreshOnCommit(new), robust=True)
 
 
 def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[int]:
