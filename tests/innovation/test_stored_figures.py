@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from omslag.common.errors import RuleViolation
 from omslag.innovation import selectors, services, tasks
 from omslag.innovation.models import Decision, Experiment, Idea, Stage, StageTransition
-from omslag.safeguards import tasks as safeguard_tasks
-from omslag.safeguards.coverage_stored import coverage_stored
+from omslag.safeguards.coverage_stored import coverage_figures_refresh, coverage_stored
 from omslag.safeguards.selectors import coverage_for
 
 from ..factories import organisation
@@ -185,7 +184,7 @@ def test_stored_funnel_equals_a_fresh_computation_or_says_it_is_pending(
 
         check(after_refresh=False)
         tasks.funnel_figures_refresh.call([ministry.pk, agency.pk])
-        safeguard_tasks.coverage_figures_refresh.call([ministry.pk, agency.pk])
+        coverage_figures_refresh.call([ministry.pk, agency.pk])
         check(after_refresh=True)
         transaction.set_rollback(True)
 

@@ -8,9 +8,9 @@ sums equal ``selectors.coverage_for`` over the scope) in one query, whatever the
 organisations without a row of today are computed together in a fixed number of grouped
 queries and stored. A write of an assessment, risk, mitigation or rule (the services here) or
 of a subject (the owning apps' services, through ``common.subjects``) marks the row of its
-organisation behind; a task queued on commit (through ``refresh_enqueue_coalesced``, the
-queue ``refresh_on_commit`` uses, once per transaction) recomputes it. An earlier
-as-of date is computed fresh, with the same queries."""
+organisation behind; the task ``coverage_figures_refresh``, queued on commit (through
+``refresh_enqueue_coalesced``, the queue ``refresh_on_commit`` uses, once per transaction),
+recomputes it. An earlier as-of date is computed fresh, with the same queries."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django_tasks import task
 
 from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
 from omslag.common.stored_figures import refresh_enqueue_coalesced
@@ -113,10 +114,8 @@ class _RefreshOnCommit:
         self.done = False
 
     def __call__(self) -> None:
-        from . import tasks
-
         self.done = True
-        refresh_enqueue_coalesced(tasks.coverage_figures_refresh, sorted(self.organisation_ids))
+        refresh_enqueue_coalesced(coverage_figures_refresh, sorted(self.organisation_ids))
 
 
 def _registered() -> _RefreshOnCommit | None:
@@ -159,3 +158,10 @@ def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[in
         for pk in organisation_ids
         if day_row_refresh(CoverageFigures, pk, _compute_many, changed_at)
     ]
+
+
+@task()
+def coverage_figures_refresh(organisation_ids: list[int], changed_at: str | None = None) -> None:
+    """The task: refresh the stored safeguard figures of these organisations that are behind
+    (run by whichever backend settings.TASKS names)."""
+    coverage_refresh(organisation_ids, changed_at)
