@@ -2,7 +2,7 @@
 registered by the app that owns it in its ``registrations.py``, so safeguards names none of
 them. ``key`` is also the assessment's field that points to such a record."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,7 @@ def assessment_subjects_changed_listen(listener: Callable[[list[int]], None]) ->
         _CHANGE_LISTENERS.append(listener)
 
 
-def assessment_subjects_changed(organisation_ids) -> None:
+def assessment_subjects_changed(organisation_ids: Iterable[int]) -> None:
     """Subjects of these organisations were added, removed or changed: tell the listeners."""
     ids = sorted(set(organisation_ids))
     if not ids:

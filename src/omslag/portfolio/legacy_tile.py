@@ -48,7 +48,6 @@ class LegacyTile:
     run_cost: Decimal
     run_cost_year: int
     highest: list[LegacyRiskRow] = field(default_factory=list)
-    organisations: dict[int, tuple[str, str]] = field(default_factory=dict)  # id: slug, name
     computed_at: dt.datetime | None = None
     pending: bool = False
 
