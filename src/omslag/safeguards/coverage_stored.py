@@ -20,9 +20,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
+from omslag.common.chartwarm import charts_warm_later
 from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
 from omslag.common.stored_figures import refresh_enqueue_coalesced
 from omslag.common.subjects import assessment_subjects
+from omslag.organisations.selectors import organisation_slugs_with_ancestors
 
 from .gates import open_high_risks, requirements_by_organisation
 from .models import CoverageFigures
@@ -163,5 +165,7 @@ def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[in
 @task()
 def coverage_figures_refresh(organisation_ids: list[int], changed_at: str | None = None) -> None:
     """The task: refresh the stored safeguard figures of these organisations that are behind
-    (run by whichever backend settings.TASKS names)."""
-    coverage_refresh(organisation_ids, changed_at)
+    (run by whichever backend settings.TASKS names); the charts over them are drawn anew
+    ahead of the next view, as after the other stored figures' refreshes."""
+    if coverage_refresh(organisation_ids, changed_at):
+        charts_warm_later(organisation_slugs_with_ancestors(organisation_ids))
