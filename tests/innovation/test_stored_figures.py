@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from omslag.innovation import selectors, services, tasks
 from omslag.innovation.models import Decision, Experiment, Idea, Stage, StageTransition
 from omslag.organisations import services as organisation_services
 from omslag.organisations.models import Organisation
+from omslag.safeguards.coverage_stored import coverage_figures_refresh, coverage_stored
+from omslag.safeguards.selectors import coverage_for
 
 from ..factories import organisation
 
@@ -153,6 +156,7 @@ def test_stored_funnel_equals_a_fresh_computation_or_says_it_is_pending(
         selectors.funnel_stored(ministry)
         selectors.funnel_window_stored(ministry, with_children=True, day=today)
         selectors.funnel_window_stored(agency, with_children=False, day=today)
+        coverage_stored([ministry.pk, agency.pk], timezone.localdate())
         for step, refresh in zip(steps, run_refresh, strict=False):
             with django_capture_on_commit_callbacks(execute=refresh):
                 _apply(step, [ministry, agency])
@@ -177,9 +181,30 @@ def test_stored_funnel_equals_a_fresh_computation_or_says_it_is_pending(
                     assert stored.computed_at is not None
                 else:
                     assert {k: stored.figures[k] for k in fresh} == fresh
+            # The board dashboard's stored safeguard coverage, per organisation and rolled up:
+            # experiments are its subjects (stopped ones leave it).
+            for ids in ([agency.pk], [ministry.pk, agency.pk]):
+                coverage = coverage_stored(ids, timezone.localdate())
+                if coverage.pending:
+                    assert not after_refresh
+                    continue
+                experiments = next(
+                    s for s in coverage.coverage.subjects if s.subject == "experiment"
+                )
+                counted = (
+                    Experiment.objects.filter(organisation_id__in=ids)
+                    .exclude(stage=Stage.STOPPED)
+                    .count()
+                )
+                assert experiments.total == counted
+                fresh = coverage_for(ministry, organisation_ids=ids, today=timezone.localdate())
+                assert [(s.subject, s.total, s.covered) for s in coverage.coverage.subjects] == [
+                    (s.subject, s.total, s.covered) for s in fresh.subjects
+                ]
 
         check(after_refresh=False)
         tasks.funnel_figures_refresh.call([ministry.pk, agency.pk])
+        coverage_figures_refresh.call([ministry.pk, agency.pk])
         check(after_refresh=True)
         transaction.set_rollback(True)
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import translation
 from django_tasks import default_task_backend
 
 from omslag.innovation import services as innovation_services
@@ -216,6 +217,19 @@ def test_an_earlier_as_of_date_counts_the_register_by_its_dates(world):
     assert figures["computedAt"] is None and figures["pending"] is False
     assert not LegacyTileFigures.objects.exists()
     assert not CoverageFigures.objects.exists()
+
+    # What the register keeps no history of is said to be of today.
+    with translation.override("en"):
+        dashboard = dashboard_for(
+            person=world["board"], organisation=world["ministry"], with_children=True, as_of=as_of
+        )
+        assert "are of today, not of the chosen date" in dashboard.tile("projects").data.summary
+        assert "those of today's assessments" in dashboard.tile("safeguards").data.summary
+        today = dashboard_for(
+            person=world["board"], organisation=world["ministry"], with_children=True, as_of=None
+        )
+        assert "of today" not in today.tile("projects").data.summary
+        assert "of today" not in today.tile("safeguards").data.summary
 
 
 def test_the_p80_exposure_is_drawn_from_the_named_reference_class(db):

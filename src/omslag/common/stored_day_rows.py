@@ -70,12 +70,16 @@ def day_rows_read(model, organisation_ids, day: dt.date, compute_many: ComputeMa
     return DayRows(figures, min(times) if times else None, pending)
 
 
-def day_rows_mark_changed(model, organisation_ids) -> None:
+def day_rows_mark_changed(model, organisation_ids, *, create: bool = True) -> None:
+    """Raise the inputs' version of these organisations' rows (one UPDATE, on every write, so
+    that a row is marked behind even if a refresh gets lost); with ``create``, first make
+    today's row where missing (once per transaction suffices)."""
     ids = sorted(set(organisation_ids))
-    today = timezone.localdate()
-    model.objects.bulk_create(
-        [model(organisation_id=pk, day=today) for pk in ids], ignore_conflicts=True
-    )
+    if create:
+        today = timezone.localdate()
+        model.objects.bulk_create(
+            [model(organisation_id=pk, day=today) for pk in ids], ignore_conflicts=True
+        )
     stored_figures_mark_changed(model.objects.filter(organisation_id__in=ids))
 
 

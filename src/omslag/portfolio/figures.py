@@ -121,8 +121,8 @@ def _mark_and_refresh_on_commit(wanted: dict[int, set[str]]) -> None:
         # Raised on every write, not once per transaction: one UPDATE is cheap, and so the
         # figures are marked behind even if a refresh gets lost.
         _inputs_version_raise(organisation_id, kinds, create=bool(new))
-        if Kind.LEGACY in new:  # the board's legacy figures: once per transaction suffices
-            legacy_tile_mark_changed(organisation_id)
+        if Kind.LEGACY in kinds:  # the board's legacy figures (rows made once per transaction)
+            legacy_tile_mark_changed(organisation_id, create=Kind.LEGACY in new)
         if callback:
             callback.kinds |= new
         else:

@@ -48,7 +48,6 @@ class LegacyTile:
     run_cost: Decimal
     run_cost_year: int
     highest: list[LegacyRiskRow] = field(default_factory=list)
-    organisations: dict[int, tuple[str, str]] = field(default_factory=dict)  # id: slug, name
     computed_at: dt.datetime | None = None
     pending: bool = False
 
@@ -152,9 +151,9 @@ def legacy_tile(organisation_ids, as_of: dt.date) -> LegacyTile:
 # --- on write and in the refresh task ------------------------------------------------------
 
 
-def legacy_tile_mark_changed(organisation_id: int) -> None:
+def legacy_tile_mark_changed(organisation_id: int, *, create: bool = True) -> None:
     """The organisation's applications or spend changed: its stored rows are behind."""
-    day_rows_mark_changed(LegacyTileFigures, [organisation_id])
+    day_rows_mark_changed(LegacyTileFigures, [organisation_id], create=create)
 
 
 def legacy_tile_refresh(organisation_id: int, changed_at: str | None = None) -> bool:

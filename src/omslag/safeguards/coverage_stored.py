@@ -8,9 +8,9 @@ sums equal ``selectors.coverage_for`` over the scope) in one query, whatever the
 organisations without a row of today are computed together in a fixed number of grouped
 queries and stored. A write of an assessment, risk, mitigation or rule (the services here) or
 of a subject (the owning apps' services, through ``common.subjects``) marks the row of its
-organisation behind; a task queued on commit (through ``refresh_enqueue_coalesced``, the
-queue ``refresh_on_commit`` uses, once per transaction) recomputes it. An earlier
-as-of date is computed fresh, with the same queries."""
+organisation behind; the task ``coverage_figures_refresh``, queued on commit (through
+``refresh_enqueue_coalesced``, the queue ``refresh_on_commit`` uses, once per transaction),
+recomputes it. An earlier as-of date is computed fresh, with the same queries."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django_tasks import task
 
+from omslag.common.chartwarm import charts_warm_later
 from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
 from omslag.common.stored_figures import refresh_enqueue_coalesced
 from omslag.common.subjects import assessment_subjects
+from omslag.organisations.selectors import organisation_slugs_with_ancestors
 
 from .gates import open_high_risks, requirements_by_organisation
 from .models import CoverageFigures
@@ -113,10 +116,8 @@ class _RefreshOnCommit:
         self.done = False
 
     def __call__(self) -> None:
-        from . import tasks
-
         self.done = True
-        refresh_enqueue_coalesced(tasks.coverage_figures_refresh, sorted(self.organisation_ids))
+        refresh_enqueue_coalesced(coverage_figures_refresh, sorted(self.organisation_ids))
 
 
 def _registered() -> _RefreshOnCommit | None:
@@ -135,18 +136,20 @@ def coverage_changed(organisation_ids) -> None:
     their stored rows are behind (today's made, not yet computed, when missing, so that a
     first computation running meanwhile cannot store figures without this change as current),
     and a refresh is queued for when this commits (``refresh_on_commit``'s coalescing queue;
-    once per transaction: marking a row behind once in it suffices)."""
+    once per transaction)."""
     ids = set(organisation_ids)
-    registered = _registered() if connection.in_atomic_block else None
-    if registered is not None:
-        ids -= registered.organisation_ids
     if not ids:
         return
-    day_rows_mark_changed(CoverageFigures, ids)
+    registered = _registered() if connection.in_atomic_block else None
+    new = ids - registered.organisation_ids if registered is not None else ids
+    # Raised on every write (one UPDATE); today's rows made and the refresh registered once.
+    day_rows_mark_changed(CoverageFigures, ids, create=bool(new))
+    if not new:
+        return
     if registered is not None:
-        registered.organisation_ids |= ids
+        registered.organisation_ids |= new
     else:
-        transaction.on_commit(_RefreshOnCommit(ids), robust=True)
+        transaction.on_commit(_RefreshOnCommit(new), robust=True)
 
 
 def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[int]:
@@ -157,3 +160,12 @@ def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[in
         for pk in organisation_ids
         if day_row_refresh(CoverageFigures, pk, _compute_many, changed_at)
     ]
+
+
+@task()
+def coverage_figures_refresh(organisation_ids: list[int], changed_at: str | None = None) -> None:
+    """The task: refresh the stored safeguard figures of these organisations that are behind
+    (run by whichever backend settings.TASKS names); the charts over them are drawn anew
+    ahead of the next view, as after the other stored figures' refreshes."""
+    if coverage_refresh(organisation_ids, changed_at):
+        charts_warm_later(organisation_slugs_with_ancestors(organisation_ids))

@@ -121,6 +121,16 @@ def _summary(board, original, current, currency, unconverted) -> str:
     }
 
 
+def _of_today(as_of: dt.date) -> str:
+    """With an earlier as-of date: say that these figures are not of that date."""
+    if as_of == timezone.localdate():
+        return ""
+    return " " + _(
+        "These figures are of today, not of the chosen date: the register keeps each "
+        "project's current state."
+    )
+
+
 def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileData:
     # Aggregates in the database and the few projects shown: the tile never loads every
     # project of a ministry (25,000 at national scale).
@@ -176,7 +186,7 @@ def projects_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileD
             "openReviewAdvice": open_review_advice_count(organisation_ids),
             "staleReports": board["stale"],
         },
-        summary=_summary(board, original, current, currency, unconverted),
+        summary=_summary(board, original, current, currency, unconverted) + _of_today(as_of),
         table=Table(
             [_("Project"), _("Original"), _("Current"), _("Months later"), _("Status")],
             [

@@ -4,6 +4,7 @@ high risks, overdue mitigations, and algorithms registered versus published."""
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omslag.algorithms.selectors import algorithm_publication_counts
@@ -65,7 +66,16 @@ def safeguards_compute(organisation_ids, as_of: dt.date, *, organisation) -> Til
             "covered": coverage.covered,
             "total": coverage.total,
             "risks": coverage.open_high_risks,
-        },
+        }
+        + (
+            " "
+            + _(
+                "Coverage and open high risks are those of today's assessments; overdue "
+                "mitigations are counted on the chosen date."
+            )
+            if as_of != timezone.localdate()
+            else ""
+        ),
         table=Table(
             [_("Subject"), _("Total"), _("Covered"), _("Share")],
             [[SUBJECT_LABELS[s.subject](), s.total, s.covered, s.share] for s in coverage.subjects],
