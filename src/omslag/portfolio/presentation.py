@@ -15,6 +15,7 @@ from omslag.common import charts
 from omslag.common.chartbins import SCATTER_MARKS_MAX
 from omslag.common.templatetags.formatting import euro, percent, points, share
 
+from . import figures, selectors
 from .models import TimePosition
 from .selectors import BASELINE
 
@@ -417,3 +418,59 @@ def scenario_chart(projections: dict) -> Chart | None:
         "scenario and for no change, with the target line. The numbers are in the table below."
     ) % {"first": years[0], "last": years[-1]}
     return Chart(image, alt, scenario_summary(projections))
+
+
+# --- the balance page's charts for a selection ------------------------------------------------
+
+
+@dataclass
+class BalancePage:
+    """The figures of the balance page for one selection and the charts drawn from them."""
+
+    overview: object
+    balance_state: object
+    rows: list[BalanceRow]
+    risk: object
+    risk_state: object
+    scenarios: list
+    projections: dict
+    scenario_error: str
+    balance_chart: Chart | None
+    time_chart: Chart | None
+    scenario_chart: Chart | None
+
+    @property
+    def charts(self) -> list[charts.ChartImage]:
+        shown = (self.balance_chart, self.time_chart, self.scenario_chart)
+        return [chart.image for chart in shown if chart is not None]
+
+
+def balance_page(organisation, *, include_children: bool = True) -> BalancePage:
+    """The balance page of ``organisation`` (with those below it when ``include_children``):
+    the one function its view and the drawing ahead (``common.chartwarm``) build it with."""
+    overview, balance_state = figures.balance_overview_stored(
+        organisation, include_children=include_children
+    )
+    rows = balance_rows(overview)
+    risk, risk_state = figures.legacy_risk_stored(organisation)
+    scenarios = list(selectors.scenarios_of(organisation))
+    try:
+        projections = selectors.scenario_comparison(
+            organisation, scenarios, items=figures.spend_items_stored(organisation)
+        )
+        scenario_error = ""
+    except ValueError as error:
+        projections, scenario_error = {}, str(error)
+    return BalancePage(
+        overview=overview,
+        balance_state=balance_state,
+        rows=rows,
+        risk=risk,
+        risk_state=risk_state,
+        scenarios=scenarios,
+        projections=projections,
+        scenario_error=scenario_error,
+        balance_chart=balance_chart(rows, overview),
+        time_chart=time_chart(risk.applications, risk),
+        scenario_chart=scenario_chart(projections),
+    )
