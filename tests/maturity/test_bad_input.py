@@ -1,6 +1,7 @@
 """Bad answers get a clear message naming the statement, and nothing is stored."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -30,16 +31,16 @@ def _api_body(score=3, evidence="Zie het jaarplan"):
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "field"),
     [
-        ({"score-design-1": "6"}, "1 tot en met 5"),
-        ({"score-design-1": "0"}, "1 tot en met 5"),
-        ({"score-design-1": "2.5"}, "1 tot en met 5"),
-        ({"score-design-1": ""}, "1 tot en met 5"),
-        ({"evidence-design-1": "   "}, "onderbouwing"),
+        ({"score-design-1": "6"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": "0"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": "2.5"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": ""}, "1 tot en met 5", "score-design-1"),
+        ({"evidence-design-1": "   "}, "onderbouwing", "evidence-design-1"),
     ],
 )
-def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change, message):
+def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change, message, field):
     org, _admin, members = board
     scan_round = open_round(org, members)
     client.force_login(members[0])
@@ -48,9 +49,13 @@ def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change,
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="error-design-1"' in html and message in html
+    # The message stands on its field (the shared field include) and in the summary.
+    on_field = re.search(rf'<div id="{field}_error"><p class="field__error">([^<]*)</p>', html)
+    assert on_field and message in on_field.group(1)
+    first = "score-design-1_0" if field.startswith("score") else field
+    assert f'<a href="#{first}">' in html
     # What was typed stays in the form.
-    assert 'value="3" checked' in html
+    assert re.search(r'name="score-design-2" value="3"[^>]*checked', html)
     assert not Answer.objects.exists()
 
 
