@@ -45,13 +45,6 @@ def category_label(category: str) -> str:
     return {"run": _("run"), "change": _("change"), "innovate": _("innovate")}[category]
 
 
-@dataclass
-class Chart:
-    image: charts.ChartImage  # the chart: its address in the page
-    alt: str
-    summary: str
-
-
 # --- balance --------------------------------------------------------------------------------
 
 
@@ -155,7 +148,7 @@ def balance_summary(rows: list[BalanceRow], overview) -> str:
     return " ".join(sentences)
 
 
-def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
+def balance_chart(rows: list[BalanceRow], overview) -> charts.Chart | None:
     if not rows:
         return None
     target = overview.target
@@ -200,7 +193,7 @@ def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
         "Stacked area chart of the run, change and innovate shares of ICT spend per year, "
         "%(first)s to %(last)s, with the target lines. The numbers are in the table below."
     ) % {"first": rows[0].year, "last": rows[-1].year}
-    return Chart(image, alt, balance_summary(rows, overview))
+    return charts.Chart(image, alt, balance_summary(rows, overview))
 
 
 # --- TIME ---------------------------------------------------------------------------------
@@ -240,7 +233,7 @@ def time_summary(applications, risk) -> str:
     return text
 
 
-def time_chart(applications, risk) -> Chart | None:
+def time_chart(applications, risk) -> charts.Chart | None:
     if not applications:
         return None
     points_ = [
@@ -295,7 +288,7 @@ def time_chart(applications, risk) -> Chart | None:
             "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
             "The counts per score are in the table below."
         ) % {"n": len(applications)}
-    return Chart(image, alt, time_summary(applications, risk))
+    return charts.Chart(image, alt, time_summary(applications, risk))
 
 
 def time_grid(applications) -> list[tuple[int, list[dict]]]:
@@ -376,7 +369,7 @@ def scenario_summary(projections: dict) -> str:
     return " ".join(sentences)
 
 
-def scenario_chart(projections: dict) -> Chart | None:
+def scenario_chart(projections: dict) -> charts.Chart | None:
     """The innovate share per year of each projection (all on one base year and target)."""
     if not projections:
         return None
@@ -417,7 +410,7 @@ def scenario_chart(projections: dict) -> Chart | None:
         "Line chart of the innovate share per year from %(first)s to %(last)s for each "
         "scenario and for no change, with the target line. The numbers are in the table below."
     ) % {"first": years[0], "last": years[-1]}
-    return Chart(image, alt, scenario_summary(projections))
+    return charts.Chart(image, alt, scenario_summary(projections))
 
 
 # --- the balance page's charts for a selection ------------------------------------------------
@@ -435,9 +428,9 @@ class BalancePage:
     scenarios: list
     projections: dict
     scenario_error: str
-    balance_chart: Chart | None
-    time_chart: Chart | None
-    scenario_chart: Chart | None
+    balance_chart: charts.Chart | None
+    time_chart: charts.Chart | None
+    scenario_chart: charts.Chart | None
 
     @property
     def charts(self) -> list[charts.ChartImage]:
