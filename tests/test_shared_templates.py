@@ -35,6 +35,11 @@ WRITTEN_ONCE = [
     ),
     ("conflict notice", r"Check the current values below", "conflict.html"),
     (
+        "breadcrumbs through the organisations above",
+        r"\{% for ancestor in ancestors %\}",
+        "org_breadcrumbs.html",
+    ),
+    (
         "grouped form fields",
         r"\{% for (group|legend, fields) in form\.fieldsets %\}",
         "form_fieldsets.html",

@@ -149,3 +149,21 @@ def test_a_round_that_closes_before_it_opens_is_refused(board, client):
     )
     assert response.status_code == 400
     assert "closesOn" in [p["name"] for p in response.json()["invalidParams"]]
+
+
+def test_the_answer_page_has_the_shared_breadcrumbs_with_the_round(board, client):
+    """Organisations › the municipality › Digital maturity › the round › Answer, the last one
+    the current page and the round a link to itself."""
+    org, _admin, members = board
+    scan_round = open_round(org, members, title="Voorjaar")
+    client.force_login(members[0])
+    html = client.get(
+        f"/maturity/rounds/{scan_round.pk}/answer", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    start = html.index('<nav class="breadcrumbs"')
+    crumbs = html[start : html.index("</nav>", start)]
+    items = re.findall(r"<li>(.*?)</li>", crumbs, re.S)
+    texts = [re.sub(r"<[^>]+>", "", item).strip() for item in items]
+    assert texts == ["Organisations", org.name, "Digital maturity", "Voorjaar", "Answer"]
+    assert [i for i, item in enumerate(items) if 'aria-current="page"' in item] == [4]
+    assert f'href="/maturity/rounds/{scan_round.pk}"' in items[3]
