@@ -167,3 +167,20 @@ def test_the_answer_page_has_the_shared_breadcrumbs_with_the_round(board, client
     assert texts == ["Organisations", org.name, "Digital maturity", "Voorjaar", "Answer"]
     assert [i for i, item in enumerate(items) if 'aria-current="page"' in item] == [4]
     assert f'href="/maturity/rounds/{scan_round.pk}"' in items[3]
+
+
+def test_an_empty_form_gets_one_message_per_statement(board, client):
+    """A statement left open altogether: one message on its score, none on its evidence."""
+    org, _admin, members = board
+    scan_round = open_round(org, members)
+    client.force_login(members[0])
+    response = client.post(f"/maturity/rounds/{scan_round.pk}/answer", {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    statements = current_scan().statements
+    assert html.count('class="field__error"') == len(statements)
+    for statement in statements:
+        assert f'<div id="score-{statement.code}_error">' in html
+        assert f'id="evidence-{statement.code}_error"' not in html
+    assert "een score van 1 tot en met 5 en een onderbouwing zijn verplicht" in html.lower()
+    assert not Answer.objects.exists()

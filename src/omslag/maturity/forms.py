@@ -47,6 +47,7 @@ class RoundForm(forms.ModelForm):
 
 SCORE_REFUSED = _("the score must be a whole number from 1 to 5")
 EVIDENCE_REFUSED = _("evidence is required: say briefly what the score is based on")
+BOTH_MISSING = _("a score from 1 to 5 and evidence are required")
 
 
 def _score_label(score: int) -> str:
@@ -94,6 +95,15 @@ class AnswersForm(forms.Form):
             )
             for dimension in self.scan.dimensions
         ]
+
+    def clean(self):
+        """A statement left open altogether gets one message (the service's), on its score."""
+        for statement in self.scan.statements:
+            score, evidence = f"score-{statement.code}", f"evidence-{statement.code}"
+            if not self.data.get(score) and not (self.data.get(evidence) or "").strip():
+                self._errors.pop(evidence, None)
+                self._errors[score] = self.error_class([BOTH_MISSING])
+        return super().clean()
 
     def answers(self) -> list[tuple[str, str, str]]:
         """(statement, score, evidence) of every statement, as given."""
