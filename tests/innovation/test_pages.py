@@ -619,6 +619,37 @@ def test_use_fills_in_the_number_and_save_keeps_it(org, editor):
     assert saved.sample_size_per_group == 176 and saved.standard_deviation == 10.0
 
 
+def test_the_design_form_is_the_shared_grouped_form_with_its_helper_in_its_group(org, editor):
+    """The design page is components/form.html: one fieldset per group of the form's FIELDSETS
+    with its legend, the sample size helper inside the group whose fields it reads, the shared
+    Save and Cancel, and a field's error under that field; a save without the action button
+    (Enter in a field, no JavaScript) saves."""
+    exp = experiment(org, "Gegroepeerd", Stage.DESIGN)
+    url = f"/experiments/{exp.pk}/design"
+    page = editor.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    groups = re.findall(r'<fieldset class="form-group"[^>]*>\s*<legend>([^<]+)</legend>', page)
+    assert groups == [
+        "The experiment",
+        "Hypothesis and design",
+        "Metrics",
+        "Sample size and power",
+        "Plan",
+        "Safeguards",
+    ]
+    sample = page[page.index('<fieldset class="form-group" id="sample-size">') :]
+    sample = sample[: sample.index("</fieldset>")]
+    assert 'name="sample_size_per_group"' in sample and 'id="sample-size-helper"' in sample
+    assert '<button type="submit">Save the design</button>' in page
+    assert f'href="/experiments/{exp.pk}#design">Cancel</a>' in page
+    refused = editor.post(url, design_data(exp, alpha="2"), HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    field = re.search(r'<div id="id_alpha_error">(.*?)</div>', refused.content.decode(), re.S)
+    assert field and "field__error" in field.group(1)
+    saved = editor.post(url, design_data(exp, sample_size_per_group="176"))
+    assert saved.status_code == 302
+    assert experiment_refresh(exp).sample_size_per_group == 176
+
+
 def test_design_reads_dutch_decimals(org):
     exp = experiment(org, "Komma", Stage.DESIGN)
     client = client_for(member("editor", org), language="nl")

@@ -1,16 +1,24 @@
-"""Charts drawn ahead: after an organisation's stored figures are refreshed, a task renders its
-chart pages (balance, project portfolio, board dashboard) and draws every chart into the cache,
-so the first visitor after an edit finds each chart of the page already drawn."""
+"""Charts drawn ahead: after an organisation's stored figures are refreshed, a task draws the
+charts of its chart pages (balance, project portfolio, board dashboard) into the cache with the
+drawing function each app registers for its page (the function the page's view builds its
+charts with; no view is called), so the first visitor after an edit finds each chart drawn."""
 
 import re
 
+import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.utils import translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from omslag.common import chartimages
-from omslag.common.chartwarm import chart_pages, charts_warm, charts_warm_task
+from omslag.common.chartwarm import (
+    chart_page_charts,
+    chart_pages,
+    charts_warm,
+    charts_warm_task,
+)
 from omslag.projects import services as project_services
 from omslag.projects import tasks as project_tasks
 
@@ -20,6 +28,11 @@ PAGES = [
     "/organisations/ministerie/project-portfolio",
     "/organisations/ministerie/dashboard",
 ]
+URL_NAMES = {
+    "portfolio:balance": PAGES[0],
+    "projects:portfolio": PAGES[1],
+    "leadership:dashboard": PAGES[2],
+}
 
 
 def chart_tags(client, path) -> list[str]:
@@ -101,3 +114,56 @@ def test_with_the_immediate_backend_nothing_is_drawn_ahead(world, monkeypatch):
     monkeypatch.setattr("omslag.common.chartwarm.charts_warm", lambda *a, **k: called.append(a))
     project_services.project_create(actor=None, organisation=world["ministry"], name="Nieuw")
     assert called == []
+
+
+def chart_addresses(client, path) -> list[str]:
+    page = client.get(path)
+    assert page.status_code == 200
+    return [
+        address.replace("&amp;", "&")
+        for address in re.findall(r'src="(' + re.escape(path) + r'\?[^"]+)"', page.content.decode())
+    ]
+
+
+@pytest.mark.parametrize("url_name", sorted(URL_NAMES))
+def test_a_chart_drawn_ahead_is_byte_identical_to_the_one_its_page_serves(world, url_name):
+    """For each page: the charts the registered drawing function draws ahead are the charts the
+    page shows (the same ETags) and the SVG in the cache is, byte for byte, what the page's
+    address answers when drawn afresh by the page itself."""
+    path = URL_NAMES[url_name]
+    client = Client()  # Dutch, as a first visitor
+    client.force_login(world["board"])
+    forget_drawings()
+    with translation.override("nl"):
+        outcome = charts_warm(["ministerie"], languages=["nl"])
+        images = chart_page_charts(url_name, "ministerie")
+        warmed = {image.etag: cache.get("chart-svg-" + image.etag) for image in images}
+    assert outcome.failed == 0
+    assert images and all(svg for svg in warmed.values())
+    assert set(warmed) <= set(outcome.etags)
+
+    addresses = chart_addresses(client, path)
+    served_tags = [re.search(r"[?&]v=([0-9a-f]{32})", a).group(1) for a in addresses]
+    assert sorted(served_tags) == sorted(warmed), "the page shows other charts than drawn ahead"
+    forget_drawings()  # the page draws each chart itself now
+    for address, tag in zip(addresses, served_tags, strict=True):
+        answer = client.get(address)
+        assert answer.status_code == 200
+        assert answer["ETag"] == f'"{tag}"'
+        assert answer.content == warmed[tag].encode(), f"{address} differs from the drawing ahead"
+
+
+def test_drawing_ahead_calls_no_view(world, monkeypatch):
+    """The task draws with the registered functions only: resolving a URL to a view, or
+    rendering a template, fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a view was called while drawing ahead")
+
+    monkeypatch.setattr("django.urls.resolve", refuse)
+    monkeypatch.setattr("django.shortcuts.render", refuse)
+    monkeypatch.setattr("django.template.loader.render_to_string", refuse)
+    forget_drawings()
+    outcome = charts_warm(["ministerie"], languages=["nl"])
+    assert outcome.failed == 0 and outcome.pages == len(chart_pages())
+    assert outcome.charts == len(outcome.etags) >= 4

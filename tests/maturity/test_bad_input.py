@@ -1,6 +1,7 @@
 """Bad answers get a clear message naming the statement, and nothing is stored."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -30,16 +31,16 @@ def _api_body(score=3, evidence="Zie het jaarplan"):
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "field"),
     [
-        ({"score-design-1": "6"}, "1 tot en met 5"),
-        ({"score-design-1": "0"}, "1 tot en met 5"),
-        ({"score-design-1": "2.5"}, "1 tot en met 5"),
-        ({"score-design-1": ""}, "1 tot en met 5"),
-        ({"evidence-design-1": "   "}, "onderbouwing"),
+        ({"score-design-1": "6"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": "0"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": "2.5"}, "1 tot en met 5", "score-design-1"),
+        ({"score-design-1": ""}, "1 tot en met 5", "score-design-1"),
+        ({"evidence-design-1": "   "}, "onderbouwing", "evidence-design-1"),
     ],
 )
-def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change, message):
+def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change, message, field):
     org, _admin, members = board
     scan_round = open_round(org, members)
     client.force_login(members[0])
@@ -48,9 +49,13 @@ def test_the_form_refuses_a_bad_answer_and_stores_nothing(board, client, change,
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="error-design-1"' in html and message in html
+    # The message stands on its field (the shared field include) and in the summary.
+    on_field = re.search(rf'<div id="{field}_error"><p class="field__error">([^<]*)</p>', html)
+    assert on_field and message in on_field.group(1)
+    first = "score-design-1_0" if field.startswith("score") else field
+    assert f'<a href="#{first}">' in html
     # What was typed stays in the form.
-    assert 'value="3" checked' in html
+    assert re.search(r'name="score-design-2" value="3"[^>]*checked', html)
     assert not Answer.objects.exists()
 
 
@@ -144,3 +149,38 @@ def test_a_round_that_closes_before_it_opens_is_refused(board, client):
     )
     assert response.status_code == 400
     assert "closesOn" in [p["name"] for p in response.json()["invalidParams"]]
+
+
+def test_the_answer_page_has_the_shared_breadcrumbs_with_the_round(board, client):
+    """Organisations › the municipality › Digital maturity › the round › Answer, the last one
+    the current page and the round a link to itself."""
+    org, _admin, members = board
+    scan_round = open_round(org, members, title="Voorjaar")
+    client.force_login(members[0])
+    html = client.get(
+        f"/maturity/rounds/{scan_round.pk}/answer", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    start = html.index('<nav class="breadcrumbs"')
+    crumbs = html[start : html.index("</nav>", start)]
+    items = re.findall(r"<li>(.*?)</li>", crumbs, re.S)
+    texts = [re.sub(r"<[^>]+>", "", item).strip() for item in items]
+    assert texts == ["Organisations", org.name, "Digital maturity", "Voorjaar", "Answer"]
+    assert [i for i, item in enumerate(items) if 'aria-current="page"' in item] == [4]
+    assert f'href="/maturity/rounds/{scan_round.pk}"' in items[3]
+
+
+def test_an_empty_form_gets_one_message_per_statement(board, client):
+    """A statement left open altogether: one message on its score, none on its evidence."""
+    org, _admin, members = board
+    scan_round = open_round(org, members)
+    client.force_login(members[0])
+    response = client.post(f"/maturity/rounds/{scan_round.pk}/answer", {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    statements = current_scan().statements
+    assert html.count('class="field__error"') == len(statements)
+    for statement in statements:
+        assert f'<div id="score-{statement.code}_error">' in html
+        assert f'id="evidence-{statement.code}_error"' not in html
+    assert "een score van 1 tot en met 5 en een onderbouwing zijn verplicht" in html.lower()
+    assert not Answer.objects.exists()

@@ -292,3 +292,30 @@ def test_command_line_sets_and_lists_rates(org, capsys):
         call_command("rate", "set", "--org", org.slug, "SEK", "-2")
     with pytest.raises(CommandError, match="as-of"):
         call_command("rate", "set", "--org", org.slug, "SEK", "0.1", "--as-of", "30-06-2025")
+
+
+@pytest.mark.parametrize("code", ["SKE", "sek", " SEK", "EURO"])
+def test_the_api_refuses_a_code_outside_iso_4217_with_the_choice_message(org, code):
+    """The currency is one of the ISO 4217 codes the API documents (a choice field): a code
+    outside them, in small letters or with a space, is refused with the field's message, on
+    both addresses that take a currency."""
+    admin = api_client_for(member("admin", org))
+    expected = f'"{code}" is not a valid choice.'  # DRF's message for a choice field
+    stated = admin.post(
+        f"/api/v1/organisations/{org.slug}/exchange-rates",
+        {"currency": code, "rate": "0.0874"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    reporting = admin.put(
+        f"/api/v1/organisations/{org.slug}/reporting-currency",
+        {"currency": code},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    for refused in (stated, reporting):
+        assert refused.status_code == 400
+        assert refused["Content-Type"] == "application/problem+json"
+        assert refused.json()["invalidParams"] == [{"name": "currency", "reason": expected}]
+    assert ExchangeRate.objects.filter(organisation=org).count() == 0
+    assert rates.reporting_currency_of(org) == "EUR"

@@ -115,6 +115,9 @@ def test_the_filter_offers_each_value_once(client, org):
     assert '<option value="green">groen</option>' in page
     # Red comes after green, as the colours run, whatever the alphabet says.
     assert page.index('value="green"') < page.index('value="red"')
+    chosen = client.get(f"/open/{org.slug}/projects?facet=red", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<label for="id_facet">Colour</label>' in chosen.content.decode()
+    assert '<option value="red" selected>red</option>' in chosen.content.decode()
 
 
 def test_the_list_shows_labels_and_amounts_and_the_downloads_keep_the_codes(client, org):
@@ -147,3 +150,24 @@ def test_the_list_shows_labels_and_amounts_and_the_downloads_keep_the_codes(clie
 def _row_text(response) -> str:
     html = response.content.decode()
     return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def test_the_filters_use_the_shared_fields_and_keep_what_was_chosen(client, org):
+    """The search and the colour are the shared filter fields (a label for each, the value kept
+    after a search, the chosen colour selected); a search too long is said and ignored."""
+    publish_projects(org, ["Belastingportaal", "Zaaksysteem"])
+    page = client.get(
+        f"/open/{org.slug}/projects?q=belasting&facet=", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<label for="id_q">Search by title</label>' in page
+    assert 'type="search" name="q" value="belasting"' in page
+    assert 'name="facet"' not in page  # no colour published yet: nothing to choose
+    assert "Clear the filters" in page  # something was filtered
+    assert "Zaaksysteem" not in page and "Belastingportaal" in page
+    too_long = client.get(f"/open/{org.slug}/projects?q={'x' * 201}", HTTP_ACCEPT_LANGUAGE="en")
+    text = too_long.content.decode()
+    assert too_long.status_code == 200
+    assert "Some filters were not understood and are ignored:" in text
+    assert "Zaaksysteem" in text and "Belastingportaal" in text  # the search was ignored
+    unfiltered = client.get(f"/open/{org.slug}/projects", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Clear the filters" not in unfiltered.content.decode()

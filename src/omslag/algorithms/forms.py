@@ -5,7 +5,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, VersionedModelForm
 from omslag.innovation.selectors import experiments_choosable
 from omslag.portfolio.selectors import applications_choosable
 
@@ -54,7 +54,7 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class AlgorithmForm(VersionedModelForm):
+class AlgorithmForm(FieldsetsMixin, VersionedModelForm):
     FIELDSETS = (
         (
             _("General information"),
@@ -139,9 +139,6 @@ class AlgorithmForm(VersionedModelForm):
                 field.widget.attrs.pop("maxlength", None)
                 hint = _("At most %(limit)d characters.") % {"limit": limit}
                 field.help_text = f"{field.help_text} {hint}".strip()
-
-    def fieldsets(self):
-        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
 
 class MeasureStateForm(forms.Form):

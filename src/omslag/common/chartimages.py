@@ -17,7 +17,6 @@ a browser that has it answers ``If-None-Match`` and gets 304 without a drawing.
 """
 
 import base64
-import contextlib
 import contextvars
 import functools
 import hashlib
@@ -92,24 +91,6 @@ _local: OrderedDict[str, str] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-# While set (by ``charts_collected``), every chart built is added to this list: the charts of a
-# page rendered ahead of its visitors (``common.chartwarm``).
-_collected: contextvars.ContextVar[list | None] = contextvars.ContextVar(
-    "omslag_charts_collected", default=None
-)
-
-
-@contextlib.contextmanager
-def charts_collected():
-    """Collect the charts built inside the block (yields the list they are added to)."""
-    images: list = []
-    token = _collected.set(images)
-    try:
-        yield images
-    finally:
-        _collected.reset(token)
-
-
 class ChartImage:
     """A chart not yet drawn. ``str()`` gives its address in the current page; ``svg`` draws
     it (or takes it from the cache); ``data_uri`` is for documents made outside a browser
@@ -121,9 +102,6 @@ class ChartImage:
         self._arguments = arguments
         self._request = _request.get()
         self._etag: str | None = None
-        collected = _collected.get()
-        if collected is not None:
-            collected.append(self)
         request = self._request
         if (
             request is not None

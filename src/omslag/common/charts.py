@@ -50,6 +50,16 @@ _RC = {
 }
 
 
+@dataclass
+class Chart:
+    """A chart as a page shows it: the image (its address in the page, drawn when asked for),
+    its alt text and a summary of what it shows, from the same data as its table."""
+
+    image: ChartImage
+    alt: str
+    summary: str = ""
+
+
 @dataclass(frozen=True)
 class Series:
     """One named row of values (``None`` for a gap) and how to tell it apart without colour."""

@@ -5,7 +5,7 @@ and a select that renders its options without a template per option."""
 import copy
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.utils.formats import get_format
@@ -141,3 +141,29 @@ class ConfirmForm(forms.Form):
     """A delete or workflow button: only the version the person saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class Fieldset(NamedTuple):
+    """A group of a form's fields (``components/form_fieldsets.html``): its legend, its bound
+    fields and, optionally, a help text under the legend (the group's description), an ``id``
+    (an anchor) and a template shown at the end of the group with the page's context (a helper
+    that belongs to these fields)."""
+
+    legend: str
+    fields: list
+    help: str = ""
+    id: str = ""
+    include: str = ""
+
+
+class FieldsetsMixin:
+    """A form whose fields come in groups: ``FIELDSETS`` of ``(legend, names)`` or
+    ``(legend, names, {"help": ..., "id": ..., "include": ...})``."""
+
+    FIELDSETS: tuple = ()
+
+    def fieldsets(self) -> list[Fieldset]:
+        return [
+            Fieldset(legend, [self[name] for name in names], **(extra[0] if extra else {}))  # type: ignore[index]
+            for legend, names, *extra in self.FIELDSETS
+        ]

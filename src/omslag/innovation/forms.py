@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import MoneyField, VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm
 from omslag.portfolio.selectors import applications_choosable
 
 from . import selectors
@@ -39,13 +39,6 @@ EVIDENCE_LEVEL_HELP = _(
     "confirm the result. Level 5: manuals, systems and procedures make sure others can "
     "repeat it with the same positive effect."
 )
-
-
-class FieldsetsMixin:
-    FIELDSETS: tuple = ()
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
 
 class CreateAnywayMixin:
@@ -131,6 +124,8 @@ class ExperimentDesignForm(FieldsetsMixin, VersionedModelForm):
                 "power",
                 "sample_size_per_group",
             ),
+            # The helper under these fields computes the sample size from them.
+            {"id": "sample-size", "include": "innovation/_sample_size_helper.html"},
         ),
         (
             _("Plan"),

@@ -19,13 +19,6 @@ EFFECT_METHODS = ("welch", "proportions", "did-cells", "did-panel")
 ADJUSTMENT_METHODS = ("holm", "benjamini-hochberg")
 
 
-@dataclass
-class Chart:
-    image: charts.ChartImage  # the chart: its address in the page
-    alt: str
-    summary: str
-
-
 def number(value, decimals: int = 2) -> str:
     """A number in the reader's language (0,25 in Dutch); a dash for none."""
     if value is None:
@@ -139,8 +132,8 @@ class MetricResults:
     srm: dict | None = None
     sequence: list[dict] = field(default_factory=list)
     sequence_confidence: float = 0.95
-    chart: Chart | None = None
-    sequence_chart: Chart | None = None
+    chart: charts.Chart | None = None
+    sequence_chart: charts.Chart | None = None
 
     @property
     def srm_warning(self) -> bool:
@@ -257,7 +250,7 @@ def _effect_sentence(metric: str, effect: Effect) -> str:
     return text + "; " + _("the interval includes zero: no clear effect.")
 
 
-def effect_chart(metric: str, effects: list[Effect]) -> Chart | None:
+def effect_chart(metric: str, effects: list[Effect]) -> charts.Chart | None:
     if not effects:
         return None
     confidence = percentage(effects[0].confidence, 0)
@@ -282,10 +275,10 @@ def effect_chart(metric: str, effects: list[Effect]) -> Chart | None:
         "confidence interval as a line, per method, and a dashed line at zero (no effect). "
         "The numbers are in the table below."
     ) % {"metric": metric, "confidence": confidence}
-    return Chart(image, alt, " ".join(_effect_sentence(metric, e) for e in effects))
+    return charts.Chart(image, alt, " ".join(_effect_sentence(metric, e) for e in effects))
 
 
-def sequence_chart(metric: str, looks: list[dict], confidence: float) -> Chart | None:
+def sequence_chart(metric: str, looks: list[dict], confidence: float) -> charts.Chart | None:
     if not looks:
         return None
     level = percentage(confidence, 0)
@@ -332,7 +325,7 @@ def sequence_chart(metric: str, looks: list[dict], confidence: float) -> Chart |
         )
         % values
     )
-    return Chart(image, alt, summary)
+    return charts.Chart(image, alt, summary)
 
 
 def experiment_results(experiment, evaluations) -> tuple[list[MetricResults], list[Adjustment]]:

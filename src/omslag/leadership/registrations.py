@@ -9,8 +9,10 @@ from omslag.common.sections import (
     organisation_section_register,
 )
 from omslag.jobs.kinds import JobKind, job_kind_register
+from omslag.organisations.models import Organisation
 
 from . import report_job
+from .selectors import dashboard_for
 
 organisation_section_register("board", gettext_lazy("Board"), 5)
 organisation_link_register(
@@ -34,5 +36,15 @@ job_kind_register(
     )
 )
 
+
+def _dashboard_charts(slug: str):
+    """The board dashboard's charts in its default selection (the organisation alone, today)."""
+    organisation = Organisation.objects.get(slug=slug)
+    dashboard = dashboard_for(
+        person=None, organisation=organisation, with_children=False, as_of=None
+    )
+    return [tile.data.chart.image for tile in dashboard.tiles if tile.data.chart is not None]
+
+
 # Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
-chart_page_register("leadership:dashboard")
+chart_page_register("leadership:dashboard", _dashboard_charts)

@@ -16,8 +16,8 @@ from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_ancestors
 
 from . import access, results, selectors, services
-from .forms import RoundForm
-from .scan import SCORES, current_scan
+from .forms import AnswersForm, RoundForm
+from .scan import current_scan
 
 
 def _require(allowed: bool) -> None:
@@ -165,51 +165,39 @@ def answer_form(request, pk):
             "maturity/answer_form.html",
             _round_context(request, scan_round, rows=_rows({}, {}), read_only=True),
         )
-    status, problems, error = 200, {}, ""
     if request.method == "POST":
-        values = {
-            s.code: (
-                request.POST.get(f"score-{s.code}", ""),
-                request.POST.get(f"evidence-{s.code}", ""),
-            )
-            for s in current_scan().statements
-        }
-        try:
-            services.answers_submit(
-                actor=request.user,
-                scan_round=scan_round,
-                answers=[services.AnswerInput(code, *pair) for code, pair in values.items()],
-            )
-        except services.AnswersInvalid as invalid:
-            status, problems, error = (
-                400,
-                invalid.problems,
-                _("Some answers are not valid; nothing was saved."),
-            )
-        except RuleViolation as violation:
-            status, error = 400, violation.message
-        else:
-            messages.success(
-                request, _("Your answers were saved. Only you can see them until the round closes.")
-            )
-            return redirect("maturity:answers", pk=scan_round.pk, person_id=request.user.pk)
+        form = AnswersForm(request.POST)
+        if form.is_valid():
+            try:
+                services.answers_submit(
+                    actor=request.user,
+                    scan_round=scan_round,
+                    answers=[services.AnswerInput(*answer) for answer in form.answers()],
+                )
+            except services.AnswersInvalid as invalid:
+                form.problems_add(invalid.problems)
+            except RuleViolation as violation:
+                form.add_error(None, violation.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your answers were saved. Only you can see them until the round closes."),
+                )
+                return redirect("maturity:answers", pk=scan_round.pk, person_id=request.user.pk)
     else:
-        values = {
-            code: (a.score, a.evidence)
-            for code, a in selectors.answers_of(scan_round, request.user).items()
-        }
+        given = selectors.answers_of(scan_round, request.user)
+        form = AnswersForm(
+            initial={
+                f"{kind}-{code}": value
+                for code, answer in given.items()
+                for kind, value in (("score", str(answer.score)), ("evidence", answer.evidence))
+            }
+        )
     return render(
         request,
         "maturity/answer_form.html",
-        _round_context(
-            request,
-            scan_round,
-            rows=_rows(values, problems),
-            scores=SCORES,
-            error=error,
-            problem_count=len(problems),
-        ),
-        status=status,
+        _round_context(request, scan_round, form=form),
+        status=400 if form.errors else 200,
     )
 
 
@@ -235,14 +223,7 @@ class DimensionView:
     low: bool
 
 
-@dataclass
-class Chart:
-    image: charts.ChartImage
-    alt: str
-    summary: str
-
-
-def _trend_chart(label: str, trend) -> Chart:
+def _trend_chart(label: str, trend) -> charts.Chart:
     image = charts.lines(
         name=f"trend-{label}",
         x=list(range(1, len(trend) + 1)),
@@ -261,7 +242,7 @@ def _trend_chart(label: str, trend) -> Chart:
         "dimension": label,
         "summary": summary,
     }
-    return Chart(image, alt, summary)
+    return charts.Chart(image, alt, summary)
 
 
 @login_required

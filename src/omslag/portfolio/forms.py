@@ -4,7 +4,7 @@ validate input (the model's clean() runs in them too); the services do the writi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import MoneyField, VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm
 
 from .models import (
     Application,
@@ -38,7 +38,7 @@ class UniqueNameMixin:
         return name
 
 
-class ApplicationForm(UniqueNameMixin, VersionedModelForm):
+class ApplicationForm(FieldsetsMixin, UniqueNameMixin, VersionedModelForm):
     FIELDSETS = (
         (_("The application"), ("name", "purpose", "vendor", "technology", "users")),
         (_("Owner"), ("owner_unit", "owner_name")),
@@ -74,9 +74,6 @@ class ApplicationForm(UniqueNameMixin, VersionedModelForm):
             *TimePosition.choices,
         ]
         self.fields["end_of_support"].help_text = _("As a date, e.g. 2027-12-31.")
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
 
 def _choices_with_any(choices, any_label):

@@ -15,6 +15,7 @@ from omslag.common import charts
 from omslag.common.chartbins import SCATTER_MARKS_MAX
 from omslag.common.templatetags.formatting import euro, percent, points, share
 
+from . import figures, selectors
 from .models import TimePosition
 from .selectors import BASELINE
 
@@ -42,13 +43,6 @@ NO_CHANGE = BASELINE  # the key of the projection without changes (not a name)
 
 def category_label(category: str) -> str:
     return {"run": _("run"), "change": _("change"), "innovate": _("innovate")}[category]
-
-
-@dataclass
-class Chart:
-    image: charts.ChartImage  # the chart: its address in the page
-    alt: str
-    summary: str
 
 
 # --- balance --------------------------------------------------------------------------------
@@ -154,7 +148,7 @@ def balance_summary(rows: list[BalanceRow], overview) -> str:
     return " ".join(sentences)
 
 
-def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
+def balance_chart(rows: list[BalanceRow], overview) -> charts.Chart | None:
     if not rows:
         return None
     target = overview.target
@@ -199,7 +193,7 @@ def balance_chart(rows: list[BalanceRow], overview) -> Chart | None:
         "Stacked area chart of the run, change and innovate shares of ICT spend per year, "
         "%(first)s to %(last)s, with the target lines. The numbers are in the table below."
     ) % {"first": rows[0].year, "last": rows[-1].year}
-    return Chart(image, alt, balance_summary(rows, overview))
+    return charts.Chart(image, alt, balance_summary(rows, overview))
 
 
 # --- TIME ---------------------------------------------------------------------------------
@@ -239,7 +233,7 @@ def time_summary(applications, risk) -> str:
     return text
 
 
-def time_chart(applications, risk) -> Chart | None:
+def time_chart(applications, risk) -> charts.Chart | None:
     if not applications:
         return None
     points_ = [
@@ -294,7 +288,7 @@ def time_chart(applications, risk) -> Chart | None:
             "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
             "The counts per score are in the table below."
         ) % {"n": len(applications)}
-    return Chart(image, alt, time_summary(applications, risk))
+    return charts.Chart(image, alt, time_summary(applications, risk))
 
 
 def time_grid(applications) -> list[tuple[int, list[dict]]]:
@@ -375,7 +369,7 @@ def scenario_summary(projections: dict) -> str:
     return " ".join(sentences)
 
 
-def scenario_chart(projections: dict) -> Chart | None:
+def scenario_chart(projections: dict) -> charts.Chart | None:
     """The innovate share per year of each projection (all on one base year and target)."""
     if not projections:
         return None
@@ -416,4 +410,60 @@ def scenario_chart(projections: dict) -> Chart | None:
         "Line chart of the innovate share per year from %(first)s to %(last)s for each "
         "scenario and for no change, with the target line. The numbers are in the table below."
     ) % {"first": years[0], "last": years[-1]}
-    return Chart(image, alt, scenario_summary(projections))
+    return charts.Chart(image, alt, scenario_summary(projections))
+
+
+# --- the balance page's charts for a selection ------------------------------------------------
+
+
+@dataclass
+class BalancePage:
+    """The figures of the balance page for one selection and the charts drawn from them."""
+
+    overview: object
+    balance_state: object
+    rows: list[BalanceRow]
+    risk: object
+    risk_state: object
+    scenarios: list
+    projections: dict
+    scenario_error: str
+    balance_chart: charts.Chart | None
+    time_chart: charts.Chart | None
+    scenario_chart: charts.Chart | None
+
+    @property
+    def charts(self) -> list[charts.ChartImage]:
+        shown = (self.balance_chart, self.time_chart, self.scenario_chart)
+        return [chart.image for chart in shown if chart is not None]
+
+
+def balance_page(organisation, *, include_children: bool = True) -> BalancePage:
+    """The balance page of ``organisation`` (with those below it when ``include_children``):
+    the one function its view and the drawing ahead (``common.chartwarm``) build it with."""
+    overview, balance_state = figures.balance_overview_stored(
+        organisation, include_children=include_children
+    )
+    rows = balance_rows(overview)
+    risk, risk_state = figures.legacy_risk_stored(organisation)
+    scenarios = list(selectors.scenarios_of(organisation))
+    try:
+        projections = selectors.scenario_comparison(
+            organisation, scenarios, items=figures.spend_items_stored(organisation)
+        )
+        scenario_error = ""
+    except ValueError as error:
+        projections, scenario_error = {}, str(error)
+    return BalancePage(
+        overview=overview,
+        balance_state=balance_state,
+        rows=rows,
+        risk=risk,
+        risk_state=risk_state,
+        scenarios=scenarios,
+        projections=projections,
+        scenario_error=scenario_error,
+        balance_chart=balance_chart(rows, overview),
+        time_chart=time_chart(risk.applications, risk),
+        scenario_chart=scenario_chart(projections),
+    )

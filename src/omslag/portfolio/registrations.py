@@ -25,8 +25,9 @@ from omslag.common.subjects import AssessmentSubject, assessment_subject_registe
 from omslag.common.tabular.importing import Column, ImportSpec, RowError, RowProblem, field_parser
 from omslag.common.tabular.parsers import choice_parser, date, euro_amount, name_list
 from omslag.common.tabular.registry import ExportSpec, export_spec_register, import_spec_register
+from omslag.organisations.models import Organisation
 
-from . import access, selectors, services
+from . import access, presentation, selectors, services
 from .figures import figures_inputs_changed, figures_subtrees_changed
 from .models import (
     Application,
@@ -658,8 +659,15 @@ assessment_subject_register(
     )
 )
 
+
+def _balance_charts(slug: str):
+    """The balance page's charts in its default selection (with the organisations below)."""
+    organisation = Organisation.objects.get(slug=slug)
+    return presentation.balance_page(organisation, include_children=True).charts
+
+
 # Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
-chart_page_register("portfolio:balance")
+chart_page_register("portfolio:balance", _balance_charts)
 
 # Its balance over a subtree follows organisations moved, deleted or restored below.
 organisation_subtrees_change_register(figures_subtrees_changed)

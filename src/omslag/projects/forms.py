@@ -7,7 +7,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from omslag.analysis.projects import COST_BUCKETS
-from omslag.common.forms import MoneyField, VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm
 from omslag.common.tabular.formats import FileProblem, read_table
 
 from .models import Project, ProjectReport, ReferenceClass
@@ -122,7 +122,7 @@ class ProjectForm(VersionedModelForm):
         return currency
 
 
-class ReportForm(VersionedModelForm):
+class ReportForm(FieldsetsMixin, VersionedModelForm):
     """A report at a peildatum; the breakdown must add up to the total (the model says so)."""
 
     FIELDSETS = (
@@ -164,9 +164,6 @@ class ReportForm(VersionedModelForm):
         self.fields["is_rebaseline"].help_text = _(
             "The figures are always also compared with the original baseline."
         )
-
-    def fieldsets(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
 
 _PART_WIDGETS = {

@@ -19,6 +19,8 @@ from omslag.analysis.projects import (
 from omslag.common import charts
 from omslag.common.chartbins import SCATTER_MARKS_MAX
 
+from . import selectors, services
+from .models import ReferenceClass
 from .templatetags.projects_format import money, signed_months, signed_percent
 
 # colour category: chart colour, marker (the same shapes as the badges in the pages)
@@ -464,3 +466,67 @@ def ratio_chart(reference_class, ratios, quantiles):
         "max": short_number(round(float(np.max(ratios)), 2)),
     }
     return _chart(image, alt, summary, size), bin_rows(edges, counts)
+
+
+# --- the project portfolio page's charts for a selection --------------------------------------
+
+PORTFOLIO_ITERATIONS = 5000
+PORTFOLIO_SEED = 0  # a fixed seed: the page shows the same figures every time it is opened
+
+
+@dataclass
+class PortfolioPage:
+    """The scatter and the Monte Carlo forecast of the project portfolio page for one selection
+    (a reference class, with or without the projects no longer reported), with their charts."""
+
+    scatter: object
+    scatter_chart: Chart | None
+    forecast: dict
+
+    @property
+    def charts(self) -> list[charts.ChartImage]:
+        shown = (self.scatter_chart, self.forecast["chart"])
+        return [chart.image for chart in shown if chart is not None]
+
+
+def portfolio_page(
+    organisation, *, reference_class: str = "", include_no_longer_reported: bool = False
+) -> PortfolioPage:
+    """The project portfolio page of ``organisation``: the one function its view and the
+    drawing ahead (``common.chartwarm``) build its charts with. ``reference_class`` is the
+    code a reader chose (the shipped class when empty or unknown)."""
+    scatter = selectors.portfolio_scatter(organisation, limit=selectors.SCATTER_LIMIT)
+    shipped = services.reference_class_shipped()  # created on first use
+    classes = [
+        c
+        for c in selectors.reference_classes_usable(organisation)
+        if c.kind == ReferenceClass.Kind.COST
+    ]
+    chosen = None
+    if reference_class:
+        chosen = selectors.reference_class_choice(organisation, reference_class)
+    chosen = chosen or shipped
+    box = {
+        "classes": classes,
+        "chosen": chosen,
+        "result": None,
+        "chart": None,
+        "bins": [],
+        "include_no_longer_reported": include_no_longer_reported,
+        "no_longer_reported": selectors.no_longer_reported_count(organisation),
+    }
+    forecast = selectors.portfolio_forecast_stored(
+        organisation,
+        chosen,
+        iterations=PORTFOLIO_ITERATIONS,
+        seed=PORTFOLIO_SEED,
+        include_no_longer_reported=include_no_longer_reported,
+    )
+    box["computed_at"], box["pending"] = forecast.computed_at, forecast.pending
+    # Every amount in the reporting currency at a stated rate, or nothing added at all.
+    box["currency"], box["rates"] = forecast.currency, forecast.rates
+    box["unconverted"], box["problem"] = forecast.unconverted, forecast.problem
+    if forecast.result is not None:  # else no running project with an estimate, or no rate
+        box["result"] = forecast.result
+        box["chart"], box["bins"] = portfolio_fan_chart(forecast.result, chosen, forecast.currency)
+    return PortfolioPage(scatter=scatter, scatter_chart=scatter_chart(scatter), forecast=box)

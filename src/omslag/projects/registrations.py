@@ -30,7 +30,7 @@ from omslag.exchange.options import ExportOption, export_option_register
 from omslag.organisations import services as organisation_services
 from omslag.organisations.models import Organisation
 
-from . import access, selectors, services
+from . import access, presentation, selectors, services
 from .models import Project, ProjectReport, ReferenceClass
 
 
@@ -587,8 +587,14 @@ assessment_subject_register(
     )
 )
 
+
+def _portfolio_charts(slug: str):
+    """The project portfolio page's charts in its default selection (the shipped class)."""
+    return presentation.portfolio_page(Organisation.objects.get(slug=slug)).charts
+
+
 # Its page with charts: drawn ahead after the stored figures change (common.chartwarm).
-chart_page_register("projects:portfolio")
+chart_page_register("projects:portfolio", _portfolio_charts)
 
 # Its forecasts over a subtree follow organisations moved, deleted or restored below.
 organisation_subtrees_change_register(services.organisation_subtrees_changed)

@@ -15,7 +15,7 @@ from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
 from .. import access, selectors
-from ..presentation import Chart, percentage
+from ..presentation import percentage
 
 
 def funnel_summary(funnel: dict) -> str:
@@ -55,7 +55,7 @@ def funnel_summary(funnel: dict) -> str:
     return " ".join(sentences)
 
 
-def funnel_chart(funnel: dict) -> Chart | None:
+def funnel_chart(funnel: dict) -> charts.Chart | None:
     if not funnel["total"]:
         return None
     rows = funnel["stages"]
@@ -78,7 +78,7 @@ def funnel_chart(funnel: dict) -> Chart | None:
         "to in operation at the bottom, with the share that went on from the stage before. "
         "The numbers are in the table below."
     )
-    return Chart(image, alt, funnel_summary(funnel))
+    return charts.Chart(image, alt, funnel_summary(funnel))
 
 
 @login_required

@@ -14,7 +14,7 @@ from omslag.common.pages import EXPORT_FORMATS, form_errors_from
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
 
-from .. import access, figures, presentation, selectors, services
+from .. import access, presentation, services
 from ..forms import SpendTargetForm
 from ..models import SpendTarget
 
@@ -56,9 +56,6 @@ def balance(request, slug):
     context = organisation_context(request.user, organisation, access.portfolio_can_change)
     # A hidden below=0 comes before the checkbox's below=1; the last value wins.
     include_children = request.GET.get("below", "1") != "0"
-    overview, balance_state = figures.balance_overview_stored(
-        organisation, include_children=include_children
-    )
     target_form = SpendTargetForm(
         request.POST or None, instance=SpendTarget(organisation=organisation)
     )
@@ -74,20 +71,12 @@ def balance(request, slug):
             else:
                 messages.success(request, _("The target was saved."))
                 return redirect(reverse("portfolio:balance", args=[slug]) + "#target")
-    elif overview.target is not None:
+    page = presentation.balance_page(organisation, include_children=include_children)
+    overview = page.overview
+    if request.method != "POST" and overview.target is not None:
         target_form = SpendTargetForm(instance=overview.target)
-    rows = presentation.balance_rows(overview)
-    risk, risk_state = figures.legacy_risk_stored(organisation)
-    applications = risk.applications
-    scenarios = list(selectors.scenarios_of(organisation))
-    try:
-        projections = selectors.scenario_comparison(
-            organisation, scenarios, items=figures.spend_items_stored(organisation)
-        )
-        scenario_error = ""
-    except ValueError as error:
-        projections, scenario_error = {}, str(error)
-    named_projections, projection_years = _scenario_rows(projections, scenarios)
+    risk, projections = page.risk, page.projections
+    named_projections, projection_years = _scenario_rows(projections, page.scenarios)
     return render(
         request,
         "portfolio/balance.html",
@@ -95,10 +84,10 @@ def balance(request, slug):
             **context,
             "include_children": include_children,
             "overview": overview,
-            "balance_state": balance_state,
-            "risk_state": risk_state,
-            "rows": rows,
-            "balance_chart": presentation.balance_chart(rows, overview),
+            "balance_state": page.balance_state,
+            "risk_state": page.risk_state,
+            "rows": page.rows,
+            "balance_chart": page.balance_chart,
             "trends": [
                 (
                     presentation.category_label(category),
@@ -110,17 +99,17 @@ def balance(request, slug):
             "target_form": target_form,
             "risk": risk,
             "risk_rows": risk.rows[:LEGACY_ROWS_SHOWN],
-            "applications_count": len(applications),
-            "time_chart": presentation.time_chart(applications, risk),
-            "time_grid": presentation.time_grid(applications),
+            "applications_count": len(risk.applications),
+            "time_chart": page.time_chart,
+            "time_grid": presentation.time_grid(risk.applications),
             "time_rows": [
                 (presentation.time_label(p), risk.time_counts[p], risk.time_run_cost[p])
                 for p in ("invest", "tolerate", "migrate", "eliminate")
             ],
             "age_rows": [(_age_label(bucket), count) for bucket, count in risk.age.items()],
-            "scenarios": scenarios,
-            "scenario_error": scenario_error,
-            "scenario_chart": presentation.scenario_chart(projections),
+            "scenarios": page.scenarios,
+            "scenario_error": page.scenario_error,
+            "scenario_chart": page.scenario_chart,
             "named_projections": named_projections,
             "projection_years": projection_years,
             "projection_target": next(iter(projections.values())).target if projections else None,

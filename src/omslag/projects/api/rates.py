@@ -32,22 +32,10 @@ class ExchangeRateIn(CamelSerializer):
         max_length=300, required=False, allow_blank=True, help_text="Where the rate comes from"
     )
 
-    def validate_currency(self, value):
-        return _currency(value)
-
     def validate_rate(self, value):
         if value <= 0:
             raise serializers.ValidationError(_("The rate must be a positive number."))
         return value
-
-
-def _currency(value: str) -> str:
-    code = value.strip().upper()
-    if not rates.currency_known(code):
-        raise serializers.ValidationError(
-            _("%(code)s is no currency code of ISO 4217 (e.g. EUR, SEK).") % {"code": code}
-        )
-    return code
 
 
 class ExchangeRateStatedOut(CamelSerializer):
@@ -75,9 +63,6 @@ class ExchangeRatesOut(CamelSerializer):
 
 class ReportingCurrencyIn(CamelSerializer):
     currency = serializers.ChoiceField(choices=rates.currency_codes(), help_text="ISO 4217 code")
-
-    def validate_currency(self, value):
-        return _currency(value)
 
 
 class ReportingCurrencyOut(CamelSerializer):

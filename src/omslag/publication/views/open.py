@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from omslag.common.tabular.formats import CONTENT_TYPES, FORMATS
 
 from .. import datasets, selectors
+from ..forms import PublicFilterForm
 from ..models import Kind
 from ..presentation import facet_options, shown_value, snapshot_labels
 
@@ -47,10 +48,8 @@ def _row_html(url: str, title: str, cells) -> str:
     return f'<tr><th scope="row"><a href="{escape(url)}">{escape(title)}</a></th>{tds}</tr>'
 
 
-def _filters(request) -> selectors.PublicFilters:
-    return selectors.PublicFilters(
-        search=request.GET.get("q", "").strip()[:200], facet=request.GET.get("facet", "")[:100]
-    )
+def _filters(form: PublicFilterForm) -> selectors.PublicFilters:
+    return selectors.PublicFilters(search=form.value("q"), facet=form.value("facet"))
 
 
 @require_safe
@@ -96,7 +95,8 @@ def organisation_page(request, slug):
 def dataset_list(request, slug, segment):
     kind = _kind(segment)
     organisation = _organisation(slug, kind)
-    filters = _filters(request)
+    form = PublicFilterForm(request.GET, kind=kind)
+    filters = _filters(form)
     listed = selectors.published_list(organisation, kind, filters)
     figures = selectors.list_figures(organisation, kind, filters, listed, facets=True)
     records = listed.only("source_id", "number", "title", "snapshot", "organisation_id", "kind")
@@ -116,6 +116,8 @@ def dataset_list(request, slug, segment):
             for p in page
         )
     )
+    facets = facet_options(kind, figures["facets"])
+    form.facets_offer(facets)
     return render(
         request,
         "publication/open/list.html",
@@ -128,8 +130,9 @@ def dataset_list(request, slug, segment):
             "columns": columns,
             "body": body,
             "page": page,
-            "filters": filters,
-            "facets": facet_options(kind, figures["facets"]),
+            "form": form,
+            "filtered": bool(filters.search or filters.facet),
+            "facets": facets,
             "formats": FORMATS,
         },
     )
@@ -140,7 +143,9 @@ def download(request, slug, segment, fmt):
     organisation, kind = _organisation(slug), _kind(segment)
     if fmt not in FORMATS:
         raise Http404(_("Unknown format."))
-    content = datasets.dataset_file(organisation, kind, fmt, _filters(request))
+    content = datasets.dataset_file(
+        organisation, kind, fmt, _filters(PublicFilterForm(request.GET, kind=kind))
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slug}-{segment}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
