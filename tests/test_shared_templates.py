@@ -47,7 +47,8 @@ WRITTEN_ONCE = [
     (
         "a filter that takes one value",
         r'<div class="field">\s*<label for="\{\{ (form\.\w+|field)\.id_for_label \}\}">[^<]*'
-        r"\{\{ (form\.\w+|field)\.label \}\}</label>\s*\{\{ (form\.\w+|field) \}\}\s*(</div>|\{% if)",
+        r"\{\{ (form\.\w+|field)\.label \}\}</label>\s*\{\{ (form\.\w+|field) \}\}\s*"
+        r"(</div>|\{% if)",
         "filter_field.html",
     ),
 ]

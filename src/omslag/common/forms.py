@@ -150,7 +150,7 @@ class Fieldset(NamedTuple):
     that belongs to these fields)."""
 
     legend: str
-    fields: list
+    fields: list[Any]  # bound fields
     help: str = ""
     id: str = ""
     include: str = ""
@@ -160,7 +160,7 @@ class FieldsetsMixin:
     """A form whose fields come in groups: ``FIELDSETS`` of ``(legend, names)`` or
     ``(legend, names, {"help": ..., "id": ..., "include": ...})``."""
 
-    FIELDSETS: tuple = ()
+    FIELDSETS: tuple[Any, ...] = ()
 
     def fieldsets(self) -> list[Fieldset]:
         return [
