@@ -416,7 +416,6 @@ def test_the_api_the_page_and_the_json_report_carry_the_same_figures(
 
 def test_an_organisation_without_spend_of_the_last_complete_year_is_warned_of(full, api_for):
     second = full["agencies"][1]
-    member(Role.BOARD, second, full["board"])
     warning = f"No actual spend of {COMPLETE_YEAR} yet."
     client = api_for(full["board"])
     agency = client.get(
@@ -427,6 +426,21 @@ def test_an_organisation_without_spend_of_the_last_complete_year_is_warned_of(fu
         "/api/v1/organisations/ministerie/dashboard", HTTP_ACCEPT_LANGUAGE="en"
     ).json()
     assert warning not in [f["warning"] for f in ministry["freshness"]]
+    # Rolled up, the ministry and the first agency have spend of the year; the second agency's
+    # missing share is named rather than silently left out of the balance.
+    behind = [
+        Organisation.objects.get(pk=pk).name
+        for pk in expected_freshness(ids_of(full, True))["withoutSpend"]
+    ]
+    assert behind == ["Dienst 2"]
+    named = f"No actual spend of {COMPLETE_YEAR} yet from: {', '.join(behind)}."
+    assert named not in [f["warning"] for f in ministry["freshness"]]
+    rolled = client.get(
+        "/api/v1/organisations/ministerie/dashboard?withChildren=true", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert named in [f["warning"] for f in rolled["freshness"]]
+    assert named in page_text(full["board"], True)
+    assert named not in page_text(full["board"], False)
 
 
 # --- the number of queries --------------------------------------------------------------------
