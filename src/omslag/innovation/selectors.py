@@ -158,22 +158,50 @@ def stuck_after_months(organisation: Organisation) -> int:
     return settings.stuck_after_months if settings else 6
 
 
+def stuck_after_months_per_organisation(organisation: Organisation) -> dict[int, int]:
+    """The stuck-after-pilot limit in months of every organisation in the subtree of
+    ``organisation``: its own setting, else the nearest setting above it, else 6. Two
+    queries, whatever the number of organisations."""
+    subtree = list(
+        Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", "path")
+    )
+    chains = {
+        pk: [int(part) for part in path.strip("/").split("/") if part] for pk, path in subtree
+    }
+    settings = dict(
+        PipelineSettings.objects.filter(
+            organisation_id__in={pk for chain in chains.values() for pk in chain}
+        ).values_list("organisation_id", "stuck_after_months")
+    )
+    return {
+        pk: next((settings[i] for i in reversed(chain) if i in settings), 6)
+        for pk, chain in chains.items()
+    }
+
+
 def experiments_stuck_after_pilot(
     organisation: Organisation, today: dt.date | None = None
 ) -> QuerySet[Experiment]:
-    """Experiments with a positive evaluation older than the organisation's limit and no
-    implementation track, that are neither stopped nor in operation."""
+    """Experiments with a positive evaluation older than their own organisation's limit and no
+    implementation track, that are neither stopped nor in operation. Over a subtree (a
+    ministry with its agencies) each experiment is measured against the limit of the
+    organisation it belongs to, not the top's."""
     today = today or timezone.localdate()
-    months = stuck_after_months(organisation)
-    limit = today - dt.timedelta(days=round(months * 30.44))
-    positive_old = Evaluation.objects.filter(
-        experiment=OuterRef("pk"), positive=True, created_at__date__lte=limit
-    )
+    by_months: dict[int, list[int]] = defaultdict(list)
+    for pk, months in stuck_after_months_per_organisation(organisation).items():
+        by_months[months].append(pk)
+    stuck_since = Q(pk__in=[])
+    for months, organisation_ids in sorted(by_months.items()):
+        limit = today - dt.timedelta(days=round(months * 30.44))
+        positive_old = Evaluation.objects.filter(
+            experiment=OuterRef("pk"), positive=True, created_at__date__lte=limit
+        )
+        stuck_since |= Q(Exists(positive_old), organisation_id__in=sorted(organisation_ids))
     has_track = ImplementationTrack.objects.filter(experiment=OuterRef("pk"))
     return (
-        experiments_of(organisation)
+        Experiment.objects.filter(stuck_since)
+        .select_related("organisation", "owner")
         .exclude(stage__in=[Stage.STOPPED, Stage.IN_OPERATION])
-        .filter(Exists(positive_old))
         .exclude(Exists(has_track))
         .order_by("title", "pk")
     )

@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -300,6 +301,23 @@ def dependency_edges(
 
 
 # --- balance ------------------------------------------------------------------------------
+
+
+def organisations_behind_on_spend(organisation_ids: Sequence[int], year: int) -> list[str]:
+    """The names of the organisations among ``organisation_ids`` that recorded actual spend
+    before ``year`` but none of ``year``: their register is behind, so figures added up over
+    them lack their share. One query, each organisation an index probe."""
+
+    def actual(**years: Any) -> Exists:
+        return Exists(SpendLine.objects.filter(organisation=OuterRef("pk"), kind="actual", **years))
+
+    return list(
+        Organisation.objects.filter(pk__in=list(organisation_ids))
+        .filter(actual(year__lt=year))
+        .exclude(actual(year=year))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def spend_totals_for(

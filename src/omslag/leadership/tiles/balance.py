@@ -13,6 +13,7 @@ from omslag.common import charts
 from omslag.portfolio.figures import spend_items_stored_for
 from omslag.portfolio.selectors import (
     BASELINE,
+    organisations_behind_on_spend,
     scenario_comparison,
     spend_target_current,
     spend_totals_for,
@@ -87,6 +88,19 @@ def balance_compute(organisation_ids, as_of: dt.date, *, organisation) -> TileDa
             else "",
         )
     ]
+    if len(organisation_ids) > 1 and years and years[-1] >= complete_year:
+        # A roll-up has spend of the year when any organisation has; name those without.
+        behind = organisations_behind_on_spend(organisation_ids, complete_year)
+        if behind:
+            freshness.append(
+                Freshness(
+                    _("Spend (actuals)"),
+                    dt.date(complete_year, 12, 31),
+                    stale=True,
+                    warning=_("No actual spend of %(year)s yet from: %(names)s.")
+                    % {"year": complete_year, "names": ", ".join(behind)},
+                )
+            )
     if pending:
         freshness.append(
             Freshness(
