@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django_tasks import task
 
 from omslag.common.stored_day_rows import day_row_refresh, day_rows_mark_changed, day_rows_read
 from omslag.common.stored_figures import refresh_enqueue_coalesced
@@ -113,10 +114,8 @@ class _RefreshOnCommit:
         self.done = False
 
     def __call__(self) -> None:
-        from . import tasks
-
         self.done = True
-        refresh_enqueue_coalesced(tasks.coverage_figures_refresh, sorted(self.organisation_ids))
+        refresh_enqueue_coalesced(coverage_figures_refresh, sorted(self.organisation_ids))
 
 
 def _registered() -> _RefreshOnCommit | None:
@@ -157,3 +156,11 @@ def coverage_refresh(organisation_ids, changed_at: str | None = None) -> list[in
         for pk in organisation_ids
         if day_row_refresh(CoverageFigures, pk, _compute_many, changed_at)
     ]
+
+
+@task()
+def coverage_figures_refresh(organisation_ids: list[int], changed_at: str | None = None) -> None:
+    """The background task (queued on commit; see ``common.stored_figures``): refresh the
+    stored safeguard figures of these organisations that are behind. It lives beside the
+    figures, as portfolio's does, so the module and its task do not import each other."""
+    coverage_refresh(organisation_ids, changed_at)
