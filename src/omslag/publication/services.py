@@ -114,7 +114,9 @@ def _pending(publication: Publication) -> Publication:
 def publication_approve(*, actor: Any, publication: Publication) -> Publication:
     """Publish a proposal: four eyes, so never by the person who proposed it."""
     # A rule, not a right (the caller has checked that the actor may decide): four eyes.
-    proposer = _person(actor) is not None and publication.proposed_by_id == actor.pk
+    proposer = (
+        _person(actor) is not None and publication.serializable_value("proposed_by") == actor.pk
+    )
     if proposer:
         raise FourEyesViolation(
             _("You proposed this publication; another administrator must approve it.")
