@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from omslag.common.errors import RuleViolation
 from omslag.projects import services as project_services
@@ -41,13 +41,33 @@ def test_the_proposer_never_approves_their_own_proposal(org, registers, admin, s
     services.publication_approve(actor=second_admin, publication=proposal)
 
 
-def test_an_editor_cannot_approve_and_a_viewer_cannot_propose(org, registers, editor, viewer):
-    with pytest.raises(PermissionDenied):
-        propose(viewer, org, Kind.PROJECT, registers[Kind.PROJECT])
+def test_an_editor_cannot_decide_and_a_viewer_cannot_propose(
+    client, org, registers, editor, viewer
+):
+    """Rights are checked where the request enters (the pages), not in the services."""
+    client.force_login(viewer)
+    response = client.post(
+        f"/organisations/{org.slug}/publications/propose",
+        {"kind": Kind.PROJECT, "source_id": registers[Kind.PROJECT]},
+    )
+    assert response.status_code == 403
+    assert not Publication.objects.exists()
     proposal = propose(editor, org, Kind.PROJECT, registers[Kind.PROJECT])
     other_editor = __import__("tests.factories", fromlist=["member"]).member("editor", org)
-    with pytest.raises(PermissionDenied):
-        services.publication_approve(actor=other_editor, publication=proposal)
+    client.force_login(other_editor)
+    refused = {
+        "approve": client.post(f"/publications/{proposal.pk}/approve"),
+        "reject": client.post(f"/publications/{proposal.pk}/reject", {"reason": "Nee."}),
+        "withdraw": client.post(
+            f"/organisations/{org.slug}/publications/{Kind.PROJECT}/"
+            f"{registers[Kind.PROJECT]}/withdraw",
+            {"reason": "Nee."},
+        ),
+    }
+    assert {name: r.status_code for name, r in refused.items()} == dict.fromkeys(refused, 403)
+    proposal.refresh_from_db()
+    assert proposal.status == Publication.Status.PROPOSED
+    assert proposal.decided_by is None
 
 
 def test_the_approve_page_answers_403_with_a_message_to_the_proposer(client, org, registers, admin):
@@ -178,10 +198,19 @@ def test_the_organisation_chooses_what_it_publishes(org, registers, editor, admi
     )
     with pytest.raises(RuleViolation, match="does not publish"):
         propose(editor, org, Kind.ALGORITHM, registers[Kind.ALGORITHM])
-    with pytest.raises(PermissionDenied):
-        services.publication_settings_set(
-            actor=editor, organisation=org, kinds=[], licence="cc0-1.0"
-        )
+
+
+def test_an_editor_cannot_change_what_the_organisation_publishes(client, org, editor, admin):
+    services.publication_settings_set(
+        actor=admin, organisation=org, kinds=[Kind.PROJECT], licence="cc-by-4.0"
+    )
+    client.force_login(editor)
+    response = client.post(
+        f"/organisations/{org.slug}/publications/settings", {"kinds": [], "licence": "cc0-1.0"}
+    )
+    assert response.status_code == 403
+    stored = services.publication_settings_of(org)
+    assert (stored.kinds, stored.licence) == ([Kind.PROJECT], "cc-by-4.0")
 
 
 def test_the_preview_shows_the_exact_public_page_before_approval(client, org, registers, editor):

@@ -33,8 +33,9 @@ def enabled() -> bool:
 def role_map_parse(text: str) -> dict[str, list[tuple[str, str]]]:
     """``{"group": {"organisation": slug, "role": role} or a list of them}`` → pairs per group;
     ImproperlyConfigured saying what is wrong."""
-    from omslag.organisations.models import Role
+    from omslag.organisations.selectors import role_codes
 
+    roles = role_codes()
     if not text.strip():
         return {}
     try:
@@ -53,10 +54,10 @@ def role_map_parse(text: str) -> dict[str, list[tuple[str, str]]]:
                     f"OMSLAG_OIDC_ROLE_MAP[{group!r}]: each grant is "
                     '{"organisation": "<short name>", "role": "<role>"}.'
                 )
-            if grant["role"] not in Role.values:
+            if grant["role"] not in roles:
                 raise ImproperlyConfigured(
                     f"OMSLAG_OIDC_ROLE_MAP[{group!r}]: unknown role {grant['role']!r}; "
-                    f"use one of {', '.join(Role.values)}."
+                    f"use one of {', '.join(roles)}."
                 )
             pairs.append((str(grant["organisation"]), grant["role"]))
         parsed[str(group)] = pairs
@@ -75,21 +76,15 @@ def _claimed_groups(claims: dict) -> set[str]:
 def roles_apply(person, claims: dict) -> None:
     """Give the person the roles their groups map to and take away mapped roles their groups no
     longer give; roles the map does not mention stay as they are (managed in omslag)."""
-    from omslag.organisations import services
-    from omslag.organisations.models import Membership, Organisation
+    from omslag.organisations import selectors, services
 
     if not settings.OMSLAG_OIDC_ROLES_CLAIM:
         return
     role_map = role_map_parse(settings.OMSLAG_OIDC_ROLE_MAP)
     managed = {pair for pairs in role_map.values() for pair in pairs}
     wanted = {pair for group in _claimed_groups(claims) for pair in role_map.get(group, [])}
-    organisations = Organisation.objects.in_bulk(
-        {slug for slug, _role in managed}, field_name="slug"
-    )
-    held = {
-        (m.organisation.slug, m.role): m
-        for m in Membership.objects.filter(person=person).select_related("organisation")
-    }
+    organisations = selectors.organisations_by_slugs(slug for slug, _role in managed)
+    held = {(m.organisation.slug, m.role): m for m in selectors.memberships_of_person(person)}
     for pair, membership in held.items():
         if pair in managed and pair not in wanted:
             services.membership_delete(actor=None, membership=membership)

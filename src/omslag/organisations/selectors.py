@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from .access import readable_paths
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation, Role
 
 
 def organisations_readable(person: Any) -> QuerySet[Organisation]:
@@ -27,6 +27,21 @@ def organisations_readable(person: Any) -> QuerySet[Organisation]:
 def organisation_by_slug(slug: str) -> Organisation | None:
     """The live organisation with this short name, for the command line (which reads all)."""
     return Organisation.objects.filter(slug=slug).first()
+
+
+def organisations_by_slugs(slugs: Iterable[str]) -> dict[str, Organisation]:
+    """The live organisations with these short names, by short name (unknown ones left out)."""
+    return Organisation.objects.in_bulk(set(slugs), field_name="slug")
+
+
+def role_codes() -> list[str]:
+    """The codes of the roles a membership can give, in their order."""
+    return list(Role.values)
+
+
+def memberships_of_person(person: Any) -> QuerySet[Membership]:
+    """The person's own memberships, with their organisations."""
+    return Membership.objects.filter(person=person).select_related("organisation")
 
 
 def organisation_tree(person: Any) -> list[tuple[Organisation, int]]:

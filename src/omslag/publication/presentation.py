@@ -3,6 +3,7 @@
 from omslag.common.templatetags.formatting import euro, percent, share
 
 from .models import Kind
+from .snapshots import labelled_choices
 
 
 def _label(choices, value) -> str:
@@ -14,18 +15,10 @@ def _label(choices, value) -> str:
 
 def snapshot_labels(kind, snapshot: dict) -> dict:
     """Readable labels of the codes a snapshot stores (the codes stay in the open data)."""
-    from omslag.innovation.models import Stage
-    from omslag.projects.models import Project
-
-    if kind == Kind.PROJECT:
-        return {
-            "status": _label(Project.Status, snapshot.get("status")),
-            "colour": _label(Project.Colour, snapshot.get("colour")),
-            "approach": _label(Project.Approach, snapshot.get("approach")),
-        }
-    if kind == Kind.EXPERIMENT:
-        return {"stage": _label(Stage, snapshot.get("stage"))}
-    return {}
+    return {
+        field: _label(choices, snapshot.get(field))
+        for field, choices in labelled_choices(kind).items()
+    }
 
 
 # The snapshot fields whose codes have readable labels, per kind (as ``snapshot_labels``).
@@ -49,15 +42,10 @@ def shown_value(kind, column, snapshot: dict):
 def facet_options(kind, facets) -> list[tuple[str, str]]:
     """(code, label) of a list's filter values, in the order of their choices (the pipeline's
     stages in order, the colours from green to red)."""
-    from omslag.innovation.models import Stage
-    from omslag.projects.models import Project
-
-    field, choices = {
-        Kind.PROJECT: ("colour", Project.Colour),
-        Kind.EXPERIMENT: ("stage", Stage),
-    }.get(kind, (None, None))
+    field = {Kind.PROJECT: "colour", Kind.EXPERIMENT: "stage"}.get(kind)
     if field is None:
         return [(facet, facet) for facet in facets]
+    choices = labelled_choices(kind)[field]
     order = {code: index for index, code in enumerate(choices.values)}
     return [
         (facet, snapshot_labels(kind, {field: facet})[field] or facet)

@@ -64,6 +64,19 @@ REPORT_FIELDS = (
 )
 
 
+def labelled_choices(kind) -> dict:
+    """The choices of the codes a kind's snapshot stores, by field (the source record's own
+    choices, read here beside the rest of what a snapshot takes from its source)."""
+    from omslag.innovation.models import Stage
+    from omslag.projects.models import Project
+
+    if kind == Kind.PROJECT:
+        return {"status": Project.Status, "colour": Project.Colour, "approach": Project.Approach}
+    if kind == Kind.EXPERIMENT:
+        return {"stage": Stage}
+    return {}
+
+
 def project_snapshot(project) -> dict:
     """A project as the Rijks ICT-dashboard shows it: its description, the figures (cost,
     schedule, colour) and its published reports only; no concept or checked report, no notes,

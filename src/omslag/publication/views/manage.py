@@ -3,11 +3,11 @@ previews, approval (four eyes), rejection, withdrawal and settings."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from omslag.common.access import require
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_ancestors
@@ -16,11 +16,6 @@ from .. import access, selectors, services
 from ..forms import ProposeForm, ReasonForm, SettingsForm
 from ..models import Kind
 from .open import record_context
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 @login_required
@@ -65,7 +60,7 @@ def overview(request, slug):
 @require_POST
 def propose(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    _require(access.publication_can_propose(request.user, organisation))
+    require(access.publication_can_propose(request.user, organisation))
     form = ProposeForm(request.POST)
     if form.is_valid():
         try:
@@ -105,6 +100,7 @@ def preview(request, pk):
 @require_POST
 def approve(request, pk):
     publication = access.publication_get_readable(request.user, pk)
+    require(access.publication_can_decide(request.user, publication.organisation))
     try:
         services.publication_approve(actor=request.user, publication=publication)
     except services.FourEyesViolation as error:
@@ -125,6 +121,7 @@ def approve(request, pk):
 @require_POST
 def reject(request, pk):
     publication = access.publication_get_readable(request.user, pk)
+    require(access.publication_can_decide(request.user, publication.organisation))
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -140,6 +137,7 @@ def reject(request, pk):
 @require_POST
 def withdraw(request, slug, kind, source_id):
     organisation = organisation_get_readable(request.user, slug)
+    require(access.publication_can_decide(request.user, organisation))
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -161,7 +159,7 @@ def withdraw(request, slug, kind, source_id):
 @require_POST
 def settings_save(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    _require(access.publication_can_configure(request.user, organisation))
+    require(access.publication_can_configure(request.user, organisation))
     form = SettingsForm(request.POST)
     if form.is_valid():
         services.publication_settings_set(
