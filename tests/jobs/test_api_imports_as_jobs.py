@@ -4,6 +4,7 @@ import's report once a worker has done it; small files are still answered in the
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from omslag.exchange.models import ImportJob
 from omslag.jobs import services as jobs
@@ -97,3 +98,41 @@ def test_a_small_file_is_answered_in_the_request_unless_a_job_is_asked_for(admin
         queued = ok(post(client, ministry, spend_csv(3), background="true"), 202)
     assert Job.objects.get(pk=queued["job"]).status == Job.Status.QUEUED
     problem(post(client, ministry, spend_csv(3, bad_row=1)), 422)
+
+
+@override_settings(TASKS=DATABASE_BACKEND, IMPORT_API_SYNC_MAX_BYTES=1000)
+def test_the_import_marks_its_job_done_in_the_transaction_of_its_rows(admin):
+    """A worker that dies just after the import's commit, before job_run ends the job, must not
+    leave it running (another worker would mark it failed, "nothing saved", next to the rows):
+    the import's work itself commits the job as done together with the rows."""
+    from omslag.exchange import services as exchange
+
+    client, ministry = admin
+    body = ok(post(client, ministry, spend_csv(50)), 202)
+    # Claimed by a worker as job_run does, then only the work runs: job_run never finishes it.
+    Job.objects.filter(pk=body["job"]).update(
+        status=Job.Status.RUNNING, worker_id="worker-1", attempts=1, started_at=timezone.now()
+    )
+    exchange.import_run_job(Job.objects.get(pk=body["job"]))
+    work = Job.objects.get(pk=body["job"])
+    assert (work.status, work.result["created"]) == (Job.Status.DONE, 50)
+    assert SpendLine.objects.filter(organisation=ministry).count() == 50
+    # A heartbeat finding the worker silent changes nothing: the job is finished.
+    with override_settings(WORKER_STALE_SECONDS=0):
+        assert jobs.workers_recover() == []
+    assert Job.objects.get(pk=body["job"]).status == Job.Status.DONE
+
+
+@override_settings(TASKS=DATABASE_BACKEND, IMPORT_API_SYNC_MAX_BYTES=1000)
+def test_an_import_with_a_bad_row_leaves_its_job_running_for_job_run_to_fail(admin):
+    from omslag.exchange import services as exchange
+
+    client, ministry = admin
+    body = ok(post(client, ministry, spend_csv(50, bad_row=49)), 202)
+    Job.objects.filter(pk=body["job"]).update(
+        status=Job.Status.RUNNING, worker_id="worker-1", attempts=1
+    )
+    with pytest.raises(jobs.JobFailed):
+        exchange.import_run_job(Job.objects.get(pk=body["job"]))
+    assert Job.objects.get(pk=body["job"]).status == Job.Status.RUNNING
+    assert SpendLine.objects.count() == 0

@@ -353,8 +353,9 @@ def import_check_run(work: Job) -> dict[str, int]:
 
 
 def import_run_job(work: Job) -> dict[str, int]:
-    """The work of an import job: every row or none. The rows and the import's new status are
-    committed together, so a job that is run again after a dead worker never imports twice."""
+    """The work of an import job: every row or none. The rows, the import's new status and the
+    job's "done" are committed together, so a job that is run again after a dead worker never
+    imports twice, and a job is never failed next to saved rows."""
     import_job = ImportJob.objects.select_related("organisation", "mapping").get(
         pk=work.params["import"]
     )
@@ -367,6 +368,9 @@ def import_run_job(work: Job) -> dict[str, int]:
             report=_job_report(report),
             imported_at=timezone.now(),
         )
+        import_job.refresh_from_db(fields=["status", "report"])
+        # In the same transaction as the rows: done if and only if they are saved.
+        jobs.done_in_work(work, _job_outcome(import_job))
 
     import_job.file.open("rb")
     try:

@@ -241,6 +241,14 @@ def _finish(
     )
 
 
+def done_in_work(job: Job, result: dict[str, Any]) -> None:
+    """Mark ``job`` done from inside the work's own transaction, as its last write before the
+    commit: the rows and the job's "done" are committed together. A worker killed after the
+    commit thus never leaves the job running, to be marked failed ("nothing was saved") by
+    another worker next to rows that were saved. ``job_run`` then finds it finished already."""
+    _finish(job, Job.Status.DONE, job.message, result=result)
+
+
 def worker_beat(worker_id: str, host: str, pid: int) -> None:
     """Record that the worker is alive (a row per worker)."""
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(beat_at=timezone.now())
