@@ -24,10 +24,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/omslag demo
 
-## test: the whole test suite (PostgreSQL when DATABASE_URL is set, Chromium when present)
+## test: the whole test suite (PostgreSQL when DATABASE_URL is set, Chromium when present),
+## on one pytest-xdist worker per core (OMSLAG_TEST_WORKERS sets how many; 0: in one process)
 test: $(DEV_STAMP)
 	OMSLAG_SECRET_KEY=check $(BIN)/omslag makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 ## lint: ruff, formatting, the import contracts, mypy
 lint: $(DEV_STAMP)

@@ -1,5 +1,9 @@
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -113,6 +117,59 @@ SHARED_DATA = Path(
 )
 
 
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (the backup API: the write-ahead log included)."""
+    with sqlite3.connect(source) as read, sqlite3.connect(target) as write:
+        read.backup(write)
+    read.close()
+    write.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Callable[[Path], Path]:
+    """Put an embedded database with every migration applied into a data folder.
+
+    A subprocess test that needs a migrated SQLite database of its own (a worker, a backup,
+    the demo) would otherwise pay ``omslag migrate`` on an empty file: about 13 s of CPU for
+    the 80 migrations. The first test of the run that asks migrates one template file with
+    ``omslag migrate`` (a subprocess, as those tests run); every test gets a copy. The
+    template lies in the temporary folder that pytest-xdist's workers share, under a lock, so
+    the whole run migrates it once. What migrating an empty file does is still tested where it
+    is the subject (tests/test_cli_and_settings.py, tests/test_readme_tour.py)."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder of this run, above each worker's own
+    folder = root / "migrated-sqlite"
+    folder.mkdir(exist_ok=True)
+    template = folder / "omslag.sqlite3"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            build = folder / "build"
+            build.mkdir(exist_ok=True)
+            skip = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+            env = {k: v for k, v in os.environ.items() if k not in skip}
+            env["OMSLAG_DATA_DIR"] = str(build)
+            subprocess.run(
+                [sys.executable, "-m", "omslag.cli", "migrate", "-v0"],
+                env=env,
+                check=True,
+                timeout=900,
+            )
+            _sqlite_copy(build / "omslag.sqlite3", folder / "partial.sqlite3")
+            (folder / "partial.sqlite3").rename(template)  # complete, or not there at all
+
+    def put(data_dir: Path) -> Path:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        target = data_dir / "omslag.sqlite3"
+        _sqlite_copy(template, target)
+        return target
+
+    return put
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (
         "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
@@ -127,6 +184,20 @@ def skip_unless(available: bool, reason: str) -> None:
     if os.environ.get("OMSLAG_REQUIRE_ALL") == "1":
         pytest.fail(f"required in CI but missing: {reason}")
     pytest.skip(reason)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """How many workers `pytest -n auto` (`make test`) starts: OMSLAG_TEST_WORKERS when set
+    (0 runs everything in one process), otherwise one per core this process may use."""
+    wanted = os.environ.get("OMSLAG_TEST_WORKERS", "").strip()
+    if wanted:
+        try:
+            return max(0, int(wanted))
+        except ValueError:
+            raise pytest.UsageError(
+                f"OMSLAG_TEST_WORKERS is a number of workers, not {wanted!r}"
+            ) from None
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def pytest_sessionstart(session):

@@ -45,7 +45,9 @@ def test_check_reports_pending_migrations_then_health(tmp_path):
     assert "omslag is healthy" in healthy.stdout
 
 
-def test_demo_prepares_database_and_prints_logins(tmp_path):
+def test_demo_prepares_database_and_prints_logins(tmp_path, migrated_sqlite):
+    # Migrated already (the README tour prepares the demo from an empty folder).
+    migrated_sqlite(tmp_path)
     env = {"OMSLAG_DATA_DIR": str(tmp_path)}
     result = run_omslag("demo", "--no-serve", drop=("OMSLAG_SECRET_KEY",), env_extra=env)
     assert result.returncode == 0, result.stderr
@@ -70,6 +72,19 @@ def test_demo_prepares_database_and_prints_logins(tmp_path):
     assert check.returncode == 0, check.stderr
     assert f"Secret key: from {tmp_path / 'secret_key'}" in check.stdout
     assert "omslag is healthy" in check.stdout
+
+
+def test_the_shared_migrated_database_has_every_migration(tmp_path, migrated_sqlite):
+    """tests/conftest.py's migrated_sqlite: the copy a test gets is migrated and its own."""
+    first, second = migrated_sqlite(tmp_path / "a"), migrated_sqlite(tmp_path / "b")
+    assert first != second and first.is_file() and second.is_file()
+    env = {"OMSLAG_DATA_DIR": str(tmp_path / "a")}
+    checked = run_omslag("migrate", "--check", env_extra=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert (
+        run_omslag("migrate", "--check", env_extra={"OMSLAG_DATA_DIR": str(tmp_path)}).returncode
+        == 1
+    )
 
 
 def test_check_names_what_is_missing_for_the_secret_key(tmp_path):

@@ -30,6 +30,16 @@ def test_every_environment_variable_is_in_the_readme_table():
     assert found - documented == set(), "add these to the README's configuration table"
 
 
+def test_every_variable_of_the_test_suite_is_in_the_readme_table():
+    conftest = (ROOT / "tests" / "conftest.py").read_text()
+    found = set(
+        re.findall(r"""os\.environ(?:\.get)?[\[(]\s*["'](OMSLAG_[A-Z0-9_]+)["']""", conftest)
+    )
+    assert {"OMSLAG_REQUIRE_ALL", "OMSLAG_SHARED_DATA", "OMSLAG_TEST_WORKERS"} <= found
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", README, re.MULTILINE))
+    assert found - documented == set(), "add these to the README's configuration table"
+
+
 def own_commands() -> set[str]:
     return {
         path.stem

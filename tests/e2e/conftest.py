@@ -46,7 +46,9 @@ def new_page(browser):
 
     def open_page(**options):
         context = browser.new_context(viewport=VIEWPORT, locale="nl-NL", **options)
-        context.set_default_timeout(10_000)
+        # A page that never comes still fails; 30 s leaves room for a loaded machine, where
+        # the second test worker's server and browser share the cores with this one's.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context.new_page()
 

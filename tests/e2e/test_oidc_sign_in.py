@@ -71,14 +71,16 @@ def provider(live_server, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Up to a minute: next to a second test worker, runserver may take more than seconds.
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=1)  # noqa: S310
+                urllib.request.urlopen(f"{base}/.well-known/openid-configuration", timeout=5)  # noqa: S310
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the test provider did not start") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("the test provider did not start")
         yield base
     finally:
         server.terminate()

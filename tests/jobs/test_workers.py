@@ -192,7 +192,7 @@ def run_omslag(*args, env, timeout=300) -> subprocess.CompletedProcess:
     return result
 
 
-def test_on_sqlite_the_command_line_queues_and_a_worker_does_the_import(tmp_path):
+def test_on_sqlite_the_command_line_queues_and_a_worker_does_the_import(tmp_path, migrated_sqlite):
     """The embedded default: the queue is a table of the SQLite file."""
     env = {
         k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
@@ -202,7 +202,7 @@ def test_on_sqlite_the_command_line_queues_and_a_worker_does_the_import(tmp_path
         OMSLAG_SECRET_KEY=SECRET,
         OMSLAG_TASKS_BACKEND="database",
     )
-    run_omslag("migrate", "-v0", env=env)
+    migrated_sqlite(tmp_path)  # what `omslag migrate` makes of an empty file
     run_omslag(
         "shell",
         "--no-imports",

@@ -62,8 +62,9 @@ def _rounds(output: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory) -> Path:
+def demo_folder(tmp_path_factory, migrated_sqlite) -> Path:
     folder = tmp_path_factory.mktemp("demo")
+    migrated_sqlite(folder)  # the demo's migrate then has nothing left to do
     prepared = _omslag("demo", "--no-serve", data_dir=folder)
     assert prepared.returncode == 0, prepared.stderr
     return folder

@@ -130,10 +130,12 @@ class QueueCollector:
 
 def test_other_apps_add_collectors(client, settings):
     settings.METRICS_ALLOW = ["127.0.0.1"]
-    metrics.metrics_register("jobs", QueueCollector())
+    # A name of its own: unregistering "jobs" would take the task queue's collector away from
+    # the tests that run after this one in the same process (tests/jobs/test_monitoring.py).
+    metrics.metrics_register("test-jobs", QueueCollector())
     try:
         found = scrape(client)
     finally:
-        metrics.metrics_unregister("jobs")
+        metrics.metrics_unregister("test-jobs")
     assert value(found, "omslag_jobs_queued", queue="default") == 7
     assert ("omslag_jobs_queued", frozenset({("queue", "default")})) not in scrape(client)

@@ -41,6 +41,9 @@ def test_every_variable_of_the_settings_and_the_server_is_documented():
 
 def test_the_table_names_no_variable_that_is_not_read():
     read = {name for path in SRC.rglob("*.py") for name in READ.findall(path.read_text())}
+    # The number of test workers, read by the test suite's conftest (`make test`).
+    read |= names_read(ROOT / "tests" / "conftest.py")
+    assert "OMSLAG_TEST_WORKERS" in read
     assert documented() - read == set()
 
 
