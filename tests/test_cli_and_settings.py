@@ -39,7 +39,9 @@ def test_check_reports_pending_migrations_then_health(tmp_path):
     env = {"OMSLAG_DATA_DIR": str(tmp_path)}
     first = run_omslag("check", env_extra=env)
     assert first.returncode == 1 and "migration(s) not applied" in first.stderr
-    assert run_omslag("migrate", env_extra=env).returncode == 0
+    # A fresh database runs every migration: on a busy machine (two test workers) that can
+    # take longer than a command's usual limit.
+    assert run_omslag("migrate", env_extra=env, timeout=600).returncode == 0
     healthy = run_omslag("check", env_extra=env)
     assert healthy.returncode == 0, healthy.stderr
     assert "omslag is healthy" in healthy.stdout
