@@ -38,6 +38,7 @@ from omslag.safeguards.models import Assessment, AssessmentTemplate, Mitigation,
 
 from ..factories import member, organisation
 from .conftest import TODAY, _project, at
+from .test_drilldown import follow_every_tile
 
 D = dt.date
 COMPLETE_YEAR = TODAY.year - 1
@@ -499,3 +500,15 @@ def test_the_query_count_does_not_grow_with_organisations_that_have_every_regist
     assert board.tile("innovation").data.figures["stuckAfterPilot"] == 3
     assert board.tile("projects").data.figures["staleReports"] == 5
     assert many <= few, (few, many)
+
+
+@pytest.mark.parametrize("with_children", [False, True])
+def test_the_drill_down_of_a_full_picture_shows_the_same_nonzero_totals(full, with_children):
+    """The drill-down test of test_drilldown.py on this world: the safeguards page's coverage,
+    open high risks and overdue mitigations and the maturity round are compared with figures
+    that are not zero (the plain world has no assessments and no closed round)."""
+    board = follow_every_tile(full, with_children)
+    safeguards = board.tile("safeguards").data.figures
+    assert safeguards["subjects"] > 0 and safeguards["covered"] > 0
+    assert safeguards["openHighRisks"] > 0 and safeguards["overdueMitigations"] > 0
+    assert board.tile("maturity").data.figures["roundId"] is not None
