@@ -207,7 +207,7 @@ def test_innovation_walk_from_challenge_to_operation(demo, new_page, tmp_path):
     )
     assert page.locator("#sample-size-helper .helper__answer").count() == 1
     page.fill("#id_sample_size_per_group", str(UNITS_PER_GROUP))
-    tour.submit(page.locator("main form button[name=action][value=save]"), "design saved")
+    tour.submit(page.locator("main form button[type=submit]:not([name])"), "design saved")
     _success(page)
     experiment = Experiment.objects.get(pk=pk)
     assert experiment.design_type == Experiment.DesignType.AB
@@ -322,7 +322,7 @@ def test_innovation_walk_from_challenge_to_operation(demo, new_page, tmp_path):
     assert nojs.locator("#refused ul li").count() >= 1
     _visit(nojs, f"{demo.url}/experiments/{second}/design")
     _fill_design(nojs, title_hint="zonder JavaScript")
-    _submit(nojs, nojs.locator("main form button[name=action][value=save]"))
+    _submit(nojs, nojs.locator("main form button[type=submit]:not([name])"))
     _success(nojs)
     _visit(nojs, f"{demo.url}/experiments/{second}")
     _submit(nojs, _move_button(nojs, "running"))

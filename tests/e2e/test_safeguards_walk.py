@@ -184,7 +184,7 @@ def test_an_experiment_waits_at_the_gate_for_its_prescan_and_dpia(safeguards_sit
     page.fill("#id_planned_end", "2026-12-31")
     page.check("#id_processes_personal_data")
     assert not page.is_checked("#id_public_facing")
-    _submit(editor, page.locator("main button[name=action][value=save]"), "design saved")
+    _submit(editor, page.locator("main form button[type=submit]:not([name])"), "design saved")
     experiment = Experiment.objects.get(pk=experiment_pk)
     assert experiment.processes_personal_data and experiment.sample_size_per_group == 200
 
