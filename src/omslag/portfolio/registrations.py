@@ -403,30 +403,7 @@ def _iso(value):
 
 # The fields an application export reads, as plain values (``QuerySet.values``): building a
 # model instance per row was most of the export's CPU time at national scale.
-APPLICATION_EXPORT_FIELDS = (
-    "id",
-    "name",
-    "owner_unit",
-    "owner_name",
-    "purpose",
-    "vendor",
-    "technology",
-    "go_live_year",
-    "end_of_support",
-    "users",
-    "availability",
-    "integrity",
-    "confidentiality",
-    "business_value",
-    "business_value_reason",
-    "technical_condition",
-    "technical_condition_reason",
-    "status",
-    "time_override",
-    "time_override_reason",
-    "time",
-    "run_cost",
-)
+APPLICATION_EXPORT_FIELDS = ("id", *services.APPLICATION_FIELDS, "time", "run_cost")
 
 
 def _export_applications(person, organisation):
