@@ -75,6 +75,27 @@ def organisation_can_add_root(person) -> bool:
     return bool(person.is_authenticated and person.is_superuser)
 
 
+def organisation_can_move(person, organisation: Organisation) -> bool:
+    """Whether the person may take ``organisation`` (with everything below it) away from its
+    parent: as for deleting it, an administrator's right."""
+    return organisation_can_delete(person, organisation)
+
+
+def organisation_can_move_to(person, parent: Organisation | None) -> bool:
+    """Whether the person may place an organisation under ``parent`` (None: at the top): as
+    for adding one there."""
+    if parent is None:
+        return organisation_can_add_root(person)
+    return organisation_can_add_child(person, parent)
+
+
+def manageable_paths(person) -> list[str] | None:
+    """Paths whose subtrees the person administers; None means everything."""
+    if person.is_superuser:
+        return None
+    return sorted({path for path, role in _membership_paths(person) if role in ADMIN_ROLES})
+
+
 def organisation_can_manage_members(person, organisation: Organisation) -> bool:
     return bool(person_roles(person, organisation) & ADMIN_ROLES)
 

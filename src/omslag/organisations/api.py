@@ -2,6 +2,7 @@
 check access, call one service or selector, serialise."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -46,6 +47,18 @@ class OrganisationUpdateIn(CamelSerializer):
     name = serializers.CharField(max_length=200, required=False)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class OrganisationMoveIn(CamelSerializer):
+    parent = serializers.SlugField(
+        allow_null=True,
+        max_length=80,
+        help_text=(
+            "Short name of the new parent, one you administer and not this organisation or "
+            "one below it (422); null places it at the top level (platform administrators)."
+        ),
+    )
+    version = serializers.IntegerField(help_text="The version you read; a stale one gives 409.")
 
 
 class MembershipOut(CamelModelSerializer):
@@ -172,6 +185,44 @@ class OrganisationDetailApi(generics.GenericAPIView):
             actor=request.user, organisation=organisation, expected_version=data.get("version")
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["organisations"])
+class OrganisationMoveApi(generics.GenericAPIView):
+    serializer_class = OrganisationOut
+
+    @extend_schema(
+        operation_id="organisations_move",
+        request=OrganisationMoveIn,
+        responses={200: OrganisationOut},
+        description=(
+            "Places the organisation, with everything below it, under another parent. Needs "
+            "the administrator's role on the organisation and on the new parent (a platform "
+            "administrator's for the top level). The stored figures of the organisations above "
+            "it before and after the move are refreshed. A parent you may not read is refused "
+            "as an invalid `parent` (400), one below the organisation itself with 422."
+        ),
+    )
+    def post(self, request, slug):
+        organisation = access.organisation_get_readable(request.user, slug)
+        require(access.organisation_can_move(request.user, organisation))
+        data = validated(OrganisationMoveIn, request.data)
+        parent = None
+        if data["parent"] is not None:
+            parent = selectors.organisations_readable(request.user).filter(slug=data["parent"])
+            parent = parent.first()
+            if parent is None:
+                raise serializers.ValidationError(
+                    {"parent": [_("No organisation with this short name that you may read.")]}
+                )
+        require(access.organisation_can_move_to(request.user, parent))
+        organisation = services.organisation_move(
+            actor=request.user,
+            organisation=organisation,
+            parent=parent,
+            expected_version=data["version"],
+        )
+        return Response(OrganisationOut(organisation).data)
 
 
 @extend_schema(tags=["memberships"])

@@ -28,6 +28,11 @@ urlpatterns = [
         name="organisation",
     ),
     path(
+        "organisations/<slug:slug>/move",
+        api.OrganisationMoveApi.as_view(),
+        name="organisation-move",
+    ),
+    path(
         "organisations/<slug:slug>/history",
         OrganisationHistory.as_view(),
         name="organisation-history",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import VersionedModelForm
+from omslag.common.forms import QuickSelect, VersionedModelForm
 
 from .models import Organisation, Role
 
@@ -102,3 +102,68 @@ class TwoFactorPolicyForm(forms.Form):
             "code from an authenticator app; who has none is sent to set it up after signing in."
         ),
     )
+
+
+class MoveTargetField(forms.ChoiceField):
+    """The short name of the new parent. Its choices are the organisations offered; another
+    value is looked up by the form, so that a choice below the organisation itself is refused
+    with its own reason rather than as "not one of the choices"."""
+
+    widget = QuickSelect
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class OrganisationMoveForm(forms.Form):
+    """Where an organisation moves to: one of ``targets`` (the organisations offered, with a
+    ``chain`` label), looked up in ``manageable`` (those the person administers); empty means
+    the top level when ``top_allowed``. ``parent`` in the cleaned data is an Organisation or
+    None."""
+
+    parent = MoveTargetField(label=_("New parent"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, organisation, targets, manageable, top_allowed, **kwargs):
+        super().__init__(data, **kwargs)
+        self.organisation = organisation
+        self.manageable = manageable
+        self.top_allowed = top_allowed
+        field = self.fields["parent"]
+        field.required = not top_allowed
+        empty = _("None: at the top level") if top_allowed else _("Choose an organisation")
+        field.choices = [("", empty), *((target.slug, target.chain) for target in targets)]
+        field.help_text = _(
+            "The organisations you administer, except this one and those below it. Everything "
+            "below %(name)s moves along."
+        ) % {"name": organisation.name}
+        self.initial.setdefault("version", organisation.version)
+
+    def clean_parent(self):
+        slug = self.cleaned_data["parent"]
+        if not slug:
+            return None
+        parent = self.manageable.filter(slug=slug).first()
+        if parent is None:
+            raise forms.ValidationError(
+                _("Choose one of the organisations you administer."), code="invalid_choice"
+            )
+        if parent.path.startswith(self.organisation.path):
+            raise forms.ValidationError(
+                _("%(name)s cannot be placed below itself or an organisation below it.")
+                % {"name": self.organisation.name},
+                code="cycle",
+            )
+        return parent
+
+    def clean(self):
+        data = super().clean()
+        if "parent" in data:
+            parent = data["parent"]
+            if (parent.pk if parent else None) == self.organisation.parent_id:
+                self.add_error(
+                    "parent",
+                    _("%(name)s is already there; choose another place.")
+                    % {"name": self.organisation.name},
+                )
+        return data

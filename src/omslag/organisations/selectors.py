@@ -1,11 +1,11 @@
 """Reads of organisations and memberships, always limited to what the person may read."""
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q, QuerySet
 
-from .access import readable_paths
+from .access import manageable_paths, readable_paths
 from .models import Invitation, Membership, Organisation, Role
 
 
@@ -22,6 +22,62 @@ def organisations_readable(person: Any) -> QuerySet[Organisation]:
     for path in paths:
         condition |= Q(path__startswith=path)
     return queryset.filter(condition)
+
+
+def organisations_manageable(person: Any) -> QuerySet[Organisation]:
+    """The organisations the person administers (through a role on them or above them)."""
+    queryset = Organisation.objects.all()
+    if not person.is_authenticated:
+        return queryset.none()
+    paths = manageable_paths(person)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return queryset.filter(condition)
+
+
+def organisation_move_targets(person: Any, organisation: Organisation) -> list[Organisation]:
+    """The organisations ``organisation`` may be moved under by the person: those they
+    administer, without the organisation itself, everything below it and its current parent;
+    in tree order, each with ``chain`` (the names from the top down to it) for its label."""
+    candidates = list(
+        organisations_manageable(person)
+        .exclude(path__startswith=organisation.path)
+        .exclude(pk=organisation.parent_id or 0)
+        .only("pk", "name", "path", "slug")
+    )
+    above = {i for candidate in candidates for i in candidate.ancestor_ids}
+    names = dict(Organisation.all_objects.filter(pk__in=above).values_list("pk", "name"))
+    for candidate in candidates:
+        chain = [names[i] for i in candidate.ancestor_ids if i in names]
+        candidate.chain = " / ".join([*chain, candidate.name])
+    candidates.sort(key=lambda candidate: candidate.chain.lower())
+    return candidates
+
+
+class MovePreview(TypedDict):
+    """What a move of an organisation does, for its confirmation."""
+
+    below: int
+    old_chain: list[Organisation]
+    new_chain: list[Organisation]
+
+
+def organisation_move_preview(
+    organisation: Organisation, parent: Organisation | None
+) -> MovePreview:
+    """How many organisations move along (below ``organisation``) and the organisations above
+    it before and after the move (top first): their stored figures are refreshed."""
+    new_chain = [*organisation_ancestors(parent), parent] if parent is not None else []
+    return {
+        "below": organisation_subtree(organisation).exclude(pk=organisation.pk).count(),
+        "old_chain": organisation_ancestors(organisation),
+        "new_chain": new_chain,
+    }
 
 
 def organisation_by_slug(slug: str) -> Organisation | None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/<slug:slug>", views.organisation_detail, name="detail"),
     path("organisations/<slug:slug>/edit", views.organisation_edit, name="edit"),
     path("organisations/<slug:slug>/delete", views.organisation_delete, name="delete"),
+    path("organisations/<slug:slug>/move", views.organisation_move, name="move"),
     path("organisations/<slug:slug>/new-child", views.organisation_add, name="add-child"),
     path("organisations/<slug:slug>/people", views.organisation_people, name="people"),
     path(

@@ -26,6 +26,7 @@ from .forms import (
     MembershipRoleForm,
     OrganisationCreateForm,
     OrganisationForm,
+    OrganisationMoveForm,
     TwoFactorPolicyForm,
 )
 from .models import Role
@@ -60,6 +61,7 @@ def organisation_detail(request, slug):
             ),
             "can_change": access.organisation_can_change(user, organisation),
             "can_delete": access.organisation_can_delete(user, organisation),
+            "can_move": access.organisation_can_move(user, organisation),
             "can_add_child": access.organisation_can_add_child(user, organisation),
             "can_import": access.organisation_can_import(user, organisation),
             "sections": organisation_sections(organisation),
@@ -131,6 +133,76 @@ def organisation_delete(request, slug):
         request,
         "organisations/organisation_delete.html",
         {"organisation": organisation, "form": deletion.form},
+    )
+
+
+def _move_form(request, organisation, data=None):
+    return OrganisationMoveForm(
+        data,
+        organisation=organisation,
+        targets=selectors.organisation_move_targets(request.user, organisation),
+        manageable=selectors.organisations_manageable(request.user),
+        top_allowed=access.organisation_can_move_to(request.user, None),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_move(request, slug):
+    """Choose the new parent, confirm what moves, move: the organisation with everything
+    below it, under another organisation the person administers."""
+    organisation = access.organisation_get_readable(request.user, slug)
+    require(access.organisation_can_move(request.user, organisation))
+    form = _move_form(request, organisation, request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        parent = form.cleaned_data["parent"]
+        if "confirm" not in request.POST:
+            return render(
+                request,
+                "organisations/organisation_move_confirm.html",
+                {
+                    "organisation": organisation,
+                    "ancestors": selectors.organisation_ancestors(organisation),
+                    "form": form,
+                    "parent": parent,
+                    "preview": selectors.organisation_move_preview(organisation, parent),
+                },
+            )
+        try:
+            services.organisation_move(
+                actor=request.user,
+                organisation=organisation,
+                parent=parent,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConflictError as conflict:
+            messages.error(request, conflict.message)
+            organisation = conflict.current
+            form, status = _move_form(request, organisation), 409
+        except RuleViolation as refusal:
+            form.add_error("parent", refusal.message)
+            status = 422
+        else:
+            messages.success(
+                request,
+                _("%(name)s was moved to %(parent)s; the figures above it are being refreshed.")
+                % {
+                    "name": organisation.name,
+                    "parent": parent.name if parent else _("the top level"),
+                },
+            )
+            return redirect("organisations:detail", slug=slug)
+    return render(
+        request,
+        "organisations/organisation_move.html",
+        {
+            "organisation": organisation,
+            "ancestors": selectors.organisation_ancestors(organisation),
+            "form": form,
+            "conflict": status == 409,
+        },
+        status=status,
     )
 
 
