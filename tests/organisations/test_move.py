@@ -39,14 +39,18 @@ def options(response) -> list[str]:
     return [value for value, _label in response.context["form"].fields["parent"].choices]
 
 
-@pytest.fixture
-def both_admin(land):
-    """Administrator of both ministries (and so of the agency and the service)."""
-    first, second, *_ = land
+def both_admin_of(first, second):
     person = PersonFactory()
     member("admin", first, person)
     member("admin", second, person)
     return person
+
+
+@pytest.fixture
+def both_admin(land):
+    """Administrator of both ministries (and so of the agency and the service)."""
+    first, second, *_ = land
+    return both_admin_of(first, second)
 
 
 # The page
@@ -128,6 +132,14 @@ def test_rights_another_organisations_admin_an_editor_and_a_parent_not_administe
     assert web(editor).get(f"/organisations/{agency.slug}/move").status_code == 403
     assert f"/organisations/{agency.slug}/move" not in (
         web(editor).get(f"/organisations/{agency.slug}").content.decode()
+    )
+    # An administrator of the first ministry alone has nowhere to move it: the page says so.
+    alone = web(member("admin", first)).get(f"/organisations/{agency.slug}/move")
+    assert options(alone) == [""] and alone.context["nowhere"]
+    assert (
+        not web(both_admin_of(first, second))
+        .get(f"/organisations/{agency.slug}/move")
+        .context["nowhere"]
     )
     # An administrator of the first ministry who only reads the second cannot move there.
     local = member("admin", first)

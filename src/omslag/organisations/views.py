@@ -201,6 +201,7 @@ def organisation_move(request, slug):
             "ancestors": selectors.organisation_ancestors(organisation),
             "form": form,
             "conflict": status == 409,
+            "nowhere": len(form.fields["parent"].choices) == 1 and form.fields["parent"].required,
         },
         status=status,
     )
