@@ -136,6 +136,16 @@ def test_every_page_the_role_may_see_passes_axe(demo, new_page, who):
         tour.submit(page.locator("main form.stacked button[type=submit]"), "add-child, errors")
         assert page.locator(".error-summary").count() == 1
         tour.visit(f"/organisations/{slug}/delete", "delete confirmation")
+        tour.visit(f"/organisations/{slug}/move", "move form")
+        next_button = page.locator("main form.stacked button[type=submit]")
+        if who.platform:
+            # The first organisation offered; the confirmation is checked, not sent.
+            page.select_option("#id_parent", index=1)
+            tour.submit(next_button, "move confirmation")
+            assert page.locator("main dl.facts").count() == 1, "the move is not summarised"
+        else:
+            tour.submit(next_button, "move form, error")
+            assert page.locator(".error-summary").count() == 1
 
         tour.visit(f"/organisations/{slug}/people", "people and roles", check=False)
         page.fill("#id_email", "geen-e-mailadres")

@@ -193,6 +193,7 @@ def test_api_moves_and_the_figures_above_are_fresh(
     land, both_admin, django_capture_on_commit_callbacks
 ):
     first, second, agency, _service, shipped = land
+    assert dashboard(both_admin, second)["balance"]["total"] == "2000.00"
     with django_capture_on_commit_callbacks(execute=True):
         response = move_api(both_admin, agency, {"parent": second.slug, "version": agency.version})
     assert response.status_code == 200
@@ -200,6 +201,22 @@ def test_api_moves_and_the_figures_above_are_fresh(
     assert response.json()["version"] == agency.version + 1
     assert stored_balance_total(second) == Decimal(2000 + 3000 + 4000)
     assert_all_fresh([first, second, agency], shipped)
+    # The board dashboards over the subtrees: the first ministry keeps its own spend and
+    # project (budget 1 million), the second gains the agency's and the service's (3 and 4).
+    for org, organisations, spent, budget in ((first, 1, 1000, 1), (second, 3, 9000, 9)):
+        board = dashboard(both_admin, org)
+        assert board["organisations"] == organisations
+        assert board["balance"]["total"] == f"{spent}.00"
+        assert board["projects"]["count"] == organisations
+        assert board["projects"]["originalBudget"] == f"{budget * 1_000_000}.00"
+
+
+def dashboard(person, org) -> dict:
+    response = api_client_for(person).get(
+        f"/api/v1/organisations/{org.slug}/dashboard?withChildren=true"
+    )
+    assert response.status_code == 200
+    return response.json()
 
 
 def problem(response, status):
