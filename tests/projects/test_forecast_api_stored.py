@@ -10,6 +10,7 @@ import io
 import json
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -207,6 +208,14 @@ def test_the_query_count_does_not_grow_with_the_projects(make_member):
     assert _queries(client, small, query) == _queries(client, large, query)
     answer = ok(call(client, "get", URL, query=query, slug=large.slug))
     assert len(answer["projects"]) == 30 and answer["portfolio"]["projects"] == 30
+    # Every project: its estimate times numpy's quantiles of the class's ratios.
+    ratios = pair_ratios([AnalysisPair(p.earlier, p.later, p.size) for p in shipped.pairs.all()])
+    for row in answer["projects"]:
+        number = int(row["name"].split()[1])
+        assert row["currentEstimate"] == 1_000_000 + number * 10_000
+        for name, q in (("p50", 0.5), ("p80", 0.8), ("p90", 0.9)):
+            assert row[name] == pytest.approx(row["currentEstimate"] * np.quantile(ratios, q))
+        assert row["probabilityOverrun50Percent"] == pytest.approx(np.mean(ratios >= 1.5))
 
 
 def test_the_command_prints_the_as_of_time(orgs, django_capture_on_commit_callbacks, monkeypatch):
