@@ -41,6 +41,17 @@ class StoredFigure(models.Model):
         return self.inputs_version > self.computed_version
 
 
+def figures_state(computed_at: dt.datetime | None, pending: bool, stored: bool) -> dict:
+    """How old figures are, as the API and the command line say it (``figures``): as of when
+    (ISO 8601 in the site's time zone), whether a refresh is under way, and whether they were
+    read from the stored figures or computed for this request."""
+    return {
+        "asOf": timezone.localtime(computed_at).isoformat() if computed_at else None,
+        "pending": bool(pending),
+        "stored": bool(stored),
+    }
+
+
 def stored_figures_mark_changed(queryset) -> int:
     """Mark the stored figures of ``queryset`` as behind their inputs (one UPDATE)."""
     return queryset.update(inputs_version=F("inputs_version") + 1)

@@ -470,8 +470,10 @@ def ratio_chart(reference_class, ratios, quantiles):
 
 # --- the project portfolio page's charts for a selection --------------------------------------
 
-PORTFOLIO_ITERATIONS = 5000
-PORTFOLIO_SEED = 0  # a fixed seed: the page shows the same figures every time it is opened
+# A fixed seed: the page shows the same figures every time it is opened; the forecast API and
+# ``omslag forecast`` read the same stored forecast (``selectors.forecast_selection``).
+PORTFOLIO_ITERATIONS = selectors.STORED_FORECAST_ITERATIONS
+PORTFOLIO_SEED = selectors.STORED_FORECAST_SEED
 
 
 @dataclass

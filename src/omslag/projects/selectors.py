@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from omslag.analysis.projects import (
     OVERRUN_RATIO,
@@ -21,6 +22,8 @@ from omslag.analysis.projects import (
     forecast_end_date,
     project_figures,
 )
+from omslag.common.errors import RuleViolation
+from omslag.common.stored_figures import figures_state
 from omslag.organisations.models import Organisation
 from omslag.organisations.selectors import organisation_subtree
 
@@ -343,16 +346,128 @@ def portfolio_forecast_stored(
     )
 
 
+# The stored portfolio forecast: the Monte Carlo the project portfolio page shows (a fixed
+# seed, so that it shows the same figures every time it is opened). The forecast API and
+# ``omslag forecast`` read it when asked for exactly this, or for no seed and no iterations.
+STORED_FORECAST_ITERATIONS = 5000
+STORED_FORECAST_SEED = 0
+COMPUTED_FORECAST_ITERATIONS = 10_000  # with a seed or iterations of one's own
+
+
+@dataclass(frozen=True)
+class ForecastSelection:
+    """The Monte Carlo a forecast request asks for, and whether it is the stored one."""
+
+    seed: int | None
+    iterations: int
+    stored: bool
+
+
+def forecast_selection(seed: int | None, iterations: int | None) -> ForecastSelection:
+    """Without a seed and iterations, or with exactly the stored ones, the stored forecast;
+    anything else is computed on request (10,000 draws when only a seed is given; no seed:
+    not repeatable)."""
+    if seed is None and iterations is None:
+        return ForecastSelection(STORED_FORECAST_SEED, STORED_FORECAST_ITERATIONS, True)
+    if seed == STORED_FORECAST_SEED and iterations == STORED_FORECAST_ITERATIONS:
+        return ForecastSelection(seed, iterations, True)
+    return ForecastSelection(seed, iterations or COMPUTED_FORECAST_ITERATIONS, False)
+
+
+def _portfolio_out(result: PortfolioForecast) -> dict[str, Any]:
+    return {
+        "projects": result.project_count,
+        "totalEstimate": result.total_estimate,
+        "mean": result.mean,
+        "p50": result.values[0],
+        "p80": result.values[1],
+        "p90": result.values[2],
+        "probabilityOverEstimate": result.probability_over_estimate,
+    }
+
+
+def _portfolio_stored(organisation, reference_class, selection, include_no_longer_reported):
+    """The portfolio part of the report from the stored forecast: (portfolio, conversion,
+    figures); RuleViolation when there is nothing to forecast, as when computed."""
+    found = portfolio_forecast_stored(
+        organisation,
+        reference_class,
+        iterations=selection.iterations,
+        seed=selection.seed,
+        include_no_longer_reported=include_no_longer_reported,
+    )
+    if found.result is None and not found.unconverted:
+        raise RuleViolation(found.problem)
+    conversion = {
+        "currency": found.currency,
+        "exchangeRates": list(found.rates),
+        "unconvertedCurrencies": list(found.unconverted),
+    }
+    portfolio = None if found.result is None else _portfolio_out(found.result)
+    return portfolio, conversion, figures_state(found.computed_at, found.pending, True)
+
+
+def _portfolio_computed(organisation, reference_class, selection, include_no_longer_reported):
+    """The portfolio part of the report computed now: (portfolio, conversion, figures)."""
+    started = timezone.now()
+    table = rate_table_for(organisation)
+    inputs = stored.forecast_inputs(
+        stored.forecast_scope_ids(organisation, True), include_no_longer_reported, table
+    )
+    portfolio = None
+    if not inputs.unconverted:
+        portfolio = portfolio_forecast(
+            organisation,
+            reference_class,
+            iterations=selection.iterations,
+            seed=selection.seed,
+            include_no_longer_reported=include_no_longer_reported,
+        )
+    conversion = {
+        "currency": inputs.currency,
+        "exchangeRates": [rate.as_data() for rate in inputs.rates_used],
+        "unconvertedCurrencies": [item.as_data() for item in inputs.unconverted],
+    }
+    out = None if portfolio is None else _portfolio_out(portfolio)
+    return out, conversion, figures_state(started, False, False)
+
+
+class _ProjectForecasts:
+    """``forecast(estimate, ratios)`` of many projects with the class's ratio quantiles taken
+    once (numpy's quantile per project was most of a large report's time): each value is the
+    same product, estimate times ratio quantile, that ``forecast`` makes."""
+
+    def __init__(self, ratios):
+        self.ratios = ratios
+        self.first: Forecast | None = None
+
+    def of(self, estimate: float) -> dict[str, float]:
+        if self.first is None or estimate < 0:  # the checks of forecast: its errors
+            self.first = forecast(estimate, self.ratios)
+        values = [float(estimate * r) for r in self.first.ratio_quantiles]
+        return {
+            "p50": values[0],
+            "p80": values[1],
+            "p90": values[2],
+            "probabilityOverrun50Percent": self.first.probability_overrun_50,
+        }
+
+
 def forecast_report(
     organisation: Organisation,
     reference_class: ReferenceClass,
     *,
     seed: int | None = None,
-    iterations: int = 10_000,
+    iterations: int = COMPUTED_FORECAST_ITERATIONS,
     include_no_longer_reported: bool = False,
+    selection: ForecastSelection | None = None,
 ) -> dict[str, Any]:
-    """Per-project and portfolio forecast as plain data (CLI, API, export)."""
+    """Per-project and portfolio forecast as plain data (CLI, API, export). With a stored
+    ``selection`` (``forecast_selection``) the portfolio is the stored forecast, read from
+    its table; otherwise it is computed now. ``figures`` says which, and as of when."""
+    selection = selection or ForecastSelection(seed, iterations, False)
     ratios = reference_ratios(reference_class)
+    per_project = _ProjectForecasts(ratios)
     projects: list[dict[str, Any]] = []
     for project in projects_of(organisation).order_by("organisation__name", "name"):
         entry: dict[str, Any] = {
@@ -367,53 +482,27 @@ def forecast_report(
             "notReportedAfter": project.not_reported_after,
         }
         if project.current_estimate is not None:
-            result = forecast(float(project.current_estimate), ratios)
-            entry.update(
-                p50=result.values[0],
-                p80=result.values[1],
-                p90=result.values[2],
-                probabilityOverrun50Percent=result.probability_overrun_50,
-            )
+            entry.update(per_project.of(float(project.current_estimate)))
         projects.append(entry)
-    table = rate_table_for(organisation)
-    inputs = stored.forecast_inputs(
-        stored.forecast_scope_ids(organisation, True), include_no_longer_reported, table
+    part = _portfolio_stored if selection.stored else _portfolio_computed
+    portfolio, conversion, figures = part(
+        organisation, reference_class, selection, include_no_longer_reported
     )
-    portfolio = None
-    if not inputs.unconverted:
-        portfolio = portfolio_forecast(
-            organisation,
-            reference_class,
-            iterations=iterations,
-            seed=seed,
-            include_no_longer_reported=include_no_longer_reported,
-        )
     gone = no_longer_reported_count(organisation)
     return {
         "organisation": organisation.slug,
         "referenceClass": {"name": reference_class.name, "pairs": int(len(ratios))},
-        "seed": seed,
-        "iterations": iterations,
+        "seed": selection.seed,
+        "iterations": selection.iterations,
         "projects": projects,
-        "portfolio": None
-        if portfolio is None
-        else {
-            "projects": portfolio.project_count,
-            "totalEstimate": portfolio.total_estimate,
-            "mean": portfolio.mean,
-            "p50": portfolio.values[0],
-            "p80": portfolio.values[1],
-            "p90": portfolio.values[2],
-            "probabilityOverEstimate": portfolio.probability_over_estimate,
-        },
-        "currency": inputs.currency,
-        "exchangeRates": [rate.as_data() for rate in inputs.rates_used],
-        "unconvertedCurrencies": [item.as_data() for item in inputs.unconverted],
+        "portfolio": portfolio,
+        **conversion,
         "noLongerReported": {
             "count": gone,
             "included": bool(include_no_longer_reported),
             "leftOut": 0 if include_no_longer_reported else gone,
         },
+        "figures": figures,
     }
 
 

@@ -99,3 +99,22 @@ def _integer_bounds(model_field, kwargs) -> dict:
 
 class CamelSerializer(CamelCaseMixin, serializers.Serializer):
     pass
+
+
+class StoredFiguresStateOut(serializers.Serializer):
+    """How old the figures of an answer are (``figures``), in one shape for every API that
+    answers from figures computed once and stored (``common.stored_figures``). Its fields are
+    named as ``stored_figures.figures_state`` writes its keys, the command line's too."""
+
+    asOf = serializers.DateTimeField(
+        help_text="When the figures were computed (ISO 8601): when they were stored, or this "
+        "request's time when computed for it."
+    )
+    pending = serializers.BooleanField(
+        help_text="The data changed since; new figures are being computed (a refresh is "
+        "queued). Always false for figures computed for this request."
+    )
+    stored = serializers.BooleanField(
+        help_text="True: read from the stored figures (those the pages show); false: computed "
+        "for this request, because it asked for figures other than the stored ones."
+    )

@@ -7,7 +7,12 @@ from rest_framework.response import Response
 
 from omslag.common.api.fields import ChoiceListField
 from omslag.common.api.helpers import VersionIn, money, validated
-from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.api.serializers import (
+    CamelModelSerializer,
+    CamelSerializer,
+    StoredFiguresStateOut,
+)
+from omslag.common.stored_figures import figures_state
 from omslag.organisations.access import organisation_get_changeable, organisation_get_readable
 
 from .. import access, gates, selectors, services
@@ -159,13 +164,6 @@ class FunnelStageOut(CamelSerializer):
     median_days = serializers.FloatField(allow_null=True, help_text="Median days in the stage.")
 
 
-class FunnelStateOut(CamelSerializer):
-    as_of = serializers.DateTimeField(help_text="When the figures were computed.")
-    pending = serializers.BooleanField(
-        help_text="The data changed since; new figures are being computed."
-    )
-
-
 class FunnelOut(CamelSerializer):
     stages = FunnelStageOut(many=True)
     stopped = serializers.IntegerField()
@@ -179,7 +177,10 @@ class FunnelOut(CamelSerializer):
     budget_per_operation = money(
         allow_null=True, help_text="Total budget per experiment that reached operation."
     )
-    figures = FunnelStateOut(help_text="The stored figures' as-of time.")
+    figures = StoredFiguresStateOut(
+        help_text="The stored figures' as-of time, whether a refresh is pending (the funnel "
+        "is always read from the stored figures: stored is true)."
+    )
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -329,7 +330,7 @@ class FunnelApi(generics.GenericAPIView):
     def get(self, request, slug):
         organisation = organisation_get_readable(request.user, slug)
         stored = selectors.funnel_stored(organisation)
-        state = {"as_of": stored.computed_at, "pending": stored.pending}
+        state = figures_state(stored.computed_at, stored.pending, stored=True)
         return Response(FunnelOut({**stored.figures, "figures": state}).data)
 
 

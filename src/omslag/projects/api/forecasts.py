@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from omslag.common.api.helpers import validated
-from omslag.common.api.serializers import CamelSerializer
+from omslag.common.api.serializers import CamelSerializer, StoredFiguresStateOut
 from omslag.common.errors import RuleViolation
 from omslag.organisations.access import organisation_get_readable
 
@@ -52,10 +52,15 @@ class ForecastQueryIn(ProjectForecastQueryIn):
         required=False,
         min_value=0,
         max_value=2**63 - 1,
-        help_text="Makes the Monte Carlo repeatable",
+        help_text="Makes the Monte Carlo repeatable. Without seed and iterations the answer "
+        "is the stored forecast (seed 0, 5,000 draws, as the portfolio page shows it).",
     )
     iterations = serializers.IntegerField(
-        default=10_000, min_value=100, max_value=MAX_ITERATIONS, help_text="Monte Carlo draws"
+        required=False,
+        min_value=100,
+        max_value=MAX_ITERATIONS,
+        help_text="Monte Carlo draws: 10,000 when only a seed is given; 5,000 (the stored "
+        "forecast) without seed and iterations.",
     )
     include_no_longer_reported = serializers.BooleanField(
         default=False,
@@ -156,6 +161,13 @@ class ForecastReportOut(serializers.Serializer):
         many=True, help_text="Currencies without a stated rate; empty when all were converted"
     )
     noLongerReported = NoLongerReportedOut()
+    figures = StoredFiguresStateOut(
+        help_text="How old the portfolio figures are. Without seed and iterations (or with seed "
+        "0 and 5,000 iterations) they are the stored forecast, refreshed after a change to a "
+        "project in scope, an exchange rate or the class; any other seed or number of "
+        "iterations is computed for the request (stored false). The per-project forecasts "
+        "are always computed now."
+    )
 
 
 class ReferenceClassRefOut(CamelSerializer):
@@ -195,6 +207,14 @@ class OrganisationForecastApi(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="forecast_read",
+        description=(
+            "The forecast of every project of the organisation (and those below it) with the "
+            "reference class, and of the portfolio by Monte Carlo. Without `seed` and "
+            "`iterations` the portfolio is the stored forecast the project portfolio page "
+            "shows (seed 0, 5,000 draws), read from its table and refreshed when a project in "
+            "scope changes; any other selection is computed for the request. `figures` says "
+            "which (`stored`), as of when (`asOf`), and whether a refresh is `pending`."
+        ),
         parameters=[ForecastQueryIn],
         responses={200: ForecastReportOut, 422: NOTHING_TO_FORECAST},
     )
@@ -209,9 +229,8 @@ class OrganisationForecastApi(generics.GenericAPIView):
             report = selectors.forecast_report(
                 organisation,
                 data["reference_class"],
-                seed=data.get("seed"),
-                iterations=data["iterations"],
                 include_no_longer_reported=data["include_no_longer_reported"],
+                selection=selectors.forecast_selection(data.get("seed"), data.get("iterations")),
             )
         except ValueError as error:  # no running project with an estimate
             raise RuleViolation(
