@@ -385,6 +385,9 @@ def test_stored_figures_equal_a_fresh_computation_or_say_they_are_being_updated(
                 stored_risk, state = figures.legacy_risk_stored(each, today=TODAY)
                 fresh_risk = selectors.legacy_risk(each, today=TODAY)
                 check(last_current, (each.pk, "legacy"), stored_risk, fresh_risk, state, legacy_key)
+                # The TIME part alone (what the TIME chart of a large estate reads).
+                stored_time, state = figures.time_figures_stored(each, small=0)
+                check(last_current, (each.pk, "time"), stored_time, fresh_risk, state, time_key)
             # The board dashboard's stored legacy and safeguard figures, per organisation and
             # rolled up (the ministry with its agency), against a fresh computation.
             for scope in [*([o.pk] for o in organisations), [tree[0].pk, tree[1].pk]]:
@@ -467,6 +470,30 @@ def board_check(last_current, ids) -> None:
             last_current[key] = stored
         elif len(ids) == 1:
             assert stored == last_current[key], (name, ids)
+
+
+def time_key(time) -> tuple:
+    """The TIME chart's figures: applications per TIME position and score cell with their run
+    cost, per position the counts and run cost; from the stored cells, or counted here from
+    a fresh legacy risk's applications."""
+    if hasattr(time, "cells"):
+        cells = {
+            (c.time, c.technical_condition, c.business_value): (c.count, c.run_cost)
+            for c in time.cells
+        }
+    else:
+        cells = {}
+        for a in time.applications:
+            key = (a.time, a.technical_condition, a.business_value)
+            count, cost = cells.get(key, (0, Decimal("0")))
+            cells[key] = (count + 1, cost + Decimal(a.run_cost).quantize(Decimal("0.01")))
+    return (
+        cells,
+        time.time_counts,
+        time.time_run_cost,
+        time.migrate_eliminate_run_cost,
+        time.run_cost_year,
+    )
 
 
 def check(last_current, key, stored, fresh, state, key_of) -> None:

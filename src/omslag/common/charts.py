@@ -17,12 +17,14 @@ import hashlib
 import io
 import math
 import re
+import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import chartlayout
 from .chartbins import SCATTER_MARKS_MAX, grid_cells, score_cells, top_with_rest
 from .chartimages import ChartImage
 
@@ -145,6 +147,11 @@ _PRECISION = re.compile(r"(?<![\d.])([1-9]\d*\.\d\d)\d+")
 def _svg(figure) -> str:
     matplotlib = _matplotlib()
     buffer = io.StringIO()
+    # The layout of the same frame is worked out once (common.chartlayout); the key names the
+    # chart function that called, so two kinds of chart never share a layout.
+    key = chartlayout.layout_key(figure, sys._getframe(1).f_code.co_qualname)
+    if key is not None:
+        chartlayout.lay_out(figure, key)
     with matplotlib.rc_context({"svg.hashsalt": _RC["svg.hashsalt"]}):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     # matplotlib indents its SVG and writes coordinates to a millionth of a point: neither
@@ -309,16 +316,19 @@ def scatter_quadrants(
     size_legend_title: str = "",
     count_legend_title: str = "",
     scale: tuple[int, int] = (1, 5),
+    cells: bool = False,
 ) -> ChartImage:
     """Points on two whole-number scores, jittered so equal scores stay visible, with the
     marker area proportional to ``size``, quadrant lines at ``divider`` and one legend for the
     groups and one for the sizes. More than ``SCATTER_MARKS_MAX`` points are drawn as one
     marker per score cell and group, its area proportional to the number of points it stands
-    for, that number written beside it and the legend titled ``count_legend_title``."""
-    binned = len(points) > SCATTER_MARKS_MAX
+    for, that number written beside it and the legend titled ``count_legend_title``.
+    ``cells``: the points are such cells already (as ``score_cells`` makes them, each with its
+    ``count``), counted and summed ahead, e.g. in stored figures."""
+    binned = cells or len(points) > SCATTER_MARKS_MAX
     return _scatter_quadrants(
         name=name,
-        points=score_cells(points) if binned else list(points),
+        points=list(points) if cells else score_cells(points) if binned else list(points),
         binned=binned,
         groups=groups,
         x_label=x_label,
@@ -402,10 +412,13 @@ def _scatter_quadrants(
             )
             if binned:
                 for point, x, y in zip(members, xs, ys, strict=True):
+                    # Inside the Axes by construction (a score cell's marker, 9 points
+                    # above the cell's edge): no part of the layout, which then stays the same
+                    # when only the counts change (common.chartlayout).
                     axes.annotate(
                         f"{point.count}", xy=(x, y), xytext=(0, -9), textcoords="offset points",
                         ha="center", va="top", fontsize=7, color=INK, zorder=3,
-                    )  # fmt: skip
+                    ).set_in_layout(False)  # fmt: skip
         axes.axvline(divider, color=INK, linewidth=1.2, linestyle="--")
         axes.axhline(divider, color=INK, linewidth=1.2, linestyle="--")
         axes.set_xlim(low - 0.5, high + 0.5)

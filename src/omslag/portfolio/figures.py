@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django_tasks import task
 
@@ -221,9 +222,26 @@ def _balance_compute(organisation) -> dict:
     }
 
 
+def _time_part(inputs) -> dict:
+    """The TIME positions per score cell (TIME position, technical condition, business value):
+    how many applications and their run cost. What the TIME chart of a large estate draws,
+    readable without the applications (``time_figures_stored``)."""
+    cells: dict[tuple[str, int, int], list] = {}
+    for a in inputs.applications:
+        cell = cells.setdefault((a.time, a.technical_condition, a.business_value), [0, Decimal(0)])
+        cell[0] += 1
+        cell[1] += Decimal(a.run_cost).quantize(selectors.CENT)
+    return {
+        "applications": len(inputs.applications),
+        "run_cost_year": inputs.run_cost_year,
+        "cells": [[*key, count, str(cost)] for key, (count, cost) in sorted(cells.items())],
+    }
+
+
 def _legacy_compute(organisation) -> dict:
     inputs = selectors.legacy_inputs(organisation)
     return {
+        "time": _time_part(inputs),
         "run_cost_year": inputs.run_cost_year,
         "applications": [
             [
@@ -251,9 +269,13 @@ def _stored(organisation, kind: str) -> PortfolioFigures:
     row = PortfolioFigures.objects.filter(organisation=organisation, kind=kind).first()
     if row is None or row.computed_at is None:
         return _compute_and_store(organisation, kind)  # nothing stored yet: compute once
+    _refresh_if_lost(row, organisation)
+    return row
+
+
+def _refresh_if_lost(row: PortfolioFigures, organisation) -> None:
     if row.pending and row.inputs_changed_at < timezone.now() - REFRESH_LOST_AFTER:
         refresh_enqueue_coalesced(portfolio_figures_refresh, organisation.pk)
-    return row
 
 
 def _state(row: PortfolioFigures) -> FiguresState:
@@ -305,10 +327,83 @@ def spend_items_stored_for(
     return _items(row, True), _state(row)
 
 
-def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, FiguresState]:
-    """Legacy risk and TIME positions from the stored figures, on ``today``."""
-    row = _stored(organisation, Kind.LEGACY)
-    stored = row.figures
+@dataclass(frozen=True, slots=True)
+class TimeCell:
+    """The applications of one TIME position with the same scores."""
+
+    time: str
+    technical_condition: int
+    business_value: int
+    count: int
+    run_cost: Decimal
+
+
+@dataclass(frozen=True)
+class TimeFigures:
+    """What the TIME chart and its summary show: the applications themselves for a small
+    estate (each a marker), or only their score cells for a large one (a marker per cell)."""
+
+    count: int
+    run_cost_year: int | None
+    time_counts: dict[str, int]
+    time_run_cost: dict[str, Decimal]
+    cells: list[TimeCell]
+    applications: list[ApplicationFigures] | None
+
+    @property
+    def migrate_eliminate_run_cost(self) -> Decimal:
+        return (self.time_run_cost["migrate"] + self.time_run_cost["eliminate"]).quantize(
+            selectors.CENT
+        )
+
+
+def _time_figures(part: dict, applications: list[ApplicationFigures] | None) -> TimeFigures:
+    cells = [
+        TimeCell(time, condition, value, count, Decimal(cost))
+        for time, condition, value, count, cost in part["cells"]
+    ]
+    counts = dict.fromkeys(("tolerate", "invest", "migrate", "eliminate"), 0)
+    costs = dict.fromkeys(counts, Decimal("0.00"))
+    for cell in cells:
+        counts[cell.time] += cell.count
+        costs[cell.time] += cell.run_cost
+    return TimeFigures(
+        count=part["applications"],
+        run_cost_year=part["run_cost_year"],
+        time_counts=counts,
+        time_run_cost=costs,
+        cells=cells,
+        applications=applications,
+    )
+
+
+def time_figures_stored(organisation, small: int) -> tuple[TimeFigures, FiguresState]:
+    """The TIME figures from the stored legacy figures. Only their TIME part is read (a few
+    hundred values), not every application: for an estate of more than ``small``
+    applications that is all the chart needs; a smaller one gets its applications too."""
+    row = (
+        PortfolioFigures.objects.filter(organisation=organisation, kind=Kind.LEGACY)
+        .defer("figures")
+        .annotate(time_part=KeyTransform("time", "figures"))
+        .first()
+    )
+    if row is None or row.computed_at is None or row.time_part is None:
+        # Nothing stored yet, or stored before the TIME part was: from the whole figures.
+        whole = _stored(organisation, Kind.LEGACY)
+        part = whole.figures.get("time") or _time_part(_legacy_inputs_from(whole.figures))
+        applications = None
+        if part["applications"] <= small:
+            applications = _legacy_inputs_from(whole.figures).applications
+        return _time_figures(part, applications), _state(whole)
+    _refresh_if_lost(row, organisation)
+    applications = None
+    if row.time_part["applications"] <= small:
+        applications = legacy_risk_stored(organisation)[0].applications
+    return _time_figures(row.time_part, applications), _state(row)
+
+
+def _legacy_inputs_from(stored: dict) -> selectors.LegacyInputs:
+    """The legacy inputs as the stored figures hold them."""
     applications = []
     fan_in = {}
     for (
@@ -336,12 +431,18 @@ def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, 
             )
         )
         fan_in[pk] = FanIn(direct, transitive)
-    inputs = selectors.LegacyInputs(
+    return selectors.LegacyInputs(
         applications=applications,
         fan_in=fan_in,
         cycles=stored["cycles"],
         run_cost_year=stored["run_cost_year"],
     )
+
+
+def legacy_risk_stored(organisation, today=None) -> tuple[selectors.LegacyRisk, FiguresState]:
+    """Legacy risk and TIME positions from the stored figures, on ``today``."""
+    row = _stored(organisation, Kind.LEGACY)
+    inputs = _legacy_inputs_from(row.figures)
     risk = selectors.legacy_risk_from(inputs, today)
     risk.state = _state(row)
     return risk, risk.state

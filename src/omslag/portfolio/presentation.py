@@ -210,47 +210,68 @@ def _round_down_nicely(value: float) -> float:
     return math.floor(value / magnitude) * magnitude
 
 
-def time_summary(applications, risk) -> str:
-    total = len(applications)
+def time_summary(time) -> str:
+    """``time``: the TIME figures (``figures.TimeFigures``) or the legacy risk, which has the
+    same counts and run costs."""
+    total = sum(time.time_counts.values())
     counts = ", ".join(
-        f"{risk.time_counts[p]} {time_label(p)}"
+        f"{time.time_counts[p]} {time_label(p)}"
         for p in ("invest", "tolerate", "migrate", "eliminate")
     )
     text = ngettext("%(n)s application: %(counts)s.", "%(n)s applications: %(counts)s.", total) % {
         "n": total,
         "counts": counts,
     }
-    all_run = sum(risk.time_run_cost.values(), Decimal("0"))
-    if risk.run_cost_year is not None and all_run:
+    all_run = sum(time.time_run_cost.values(), Decimal("0"))
+    if time.run_cost_year is not None and all_run:
         text += " " + _(
             "Migrate and Eliminate applications cost %(amount)s in run spend in %(year)s, "
             "%(share)s of the run spend on applications."
         ) % {
-            "amount": euro(risk.migrate_eliminate_run_cost),
-            "year": risk.run_cost_year,
-            "share": share(risk.migrate_eliminate_run_cost / all_run),
+            "amount": euro(time.migrate_eliminate_run_cost),
+            "year": time.run_cost_year,
+            "share": share(time.migrate_eliminate_run_cost / all_run),
         }
     return text
 
 
-def time_chart(applications, risk) -> charts.Chart | None:
-    if not applications:
+def time_chart(time: figures.TimeFigures) -> charts.Chart | None:
+    """The TIME scatter: a marker per application when ``time`` holds them (a small estate),
+    else a marker per score cell and TIME position (``time.cells``), as the chart itself
+    would bin that many applications."""
+    if not time.count:
         return None
-    points_ = [
-        charts.Point(
-            key=a.pk,
-            x=a.technical_condition,
-            y=a.business_value,
-            size=float(a.run_cost or 0),
-            group=a.time,
-        )
-        for a in applications
-    ]
+    if time.applications is not None:
+        points_ = [
+            charts.Point(
+                key=a.pk,
+                x=a.technical_condition,
+                y=a.business_value,
+                size=float(a.run_cost or 0),
+                group=a.time,
+            )
+            for a in time.applications
+        ]
+        binned = len(points_) > SCATTER_MARKS_MAX
+        largest = max(p.size for p in points_)
+    else:
+        points_ = [
+            charts.Point(
+                key=(cell.time, cell.technical_condition, cell.business_value),
+                x=cell.technical_condition,
+                y=cell.business_value,
+                size=float(cell.run_cost),
+                group=cell.time,
+                count=cell.count,
+            )
+            for cell in time.cells
+        ]
+        binned = True
+        largest = 0.0  # a legend of counts, not of run cost
     groups = [
         charts.Group(p, time_label(p), *TIME_STYLES[p])
         for p in ("invest", "tolerate", "migrate", "eliminate")
     ]
-    largest = max(p.size for p in points_)
     size_legend = []
     if largest > 0:
         top = _round_down_nicely(largest)
@@ -258,6 +279,7 @@ def time_chart(applications, risk) -> charts.Chart | None:
     image = charts.scatter_quadrants(
         name="time",
         points=points_,
+        cells=time.applications is None,
         groups=groups,
         x_label=_("Technical condition (1 poor – 5 good)"),
         y_label=_("Business value (1 low – 5 high)"),
@@ -270,25 +292,25 @@ def time_chart(applications, risk) -> charts.Chart | None:
             (4.0, 1.4, time_label("tolerate")),
         ],
         size_legend=size_legend,
-        size_legend_title=_("Run cost %(year)s") % {"year": risk.run_cost_year}
-        if risk.run_cost_year
+        size_legend_title=_("Run cost %(year)s") % {"year": time.run_cost_year}
+        if time.run_cost_year
         else _("Run cost"),
         count_legend_title=_("Applications per marker"),
     )
-    if len(points_) > SCATTER_MARKS_MAX:
+    if binned:
         alt = _(
             "Scatter chart of %(n)s applications by technical condition (across) and business "
             "value (up), with the TIME quadrants; one marker per score and TIME position, the "
             "larger it is, the more applications it stands for, their number beside it. The "
             "counts per score are in the table below."
-        ) % {"n": len(applications)}
+        ) % {"n": time.count}
     else:
         alt = _(
             "Scatter chart of %(n)s applications by technical condition (across) and business "
             "value (up), with the TIME quadrants; the larger a marker, the higher its run cost. "
             "The counts per score are in the table below."
-        ) % {"n": len(applications)}
-    return charts.Chart(image, alt, time_summary(applications, risk))
+        ) % {"n": time.count}
+    return charts.Chart(image, alt, time_summary(time))
 
 
 def time_grid(applications) -> list[tuple[int, list[dict]]]:
@@ -441,10 +463,14 @@ class BalancePage:
 def balance_page(organisation, *, include_children: bool = True) -> BalancePage:
     """The balance page of ``organisation`` (with those below it when ``include_children``):
     the one function its view and the drawing ahead (``common.chartwarm``) build it with."""
+    # Each chart is made as soon as its figures are read: a request for one chart (which
+    # stops when that chart is made, common.chartimages) reads no figures of the charts after it.
     overview, balance_state = figures.balance_overview_stored(
         organisation, include_children=include_children
     )
     rows = balance_rows(overview)
+    balance = balance_chart(rows, overview)
+    time = time_chart(figures.time_figures_stored(organisation, SCATTER_MARKS_MAX)[0])
     risk, risk_state = figures.legacy_risk_stored(organisation)
     scenarios = list(selectors.scenarios_of(organisation))
     try:
@@ -463,7 +489,7 @@ def balance_page(organisation, *, include_children: bool = True) -> BalancePage:
         scenarios=scenarios,
         projections=projections,
         scenario_error=scenario_error,
-        balance_chart=balance_chart(rows, overview),
-        time_chart=time_chart(risk.applications, risk),
+        balance_chart=balance,
+        time_chart=time,
         scenario_chart=scenario_chart(projections),
     )
