@@ -183,6 +183,23 @@ def test_list_query_count_does_not_grow_with_the_number_of_projects(
     assert "63 projects" in text(response)
 
 
+def test_the_list_reads_its_subtree_once(orgs, viewer):
+    """The facet counts and the rows share one read of the subtree's organisations (each read
+    is a query per page view; the page made two)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project_with(orgs[1], "P1", [(D(2023, 1, 1), 1_000_000, D(2025, 1, 1))])
+    url = f"/organisations/{orgs[0].slug}/projects"
+    viewer.get(url)  # the session and the shipped data warm up
+    with CaptureQueriesContext(connection) as queries:
+        assert viewer.get(url, {"colour": "red", "sort": "-cost-change"}).status_code == 200
+    subtree = re.compile(
+        r'"organisations_organisation"\."slug" AS "slug" FROM "organisations_organisation"'
+    )
+    assert len([q for q in queries.captured_queries if subtree.search(q["sql"])]) == 1
+
+
 def test_empty_list_says_so_and_offers_to_add_to_editors(orgs, viewer, editor):
     url = f"/organisations/{orgs[0].slug}/projects"
     assert "No projects have been recorded yet." in text(viewer.get(url))
