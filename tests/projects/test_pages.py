@@ -559,6 +559,35 @@ def test_portfolio_page_shows_scatter_and_a_stable_forecast(
     assert chart_svgs(viewer, again) == images
 
 
+def test_a_portfolio_charts_request_stops_before_what_its_chart_does_not_need(
+    orgs, red_project, green_project, viewer
+):
+    """A chart's address runs the page's view up to that chart: the scatter's request reads
+    neither the forecast nor the colour counts, the fan's not the colour counts; each answers
+    the chart the page links."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/organisations/{orgs[0].slug}/project-portfolio"
+    page = viewer.get(url)
+    addresses = {
+        re.search(r"chart=(\w+)", a).group(1): a for a in chart_urls(page.content.decode())
+    }
+    assert set(addresses) == {"scatter", "fan"}
+    colours = re.compile(r'SELECT "projects_project"\."colour" AS "colour", COUNT\(')
+    forecast = re.compile(r'FROM "projects_portfolioforecaststored"')
+    read = {}
+    for name, address in addresses.items():
+        with CaptureQueriesContext(connection) as queries_made:
+            answer = viewer.get(address)
+        assert answer.status_code == 200
+        assert answer["Content-Type"].startswith("image/svg+xml")
+        read[name] = [q["sql"] for q in queries_made.captured_queries]
+    assert not [q for q in read["scatter"] if colours.search(q) or forecast.search(q)]
+    assert not [q for q in read["fan"] if colours.search(q)]
+    assert [q for q in read["fan"] if forecast.search(q)]  # the check sees such a read
+
+
 def test_portfolio_scatter_is_capped_and_says_so(
     orgs, red_project, green_project, viewer, monkeypatch
 ):
