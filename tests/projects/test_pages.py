@@ -183,6 +183,23 @@ def test_list_query_count_does_not_grow_with_the_number_of_projects(
     assert "63 projects" in text(response)
 
 
+def test_the_list_reads_its_subtree_once(orgs, viewer):
+    """The facet counts and the rows share one read of the subtree's organisations (each read
+    is a query per page view; the page made two)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project_with(orgs[1], "P1", [(D(2023, 1, 1), 1_000_000, D(2025, 1, 1))])
+    url = f"/organisations/{orgs[0].slug}/projects"
+    viewer.get(url)  # the session and the shipped data warm up
+    with CaptureQueriesContext(connection) as queries:
+        assert viewer.get(url, {"colour": "red", "sort": "-cost-change"}).status_code == 200
+    subtree = re.compile(
+        r'"organisations_organisation"\."slug" AS "slug" FROM "organisations_organisation"'
+    )
+    assert len([q for q in queries.captured_queries if subtree.search(q["sql"])]) == 1
+
+
 def test_empty_list_says_so_and_offers_to_add_to_editors(orgs, viewer, editor):
     url = f"/organisations/{orgs[0].slug}/projects"
     assert "No projects have been recorded yet." in text(viewer.get(url))
@@ -540,6 +557,35 @@ def test_portfolio_page_shows_scatter_and_a_stable_forecast(
     again = viewer.get(url)
     assert chart_urls(again.content.decode()) == chart_urls(first.content.decode())
     assert chart_svgs(viewer, again) == images
+
+
+def test_a_portfolio_charts_request_stops_before_what_its_chart_does_not_need(
+    orgs, red_project, green_project, viewer
+):
+    """A chart's address runs the page's view up to that chart: the scatter's request reads
+    neither the forecast nor the colour counts, the fan's not the colour counts; each answers
+    the chart the page links."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/organisations/{orgs[0].slug}/project-portfolio"
+    page = viewer.get(url)
+    addresses = {
+        re.search(r"chart=(\w+)", a).group(1): a for a in chart_urls(page.content.decode())
+    }
+    assert set(addresses) == {"scatter", "fan"}
+    colours = re.compile(r'SELECT "projects_project"\."colour" AS "colour", COUNT\(')
+    forecast = re.compile(r'FROM "projects_portfolioforecaststored"')
+    read = {}
+    for name, address in addresses.items():
+        with CaptureQueriesContext(connection) as queries_made:
+            answer = viewer.get(address)
+        assert answer.status_code == 200
+        assert answer["Content-Type"].startswith("image/svg+xml")
+        read[name] = [q["sql"] for q in queries_made.captured_queries]
+    assert not [q for q in read["scatter"] if colours.search(q) or forecast.search(q)]
+    assert not [q for q in read["fan"] if colours.search(q)]
+    assert [q for q in read["fan"] if forecast.search(q)]  # the check sees such a read
 
 
 def test_portfolio_scatter_is_capped_and_says_so(

@@ -498,6 +498,9 @@ def portfolio_page(
     drawing ahead (``common.chartwarm``) build its charts with. ``reference_class`` is the
     code a reader chose (the shipped class when empty or unknown)."""
     scatter = selectors.portfolio_scatter(organisation, limit=selectors.SCATTER_LIMIT)
+    # Built first: a request for the scatter's image ends here (``ChartWanted``), before the
+    # forecast's reads, which that chart does not need.
+    scatter_image = scatter_chart(scatter)
     shipped = services.reference_class_shipped()  # created on first use
     classes = [
         c
@@ -531,4 +534,4 @@ def portfolio_page(
     if forecast.result is not None:  # else no running project with an estimate, or no rate
         box["result"] = forecast.result
         box["chart"], box["bins"] = portfolio_fan_chart(forecast.result, chosen, forecast.currency)
-    return PortfolioPage(scatter=scatter, scatter_chart=scatter_chart(scatter), forecast=box)
+    return PortfolioPage(scatter=scatter, scatter_chart=scatter_image, forecast=box)

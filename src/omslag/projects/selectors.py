@@ -34,8 +34,13 @@ from .rates import ConvertedSum, convert_sum, rate_table_for
 
 
 def projects_of(organisation: Organisation, *, include_children: bool = True) -> QuerySet[Project]:
+    """The projects of the organisation and (by default) of every organisation below it,
+    filtered on the subtree's organisation ids as a literal list: a join on the organisations'
+    path made PostgreSQL read every project of the country (a sequential scan of 25,000 at
+    national scale for a ministry's 5,000) where the ids let the (organisation, …) indexes
+    read only the subtree's."""
     scope = (
-        Q(organisation__path__startswith=organisation.path)
+        Q(organisation_id__in=list(subtree_slugs(organisation)))
         if include_children
         else Q(organisation=organisation)
     )
@@ -168,8 +173,9 @@ class ProjectFilters:
     sort: str = "name"
 
 
-def _subtree_slugs(organisation: Organisation) -> dict[int, str]:
-    """id -> slug of the organisation and every organisation below it (one small query)."""
+def subtree_slugs(organisation: Organisation) -> dict[int, str]:
+    """id -> slug of the organisation and every organisation below it (one small query); the
+    list's page reads it once for its counts and its rows (``subtree=``)."""
     return dict(
         Organisation.all_objects.filter(path__startswith=organisation.path).values_list(
             "pk", "slug"
@@ -182,7 +188,7 @@ def project_list(
 ) -> QuerySet[Project]:
     """The projects of the list: filtered on the subtree's organisation ids (a literal list,
     so the (organisation, …) indexes serve every filter and sort), then the filters."""
-    slugs = subtree if subtree is not None else _subtree_slugs(organisation)
+    slugs = subtree if subtree is not None else subtree_slugs(organisation)
     ids = list(slugs)
     if filters.organisation:
         ids = [pk for pk, slug in slugs.items() if slug == filters.organisation]
@@ -572,7 +578,7 @@ def project_facet_counts(
     """The facet counts of the list. Without a search they add up from the stored cells of
     the organisations in the subtree (no scan of projects); with one, from one grouped
     query over the projects that match it."""
-    slugs = subtree if subtree is not None else _subtree_slugs(organisation)
+    slugs = subtree if subtree is not None else subtree_slugs(organisation)
     if filters.search:
         searched = project_list(
             organisation,

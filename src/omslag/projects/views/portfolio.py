@@ -17,12 +17,14 @@ FURTHEST_SHOWN = 25
 @login_required
 def project_portfolio(request, slug):
     organisation = organisation_get_readable(request.user, slug)
-    counts = selectors.colour_counts(organisation)
     page = presentation.portfolio_page(
         organisation,
         reference_class=request.GET.get("reference-class", ""),
         include_no_longer_reported=request.GET.get("include-no-longer-reported") == "1",
     )
+    # After the charts: a request for a chart's image ends where that chart is built
+    # (common.chartimages), without this count it does not show.
+    counts = selectors.colour_counts(organisation)
     scatter = page.scatter
     furthest = sorted(scatter.projects, key=lambda p: p.cost_change_pct, reverse=True)
     forecast = {

@@ -116,14 +116,15 @@ def project_list(request, slug):
         request.GET or None, organisations=[(o.slug, o.name) for o, _depth in subtree]
     )
     filters = _filters(form)
-    facets = selectors.project_facet_counts(organisation, filters)
+    slugs = selectors.subtree_slugs(organisation)
+    facets = selectors.project_facet_counts(organisation, filters, subtree=slugs)
     counts = facets.counts
     form.fields["organisation"].choices = [
         ("", _("all organisations")),
         *_organisation_choices(subtree, counts["organisation"], filters.organisation),
     ]
     form.show_counts(counts)
-    page = paginate(request, selectors.project_list(organisation, filters))
+    page = paginate(request, selectors.project_list(organisation, filters, subtree=slugs))
     filtered = any(
         (
             filters.search,
