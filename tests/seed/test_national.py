@@ -272,6 +272,12 @@ def test_the_command_prints_the_counts_and_the_sign_in_accounts(db, capsys, monk
     assert "applicaties: 300" in out and "uitgavenregels: 3,000" in out
     assert "Accounts om in te loggen (wachtwoord voor allemaal: geheim-1)" in out
     assert "viewer-1@nationaal.example" in out
+    # Not "does not exist yet": the other stored figures are computed at their page's first view.
+    assert (
+        "Andere opgeslagen cijfers bijgewerkt: geen hier; elk wordt berekend en opgeslagen "
+        "wanneer de "
+        "pagina ervan voor het eerst wordt geopend" in out
+    )
 
 
 def test_a_database_without_tables_is_refused_with_the_step_to_take(tmp_path):
