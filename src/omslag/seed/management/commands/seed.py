@@ -43,7 +43,7 @@ class Command(OmslagCommand):
                 factor=factor,
                 seed=seed,
                 password=password or DEFAULT_PASSWORD,
-                progress=lambda message: self.stderr.write(message),
+                progress=self.note,
             )
         except DomainError as error:
             raise CommandError(error.message) from None
