@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -120,9 +120,24 @@ def progress(job: Job, done: int, total: int | None = None, *, message: str | No
         return
     job._progress_at = now  # type: ignore[attr-defined]  # kept on the instance between calls
     if not in_work_transaction():
-        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
+        _progress_write(job, done, total)
     if Job.objects.filter(pk=job.pk, cancel_requested_at__isnull=False).exists():
         raise Cancelled
+
+
+def _progress_write(job: Job, done: int, total: int | None) -> None:
+    """Write the progress; on SQLite skip a write the database refuses. Work that reads a
+    register row by row (an export) keeps a read open on its connection while it reports, and
+    SQLite refuses that connection's write at once ("database is locked", no waiting) once
+    another connection wrote meanwhile (the worker's own heartbeat, every 5 s). The export
+    failed and the worker died with it; the progress is only a sign of life, the next step or
+    the end of the job writes it again."""
+    try:
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
+    except OperationalError:
+        if connection.vendor != "sqlite":
+            raise
+        logger.info("Job %s: progress not written, the database is busy", job.pk)
 
 
 def cancel(job: Job) -> Job:
