@@ -137,7 +137,9 @@ def _progress_write(job: Job, done: int, total: int | None) -> None:
     except OperationalError:
         if connection.vendor != "sqlite":
             raise
-        logger.info("Job %s: progress not written, the database is busy", job.pk)
+        if not getattr(job, "_progress_skipped", False):  # once per job, not twice a second
+            job._progress_skipped = True  # type: ignore[attr-defined]
+            logger.info("Job %s: progress not written while it reads (SQLite)", job.pk)
 
 
 def cancel(job: Job) -> Job:
