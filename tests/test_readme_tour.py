@@ -8,6 +8,7 @@ demo is prepared the way ``make run`` does it, without serving; then every
 DATABASE_URL or any other variable, and must succeed without a traceback.
 """
 
+import json
 import os
 import re
 import shlex
@@ -115,6 +116,12 @@ def test_every_tour_command_works_as_printed_after_make_run(tmp_path):
         result = run(command, checkout)
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, f"{command}\n{result.stderr}"
+        if command.split()[1:2] == ["forecast"]:
+            # With the tour's exchange rate the Canadian projects count in the portfolio's
+            # forecast; without it the portfolio was null, which the tour did not explain.
+            forecast = json.loads(result.stdout)
+            assert forecast["unconvertedCurrencies"] == [], forecast["unconvertedCurrencies"]
+            assert forecast["portfolio"]["p80"] > forecast["portfolio"]["totalEstimate"] > 0
         if command.split()[1:2] == ["check"]:
             assert "omslag is healthy" in result.stdout, result.stdout
             assert "Secret key: from " + str(checkout / "var" / "secret_key") in result.stdout

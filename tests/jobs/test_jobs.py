@@ -252,3 +252,57 @@ def test_api_reads_and_cancels_a_job(tree, api_for):
     assert body["status"] == "cancelled"
     problem(call(api_for(starter), "post", "/jobs/{id}/cancel", id=job.pk), 409)
     problem(call(api_for(member("admin", municipality)), "get", "/jobs/{id}", id=job.pk), 404)
+
+
+def say_finished(job):
+    from django.utils.translation import gettext
+
+    services.progress(job, 1, 1, message=gettext("This job has already finished."))
+    return {}
+
+
+job_kind_register(JobKind(key="test-language", label="test-language", run=say_finished))
+
+
+@override_settings(TASKS=DATABASE_BACKEND)
+def test_a_job_speaks_the_language_of_whoever_started_it_not_the_workers(db):
+    """A worker under systemd has no locale (English); a Dutch page's job still reports in
+    Dutch, and a job started in English stays English on a worker in any language."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        dutch = services.start("test-language", person=PersonFactory())
+    with translation.override("en"):
+        english = services.start("test-language", person=PersonFactory())
+    assert (dutch.params["language"], english.params["language"]) == ("nl", "en")
+    with translation.override("en"):  # the worker's own language
+        services.job_run(dutch.pk, "w1")
+    with translation.override("nl"):
+        services.job_run(english.pk, "w1")
+    dutch.refresh_from_db()
+    english.refresh_from_db()
+    assert dutch.status == english.status == Job.Status.DONE
+    assert dutch.message == "Deze taak is al klaar."
+    assert english.message == "This job has already finished."
+
+
+def cancelled_too_late(job):
+    """Someone cancels after the work's last progress step: the work finishes anyway."""
+    services.cancel(Job.objects.get(pk=job.pk))
+    return {"saved": 3}
+
+
+job_kind_register(JobKind(key="test-too-late", label="test-too-late", run=cancelled_too_late))
+
+
+def test_a_cancel_that_came_too_late_is_named_on_the_finished_job(db):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        job = services.start("test-too-late", person=PersonFactory())
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result == {"saved": 3}
+    assert job.cancel_requested_at is not None
+    assert job.message == (
+        "Het afbreken kwam te laat om dit werk te stoppen: het was klaar en is opgeslagen."
+    )

@@ -86,3 +86,42 @@ def test_systemd_accepts_the_units(tmp_path):
     )
     # Unknown keys and bad values are only warned about, so any output is a failure.
     assert result.returncode == 0 and result.stdout + result.stderr == "", result.stderr
+
+
+def _int_defaults() -> dict[str, int]:
+    """Each `env_int("NAME", <number or product of numbers>)` of the settings, evaluated here."""
+    import ast
+
+    def value(node: ast.expr) -> int | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            left, right = value(node.left), value(node.right)
+            return None if left is None or right is None else left * right
+        return None
+
+    defaults = {}
+    for node in ast.walk(ast.parse((SRC / "settings.py").read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "env_int":
+            name, default = node.args
+            if (number := value(default)) is not None:
+                defaults[name.value] = number
+    return defaults
+
+
+def test_the_tables_give_the_defaults_the_settings_use():
+    """The operator's tables (docs/operations.md, README.md) give each whole-number default
+    the settings really use: operations.md once said 20 MB for the largest import file while
+    the settings took 500 MB."""
+    defaults = _int_defaults()
+    assert defaults["OMSLAG_IMPORT_MAX_BYTES"] == 500 * 1024 * 1024
+    assert defaults["OMSLAG_EXPORT_INLINE_ROWS"] == 5000
+    readme = (ROOT / "README.md").read_text()
+    wrong = []
+    for doc_name, text in (("docs/operations.md", OPERATIONS), ("README.md", readme)):
+        rows = re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \| `(\d+)`", text, re.MULTILINE)
+        assert rows, doc_name
+        for name, documented_default in rows:
+            if name in defaults and int(documented_default) != defaults[name]:
+                wrong.append((doc_name, name, documented_default, defaults[name]))
+    assert wrong == []

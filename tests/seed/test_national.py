@@ -272,3 +272,21 @@ def test_the_command_prints_the_counts_and_the_sign_in_accounts(db, capsys, monk
     assert "applicaties: 300" in out and "uitgavenregels: 3,000" in out
     assert "Accounts om in te loggen (wachtwoord voor allemaal: geheim-1)" in out
     assert "viewer-1@nationaal.example" in out
+    # Not "does not exist yet": the other stored figures are computed at their page's first view.
+    assert (
+        "Andere opgeslagen cijfers bijgewerkt: geen hier; elk wordt berekend en opgeslagen "
+        "wanneer de "
+        "pagina ervan voor het eerst wordt geopend" in out
+    )
+
+
+def test_a_database_without_tables_is_refused_with_the_step_to_take(tmp_path):
+    """A new user seeds into a fresh OMSLAG_DATA_DIR: before `omslag migrate` the command
+    says what to do (it used to fail on the first query with a traceback)."""
+    from tests.test_cli_and_settings import run_omslag
+
+    env = {"OMSLAG_DATA_DIR": str(tmp_path), "OMSLAG_SECRET_KEY": "seed-test-key"}
+    result = run_omslag("seed", "--scale", "national", "--factor", str(FACTOR), env_extra=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not applied" in result.stderr and "omslag migrate" in result.stderr

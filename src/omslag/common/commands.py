@@ -79,3 +79,9 @@ class OmslagCommand(BaseCommand):
     def execute(self, *args, **options):
         with translation.override(command_language()):
             return super().execute(*args, **options)
+
+    def note(self, message: str) -> None:
+        """A message for the person on stderr (so stdout stays clean for data) that is not an
+        error: Django styles stderr as an error, red on a terminal, which made "Wrote 24332
+        row(s) to spend.csv." look like a failure."""
+        self.stderr.write(message, style_func=lambda text: text)

@@ -12,9 +12,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db import OperationalError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -86,6 +86,9 @@ def start(kind: str, *, person: Any = None, organisation: Any = None, **params: 
     work as ``job.params``. Queued when the caller's transaction commits."""
     if job_kind(kind) is None:
         raise RuleViolation(_("Unknown kind of job: %(kind)s.") % {"kind": kind})
+    # The work speaks the language of whoever asked (the page's, the API request's, the
+    # command's), not the worker's locale: a worker under systemd has none and spoke English.
+    params.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
     job = Job.objects.create(
         kind=kind,
         person=person if getattr(person, "pk", None) else None,
@@ -117,9 +120,26 @@ def progress(job: Job, done: int, total: int | None = None, *, message: str | No
         return
     job._progress_at = now  # type: ignore[attr-defined]  # kept on the instance between calls
     if not in_work_transaction():
-        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
+        _progress_write(job, done, total)
     if Job.objects.filter(pk=job.pk, cancel_requested_at__isnull=False).exists():
         raise Cancelled
+
+
+def _progress_write(job: Job, done: int, total: int | None) -> None:
+    """Write the progress; on SQLite skip a write the database refuses. Work that reads a
+    register row by row (an export) keeps a read open on its connection while it reports, and
+    SQLite refuses that connection's write at once ("database is locked", no waiting) once
+    another connection wrote meanwhile (the worker's own heartbeat, every 5 s). The export
+    failed and the worker died with it; the progress is only a sign of life, the next step or
+    the end of the job writes it again."""
+    try:
+        Job.objects.filter(pk=job.pk).update(done=done, total=total, message=job.message)
+    except OperationalError:
+        if connection.vendor != "sqlite":
+            raise
+        if not getattr(job, "_progress_skipped", False):  # once per job, not twice a second
+            job._progress_skipped = True  # type: ignore[attr-defined]
+            logger.info("Job %s: progress not written while it reads (SQLite)", job.pk)
 
 
 def cancel(job: Job) -> Job:
@@ -152,6 +172,12 @@ def job_run(job_id: int, worker_id: str = "") -> str:
     if not claimed:  # cancelled before it started, or taken over after a restart
         return "skipped"
     job = Job.objects.get(pk=job_id)
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _job_work(job)
+
+
+def _job_work(job: Job) -> str:
+    """Run a claimed job's work and record how it ended (in the job's language)."""
     kind = job_kind(job.kind)
     try:
         if kind is None:
@@ -228,10 +254,20 @@ def _finish(
     problems: Iterable[dict[str, Any]] = (),
     problems_total: int = 0,
 ) -> None:
+    text: Any = Value(str(message)[:500])
+    if status == Job.Status.DONE:
+        # A cancel that came after the work's last look at it (an SQLite import that had begun
+        # saving runs to its end): say that everything was done, not just "Done" after "Stopping…".
+        too_late = _("The cancel came too late to stop this work: it was finished and saved.")
+        if message:
+            too_late = f"{too_late} {message}"
+        text = Case(
+            When(cancel_requested_at__isnull=False, then=Value(too_late[:500])), default=text
+        )
     # Only the worker that runs the job may end it: after a take-over, a late one changes nothing.
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker_id=job.worker_id).update(
         status=status,
-        message=str(message)[:500],
+        message=text,
         result=result or {},
         problems=problems_shortened(problems),
         problems_total=problems_total,

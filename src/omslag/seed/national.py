@@ -1270,7 +1270,9 @@ class NationalSeed:
         try:
             figures = importlib.import_module("omslag.common.figures")
         except ModuleNotFoundError:
-            return _("none (omslag.common.figures does not exist yet)")
+            # The other stored figures (balance, legacy risk, forecasts, funnel) are computed
+            # by their selector when nothing is stored yet: at the first view of their page.
+            return _("none here; each is computed and stored when its page is first opened")
         refresh_all = getattr(figures, "refresh_all", None)
         if refresh_all is None:
             return _("none (omslag.common.figures has no refresh_all)")

@@ -98,7 +98,7 @@ class Command(OmslagCommand):
             except DomainError as error:
                 raise CommandError(error.message) from None
         if output:
-            self.stderr.write(_("Wrote %(n)s row(s) to %(path)s.") % {"n": rows, "path": output})
+            self.note(_("Wrote %(n)s row(s) to %(path)s.") % {"n": rows, "path": output})
 
     def export_queued(self, kind, organisation, fmt, output, export_options, wait):
         """Queue the export as a job; with --wait, follow it with a bar and write the file."""
@@ -129,9 +129,7 @@ class Command(OmslagCommand):
             raise CommandError(work.message)
         with work.file.open("rb") as stream, output.open("wb") as written:
             shutil.copyfileobj(stream, written)
-        self.stderr.write(
-            _("Wrote %(n)s row(s) to %(path)s.") % {"n": work.result["rows"], "path": output}
-        )
+        self.note(_("Wrote %(n)s row(s) to %(path)s.") % {"n": work.result["rows"], "path": output})
 
     def export_folder(self, writer, org, fmt, output, base_url):
         """A folder of files (e.g. every public dataset of the organisation and the catalogue)."""
@@ -139,7 +137,7 @@ class Command(OmslagCommand):
             raise CommandError(_("This export needs --org SLUG and -o FOLDER."))
         organisation, _person = command_context(org, None)
         written = writer(organisation, fmt, output, base_url)
-        self.stderr.write(f"Wrote {len(written)} file(s) to {output}.")
+        self.note(_("Wrote %(n)s file(s) to %(path)s.") % {"n": len(written), "path": output})
 
     def reference_class(self, kind, organisation, name):
         option = export_option(kind, "reference_class")
@@ -174,9 +172,7 @@ class Command(OmslagCommand):
             raise CommandError(error.message) from None
         if output:
             output.write_bytes(content)
-            self.stderr.write(
-                _("Wrote %(n)s record(s) to %(path)s.") % {"n": count, "path": output}
-            )
+            self.note(_("Wrote %(n)s record(s) to %(path)s.") % {"n": count, "path": output})
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
@@ -191,7 +187,7 @@ class Command(OmslagCommand):
         content = document.run(fmt)
         if output:
             output.write_bytes(content)
-            self.stderr.write(_("Wrote %(path)s.") % {"path": output})
+            self.note(_("Wrote %(path)s.") % {"path": output})
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.flush()

@@ -1,4 +1,6 @@
 from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from omslag.common.commands import OmslagCommand
@@ -24,12 +26,24 @@ class Command(OmslagCommand):
 
         if not 0 < factor <= 10:
             raise CommandError(_("--factor must be above 0 and at most 10."))
+        # A fresh OMSLAG_DATA_DIR or database has no tables yet: say what to do instead of
+        # failing on the first query with a traceback.
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            raise CommandError(
+                _(
+                    "The database is not ready: %(n)s migration(s) not applied. Run `omslag "
+                    "migrate` first (with the same DATABASE_URL or OMSLAG_DATA_DIR), then seed."
+                )
+                % {"n": len(pending)}
+            )
         try:
             result = seed_national(
                 factor=factor,
                 seed=seed,
                 password=password or DEFAULT_PASSWORD,
-                progress=lambda message: self.stderr.write(message),
+                progress=self.note,
             )
         except DomainError as error:
             raise CommandError(error.message) from None
