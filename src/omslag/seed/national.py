@@ -11,7 +11,6 @@ figures computed by the projects app's own service afterwards.
 """
 
 import datetime as dt
-import importlib
 import json
 import math
 import random
@@ -1250,8 +1249,8 @@ class NationalSeed:
     # --- stored figures ---------------------------------------------------------------------
 
     def figures(self) -> str:
-        """The projects' stored figures by their own service; then any other stored figures
-        through the hook `common.figures.refresh_all()` when that module exists."""
+        """The projects' stored figures by their own service (the other stored figures are
+        computed by their first read)."""
         started = time.perf_counter()
         ids = list(
             Project.all_objects.filter(organisation_id__in=[o.id for o in self.orgs])
@@ -1267,19 +1266,10 @@ class NationalSeed:
         self.seconds["project figures"] = round(time.perf_counter() - started, 2)
         seconds = self.seconds["project figures"]
         self.progress(f"{LABELS['project figures']}: {len(ids):,} ({seconds} s)")
-        try:
-            figures = importlib.import_module("omslag.common.figures")
-        except ModuleNotFoundError:
-            # The other stored figures (balance, legacy risk, forecasts, funnel) are computed
-            # by their selector when nothing is stored yet: at the first view of their page.
-            return _("none here; each is computed and stored when its page is first opened")
-        refresh_all = getattr(figures, "refresh_all", None)
-        if refresh_all is None:
-            return _("none (omslag.common.figures has no refresh_all)")
-        started = time.perf_counter()
-        refresh_all()
-        self.seconds["stored figures"] = round(time.perf_counter() - started, 2)
-        return "omslag.common.figures.refresh_all()"
+        # The other stored figures (balance, legacy risk, forecasts, funnel, coverage) are
+        # computed and stored by their own reads when nothing is stored yet, at the first view
+        # of their page.
+        return _("none here; each is computed and stored when its page is first opened")
 
     def run(self) -> SeedResult:
         refusal = seed_refusal()
