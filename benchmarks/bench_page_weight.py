@@ -513,6 +513,8 @@ def crawl(client, starts: list[str], filter_choices: int, scope: re.Pattern | No
                 continue
             if scope is not None and not scope.match(path):
                 continue
+            if scope is None and ARGUMENT.findall(route.split("|")[0]) == ["slug"]:
+                continue  # another organisation's register: weighed for the chosen ones
             if resolve(path).url_name == "login":
                 continue
             if route not in seen_routes:

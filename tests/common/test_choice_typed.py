@@ -53,13 +53,13 @@ def application_options(page: str) -> int:
 
 
 def test_under_the_limit_the_spend_page_lists_every_application(settings, org, editor):
-    settings.OMSLAG_CHOICE_LIST_LIMIT = len(NAMES)
+    settings.CHOICE_LIST_LIMIT = len(NAMES)
     page = editor.get(f"/organisations/{org.slug}/spend").content.decode()
     assert application_options(page) == len(NAMES) + 1  # and the empty choice
 
 
 def test_over_the_limit_the_application_is_typed_not_listed(settings, org, editor):
-    settings.OMSLAG_CHOICE_LIST_LIMIT = len(NAMES) - 1
+    settings.CHOICE_LIST_LIMIT = len(NAMES) - 1
     page = editor.get(f"/organisations/{org.slug}/spend").content.decode()
     assert application_options(page) == 0
     field = re.search(r'<input type="text" name="application"[^>]*>', page).group(0)
@@ -78,7 +78,7 @@ def test_over_the_limit_the_application_is_typed_not_listed(settings, org, edito
 
 
 def test_a_typed_number_or_an_unknown_name(settings, org, editor):
-    settings.OMSLAG_CHOICE_LIST_LIMIT = 1
+    settings.CHOICE_LIST_LIMIT = 1
     from omslag.portfolio.models import Application
 
     loket = Application.objects.get(organisation=org, name="Loket")
@@ -94,7 +94,7 @@ def test_a_typed_number_or_an_unknown_name(settings, org, editor):
 def test_the_application_page_offers_its_dependencies_typed(settings, org, editor):
     from omslag.portfolio.models import Application
 
-    settings.OMSLAG_CHOICE_LIST_LIMIT = 2
+    settings.CHOICE_LIST_LIMIT = 2
     archief = Application.objects.get(organisation=org, name="Archief")
     page = editor.get(f"/applications/{archief.pk}").content.decode()
     assert '<input type="text" name="depends_on"' in page
@@ -113,7 +113,7 @@ def templates(db):
 def test_an_assessment_of_a_typed_subject(settings, org, editor, templates):
     from omslag.portfolio.models import Application
 
-    settings.OMSLAG_CHOICE_LIST_LIMIT = 2
+    settings.CHOICE_LIST_LIMIT = 2
     page = editor.get(f"/organisations/{org.slug}/assessments/new").content.decode()
     assert '<input type="text" name="subject"' in page
     assert not re.search(r'<option value="application:', page)
@@ -136,7 +136,7 @@ def test_an_assessment_of_a_typed_subject(settings, org, editor, templates):
 def test_from_a_records_page_that_record_is_the_one_choice(settings, org, editor, templates):
     from omslag.portfolio.models import Application
 
-    settings.OMSLAG_CHOICE_LIST_LIMIT = 2
+    settings.CHOICE_LIST_LIMIT = 2
     loket = Application.objects.get(organisation=org, name="Loket")
     address = f"/organisations/{org.slug}/assessments/new?subject=application:{loket.pk}"
     page = editor.get(address).content.decode()
@@ -149,6 +149,6 @@ def test_from_a_records_page_that_record_is_the_one_choice(settings, org, editor
 
 
 def test_under_the_limit_every_subject_is_listed(settings, org, editor, templates):
-    settings.OMSLAG_CHOICE_LIST_LIMIT = 500
+    settings.CHOICE_LIST_LIMIT = 500
     page = editor.get(f"/organisations/{org.slug}/assessments/new").content.decode()
     assert len(re.findall(r'<option value="application:\d+"', page)) == len(NAMES)

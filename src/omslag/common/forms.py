@@ -77,7 +77,8 @@ def _attributes(attrs: dict[str, Any]) -> str:
 
 # Above this many choices a foreign key is typed (its name or number) instead of chosen from a
 # list: 10,000 applications of a municipality made a list of 560 KB on every page that offers
-# the choice (issue 13: every page under 300 KB). ``OMSLAG_CHOICE_LIST_LIMIT`` changes it.
+# the choice (issue 13: every page under 300 KB). The setting ``CHOICE_LIST_LIMIT``
+# (``OMSLAG_CHOICE_LIST_LIMIT``) changes it.
 CHOICE_LIST_LIMIT = 500
 # The field a typed choice is looked up by, the first the model has.
 _NAME_FIELDS = ("name", "title")
@@ -86,7 +87,7 @@ _NAME_FIELDS = ("name", "title")
 def choice_list_limit() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "OMSLAG_CHOICE_LIST_LIMIT", CHOICE_LIST_LIMIT))
+    return int(getattr(settings, "CHOICE_LIST_LIMIT", CHOICE_LIST_LIMIT))
 
 
 class QuickSelect(forms.Select):
