@@ -104,6 +104,11 @@ class QuickSelect(forms.Select):
         queryset = getattr(self.choices, "queryset", None)
         if queryset is None:
             return None
+        if getattr(self.choices.field, "to_field_name", None) not in (
+            None,
+            queryset.model._meta.pk.name,
+        ):
+            return None  # a choice by another field than the record's number
         names = {field.name for field in queryset.model._meta.get_fields()}
         name_field = next((name for name in _NAME_FIELDS if name in names), None)
         if name_field is None or queryset.count() <= choice_list_limit():
