@@ -253,6 +253,8 @@ JOB_FILE_RETENTION_DAYS = env_int("OMSLAG_JOB_FILE_RETENTION_DAYS", 7)
 # An export of more rows than this is prepared by a worker (a job with a download) instead of
 # inside the request.
 EXPORT_INLINE_ROWS = env_int("OMSLAG_EXPORT_INLINE_ROWS", 5000)
+# A form's choice of one of more records than this is typed (name or number), not listed.
+CHOICE_LIST_LIMIT = env_int("OMSLAG_CHOICE_LIST_LIMIT", 500)
 
 # A database cache works across processes and machines without another service to run
 # (Django's, with one statement per write: omslag.common.cache).

@@ -115,3 +115,52 @@ def test_every_spend_line_is_in_the_download_the_spend_page_links(national):
     content = b"".join(download.streaming_content)
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert len(rows) == SpendLine.objects.filter(organisation=organisation).count() == 14_000
+
+
+# --- the seeded mode's list of pages (derived from the URL configuration) ---------------------
+
+
+def test_the_seeded_mode_finds_every_register_page_from_the_url_configuration():
+    module = bench()
+    addresses = module.starting_addresses(module.url_routes(), ["org-a", "org-b"])
+    # Every register linked from an organisation's page (the sections' registry) is among them,
+    # for each organisation, without being named in the benchmark.
+    from django.urls import reverse
+
+    from omslag.common.sections import _SECTIONS
+
+    links = [link for section in _SECTIONS.values() for link in section.links]
+    assert len(links) > 10
+    for link in links:
+        for slug in ("org-a", "org-b"):
+            address = reverse(link.url_name, args=[slug] if link.per_organisation else [])
+            assert address in addresses, address
+    # Pages without arguments (the public start page), but nothing that is not a page to open.
+    assert "/open/" in addresses and "/organisations" in addresses
+    assert not [a for a in addresses if "logout" in a or a.startswith("/api/")]
+    assert not [a for a in addresses if "<" in a]
+
+
+def test_the_seeded_mode_reads_the_choices_of_a_pages_filters_not_of_its_other_forms():
+    module = bench()
+    parsed = module.parse_page(
+        '<a href="/projects/7">p</a><a href="https://elsewhere.example/">x</a>'
+        '<form method="get"><select name="status"><option value="">all</option>'
+        '<option value="open">open</option><option value="closed">closed</option></select>'
+        '<input type="checkbox" name="below" value="1"><input name="q"></form>'
+        '<form method="post"><select name="application"><option value="3">a</option></select>'
+        "</form>"
+    )
+    assert parsed.links == ["/projects/7"]
+    assert parsed.choices == [("status", "open"), ("status", "closed"), ("below", "1")]
+    assert module.filter_addresses("/x", parsed.choices, limit=1) == [
+        "/x?status=open",
+        "/x?below=1",
+    ]
+
+
+def test_a_kind_of_page_is_its_route_with_the_arguments_that_choose_a_page():
+    module = bench()
+    assert module.route_of("/projects/7") == module.route_of("/projects/8?page=2")
+    assert module.route_of("/open/org-a/projects") != module.route_of("/open/org-a/applications")
+    assert module.route_of("/nowhere/at/all") is None

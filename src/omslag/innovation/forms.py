@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm, quick_selects
 from omslag.portfolio.selectors import applications_choosable
 
 from . import selectors
@@ -540,6 +540,7 @@ class IdeaReviewForm(forms.Form):
             .order_by("title")
         )
         self.fields["merged_into"].empty_label = _("choose an idea")
+        quick_selects(self)
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,7 @@ validate input (the model's clean() runs in them too); the services do the writi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm
+from omslag.common.forms import FieldsetsMixin, MoneyField, VersionedModelForm, quick_selects
 
 from .models import (
     Application,
@@ -146,6 +146,7 @@ class DependencyAddForm(forms.Form):
             .exclude(pk=application.pk)
             .order_by("name")
         )
+        quick_selects(self)
 
 
 # --- spend ------------------------------------------------------------------------------------
@@ -224,6 +225,7 @@ class ScenarioChangeForm(forms.ModelForm):
                 organisation_id=scenario.organisation_id
             ).order_by("name")
             self.fields["application"].required = True
+        quick_selects(self)
 
     def changes(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -22,10 +22,37 @@ class AssessmentStartForm(forms.Form):
         help_text=_("Leave empty to use the template and subject's names."),
     )
 
-    def __init__(self, *args, templates=(), subjects=(), **kwargs):
+    def __init__(self, *args, templates=(), subjects=(), find=None, **kwargs):
+        """``find(text)``, when given, makes the subject a typed name (an organisation with more
+        records than a list can show): it returns the choice values of the records of that
+        name or number."""
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(t.pk, str(t)) for t in templates]
         self.fields["subject"].choices = subjects
+        self._find = find
+        if find is not None:
+            self.fields["subject"] = forms.CharField(
+                label=_("Assessment of"),
+                max_length=300,
+                help_text=_(
+                    "There are too many records to list: type the name of the application, "
+                    "project or experiment, or its number as on its page; or start the "
+                    "assessment from the record's own page."
+                ),
+            )
+
+    def clean_subject(self):
+        value = self.cleaned_data["subject"]
+        if self._find is None:
+            return value
+        found = self._find(value)
+        if not found:
+            raise forms.ValidationError(_("No record of that name or number."))
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several records have that name: type the number of the one you mean.")
+            )
+        return found[0]
 
 
 class RiskForm(forms.ModelForm):

@@ -243,16 +243,47 @@ def overdue_mitigations(
     ).exclude(status__in=[Mitigation.Status.IMPLEMENTED, Mitigation.Status.APPROVED])
 
 
-def subject_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str, str]]]]:
+def subject_count(organisation: Organisation) -> int:
+    """How many records of ``organisation`` an assessment can be about."""
+    return sum(subject.choosable(organisation).count() for subject in assessment_subjects())
+
+
+def subject_find(organisation: Organisation, text: str) -> list[str]:
+    """The choice values (``kind:id``) of the records of ``organisation`` an assessment can be
+    about whose name is ``text`` (any case), or whose number it is (``kind:id`` or the id)."""
+    text = text.strip()
+    key, _, number = text.rpartition(":") if ":" in text else ("", "", text)
+    found = []
+    for subject in assessment_subjects():
+        records = subject.choosable(organisation)
+        if number.isdigit() and key in ("", subject.key):
+            numbered = records.filter(pk=int(number)).values_list("pk", flat=True)
+            found += [f"{subject.key}:{pk}" for pk in numbered]
+        found += [
+            f"{subject.key}:{pk}"
+            for pk in records.filter(**{f"{subject.name_field}__iexact": text}).values_list(
+                "pk", flat=True
+            )[:2]
+        ]
+    return sorted(set(found))
+
+
+def subject_choices(
+    organisation: Organisation, only: str = ""
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """The records of ``organisation`` an assessment can be about, grouped by kind for a
-    choice field (value ``kind:id``); the kinds come from the apps' registrations."""
-    return [
-        (
-            subject.label,
-            [
-                (f"{subject.key}:{record.pk}", getattr(record, subject.name_field))
-                for record in subject.choosable(organisation)
-            ],
-        )
-        for subject in assessment_subjects()
-    ]
+    choice field (value ``kind:id``); the kinds come from the apps' registrations. ``only``
+    (a value ``kind:id``) keeps just that record, when it is one of them."""
+    key, _, number = only.partition(":")
+    groups = []
+    for subject in assessment_subjects():
+        records = subject.choosable(organisation)
+        if only:
+            records = records.filter(pk=int(number)) if key == subject.key else records.none()
+        choices = [
+            (f"{subject.key}:{record.pk}", getattr(record, subject.name_field))
+            for record in records
+        ]
+        if choices or not only:
+            groups.append((subject.label, choices))
+    return groups

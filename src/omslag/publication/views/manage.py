@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from omslag.common.access import require
 from omslag.common.errors import RuleViolation
+from omslag.common.pages import paginate
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_ancestors
 
@@ -17,6 +18,9 @@ from ..forms import ProposeForm, ReasonForm, SettingsForm
 from ..models import Kind
 from .open import record_context
 
+# The records of each kind the overview shows before "all N records of this kind".
+OVERVIEW_RECORDS = 20
+
 
 @login_required
 @require_safe
@@ -24,20 +28,32 @@ def overview(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     settings = services.publication_settings_of(organisation)
     candidates = selectors.publication_candidates(organisation)
+    # One kind chosen (?kind=): its records page by page; otherwise the first few of each kind
+    # with a link to all of them (an organisation has thousands of projects).
+    chosen = request.GET.get("kind") if request.GET.get("kind") in Kind.values else None
     current = {(p.kind, p.source_id): p for p in selectors.publications_of(organisation)}
-    groups = [
-        {
-            "kind": kind,
-            "segment": selectors.KIND_SEGMENTS[kind],
-            "label": label,
-            "published": kind in settings.kinds,
-            "records": [
-                {"source_id": pk, "title": title, "current": current.get((kind, pk))}
-                for pk, title in candidates[kind]
-            ],
-        }
-        for kind, label in Kind.choices
-    ]
+    groups = []
+    for kind, label in Kind.choices:
+        if chosen and kind != chosen:
+            continue
+        records = candidates[kind]
+        page = paginate(request, records) if chosen else None
+        shown = page.object_list if page else records[:OVERVIEW_RECORDS]
+        groups.append(
+            {
+                "kind": kind,
+                "segment": selectors.KIND_SEGMENTS[kind],
+                "label": label,
+                "published": kind in settings.kinds,
+                "count": len(records),
+                "more": not chosen and len(records) > OVERVIEW_RECORDS,
+                "page": page,
+                "records": [
+                    {"source_id": pk, "title": title, "current": current.get((kind, pk))}
+                    for pk, title in shown
+                ],
+            }
+        )
     return render(
         request,
         "publication/overview.html",
@@ -45,6 +61,7 @@ def overview(request, slug):
             "organisation": organisation,
             "ancestors": organisation_ancestors(organisation),
             "groups": groups,
+            "chosen": chosen,
             "proposals": selectors.proposals_waiting(organisation),
             "settings_form": SettingsForm(
                 initial={"kinds": settings.kinds, "licence": settings.licence}

@@ -2,6 +2,7 @@
 step, submitting, review and sign-off, risks and mitigations, and the PDF and JSON downloads."""
 
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omslag.common.access import require
 from omslag.common.errors import RuleViolation
+from omslag.common.forms import choice_list_limit
 from omslag.common.pages import paginate
 from omslag.organisations.access import organisation_get_readable
 from omslag.organisations.selectors import organisation_context
@@ -52,11 +54,20 @@ def assessment_list(request, slug):
 def assessment_start(request, slug):
     organisation = organisation_get_readable(request.user, slug)
     require(access.assessments_can_create(request.user, organisation))
+    asked = request.GET.get("subject", "")
+    # Thousands of records make a list too long for a page: then the subject is typed, or,
+    # coming from a record's page (?subject=kind:id), that record is the one choice.
+    many = selectors.subject_count(organisation) > choice_list_limit()
+    only = asked if many and re.fullmatch(r"[a-z_]+:\d+", asked) else ""
+    subjects = selectors.subject_choices(organisation, only=only) if only or not many else ()
     form = AssessmentStartForm(
         request.POST or None,
-        initial={"subject": request.GET.get("subject", "")},
+        initial={"subject": asked},
         templates=AssessmentTemplate.objects.order_by("kind", "name", "version"),
-        subjects=selectors.subject_choices(organisation),
+        subjects=subjects,
+        find=(lambda text: selectors.subject_find(organisation, text))
+        if many and not (only and subjects)
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         subject_type, subject_pk = form.cleaned_data["subject"].split(":")
