@@ -101,10 +101,11 @@ class QuickSelect(forms.Select):
 
     def _typed_by(self) -> str | None:
         """The name field a typed choice is looked up by, or None for a list."""
-        queryset = getattr(self.choices, "queryset", None)
+        choices: Any = self.choices  # a ModelChoiceIterator for a choice of records
+        queryset = getattr(choices, "queryset", None)
         if queryset is None:
             return None
-        if getattr(self.choices.field, "to_field_name", None) not in (
+        if getattr(choices.field, "to_field_name", None) not in (
             None,
             queryset.model._meta.pk.name,
         ):
@@ -122,8 +123,9 @@ class QuickSelect(forms.Select):
         name_field = self._typed_by()
         if name_field is None:
             return value
+        choices: Any = self.choices
         found = list(
-            self.choices.queryset.filter(**{f"{name_field}__iexact": value.strip()}).values_list(
+            choices.queryset.filter(**{f"{name_field}__iexact": value.strip()}).values_list(
                 "pk", flat=True
             )[:2]
         )
@@ -131,25 +133,26 @@ class QuickSelect(forms.Select):
         # rejects as no valid choice (several of the same name are chosen by number).
         return str(found[0]) if len(found) == 1 else value
 
-    def _render_typed(self, name: str, value: Any, attrs: dict[str, Any] | None, name_field: str):
+    def _render_typed(
+        self, name: str, value: Any, attrs: dict[str, Any] | None, name_field: str
+    ) -> SafeString:
+        choices: Any = self.choices
         widget = self.get_context(name, value, attrs)["widget"]
         shown = widget["value"][0] if widget["value"] else ""
         if shown.isdigit():
             shown = (
-                self.choices.queryset.filter(pk=int(shown))
-                .values_list(name_field, flat=True)
-                .first()
+                choices.queryset.filter(pk=int(shown)).values_list(name_field, flat=True).first()
                 or shown
             )
         hint_id = f"{widget['attrs'].get('id') or name}-typed"
         described = " ".join(filter(None, [widget["attrs"].get("aria-describedby"), hint_id]))
         attributes = {**widget["attrs"], "aria-describedby": described, "autocomplete": "off"}
-        model = self.choices.queryset.model._meta.verbose_name
+        model = choices.queryset.model._meta.verbose_name
         hint = _(
             "There are too many to list (%(count)s): type the name of the %(model)s, or its "
             "number as on its page."
         ) % {
-            "count": number_format(self.choices.queryset.count(), force_grouping=True),
+            "count": number_format(choices.queryset.count(), force_grouping=True),
             "model": model,
         }
         return format_html(

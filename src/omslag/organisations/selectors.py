@@ -1,6 +1,7 @@
 """Reads of organisations and memberships, always limited to what the person may read."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.db.models import Q, QuerySet
@@ -40,10 +41,20 @@ def organisations_manageable(person: Any) -> QuerySet[Organisation]:
     return queryset.filter(condition)
 
 
-def organisation_move_targets(person: Any, organisation: Organisation) -> list[Organisation]:
+@dataclass(frozen=True)
+class MoveTarget:
+    """An organisation something may be moved under, with ``chain``: the names from the top
+    down to it, its label in a choice."""
+
+    slug: str
+    name: str
+    chain: str
+
+
+def organisation_move_targets(person: Any, organisation: Organisation) -> list[MoveTarget]:
     """The organisations ``organisation`` may be moved under by the person: those they
     administer, without the organisation itself, everything below it and its current parent;
-    in tree order, each with ``chain`` (the names from the top down to it) for its label."""
+    in the order of their chains."""
     candidates = list(
         organisations_manageable(person)
         .exclude(path__startswith=organisation.path)
@@ -52,11 +63,17 @@ def organisation_move_targets(person: Any, organisation: Organisation) -> list[O
     )
     above = {i for candidate in candidates for i in candidate.ancestor_ids}
     names = dict(Organisation.all_objects.filter(pk__in=above).values_list("pk", "name"))
-    for candidate in candidates:
-        chain = [names[i] for i in candidate.ancestor_ids if i in names]
-        candidate.chain = " / ".join([*chain, candidate.name])
-    candidates.sort(key=lambda candidate: candidate.chain.lower())
-    return candidates
+    targets = [
+        MoveTarget(
+            slug=candidate.slug,
+            name=candidate.name,
+            chain=" / ".join(
+                [*(names[i] for i in candidate.ancestor_ids if i in names), candidate.name]
+            ),
+        )
+        for candidate in candidates
+    ]
+    return sorted(targets, key=lambda target: target.chain.lower())
 
 
 class MovePreview(TypedDict):

@@ -392,14 +392,24 @@ def _portfolio_out(result: PortfolioForecast) -> dict[str, Any]:
     }
 
 
-def _portfolio_stored(organisation, reference_class, selection, include_no_longer_reported):
+_PortfolioPart = tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any]]
+
+
+def _portfolio_stored(
+    organisation: Organisation,
+    reference_class: ReferenceClass,
+    selection: ForecastSelection,
+    include_no_longer_reported: bool,
+) -> _PortfolioPart:
     """The portfolio part of the report from the stored forecast: (portfolio, conversion,
     figures); RuleViolation when there is nothing to forecast, as when computed."""
+    # A stored selection always has its seed (forecast_selection).
+    seed = selection.seed if selection.seed is not None else STORED_FORECAST_SEED
     found = portfolio_forecast_stored(
         organisation,
         reference_class,
         iterations=selection.iterations,
-        seed=selection.seed,
+        seed=seed,
         include_no_longer_reported=include_no_longer_reported,
     )
     if found.result is None and not found.unconverted:
@@ -413,7 +423,12 @@ def _portfolio_stored(organisation, reference_class, selection, include_no_longe
     return portfolio, conversion, figures_state(found.computed_at, found.pending, True)
 
 
-def _portfolio_computed(organisation, reference_class, selection, include_no_longer_reported):
+def _portfolio_computed(
+    organisation: Organisation,
+    reference_class: ReferenceClass,
+    selection: ForecastSelection,
+    include_no_longer_reported: bool,
+) -> _PortfolioPart:
     """The portfolio part of the report computed now: (portfolio, conversion, figures)."""
     started = timezone.now()
     table = rate_table_for(organisation)
@@ -443,7 +458,7 @@ class _ProjectForecasts:
     once (numpy's quantile per project was most of a large report's time): each value is the
     same product, estimate times ratio quantile, that ``forecast`` makes."""
 
-    def __init__(self, ratios):
+    def __init__(self, ratios: Any) -> None:
         self.ratios = ratios
         self.first: Forecast | None = None
 
