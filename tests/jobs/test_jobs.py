@@ -232,9 +232,14 @@ def test_a_running_job_page_refreshes_without_javascript_and_can_be_cancelled(tr
     assert 'href="?refresh=off"' in page
     off = client.get(f"/jobs/{job.pk}?refresh=off").content.decode()
     assert 'http-equiv="refresh"' not in off
+    assert f'action="/jobs/{job.pk}/cancel"' in page
+    assert "40% " in page  # its progress in per cent (4 of 10), whatever the job counts
     assert client.post(f"/jobs/{job.pk}/cancel").status_code == 302
     job.refresh_from_db()
     assert job.cancel_requested_at is not None and job.status == Job.Status.RUNNING
+    # While it stops, the page says so and offers no second cancel.
+    stopping = client.get(f"/jobs/{job.pk}").content.decode()
+    assert f'action="/jobs/{job.pk}/cancel"' not in stopping
     # Someone who may not see the job cannot cancel it either.
     stranger = Client()
     stranger.force_login(member("editor", ministry))

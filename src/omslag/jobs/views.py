@@ -39,7 +39,10 @@ def job_detail(request, pk):
             "kind_label": _kind_label(job),
             "result_url": kind.result_url(job) if kind and kind.result_url else "",
             "problems": paginate(request, job.problems, per_page=100),
-            "can_cancel": access.job_can_cancel(request.user, job) and not job.finished,
+            # Not while it is stopping already: asked once, the button has done its work.
+            "can_cancel": access.job_can_cancel(request.user, job)
+            and not job.finished
+            and not job.cancelling,
             "refresh_seconds": None if job.finished else REFRESH_SECONDS,
             # Without JavaScript the page refreshes itself; a person can turn that off (WCAG
             # 2.2.1). With JavaScript, jobs/progress.js asks the status instead.
