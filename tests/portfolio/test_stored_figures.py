@@ -532,3 +532,37 @@ def test_the_scenarios_project_from_the_stored_sums_as_from_the_lines(tree):
     fresh = selectors.scenario_comparison(ministry, years=3)
     assert stored == fresh
     assert stored["Meer innovatie"].years[-1].split.innovate == Decimal("100.00")
+
+
+def test_the_time_chart_reads_only_the_stored_time_cells(tree, django_assert_num_queries):
+    ministry, *_ = tree
+    for index, (value, condition) in enumerate([(5, 1), (5, 1), (2, 4), (1, 1)]):
+        application(ministry, name=f"Toepassing {index}", value=value, condition=condition)
+    figures.legacy_risk_stored(ministry)  # stored by the first read
+    # A large estate (more than `small` applications): one query, for the TIME part only.
+    with django_assert_num_queries(1):
+        time, state = figures.time_figures_stored(ministry, small=0)
+    assert time.applications is None and not state.pending
+    by_hand = {}
+    for a in Application.objects.filter(organisation=ministry):
+        key = (a.business_value, a.technical_condition)
+        by_hand[key] = by_hand.get(key, 0) + 1
+    cells = {}
+    for cell in time.cells:
+        key = (cell.business_value, cell.technical_condition)
+        cells[key] = cells.get(key, 0) + cell.count
+    assert cells == by_hand == {(5, 1): 2, (2, 4): 1, (1, 1): 1}
+    assert sum(time.time_counts.values()) == time.count == 4
+
+
+def test_figures_stored_before_the_time_part_existed_are_completed_once(tree):
+    ministry, *_ = tree
+    application(ministry, name="Oud", value=2, condition=2)
+    figures.legacy_risk_stored(ministry)
+    row = PortfolioFigures.objects.get(organisation=ministry, kind="legacy")
+    stored = row.figures
+    del stored["time"]  # as an earlier version stored them
+    PortfolioFigures.objects.filter(pk=row.pk).update(figures=stored)
+    time, _state = figures.time_figures_stored(ministry, small=0)
+    assert time.count == 1 and time.time_counts[time.cells[0].time] == 1
+    assert "time" in PortfolioFigures.objects.get(pk=row.pk).figures

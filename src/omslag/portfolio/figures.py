@@ -388,9 +388,10 @@ def time_figures_stored(organisation, small: int) -> tuple[TimeFigures, FiguresS
         .first()
     )
     if row is None or row.computed_at is None or row.time_part is None:
-        # Nothing stored yet, or stored before the TIME part was: from the whole figures.
-        whole = _stored(organisation, Kind.LEGACY)
-        part = whole.figures.get("time") or _time_part(_legacy_inputs_from(whole.figures))
+        # Nothing stored yet, or stored by a version without the TIME part (before an
+        # upgrade): computed and stored now, once, so the next read is the light one.
+        whole = _compute_and_store(organisation, Kind.LEGACY)
+        part = whole.figures["time"]
         applications = None
         if part["applications"] <= small:
             applications = _legacy_inputs_from(whole.figures).applications
