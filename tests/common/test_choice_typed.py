@@ -87,7 +87,7 @@ def test_a_typed_number_or_an_unknown_name(settings, org, editor):
     assert SpendLine.objects.get(organisation=org).application_id == loket.pk
     wrong = editor.post(f"/organisations/{org.slug}/spend", spend_line(application="Nergens"))
     assert wrong.status_code == 200  # the page again, with the form's error
-    assert "Select a valid choice" in wrong.content.decode()
+    assert "There is no application of that name or number here." in wrong.content.decode()
     assert SpendLine.objects.filter(organisation=org).count() == 1
 
 

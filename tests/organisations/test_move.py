@@ -234,6 +234,9 @@ def test_api_errors(land, both_admin):
     assert [p["name"] for p in unknown["invalidParams"]] == ["parent"]
     problem(move_api(both_admin, agency, {"parent": service.slug, "version": version}), 422)
     problem(move_api(both_admin, agency, {"parent": agency.slug, "version": version}), 422)
+    # Where it is already: nothing would move, said as the page and the command say it.
+    there = problem(move_api(both_admin, agency, {"parent": first.slug, "version": version}), 422)
+    assert there["detail"] == f"{agency.name} staat daar al; kies een andere plaats."
     problem(move_api(both_admin, agency, {"parent": second.slug, "version": version - 1}), 409)
     problem(move_api(both_admin, agency, {"version": version}), 400)  # parent is required
     # Top level: a platform administrator's right.

@@ -244,7 +244,9 @@ def test_dependency_on_another_organisations_application_cannot_be_chosen(
     theirs = application(foreign, "Hun systeem")
     response = editor.post(f"/applications/{landscape['portal'].pk}", {"depends_on": theirs.pk})
     assert response.status_code == 200
-    assert "Select a valid choice" in field_errors(response, "id_depends_on")
+    assert "There is no application of that name or number here." in field_errors(
+        response, "id_depends_on"
+    )
     assert not Dependency.objects.filter(depends_on=theirs).exists()
 
 
@@ -636,7 +638,9 @@ def test_dutch_amounts_are_read_with_a_decimal_comma(org):
 def test_spend_line_for_another_organisations_application_is_refused(org, foreign, editor):
     theirs = application(foreign, "Hun systeem")
     response = editor.post(f"/organisations/{org.slug}/spend", spend_form(application=theirs.pk))
-    assert "Select a valid choice" in field_errors(response, "id_application")
+    assert "There is no application of that name or number here." in field_errors(
+        response, "id_application"
+    )
 
 
 # --- balance ----------------------------------------------------------------------------------

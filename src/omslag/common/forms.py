@@ -208,6 +208,20 @@ def quick_selects(form: forms.BaseForm) -> None:
         if isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select:
             field.widget = copy.copy(field.widget)
             field.widget.__class__ = QuickSelect
+            # Typed, a name can be wrong: say what was looked for and how, not Django's
+            # "Select a valid choice" (there may be nothing to select). A form's own message
+            # stays.
+            default = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+            if str(field.error_messages.get("invalid_choice")) != str(default):
+                continue
+            field.error_messages = {
+                **field.error_messages,
+                "invalid_choice": _(
+                    "There is no %(model)s of that name or number here. Type its name as on "
+                    "its page, or its number."
+                )
+                % {"model": field.queryset.model._meta.verbose_name},
+            }
 
 
 class VersionedModelForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ from omslag.common.access import require
 from omslag.common.api.detail import VersionedDetailApi, versioned_detail_schema
 from omslag.common.api.helpers import VersionIn, validated
 from omslag.common.api.serializers import CamelModelSerializer, CamelSerializer
+from omslag.common.errors import RuleViolation
 
 from . import access, invitations, selectors, services
 from .models import Invitation, Membership, Organisation, Role, slug_validator
@@ -200,7 +201,8 @@ class OrganisationMoveApi(generics.GenericAPIView):
             "the administrator's role on the organisation and on the new parent (a platform "
             "administrator's for the top level). The stored figures of the organisations above "
             "it before and after the move are refreshed. A parent you may not read is refused "
-            "as an invalid `parent` (400), one below the organisation itself with 422."
+            "as an invalid `parent` (400), one below the organisation itself, or the parent it "
+            "has already, with 422."
         ),
     )
     def post(self, request, slug):
@@ -216,6 +218,11 @@ class OrganisationMoveApi(generics.GenericAPIView):
                     {"parent": [_("No organisation with this short name that you may read.")]}
                 )
         require(access.organisation_can_move_to(request.user, parent))
+        if (parent.pk if parent else None) == organisation.parent_id:
+            # As the page and the command say it: nothing would move.
+            raise RuleViolation(
+                _("%(name)s is already there; choose another place.") % {"name": organisation.name}
+            )
         organisation = services.organisation_move(
             actor=request.user,
             organisation=organisation,
