@@ -212,7 +212,9 @@ def quick_selects(form: forms.BaseForm) -> None:
             # "Select a valid choice" (there may be nothing to select). A form's own message
             # stays.
             default = forms.ModelChoiceField.default_error_messages["invalid_choice"]
-            if str(field.error_messages.get("invalid_choice")) != str(default):
+            if field.queryset is None or str(field.error_messages.get("invalid_choice")) != str(
+                default
+            ):
                 continue
             field.error_messages = {
                 **field.error_messages,
