@@ -4,19 +4,14 @@ of the same kind (other data) left its layout behind; the two pictures must be t
 """
 
 import datetime as dt
-import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from omslag.common import chartlayout, charts
 
-GROUPS = [
-    charts.Group("invest", "Invest", charts.GREEN, "o"),
-    charts.Group("tolerate", "Tolerate", charts.LIGHT_BLUE, "s"),
-    charts.Group("migrate", "Migrate", charts.ORANGE, "^"),
-    charts.Group("eliminate", "Eliminate", charts.MAGENTA, "D"),
-]
+from .test_chart_aggregation import GROUPS, random_points
+
 SETTINGS = settings(
     max_examples=6,
     deadline=None,
@@ -84,20 +79,6 @@ def test_only_the_numbers_changed_the_layout_is_kept_a_new_year_works_it_out_aga
     assert chartlayout.counts["worked_out"] - before["worked_out"] == 2
 
 
-def time_points(seed: int, count: int) -> list[charts.Point]:
-    rng = random.Random(seed)
-    return [
-        charts.Point(
-            key=i,
-            x=rng.randint(1, 5),
-            y=rng.randint(1, 5),
-            size=float(rng.randint(0, 900_000)),
-            group=rng.choice(GROUPS).key,
-        )
-        for i in range(count)
-    ]
-
-
 def time_chart(points):
     return charts.scatter_quadrants(
         name="time",
@@ -121,13 +102,13 @@ def time_chart(points):
 )
 def test_the_time_chart_is_the_same_with_a_kept_layout(first, second, count):
     assert_kept_layout_changes_nothing(
-        lambda seed: time_chart(time_points(seed, count)), first, second
+        lambda seed: time_chart(random_points(count, seed=seed)), first, second
     )
 
 
 def test_the_counts_beside_the_markers_do_not_make_a_new_layout():
     # Two estates whose applications sit in other cells, with the same totals per position.
-    points = time_points(3, 1_000)
+    points = random_points(1_000, seed=3)
     moved = [
         charts.Point(p.key, 6 - p.x, p.y, p.size, p.group) if p.key % 7 == 0 else p for p in points
     ]

@@ -15,22 +15,12 @@ from omslag.innovation import selectors, services
 from omslag.innovation.gates import GateRule, _rules, gate_rule_register
 from omslag.innovation.models import Evaluation, Experiment, Stage
 
+from .factories import DESIGN
+
 
 @pytest.fixture
 def org(tree):
     return tree[2]
-
-
-DESIGN = {
-    "hypothesis": "Sneller",
-    "intervention": "Chatbot",
-    "primary_metric": "wachttijd",
-    "design_type": "ab",
-    "minimum_detectable_effect": 1.0,
-    "sample_size_per_group": 100,
-    "planned_start": dt.date(2026, 1, 1),
-    "planned_end": dt.date(2026, 6, 30),
-}
 
 
 def experiment(org, stage=Stage.DESIGN, **fields):

@@ -3,7 +3,6 @@ portfolio forecast (``asOf``, ``pending``, ``stored``): its as-of time moves for
 refresh after a change has run, the figures then equal the funnel counted in the test from
 the experiments, and another organisation's funnel is not found."""
 
-import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
@@ -14,18 +13,9 @@ from tests.api.calls import call, ok, problem
 from tests.conftest import api_client_for
 
 from ..factories import organisation
+from .factories import DESIGN
 
 URL = "/organisations/{slug}/funnel"
-DESIGN = {
-    "hypothesis": "Sneller",
-    "intervention": "Chatbot",
-    "primary_metric": "wachttijd",
-    "design_type": "ab",
-    "minimum_detectable_effect": 1.0,
-    "sample_size_per_group": 100,
-    "planned_start": dt.date(2026, 1, 1),
-    "planned_end": dt.date(2026, 6, 30),
-}
 
 
 def experiment(owner, title, budget):

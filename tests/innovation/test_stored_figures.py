@@ -21,18 +21,9 @@ from omslag.safeguards.coverage_stored import coverage_figures_refresh, coverage
 from omslag.safeguards.selectors import coverage_for
 
 from ..factories import organisation
+from .factories import DESIGN
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
-DESIGN = {
-    "hypothesis": "Sneller",
-    "intervention": "Chatbot",
-    "primary_metric": "wachttijd",
-    "design_type": "ab",
-    "minimum_detectable_effect": 1.0,
-    "sample_size_per_group": 100,
-    "planned_start": dt.date(2026, 1, 1),
-    "planned_end": dt.date(2026, 6, 30),
-}
 FORWARD = [Stage.DESIGN, Stage.RUNNING, Stage.EVALUATION, Stage.DECISION]
 
 changes = st.lists(

@@ -23,7 +23,7 @@ from omslag.projects import services as projects
 from omslag.projects.models import PortfolioForecastStored
 
 from ..factories import organisation
-from ..innovation.test_stored_figures import DESIGN
+from ..innovation.factories import DESIGN
 from ..portfolio.factories import spend
 from ..projects.test_stored_figures import ITERATIONS, SEED, _assert_same_forecast
 from ..projects.test_stored_figures import _expected_forecast as expected_forecast

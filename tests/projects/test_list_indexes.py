@@ -64,10 +64,15 @@ def national(db):
         ],
         batch_size=2000,
     )
+    _analyse()
+    return ministry
+
+
+def _analyse() -> None:
+    """Fresh planner statistics of the tables just filled, as autovacuum would make them."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE projects_project")
         cursor.execute("ANALYZE organisations_organisation")
-    return ministry
 
 
 def _plans(queryset) -> list[str]:
@@ -119,9 +124,7 @@ def ministry_with_agencies(db):
         ],
         batch_size=2000,
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE projects_project")
-        cursor.execute("ANALYZE organisations_organisation")
+    _analyse()
     return ministry
 
 

@@ -1,8 +1,6 @@
 """Shared set-up for the safeguards tests: an organisation with an editor (the author) and a
 safeguard officer, omslag's own templates loaded, and helpers to fill in an assessment."""
 
-import datetime as dt
-
 import pytest
 
 from omslag.innovation import services as innovation_services
@@ -12,18 +10,9 @@ from omslag.safeguards.models import AssessmentTemplate
 from tests.conftest import SHARED_DATA
 from tests.factories import member, organisation
 
-DPIA_FILE = SHARED_DATA / "safeguards" / "par-dpia-form" / "dpia.yaml"
+from ..innovation.factories import DESIGN
 
-DESIGN = {
-    "hypothesis": "Sneller",
-    "intervention": "Chatbot",
-    "primary_metric": "wachttijd",
-    "design_type": "ab",
-    "minimum_detectable_effect": 1.0,
-    "sample_size_per_group": 100,
-    "planned_start": dt.date(2026, 1, 1),
-    "planned_end": dt.date(2026, 6, 30),
-}
+DPIA_FILE = SHARED_DATA / "safeguards" / "par-dpia-form" / "dpia.yaml"
 
 
 @pytest.fixture

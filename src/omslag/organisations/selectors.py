@@ -10,11 +10,14 @@ from .access import manageable_paths, readable_paths
 from .models import Invitation, Membership, Organisation, Role
 
 
-def organisations_readable(person: Any) -> QuerySet[Organisation]:
+def _organisations_below(
+    person: Any, paths_of: Callable[[Any], list[str] | None]
+) -> QuerySet[Organisation]:
+    """The organisations in the subtrees ``paths_of(person)`` names (None: every one)."""
     queryset = Organisation.objects.all()
     if not person.is_authenticated:
         return queryset.none()
-    paths = readable_paths(person)
+    paths = paths_of(person)
     if paths is None:
         return queryset
     if not paths:
@@ -23,22 +26,15 @@ def organisations_readable(person: Any) -> QuerySet[Organisation]:
     for path in paths:
         condition |= Q(path__startswith=path)
     return queryset.filter(condition)
+
+
+def organisations_readable(person: Any) -> QuerySet[Organisation]:
+    return _organisations_below(person, readable_paths)
 
 
 def organisations_manageable(person: Any) -> QuerySet[Organisation]:
     """The organisations the person administers (through a role on them or above them)."""
-    queryset = Organisation.objects.all()
-    if not person.is_authenticated:
-        return queryset.none()
-    paths = manageable_paths(person)
-    if paths is None:
-        return queryset
-    if not paths:
-        return queryset.none()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return queryset.filter(condition)
+    return _organisations_below(person, manageable_paths)
 
 
 @dataclass(frozen=True)
